@@ -1,0 +1,35 @@
+/**
+ * Staff and owner roles, exactly as PROCEDURE.md's roles table names them.
+ * Cognito groups carry these ids; the API authorises on them.
+ */
+export const ROLES = [
+  'owner',
+  'reception',
+  'followup',
+  'supervisor',
+  'department',
+  'customer-service',
+  'manager',
+  'clerk',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+/** Roles that sign in to the staff web app (owners never log in). */
+export const STAFF_ROLES = ROLES.filter((role): role is Exclude<Role, 'owner'> => role !== 'owner');
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, { en: string; zhHant: string }> = {
+  owner: { en: 'Owner', zhHant: '業主' },
+  reception: { en: 'Reception', zhHant: '接待人員' },
+  followup: { en: 'Follow-up staff', zhHant: '跟進人員' },
+  supervisor: { en: 'Supervisor', zhHant: '主任' },
+  department: { en: 'Department', zhHant: '相關部門' },
+  'customer-service': { en: 'Customer service department', zhHant: '客戶服務部' },
+  manager: { en: 'Manager', zhHant: '經理' },
+  clerk: { en: 'Clerk', zhHant: '收費文員' },
+};
+
+export function isStaffRole(value: unknown): value is StaffRole {
+  return typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,24 @@
+import { FUNCTIONS, type FunctionKey } from './functions.ts';
+
+/**
+ * The one table of staff API routes. CDK adds each as an HTTP API route with the JWT
+ * authorizer; the local API Gateway stand-in routes requests with the same table.
+ * Paths use API Gateway syntax (`{param}`).
+ */
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly fn: FunctionKey;
+  /** Owner pages are reached from emailed links and carry no JWT. @default true */
+  readonly auth?: boolean;
+}
+
+export const ROUTES: readonly RouteSpec[] = [{ method: 'GET', path: '/api/me', fn: 'whoAmI' }];
+
+export function routeKey(route: RouteSpec): string {
+  return `${route.method} ${route.path}`;
+}
+
+export function routeFunction(route: RouteSpec) {
+  return FUNCTIONS[route.fn];
+}

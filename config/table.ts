@@ -1,0 +1,32 @@
+/**
+ * The single DynamoDB table's key schema and indexes, declared once for CDK and the local
+ * stack. Items (see lambdas/domain/keys.ts):
+ * - complaint record   PK=C#<ref>  SK=RECORD
+ * - task               PK=C#<ref>  SK=TASK#<taskId>   (GSI1 while open)
+ * - audit event        PK=C#<ref>  SK=EVENT#<iso time>#<seq>
+ * - correspondence     PK=C#<ref>  SK=MAIL#<iso time>#<id>
+ */
+export const TABLE = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  indexes: [
+    {
+      /** Open tasks by role and area, soonest due first. Sparse: only open tasks carry GSI1 keys. */
+      name: 'OpenTasksByRoleArea',
+      partitionKey: 'GSI1PK',
+      sortKey: 'GSI1SK',
+    },
+    {
+      /** Complaints by area and month of receipt: the periodic report reads this, never Scan. */
+      name: 'ComplaintsByAreaMonth',
+      partitionKey: 'GSI2PK',
+      sortKey: 'GSI2SK',
+    },
+    {
+      /** Complaints by owner contact (email or phone): threading and repeat complainants. */
+      name: 'ComplaintsByOwnerContact',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+    },
+  ],
+} as const;

@@ -1,0 +1,38 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../commons/powertools.ts';
+
+/**
+ * SDK clients, created once per container and traced. Endpoints come from the SDK's standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, which is how the local stack points them at its
+ * emulators: there is no local/deployed branch here.
+ */
+let documentClient: DynamoDBDocumentClient | undefined;
+let s3Client: S3Client | undefined;
+let sesClient: SESClient | undefined;
+let sfnClient: SFNClient | undefined;
+
+export function dynamo(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return documentClient;
+}
+
+export function s3(): S3Client {
+  s3Client ??= tracer.captureAWSv3Client(new S3Client({}));
+  return s3Client;
+}
+
+export function ses(): SESClient {
+  sesClient ??= tracer.captureAWSv3Client(new SESClient({}));
+  return sesClient;
+}
+
+export function sfn(): SFNClient {
+  sfnClient ??= tracer.captureAWSv3Client(new SFNClient({}));
+  return sfnClient;
+}

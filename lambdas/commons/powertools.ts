@@ -1,0 +1,13 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * One logger, metrics and tracer for every handler. Owners' personal data never goes in a
+ * log line: log references, ids and counts, not names, phones, emails or message bodies.
+ */
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'complaints';
+
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Complaints' });
+export const tracer = new Tracer({ serviceName });

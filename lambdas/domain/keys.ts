@@ -1,0 +1,28 @@
+/**
+ * Key layout of the single table (see config/table.ts). One partition per complaint keeps
+ * the record, its tasks, correspondence and audit trail together: one Query reads it all.
+ */
+export const complaintPk = (ref: string) => `C#${ref}`;
+export const RECORD_SK = 'RECORD';
+export const taskSk = (taskId: string) => `TASK#${taskId}`;
+export const eventSk = (at: string, seq: string) => `EVENT#${at}#${seq}`;
+
+/** GSI1: open tasks for a role in an area, ordered by due time. */
+export const openTasksPk = (role: string, area: string) => `OPEN#${role}#${area}`;
+export const openTasksSk = (dueAt: string, taskId: string) => `${dueAt}#${taskId}`;
+
+/** GSI2: complaints by area and month of receipt (YYYY-MM). */
+export const areaMonthPk = (area: string, receivedAt: string) => `AREA#${area}#${receivedAt.slice(0, 7)}`;
+
+/**
+ * Task ids carry the complaint reference so `/api/tasks/{id}` finds the partition without a
+ * lookup table: `<ref>.<suffix>`.
+ */
+export function taskIdFor(ref: string, suffix: string): string {
+  return `${ref}.${suffix}`;
+}
+
+export function refOfTaskId(taskId: string): string | undefined {
+  const dot = taskId.lastIndexOf('.');
+  return dot > 0 ? taskId.slice(0, dot) : undefined;
+}

@@ -1,10 +1,9 @@
 import { ROLE_NAMES } from '../config/roles.ts';
-import { type ApiEvent, type ApiResult, callerOf, json } from './commons/http.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
 
 /** `GET /api/me`: who the web app is signed in as. */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  if (!('username' in caller)) return caller;
   return json(200, { ...caller, roleName: ROLE_NAMES[caller.role] });
-});
+}, apiErrors());

@@ -1,18 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer } from './powertools.ts';
 
 /**
- * The Powertools middlewares every handler gets, in one place. Events are not logged:
- * they carry owners' names, phones and emails.
+ * A handler with the Powertools middlewares every handler gets, then any of its own;
+ * `.handler()` comes last. Events are never logged: they carry owners' personal data.
  */
-export function withPowertools<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
-  return middy<TEvent, TResult>()
+export function withPowertools<TEvent, TResult>(
+  handler: (event: TEvent, context: Context) => Promise<TResult>,
+  ...extra: MiddlewareObj<TEvent, TResult>[]
+) {
+  let chain = middy<TEvent, TResult>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics))
-    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-    .handler(handler);
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));
+  for (const middleware of extra) chain = chain.use(middleware);
+  return chain.handler(handler);
 }

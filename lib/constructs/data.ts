@@ -1,0 +1,130 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type BucketProps,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TABLE } from '../../config/table.ts';
+
+/** Item writes a handler may be granted: the audit trail is append-only, so never DeleteItem. */
+export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+
+export interface DataStoreProps {
+  /**
+   * What happens to the table, key and buckets when the stack is deleted. Complaint records
+   * and raw mail are the company's records of the procedure: they outlive the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Where the product keeps its data: the single DynamoDB table (complaints, tasks,
+ * correspondence, audit trail; see config/table.ts), encrypted with a customer-managed key,
+ * and the buckets for raw inbound mail and attachments, which log their access to a third.
+ */
+export class DataStore extends Construct {
+  public readonly key: Key;
+  public readonly table: Table;
+  /** Raw MIME messages as SES stores them (under `incoming/`). */
+  public readonly rawMailBucket: Bucket;
+  /** Attachments extracted from mail (fax PDFs and TIFFs, photos). */
+  public readonly attachmentsBucket: Bucket;
+  /** Server access logs of the two mail buckets. */
+  public readonly accessLogsBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: DataStoreProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.key = new Key(this, 'TableKey', {
+      description: 'Encrypts the complaints table: owners’ names, contacts and the audit trail',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      removalPolicy,
+    });
+    for (const index of TABLE.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    // S3 server access logging cannot deliver to a KMS-encrypted bucket, hence SSE-S3 here.
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      ...secureBucketDefaults(removalPolicy),
+      versioned: false,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(400) }],
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the mail buckets; logging its own access would log the log writes.',
+    });
+
+    this.rawMailBucket = new Bucket(this, 'RawMailBucket', {
+      ...secureBucketDefaults(removalPolicy),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'raw-mail/',
+    });
+    this.attachmentsBucket = new Bucket(this, 'AttachmentsBucket', {
+      ...secureBucketDefaults(removalPolicy),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'attachments/',
+    });
+  }
+
+  /**
+   * Grants item writes on the table, and nothing on its indexes (writes go to the table), plus
+   * use of the table's key, which DynamoDB calls on the writer's behalf.
+   */
+  public grantItemWrites(grantee: IGrantable, ...actions: readonly ItemWrite[]): void {
+    if (actions.length === 0) throw new Error('grantItemWrites needs at least one action');
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...new Set(actions)], resources: [this.table.tableArn] }),
+    );
+    this.key.grantEncryptDecrypt(grantee);
+    if (grantee instanceof Construct) {
+      const reason =
+        'CDK grantEncryptDecrypt on the one table key, the key actions DynamoDB needs for writes to a CMK-encrypted table; the wildcard only spans the variants of that action.';
+      Validations.of(grantee).acknowledge(
+        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
+        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
+      );
+    }
+  }
+}
+
+/**
+ * Mail holds owners' personal data: encrypted, TLS only, never public, ACLs disabled,
+ * versioned so an overwrite or delete can be undone for a while.
+ */
+function secureBucketDefaults(removalPolicy: RemovalPolicy): BucketProps {
+  return {
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) }],
+    removalPolicy,
+  };
+}

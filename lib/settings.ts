@@ -1,0 +1,180 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+/**
+ * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`) and checked once,
+ * before any construct is built, so a wrong value fails `cdk synth` with a message that names
+ * the key and shows an example rather than failing a deployment half-way.
+ */
+export interface Settings {
+  /** CloudFormation stack name. @default 'EstateComplaints' */
+  readonly stackName: string;
+  /** Account to deploy to. @default - environment-agnostic */
+  readonly account?: string;
+  /** Region to deploy to; SES email receiving exists only in some regions. @default - environment-agnostic */
+  readonly region?: string;
+  /** Mail domain whose MX points at SES inbound. @default 'complaints.example.com' */
+  readonly intakeDomain: string;
+  /** Addresses owners write (or fax-to-email gateways deliver) to. @default ['complaints@<intakeDomain>'] */
+  readonly intakeAddresses: readonly string[];
+  /** Create the SES domain identity for the intake domain (false when it already exists). @default true */
+  readonly createIntakeIdentity: boolean;
+  /** Where alarms are emailed. @default - alarms go to an SNS topic with no subscriber */
+  readonly alarmEmail?: string;
+  /** Retention of every log group of the stack. @default RetentionDays.ONE_YEAR */
+  readonly logRetention: RetentionDays;
+  /** Staff API steady-state requests per second. @default 50 */
+  readonly apiRateLimit: number;
+  /** Staff API burst of requests. @default 100 */
+  readonly apiBurstLimit: number;
+}
+
+/** The context keys `readSettings` understands, for messages and documentation. */
+export const SETTING_KEYS = [
+  'stackName',
+  'account',
+  'region',
+  'intakeDomain',
+  'intakeAddresses',
+  'createIntakeIdentity',
+  'alarmEmail',
+  'logRetentionDays',
+  'apiRateLimit',
+  'apiBurstLimit',
+] as const;
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Retention values CloudWatch Logs accepts, in days (RetentionDays minus INFINITE). */
+const RETENTION_DAYS: ReadonlySet<number> = new Set(
+  Object.values(RetentionDays).filter((days): days is number => typeof days === 'number' && days > 0),
+);
+
+/**
+ * Reads and validates the settings. Every problem is collected, so one synth lists them all.
+ * @throws SettingsError naming each invalid key, the value given and an example of a valid one.
+ */
+export function readSettings(node: Node): Settings {
+  const problems: string[] = [];
+  const get = (key: (typeof SETTING_KEYS)[number]): unknown => node.tryGetContext(key);
+
+  const stackName = text(get('stackName')) ?? 'EstateComplaints';
+  if (!STACK_NAME.test(stackName)) {
+    problems.push(`stackName "${stackName}" is not a CloudFormation stack name (letters, digits, hyphens; e.g. EstateComplaints)`);
+  }
+
+  const account = text(get('account'));
+  if (account !== undefined && !ACCOUNT.test(account)) {
+    problems.push(`account "${account}" is not a 12-digit AWS account id`);
+  }
+  const region = text(get('region'));
+  if (region !== undefined && !REGION.test(region)) {
+    problems.push(`region "${region}" is not an AWS region name (e.g. eu-west-1; SES receives email in a few regions only)`);
+  }
+
+  const intakeDomain = (text(get('intakeDomain')) ?? 'complaints.example.com').toLowerCase();
+  if (!DOMAIN.test(intakeDomain)) {
+    problems.push(`intakeDomain "${intakeDomain}" is not a domain name (e.g. complaints.example.com)`);
+  }
+
+  const intakeAddresses = list(get('intakeAddresses'))?.map((address) => address.toLowerCase()) ?? [
+    `complaints@${intakeDomain}`,
+  ];
+  if (intakeAddresses.length === 0) {
+    problems.push('intakeAddresses is empty: give at least one address, e.g. -c intakeAddresses=complaints@example.com');
+  }
+  for (const address of intakeAddresses) {
+    const domain = EMAIL.exec(address)?.[1];
+    if (!domain) {
+      problems.push(`intakeAddresses: "${address}" is not an email address (e.g. complaints@${intakeDomain})`);
+    } else if (domain !== intakeDomain && !domain.endsWith(`.${intakeDomain}`)) {
+      problems.push(
+        `intakeAddresses: "${address}" is not on the intake domain ${intakeDomain}; SES only receives for the domain whose MX points at it`,
+      );
+    }
+  }
+  if (new Set(intakeAddresses).size !== intakeAddresses.length) {
+    problems.push(`intakeAddresses lists an address twice: ${intakeAddresses.join(', ')}`);
+  }
+
+  const createIntakeIdentity = flag(get('createIntakeIdentity'), true, 'createIntakeIdentity', problems);
+
+  const alarmEmail = text(get('alarmEmail'));
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
+    problems.push(`alarmEmail "${alarmEmail}" is not an email address (e.g. ops@example.com)`);
+  }
+
+  const logRetentionDays = integer(get('logRetentionDays'), 365, 'logRetentionDays', problems);
+  if (!RETENTION_DAYS.has(logRetentionDays)) {
+    problems.push(
+      `logRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${[...RETENTION_DAYS].join(', ')}`,
+    );
+  }
+
+  const apiRateLimit = integer(get('apiRateLimit'), 50, 'apiRateLimit', problems);
+  const apiBurstLimit = integer(get('apiBurstLimit'), 100, 'apiBurstLimit', problems);
+  if (apiRateLimit < 1) problems.push(`apiRateLimit ${apiRateLimit} must be at least 1 request per second`);
+  if (apiBurstLimit < apiRateLimit) {
+    problems.push(`apiBurstLimit ${apiBurstLimit} must be at least apiRateLimit (${apiRateLimit})`);
+  }
+
+  if (problems.length > 0) {
+    throw new SettingsError(
+      `Invalid CDK context (set in cdk.json "context" or with -c key=value):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return {
+    stackName,
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    intakeDomain,
+    intakeAddresses,
+    createIntakeIdentity,
+    ...(alarmEmail ? { alarmEmail } : {}),
+    logRetention: logRetentionDays as RetentionDays,
+    apiRateLimit,
+    apiBurstLimit,
+  };
+}
+
+/** A context string; blank counts as unset. */
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const trimmed = String(value).trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A list from cdk.json (an array) or from `-c key=a,b` (a comma-separated string). */
+function list(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function integer(value: unknown, fallback: number, key: string, problems: string[]): number {
+  const raw = text(value);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed)) {
+    problems.push(`${key} "${raw}" is not a whole number`);
+    return fallback;
+  }
+  return parsed;
+}
+
+function flag(value: unknown, fallback: boolean, key: string, problems: string[]): boolean {
+  const raw = text(value);
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  problems.push(`${key} "${raw}" must be true or false`);
+  return fallback;
+}

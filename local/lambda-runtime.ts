@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+/** A Lambda handler module's `handler` export, as the local stack calls it. */
+export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Invokes a handler in-process the way the Lambda runtime would: the event and the result
+ * go through JSON (so nothing that could not cross the wire slips through), with a context
+ * object carrying the function's name and a fresh request id.
+ */
+export async function invokeLocal(handler: LocalHandler, functionName: string, event: unknown): Promise<unknown> {
+  const started = Date.now();
+  const context: Context = {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+}

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SESEvent } from 'aws-lambda';
+import libmime from 'libmime';
+import { SMTPServer } from 'smtp-server';
+import { closeServer, listenOnLoopback } from './listen.ts';
+
+/** SES accepts messages up to 40 MB; so does the local intake. */
+const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Lambda retries an event invocation twice before it goes to the on-failure destination. */
+const EVENT_RETRIES = 2;
+
+export interface LocalSmtpOptions {
+  readonly port: number;
+  readonly intakeAddresses: readonly string[];
+  readonly rawMailBucket: string;
+  readonly rawMailPrefix: string;
+  readonly s3: S3Client;
+  /** Directory for events whose handler failed after its retries (the local dead-letter queue). */
+  readonly deadLetterDir: string;
+  readonly invokeIntake: (event: SESEvent) => Promise<unknown>;
+  readonly intakeFunctionArn: string;
+  readonly log: (line: string) => void;
+}
+
+export interface LocalSmtp {
+  readonly port: number;
+  /** Resolves when every accepted message has been handed to the intake handler. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * SES receiving, locally: an SMTP server for the intake addresses that does what the receipt
+ * rule does on AWS — stores the raw message in S3, then invokes the intake handler with the
+ * SES event (verdicts PASS) as an event invocation, with Lambda's retries and a dead-letter
+ * directory, so a message that keeps failing is kept and visible.
+ */
+export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
+  const accepted = new Set(options.intakeAddresses.map((a) => a.toLowerCase()));
+  const inFlight = new Set<Promise<void>>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: MAX_MESSAGE_BYTES,
+    rejectOversized: true,
+    banner: 'local SES inbound',
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (accepted.has(address.address.toLowerCase())) {
+        callback();
+        return;
+      }
+      const error = new Error(`Mailbox unavailable: ${address.address} is not an intake address`) as Error & {
+        responseCode: number;
+      };
+      error.responseCode = 550;
+      callback(error);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return callback();
+        const raw = Buffer.concat(chunks);
+        const messageId = sesMessageId();
+        const recipients = session.envelope.rcptTo.map((r) => r.address);
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        options.s3
+          .send(
+            new PutObjectCommand({
+              Bucket: options.rawMailBucket,
+              Key: `${options.rawMailPrefix}${messageId}`,
+              Body: raw,
+              ContentType: 'message/rfc822',
+            }),
+          )
+          .then(() => {
+            // Accepted only once stored: from here on the message cannot be lost.
+            callback(null, `Ok: queued as ${messageId}`);
+            const event = sesEvent({ raw, messageId, mailFrom, recipients, functionArn: options.intakeFunctionArn });
+            const delivery = deliver(options, event, messageId).finally(() => inFlight.delete(delivery));
+            inFlight.add(delivery);
+          })
+          .catch((error: Error) => {
+            options.log(`SMTP: could not store message: ${error.message}`);
+            const failure = new Error('Temporary failure storing the message, try again') as Error & { responseCode: number };
+            failure.responseCode = 451;
+            callback(failure);
+          });
+      });
+    },
+  });
+  const port = await listenOnLoopback(server.server, options.port, 'SMTP intake', 'SMTP_PORT');
+  return {
+    port,
+    async idle() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    async stop() {
+      await Promise.allSettled([...inFlight]);
+      await closeServer(server.server);
+    },
+  };
+}
+
+async function deliver(options: LocalSmtpOptions, event: SESEvent, messageId: string): Promise<void> {
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt <= EVENT_RETRIES; attempt++) {
+    try {
+      await options.invokeIntake(event);
+      return;
+    } catch (error) {
+      lastError = error as Error;
+    }
+  }
+  mkdirSync(options.deadLetterDir, { recursive: true });
+  writeFileSync(
+    join(options.deadLetterDir, `${messageId}.json`),
+    JSON.stringify({ error: lastError?.name, message: lastError?.message, event }, null, 2),
+  );
+  options.log(`SMTP: intake failed ${EVENT_RETRIES + 1} times for ${messageId}; event kept in ${options.deadLetterDir}`);
+}
+
+/** SES message ids are 20+ lowercase alphanumerics; S3 keys use them as is. */
+function sesMessageId(): string {
+  return randomBytes(20).toString('hex');
+}
+
+/** The event SES passes to a Lambda action, built from the raw message's headers. */
+export function sesEvent(input: {
+  raw: Buffer;
+  messageId: string;
+  mailFrom: string;
+  recipients: string[];
+  functionArn: string;
+}): SESEvent {
+  const headers = parseHeaders(input.raw);
+  const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value;
+  const decoded = (name: string) => {
+    const value = first(name);
+    return value === undefined ? undefined : libmime.decodeWords(value);
+  };
+  const list = (name: string) => {
+    const value = decoded(name);
+    return value ? value.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((s) => s.trim()) : [];
+  };
+  const now = new Date().toISOString();
+  const pass = { status: 'PASS' as const };
+  return {
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        eventVersion: '1.0',
+        ses: {
+          mail: {
+            timestamp: now,
+            source: input.mailFrom,
+            messageId: input.messageId,
+            destination: input.recipients,
+            headersTruncated: false,
+            headers,
+            commonHeaders: {
+              returnPath: input.mailFrom,
+              from: list('from'),
+              to: list('to'),
+              ...(first('reply-to') ? { replyTo: list('reply-to') } : {}),
+              date: first('date') ?? now,
+              messageId: first('message-id') ?? '',
+              subject: decoded('subject') ?? '',
+            },
+          },
+          receipt: {
+            timestamp: now,
+            processingTimeMillis: 1,
+            recipients: input.recipients,
+            spamVerdict: pass,
+            virusVerdict: pass,
+            spfVerdict: pass,
+            dkimVerdict: pass,
+            dmarcVerdict: pass,
+            action: { type: 'Lambda', functionArn: input.functionArn, invocationType: 'Event' },
+          },
+        },
+      },
+    ],
+  } as SESEvent;
+}
+
+/** Header lines up to the first blank line, unfolded, values as sent (SES does the same). */
+function parseHeaders(raw: Buffer): { name: string; value: string }[] {
+  const text = raw.subarray(0, Math.min(raw.length, 256 * 1024)).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = end === -1 ? text : text.slice(0, end);
+  const headers: { name: string; value: string }[] = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && headers.length) {
+      const last = headers[headers.length - 1] as { name: string; value: string };
+      last.value += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return headers;
+}

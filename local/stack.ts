@@ -1,0 +1,253 @@
+import { accessSync, constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { SESEvent } from 'aws-lambda';
+import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
+import { LocalIssuer } from './auth.ts';
+import { startApi } from './api-gateway.ts';
+import { startDynamo } from './dynamodb.ts';
+import { type LocalHandler, invokeLocal } from './lambda-runtime.ts';
+import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
+import { startS3 } from './s3.ts';
+import { startSes } from './ses.ts';
+import { startSmtp } from './smtp.ts';
+import { stepFunctionsApi } from './stepfunctions/api-server.ts';
+import { LocalStepFunctions, localFunctionArn } from './stepfunctions/engine.ts';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+export const ASL_FILE = join(PROJECT_ROOT, 'statemachine', 'complaint.asl.json');
+
+/** Names the local stack gives the resources CDK creates in a deployment. */
+export const LOCAL_RESOURCES = {
+  tableName: 'complaints',
+  rawMailBucket: 'complaints-raw-mail',
+  rawMailPrefix: 'incoming/',
+  attachmentsBucket: 'complaints-attachments',
+  reportsBucket: 'complaints-reports',
+  stateMachineName: 'complaint',
+} as const;
+
+export interface LocalStackPorts {
+  /** Web app and API (PORT). */
+  readonly web: number;
+  readonly smtp: number;
+  readonly ses: number;
+  readonly dynamodb: number;
+  readonly s3: number;
+  readonly sfn: number;
+}
+
+export const DEFAULT_PORTS: LocalStackPorts = { web: 3000, smtp: 2525, ses: 8005, dynamodb: 8000, s3: 4569, sfn: 8083 };
+
+export interface LocalStackOptions {
+  /** Where DynamoDB, S3, executions and the signing key are kept (`.local/`). */
+  readonly dataDir: string;
+  readonly ports: LocalStackPorts;
+  /** 3600: an hour of workflow time passes in a second. @default 1 */
+  readonly timeScale?: number;
+  /** Wipe the data directory first. */
+  readonly reset?: boolean;
+  /** @default complaints@estate.example, fax@estate.example */
+  readonly intakeAddresses?: readonly string[];
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly urls: {
+    readonly web: string;
+    readonly api: string;
+    readonly sesOutbox: string;
+    readonly dynamodb: string;
+    readonly s3: string;
+    readonly stepFunctions: string;
+    readonly smtp: string;
+  };
+  readonly smtpPort: number;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly stateMachineArn: string;
+  readonly tableName: string;
+  readonly intakeAddresses: readonly string[];
+  /** Waits until every accepted email has been handed to the intake handler. */
+  mailIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole product on loopback: the emulators, then the handlers (the same modules
+ * Lambda runs) wired to them through the SDK's standard endpoint variables.
+ * One local stack per process: handlers read their configuration once, at cold start.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  ensureWritable(dataDir);
+  const intakeAddresses = options.intakeAddresses ?? ['complaints@estate.example', 'fax@estate.example'];
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    const dynamo = await startDynamo({
+      port: options.ports.dynamodb,
+      path: join(dataDir, 'dynamodb'),
+      tableName: LOCAL_RESOURCES.tableName,
+    });
+    stops.push(() => dynamo.stop());
+    const s3 = await startS3({
+      port: options.ports.s3,
+      directory: join(dataDir, 's3'),
+      buckets: [LOCAL_RESOURCES.rawMailBucket, LOCAL_RESOURCES.attachmentsBucket, LOCAL_RESOURCES.reportsBucket],
+    });
+    stops.push(() => s3.stop());
+    const ses = await startSes({ port: options.ports.ses });
+    stops.push(() => ses.stop());
+
+    // The Step Functions endpoint must be known before the handlers load; the engine that
+    // answers on it needs the handlers. So: listen first, attach the engine after.
+    let sfnApi: ReturnType<typeof stepFunctionsApi> | undefined;
+    const sfnServer = createServer((request, response) => {
+      if (sfnApi) {
+        void sfnApi(request, response);
+      } else {
+        response.writeHead(503).end();
+      }
+    });
+    const sfnPort = await listenOnLoopback(sfnServer, options.ports.sfn, 'Step Functions', 'SFN_PORT');
+    stops.push(() => closeServer(sfnServer));
+    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
+    const stateMachineArn = `arn:aws:states:us-east-1:000000000000:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
+
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      // s3rver checks signatures against this key pair; the other emulators accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      TABLE_NAME: LOCAL_RESOURCES.tableName,
+      RAW_MAIL_BUCKET: LOCAL_RESOURCES.rawMailBucket,
+      RAW_MAIL_PREFIX: LOCAL_RESOURCES.rawMailPrefix,
+      ATTACHMENTS_BUCKET: LOCAL_RESOURCES.attachmentsBucket,
+      REPORTS_BUCKET: LOCAL_RESOURCES.reportsBucket,
+      STATE_MACHINE_ARN: stateMachineArn,
+      INTAKE_ADDRESSES: intakeAddresses.join(','),
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    delete process.env.AWS_PROFILE;
+
+    const handlers = await loadHandlers();
+    const stepFunctions = new LocalStepFunctions({
+      definition: readFileSync(ASL_FILE, 'utf8'),
+      substitutions: Object.fromEntries(
+        FUNCTION_SPECS.filter((f) => f.placeholder).map((f) => [f.placeholder as string, localFunctionArn(f.id)]),
+      ),
+      handlers,
+      stateMachineName: LOCAL_RESOURCES.stateMachineName,
+      timeScale: options.timeScale ?? 1,
+      persistDir: join(dataDir, 'stepfunctions'),
+    });
+    sfnApi = stepFunctionsApi(stepFunctions);
+    stops.push(async () => stepFunctions.shutdown());
+
+    const intake = handlers.get(FUNCTIONS.intakeEmail.id) as LocalHandler;
+    const s3Client = new S3Client({});
+    const smtp = await startSmtp({
+      port: options.ports.smtp,
+      intakeAddresses,
+      rawMailBucket: LOCAL_RESOURCES.rawMailBucket,
+      rawMailPrefix: LOCAL_RESOURCES.rawMailPrefix,
+      s3: s3Client,
+      deadLetterDir: join(dataDir, 'dead-letters'),
+      invokeIntake: (event: SESEvent) => invokeLocal(intake, FUNCTIONS.intakeEmail.id, event),
+      intakeFunctionArn: localFunctionArn(FUNCTIONS.intakeEmail.id),
+      log,
+    });
+    stops.push(() => smtp.stop());
+
+    const issuer = new LocalIssuer('urn:local:estate-complaints', join(dataDir, 'jwt-signing-key.pem'));
+    const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
+    const urls = {
+      web: '',
+      api: '',
+      sesOutbox: ses.endpoint,
+      dynamodb: dynamo.endpoint,
+      s3: s3.endpoint,
+      stepFunctions: sfnEndpoint,
+      smtp: smtpUrl,
+    };
+    const api = await startApi({
+      port: options.ports.web,
+      issuer,
+      handlers,
+      webRoot: join(PROJECT_ROOT, 'web'),
+      log,
+      health: async () => ({
+        status: 'ok',
+        services: {
+          web: { url: urls.web, state: 'up' },
+          api: { url: urls.api, state: 'up' },
+          dynamodb: { url: dynamo.endpoint, state: 'up', table: LOCAL_RESOURCES.tableName },
+          s3: {
+            url: s3.endpoint,
+            state: 'up',
+            buckets: [LOCAL_RESOURCES.rawMailBucket, LOCAL_RESOURCES.attachmentsBucket, LOCAL_RESOURCES.reportsBucket],
+          },
+          sesOutbox: { url: ses.endpoint, state: 'up', store: `${ses.endpoint}/store` },
+          smtp: { url: smtpUrl, port: smtp.port, state: 'up', intakeAddresses },
+          stepFunctions: { url: sfnEndpoint, state: 'up', ...stepFunctions.executionsSummary() },
+        },
+        timeScale: options.timeScale ?? 1,
+        dataDir,
+      }),
+    });
+    stops.push(() => api.stop());
+    urls.web = api.url;
+    urls.api = `${api.url}/api`;
+
+    return {
+      urls,
+      smtpPort: smtp.port,
+      stepFunctions,
+      stateMachineArn,
+      tableName: LOCAL_RESOURCES.tableName,
+      intakeAddresses,
+      mailIdle: () => smtp.idle(),
+      stop: async () => {
+        await stopAll();
+        s3Client.destroy();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Imports every handler of config/functions.ts, keyed by function id. */
+async function loadHandlers(): Promise<Map<string, LocalHandler>> {
+  const handlers = new Map<string, LocalHandler>();
+  for (const spec of FUNCTION_SPECS) {
+    const module = (await import(pathToFileURL(join(PROJECT_ROOT, spec.entry)).href)) as { handler?: LocalHandler };
+    if (typeof module.handler !== 'function') {
+      throw new LocalStackError(`${spec.entry} does not export a handler (config/functions.ts, '${spec.id}')`);
+    }
+    handlers.set(spec.id, module.handler);
+  }
+  return handlers;
+}
+
+function ensureWritable(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new LocalStackError(`Cannot write to ${dir}: set LOCAL_DATA_DIR to a writable directory`);
+  }
+}

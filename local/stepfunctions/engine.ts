@@ -1,0 +1,584 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { type LocalHandler, invokeLocal } from '../lambda-runtime.ts';
+
+/**
+ * The Step Functions stand-in: runs the very ASL file CDK deploys in aws-local-stepfunctions,
+ * with every Task state mapped to a local handler, and adds what that engine lacks:
+ * task tokens for `.waitForTaskToken` (a broker that issues one token per task and waits for
+ * SendTaskSuccess/Failure), `HeartbeatSeconds`, execution names and ARNs, history, and
+ * persistence of execution records under `.local/`.
+ */
+
+/**
+ * Stands in for `$$.Task.Token`. The engine takes one context per execution, so the sentinel
+ * names the execution; the broker swaps in a fresh token per task invocation. (The engine
+ * passes a Task override nothing but its input, so this is also how a task finds its execution.)
+ */
+const SENTINEL = /__LOCAL_TASK_TOKEN__([A-Za-z0-9_-]+)__/g;
+const sentinelFor = (executionArn: string) => `__LOCAL_TASK_TOKEN__${Buffer.from(executionArn).toString('base64url')}__`;
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: string;
+  type: string;
+  details: Record<string, unknown>;
+}
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+}
+
+/** A service error with the `__type` the AWS JSON protocol carries. */
+export class SfnServiceError extends Error {
+  readonly type: string;
+  readonly statusCode: number;
+  constructor(type: string, message: string, statusCode = 400) {
+    super(message);
+    this.name = type;
+    this.type = type;
+    this.statusCode = statusCode;
+  }
+}
+
+/** An error a task ends with, named as Step Functions names it (for Retry/Catch). */
+class TaskError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+interface PendingTask {
+  readonly token: string;
+  readonly executionArn: string;
+  readonly stateName: string;
+  readonly resolve: (output: unknown) => void;
+  readonly reject: (error: Error) => void;
+  heartbeatTimer?: ReturnType<typeof setTimeout>;
+  readonly heartbeatMs?: number;
+}
+
+export interface LocalStepFunctionsOptions {
+  /** The ASL with its `${...}` placeholders (the file CDK deploys). */
+  readonly definition: string;
+  /** Placeholder → value, as CDK's definitionSubstitutions would resolve them. */
+  readonly substitutions: Record<string, string>;
+  /** Function name (the last part of its ARN) → the local handler. */
+  readonly handlers: ReadonlyMap<string, LocalHandler>;
+  readonly stateMachineName: string;
+  /** How much faster than wall-clock workflow time runs (3600: an hour per second). @default 1 */
+  readonly timeScale?: number;
+  /** Directory to persist execution records in; none means in memory only. */
+  readonly persistDir?: string;
+}
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  HeartbeatSeconds?: number;
+  Branches?: { States: Record<string, AslState> }[];
+  Iterator?: { States: Record<string, AslState> };
+  ItemProcessor?: { States: Record<string, AslState> };
+}
+
+interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+export class LocalStepFunctions {
+  readonly stateMachineArn: string;
+  private readonly definition: AslDefinition;
+  private readonly machine: StateMachine;
+  private readonly overrides: Record<string, (input: unknown) => Promise<unknown>>;
+  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly aborters = new Map<string, () => void>();
+  private readonly pending = new Map<string, PendingTask>();
+  private readonly timeScale: number;
+  private readonly persistFile: string | undefined;
+  private readonly settled = new Map<string, Promise<void>>();
+
+  private readonly options: LocalStepFunctionsOptions;
+
+  constructor(options: LocalStepFunctionsOptions) {
+    this.options = options;
+    this.stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.stateMachineName}`;
+    this.timeScale = options.timeScale ?? 1;
+    const substituted = substitute(options.definition, options.substitutions);
+    this.definition = JSON.parse(substituted) as AslDefinition;
+    this.machine = new StateMachine(this.definition as never, { validationOptions: { checkPaths: true } });
+    // Every Task state is wired now, so a missing handler stops the start-up, not a complaint.
+    this.overrides = {};
+    for (const [stateName, state] of allTaskStates(this.definition.States)) {
+      this.overrides[stateName] = this.overrideFor(stateName, state);
+    }
+    this.persistFile = options.persistDir ? join(options.persistDir, 'executions.json') : undefined;
+    this.load();
+  }
+
+  // ---- The Step Functions API -------------------------------------------------------------
+
+  startExecution(params: { stateMachineArn?: string; name?: string; input?: string }) {
+    if (params.stateMachineArn !== this.stateMachineArn) {
+      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${params.stateMachineArn}'`);
+    }
+    const name = params.name ?? randomUUID();
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
+      throw new SfnServiceError('InvalidName', `Invalid Name: '${name}'`);
+    }
+    const inputText = params.input ?? '{}';
+    let input: unknown;
+    try {
+      input = JSON.parse(inputText);
+    } catch {
+      throw new SfnServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+    }
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // As on AWS: the same name and input while running is the same execution; anything else is a clash.
+      if (existing.status === 'RUNNING' && existing.input === inputText) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new SfnServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: this.stateMachineArn,
+      name,
+      input: inputText,
+      status: 'RUNNING',
+      startDate: new Date().toISOString(),
+      history: [],
+    };
+    this.executions.set(executionArn, record);
+    this.run(record, input);
+    this.persist();
+    return { executionArn, startDate: record.startDate };
+  }
+
+  describeExecution(params: { executionArn?: string }) {
+    const record = this.get(params.executionArn);
+    const { history: _history, ...description } = record;
+    return description;
+  }
+
+  getExecutionHistory(params: { executionArn?: string; reverseOrder?: boolean; maxResults?: number; nextToken?: string }) {
+    const record = this.get(params.executionArn);
+    const events = params.reverseOrder ? [...record.history].reverse() : record.history;
+    const start = params.nextToken ? Number(params.nextToken) : 0;
+    const size = params.maxResults && params.maxResults > 0 ? params.maxResults : 1000;
+    const page = events.slice(start, start + size);
+    const next = start + size < events.length ? String(start + size) : undefined;
+    return {
+      events: page.map((event) => ({
+        id: event.id,
+        previousEventId: event.previousEventId,
+        timestamp: event.timestamp,
+        type: event.type,
+        ...event.details,
+      })),
+      ...(next ? { nextToken: next } : {}),
+    };
+  }
+
+  listExecutions(params: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+    if (params.stateMachineArn && params.stateMachineArn !== this.stateMachineArn) {
+      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${params.stateMachineArn}'`);
+    }
+    const all = [...this.executions.values()]
+      .filter((e) => !params.statusFilter || e.status === params.statusFilter)
+      .sort((a, b) => b.startDate.localeCompare(a.startDate));
+    const start = params.nextToken ? Number(params.nextToken) : 0;
+    const size = params.maxResults && params.maxResults > 0 ? params.maxResults : 100;
+    const page = all.slice(start, start + size);
+    return {
+      executions: page.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+      })),
+      ...(start + size < all.length ? { nextToken: String(start + size) } : {}),
+    };
+  }
+
+  stopExecution(params: { executionArn?: string; error?: string; cause?: string }) {
+    const record = this.get(params.executionArn);
+    const stopDate = new Date().toISOString();
+    if (record.status !== 'RUNNING') return { stopDate: record.stopDate ?? stopDate };
+    record.status = 'ABORTED';
+    record.stopDate = stopDate;
+    if (params.error) record.error = params.error;
+    if (params.cause) record.cause = params.cause;
+    this.closeTasks(record.executionArn);
+    this.aborters.get(record.executionArn)?.();
+    this.persist();
+    return { stopDate };
+  }
+
+  sendTaskSuccess(params: { taskToken?: string; output?: string }) {
+    const task = this.takeTask(params.taskToken);
+    let output: unknown;
+    try {
+      output = JSON.parse(params.output ?? '');
+    } catch {
+      throw new SfnServiceError('InvalidOutput', 'Invalid Output: the task output is not valid JSON');
+    }
+    task.resolve(output);
+    return {};
+  }
+
+  sendTaskFailure(params: { taskToken?: string; error?: string; cause?: string }) {
+    const task = this.takeTask(params.taskToken);
+    task.reject(new TaskError(params.error ?? '', params.cause ?? ''));
+    return {};
+  }
+
+  sendTaskHeartbeat(params: { taskToken?: string }) {
+    const task = this.findTask(params.taskToken);
+    if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
+    return {};
+  }
+
+  /** Resolves when the execution has stopped (tests and the CLI wait on this). */
+  async whenSettled(executionArn: string): Promise<ExecutionRecord> {
+    await this.settled.get(executionArn);
+    return this.get(executionArn);
+  }
+
+  /** Tokens of the tasks an execution is waiting on now. */
+  openTaskTokens(executionArn?: string): string[] {
+    return [...this.pending.values()].filter((t) => !executionArn || t.executionArn === executionArn).map((t) => t.token);
+  }
+
+  executionsSummary() {
+    const counts: Record<string, number> = {};
+    for (const e of this.executions.values()) counts[e.status] = (counts[e.status] ?? 0) + 1;
+    return { stateMachineArn: this.stateMachineArn, executions: counts, openTasks: this.pending.size };
+  }
+
+  /** Stops every running execution's timers without recording them as stopped (shutdown). */
+  shutdown(): void {
+    for (const task of this.pending.values()) clearTimeout(task.heartbeatTimer);
+    this.pending.clear();
+    for (const abort of this.aborters.values()) abort();
+    this.aborters.clear();
+    this.persist();
+  }
+
+  // ---- Running ---------------------------------------------------------------------------
+
+  private run(record: ExecutionRecord, input: unknown): void {
+    const context = {
+      Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate },
+      StateMachine: { Id: this.stateMachineArn, Name: this.options.stateMachineName },
+      Task: { Token: sentinelFor(record.executionArn) },
+    };
+    const execution = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: this.overrides },
+      context,
+      noThrowOnAbort: true,
+      // Read by our patch of the engine (patches/): task timeouts run this much faster.
+      timeScale: this.timeScale,
+    } as never);
+    this.aborters.set(record.executionArn, () => execution.abort());
+    const collecting = this.collectHistory(record, execution.eventLogs as AsyncGenerator<Record<string, unknown>>);
+    const finished = execution.result.then(
+      (output) => {
+        if (record.status === 'RUNNING') {
+          record.status = 'SUCCEEDED';
+          record.output = JSON.stringify(output);
+        }
+      },
+      (error: Error) => {
+        if (record.status !== 'RUNNING') return;
+        const cause = (error as { cause?: Error }).cause;
+        record.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        record.error = cause?.name ?? error.name;
+        record.cause = cause?.message ?? error.message;
+      },
+    );
+    this.settled.set(
+      record.executionArn,
+      Promise.all([finished, collecting]).then(() => {
+        record.stopDate ??= new Date().toISOString();
+        this.aborters.delete(record.executionArn);
+        this.closeTasks(record.executionArn);
+        this.persist();
+      }),
+    );
+  }
+
+  private async collectHistory(record: ExecutionRecord, events: AsyncGenerator<Record<string, unknown>>) {
+    for await (const event of events) {
+      const history = record.history;
+      const id = history.length + 1;
+      const state = event.state as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
+      const typeName = historyType(event.type as string, state?.type);
+      const details: Record<string, unknown> = {};
+      if (event.type === 'StateEntered' && state) {
+        details.stateEnteredEventDetails = { name: state.name, input: JSON.stringify(state.input) };
+      } else if (event.type === 'StateExited' && state) {
+        details.stateExitedEventDetails = { name: state.name, output: JSON.stringify(state.output) };
+        this.closeTasks(record.executionArn, state.name);
+      } else if (event.type === 'StateFailed' && state) {
+        details.taskFailedEventDetails = { resource: state.name, error: event.Error, cause: String(event.Cause ?? '') };
+        // A timed-out or failed task's token is dead, as on AWS.
+        this.closeTasks(record.executionArn, state.name);
+      } else if (event.type === 'StateRetried' || event.type === 'StateCaught') {
+        details.stateName = state?.name;
+      } else if (event.type === 'ExecutionStarted') {
+        details.executionStartedEventDetails = { input: record.input, roleArn: 'arn:aws:iam::000000000000:role/local' };
+      } else if (event.type === 'ExecutionSucceeded') {
+        details.executionSucceededEventDetails = { output: JSON.stringify(event.output) };
+      } else if (event.type === 'ExecutionFailed') {
+        details.executionFailedEventDetails = { error: event.Error, cause: String(event.Cause ?? '') };
+      }
+      history.push({
+        id,
+        previousEventId: id - 1,
+        timestamp: new Date(event.timestamp as number).toISOString(),
+        type: typeName,
+        details,
+      });
+      this.persistSoon();
+    }
+  }
+
+  /** The local stand-in for one Task state's resource. */
+  private overrideFor(stateName: string, state: AslState): (input: unknown) => Promise<unknown> {
+    const resource = state.Resource ?? '';
+    const functionName = (parameters: unknown): string => {
+      const fn = (parameters as { FunctionName?: unknown } | null)?.FunctionName;
+      return typeof fn === 'string' ? lambdaName(fn) : '';
+    };
+    if (resource === LAMBDA_INVOKE || resource === LAMBDA_INVOKE_WAIT) {
+      const staticName = lambdaName(String(state.Parameters?.FunctionName ?? ''));
+      const handler = this.options.handlers.get(staticName);
+      if (!handler) {
+        throw new Error(
+          `Task state '${stateName}' invokes function '${staticName || '(dynamic)'}', which has no local handler: add it to config/functions.ts`,
+        );
+      }
+      if (resource === LAMBDA_INVOKE) {
+        return async (input) => {
+          const payload = (input as { Payload?: unknown }).Payload ?? input;
+          const result = await this.invoke(handler, functionName(input), payload);
+          return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
+        };
+      }
+      return (input) => this.waitForToken(stateName, state, handler, functionName(input), input);
+    }
+    if (resource.startsWith('arn:aws:lambda:')) {
+      const handler = this.options.handlers.get(lambdaName(resource));
+      if (!handler) {
+        throw new Error(`Task state '${stateName}' invokes '${resource}', which has no local handler: add it to config/functions.ts`);
+      }
+      return (input) => this.invoke(handler, lambdaName(resource), input);
+    }
+    throw new Error(`Task state '${stateName}' uses resource '${resource}', which the local stack cannot run`);
+  }
+
+  private async invoke(handler: LocalHandler, name: string, payload: unknown): Promise<unknown> {
+    try {
+      return await invokeLocal(handler, name, payload);
+    } catch (error) {
+      // As the Lambda integration reports a function error: its type is the error name.
+      const err = error as Error;
+      throw new TaskError(err.name || 'Error', JSON.stringify({ errorType: err.name, errorMessage: err.message }));
+    }
+  }
+
+  private waitForToken(
+    stateName: string,
+    state: AslState,
+    handler: LocalHandler,
+    name: string,
+    input: unknown,
+  ): Promise<unknown> {
+    const text = JSON.stringify(input);
+    const encodedArn = [...text.matchAll(SENTINEL)][0]?.[1] ?? '';
+    const executionArn = Buffer.from(encodedArn, 'base64url').toString();
+    const token = `${randomBytes(24).toString('base64url')}.${encodedArn}`;
+    const withToken = JSON.parse(text.replaceAll(SENTINEL, token)) as { Payload?: unknown };
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    const task: PendingTask = {
+      token,
+      executionArn,
+      stateName,
+      resolve,
+      reject,
+      ...(state.HeartbeatSeconds ? { heartbeatMs: (state.HeartbeatSeconds * 1000) / this.timeScale } : {}),
+    };
+    this.pending.set(token, task);
+    if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
+    this.invoke(handler, name, withToken.Payload ?? withToken).catch((error: Error) => {
+      this.dropTask(token);
+      reject(error);
+    });
+    return promise;
+  }
+
+  private armHeartbeat(task: PendingTask): void {
+    clearTimeout(task.heartbeatTimer);
+    task.heartbeatTimer = setTimeout(() => {
+      if (this.dropTask(task.token)) task.reject(new TaskError('States.HeartbeatTimeout', 'No heartbeat in time'));
+    }, task.heartbeatMs);
+  }
+
+  private takeTask(token: string | undefined): PendingTask {
+    const task = this.findTask(token);
+    this.dropTask(task.token);
+    return task;
+  }
+
+  private findTask(token: string | undefined): PendingTask {
+    if (!token) throw new SfnServiceError('InvalidToken', 'Invalid Token: taskToken is required');
+    const task = this.pending.get(token);
+    if (task) return task;
+    if (!this.knownTokenShape(token)) throw new SfnServiceError('InvalidToken', 'Invalid Token');
+    // A well-formed token whose task is over: timed out, answered, or its execution stopped.
+    throw new SfnServiceError('TaskTimedOut', 'Task Timed Out: the task is no longer waiting for this token');
+  }
+
+  private knownTokenShape(token: string): boolean {
+    const encoded = token.split('.')[1];
+    if (!encoded) return false;
+    return this.executions.has(Buffer.from(encoded, 'base64url').toString());
+  }
+
+  private dropTask(token: string): boolean {
+    const task = this.pending.get(token);
+    if (!task) return false;
+    clearTimeout(task.heartbeatTimer);
+    this.pending.delete(token);
+    return true;
+  }
+
+  private closeTasks(executionArn: string, stateName?: string): void {
+    for (const task of [...this.pending.values()]) {
+      if (task.executionArn === executionArn && (!stateName || task.stateName === stateName)) this.dropTask(task.token);
+    }
+  }
+
+  private get(executionArn: string | undefined): ExecutionRecord {
+    const record = executionArn ? this.executions.get(executionArn) : undefined;
+    if (!record) throw new SfnServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+
+  // ---- Persistence ------------------------------------------------------------------------
+
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private persistSoon(): void {
+    if (!this.persistFile || this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.persist();
+    }, 200);
+    this.persistTimer.unref?.();
+  }
+
+  private persist(): void {
+    if (!this.persistFile) return;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    const tmp = `${this.persistFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify([...this.executions.values()]));
+    renameSync(tmp, this.persistFile);
+  }
+
+  /**
+   * Loads the records of earlier runs. An execution that was running when the local stack
+   * stopped cannot continue in this engine; it is marked ABORTED with the reason, so nothing
+   * claims to be running that is not.
+   */
+  private load(): void {
+    if (!this.persistFile || !this.options.persistDir) return;
+    mkdirSync(this.options.persistDir, { recursive: true });
+    let saved: ExecutionRecord[];
+    try {
+      saved = JSON.parse(readFileSync(this.persistFile, 'utf8')) as ExecutionRecord[];
+    } catch {
+      return;
+    }
+    for (const record of saved) {
+      if (record.status === 'RUNNING') {
+        record.status = 'ABORTED';
+        record.stopDate = new Date().toISOString();
+        record.error = 'LocalStackRestarted';
+        record.cause = 'The local stack stopped while this execution was running';
+      }
+      this.executions.set(record.executionArn, record);
+    }
+  }
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
+
+/** Applies CDK-style `${Name}` substitutions; an unknown placeholder is an error. */
+export function substitute(definition: string, substitutions: Record<string, string>): string {
+  return definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`The ASL uses \${${name}}, which has no substitution`);
+    return value;
+  });
+}
+
+export function placeholdersOf(definition: string): Set<string> {
+  return new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string));
+}
+
+/** Every Task state, including those inside Parallel branches and Map iterators. */
+export function* allTaskStates(states: Record<string, AslState>): Generator<[string, AslState]> {
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Task') yield [name, state];
+    for (const branch of state.Branches ?? []) yield* allTaskStates(branch.States);
+    const inner = state.ItemProcessor ?? state.Iterator;
+    if (inner) yield* allTaskStates(inner.States);
+  }
+}
+
+/** `arn:aws:lambda:region:acct:function:name[:alias]` or a bare name → the function name. */
+export function lambdaName(functionArnOrName: string): string {
+  const match = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(functionArnOrName);
+  return match ? (match[1] as string) : functionArnOrName;
+}
+
+export function localFunctionArn(name: string): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+}
+
+function historyType(type: string, stateType: string | undefined): string {
+  if (type === 'StateEntered') return `${stateType ?? ''}StateEntered`;
+  if (type === 'StateExited') return `${stateType ?? ''}StateExited`;
+  if (type === 'StateFailed') return stateType === 'Task' ? 'TaskFailed' : `${stateType ?? ''}StateFailed`;
+  return type;
+}

@@ -7,7 +7,7 @@ import { complaintPk, openTasksPk, openTasksSk, taskIdFor, taskSk } from '#domai
 import { CreateTaskInput, dueAt, type Task, taskSuffixForToken } from '#domain/tasks.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
-import { logger } from './commons/powertools.ts';
+import { logger, metrics } from './commons/powertools.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -61,5 +61,6 @@ export const handler = withPowertools(async (event: unknown) => {
     details: { taskId: task.id, step: task.step, role: task.role, dueAt: task.dueAt },
   });
   logger.info('Task opened', { taskId: task.id, step: task.step, role: task.role });
+  metrics.addMetric('TasksOpened', 'Count', 1);
   return { taskId: task.id };
 });

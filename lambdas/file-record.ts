@@ -3,6 +3,7 @@ import { appendAuditEvent, updateRecord } from '#adapters/records.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
+import { metrics } from './commons/powertools.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -20,5 +21,6 @@ export const handler = withPowertools(async (event: unknown) => {
     role: SYSTEM_ACTOR,
     action: 'record-filed',
   });
+  metrics.addMetric('ComplaintsFiled', 'Count', 1);
   return { ref, status: 'closed', filedAt };
 });

@@ -5,7 +5,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ROUTES, type RouteSpec, routeFunction, routeKey } from '../config/routes.ts';
 import { claimsAsApiGatewayPassesThem, DEMO_USERS, type LocalIssuer } from './auth.ts';
-import { type LocalHandler, invokeLocal } from './lambda-runtime.ts';
+import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, listenOnLoopback } from './listen.ts';
 
 /** HTTP API payloads are capped at 10 MB; larger requests get 413, as from API Gateway. */
@@ -105,7 +105,12 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
     serveStatic(response, url.pathname, method);
   }
 
-  async function handleApiRoute(request: IncomingMessage, response: ServerResponse, url: URL, method: string) {
+  async function handleApiRoute(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    method: string,
+  ) {
     let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
     let pathExists = false;
     for (const route of routes) {
@@ -221,7 +226,8 @@ function toEvent(
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  for (const [name, value] of url.searchParams)
+    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const now = new Date();
   const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
   const key = routeKey(spec);
@@ -274,6 +280,9 @@ function sendResult(response: ServerResponse, result: unknown) {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   response.end(JSON.stringify(body));
 }

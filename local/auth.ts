@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { AREAS } from '../config/areas.ts';
 import { STAFF_ROLES, type StaffRole } from '../config/roles.ts';
@@ -39,7 +47,8 @@ export class LocalIssuer {
       this.privateKey = createPrivateKey(readFileSync(keyFile));
     } else {
       this.privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-      if (keyFile) writeFileSync(keyFile, this.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      if (keyFile)
+        writeFileSync(keyFile, this.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     }
     this.publicKey = createPublicKey(this.privateKey);
   }
@@ -74,7 +83,12 @@ export class LocalIssuer {
   verify(token: string, now = Math.floor(Date.now() / 1000)): Record<string, unknown> | undefined {
     const [header, body, signature] = token.split('.');
     if (!header || !body || !signature) return undefined;
-    const valid = verify('sha256', Buffer.from(`${header}.${body}`), this.publicKey, Buffer.from(signature, 'base64url'));
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${header}.${body}`),
+      this.publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
     if (!valid) return undefined;
     let claims: Record<string, unknown>;
     try {

@@ -1,5 +1,10 @@
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLE } from '../config/table.ts';
 import { closeServer, listenOnLoopback } from './listen.ts';
@@ -14,7 +19,11 @@ export interface LocalDynamo {
  * DynamoDB on dynalite, persisted under `.local/` when a path is given. The table is created
  * from config/table.ts, the same declaration the CDK data construct reads.
  */
-export async function startDynamo(options: { port: number; path?: string; tableName: string }): Promise<LocalDynamo> {
+export async function startDynamo(options: {
+  port: number;
+  path?: string;
+  tableName: string;
+}): Promise<LocalDynamo> {
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,
@@ -23,7 +32,11 @@ export async function startDynamo(options: { port: number; path?: string; tableN
   }) as Server;
   const port = await listenOnLoopback(server, options.port, 'DynamoDB', 'DYNAMODB_PORT');
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await ensureTable(client, options.tableName);
   } finally {

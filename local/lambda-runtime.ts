@@ -11,7 +11,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * go through JSON (so nothing that could not cross the wire slips through), with a context
  * object carrying the function's name and a fresh request id.
  */
-export async function invokeLocal(handler: LocalHandler, functionName: string, event: unknown): Promise<unknown> {
+export async function invokeLocal(
+  handler: LocalHandler,
+  functionName: string,
+  event: unknown,
+): Promise<unknown> {
   const started = Date.now();
   const context: Context = {
     callbackWaitsForEmptyEventLoop: false,

@@ -11,14 +11,23 @@ export class LocalStackError extends Error {
  * Binds a server to loopback. A port in use becomes a one-line error that names the
  * variable to change. Port 0 picks a free port (tests use it).
  */
-export function listenOnLoopback(server: Server, port: number, service: string, variable: string): Promise<number> {
+export function listenOnLoopback(
+  server: Server,
+  port: number,
+  service: string,
+  variable: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE') {
         reject(new LocalStackError(`Port ${port} (${service}) is in use: set ${variable} to a free port`));
       } else if (error.code === 'EACCES') {
-        reject(new LocalStackError(`Port ${port} (${service}) is not allowed here: set ${variable} to a port above 1024`));
+        reject(
+          new LocalStackError(
+            `Port ${port} (${service}) is not allowed here: set ${variable} to a port above 1024`,
+          ),
+        );
       } else {
         reject(error);
       }

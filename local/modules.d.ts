@@ -1,6 +1,7 @@
 // Emulators that ship no type declarations: only what the local stack uses of them.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   function dynalite(options?: {
     path?: string;
     createTableMs?: number;

@@ -13,7 +13,11 @@ export interface LocalS3 {
  * directory. Its Koa app is served from our own HTTP server so a port in use is reported
  * like every other service's, instead of crashing the process.
  */
-export async function startS3(options: { port: number; directory: string; buckets: string[] }): Promise<LocalS3> {
+export async function startS3(options: {
+  port: number;
+  directory: string;
+  buckets: string[];
+}): Promise<LocalS3> {
   mkdirSync(options.directory, { recursive: true });
   const s3rver = new S3rver({
     directory: options.directory,

@@ -80,13 +80,21 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
           .then(() => {
             // Accepted only once stored: from here on the message cannot be lost.
             callback(null, `Ok: queued as ${messageId}`);
-            const event = sesEvent({ raw, messageId, mailFrom, recipients, functionArn: options.intakeFunctionArn });
+            const event = sesEvent({
+              raw,
+              messageId,
+              mailFrom,
+              recipients,
+              functionArn: options.intakeFunctionArn,
+            });
             const delivery = deliver(options, event, messageId).finally(() => inFlight.delete(delivery));
             inFlight.add(delivery);
           })
           .catch((error: Error) => {
             options.log(`SMTP: could not store message: ${error.message}`);
-            const failure = new Error('Temporary failure storing the message, try again') as Error & { responseCode: number };
+            const failure = new Error('Temporary failure storing the message, try again') as Error & {
+              responseCode: number;
+            };
             failure.responseCode = 451;
             callback(failure);
           });
@@ -121,7 +129,9 @@ async function deliver(options: LocalSmtpOptions, event: SESEvent, messageId: st
     join(options.deadLetterDir, `${messageId}.json`),
     JSON.stringify({ error: lastError?.name, message: lastError?.message, event }, null, 2),
   );
-  options.log(`SMTP: intake failed ${EVENT_RETRIES + 1} times for ${messageId}; event kept in ${options.deadLetterDir}`);
+  options.log(
+    `SMTP: intake failed ${EVENT_RETRIES + 1} times for ${messageId}; event kept in ${options.deadLetterDir}`,
+  );
 }
 
 /** SES message ids are 20+ lowercase alphanumerics; S3 keys use them as is. */

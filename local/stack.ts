@@ -5,10 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
-import { LocalIssuer } from './auth.ts';
 import { startApi } from './api-gateway.ts';
+import { LocalIssuer } from './auth.ts';
 import { startDynamo } from './dynamodb.ts';
-import { type LocalHandler, invokeLocal } from './lambda-runtime.ts';
+import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
 import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
@@ -39,7 +39,14 @@ export interface LocalStackPorts {
   readonly sfn: number;
 }
 
-export const DEFAULT_PORTS: LocalStackPorts = { web: 3000, smtp: 2525, ses: 8005, dynamodb: 8000, s3: 4569, sfn: 8083 };
+export const DEFAULT_PORTS: LocalStackPorts = {
+  web: 3000,
+  smtp: 2525,
+  ses: 8005,
+  dynamodb: 8000,
+  s3: 4569,
+  sfn: 8083,
+};
 
 export interface LocalStackOptions {
   /** Where DynamoDB, S3, executions and the signing key are kept (`.local/`). */
@@ -100,7 +107,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3 = await startS3({
       port: options.ports.s3,
       directory: join(dataDir, 's3'),
-      buckets: [LOCAL_RESOURCES.rawMailBucket, LOCAL_RESOURCES.attachmentsBucket, LOCAL_RESOURCES.reportsBucket],
+      buckets: [
+        LOCAL_RESOURCES.rawMailBucket,
+        LOCAL_RESOURCES.attachmentsBucket,
+        LOCAL_RESOURCES.reportsBucket,
+      ],
     });
     stops.push(() => s3.stop());
     const ses = await startSes({ port: options.ports.ses });
@@ -146,7 +157,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stepFunctions = new LocalStepFunctions({
       definition: readFileSync(ASL_FILE, 'utf8'),
       substitutions: Object.fromEntries(
-        FUNCTION_SPECS.filter((f) => f.placeholder).map((f) => [f.placeholder as string, localFunctionArn(f.id)]),
+        FUNCTION_SPECS.filter((f) => f.placeholder).map((f) => [
+          f.placeholder as string,
+          localFunctionArn(f.id),
+        ]),
       ),
       handlers,
       stateMachineName: LOCAL_RESOURCES.stateMachineName,
@@ -197,7 +211,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           s3: {
             url: s3.endpoint,
             state: 'up',
-            buckets: [LOCAL_RESOURCES.rawMailBucket, LOCAL_RESOURCES.attachmentsBucket, LOCAL_RESOURCES.reportsBucket],
+            buckets: [
+              LOCAL_RESOURCES.rawMailBucket,
+              LOCAL_RESOURCES.attachmentsBucket,
+              LOCAL_RESOURCES.reportsBucket,
+            ],
           },
           sesOutbox: { url: ses.endpoint, state: 'up', store: `${ses.endpoint}/store` },
           smtp: { url: smtpUrl, port: smtp.port, state: 'up', intakeAddresses },
@@ -234,9 +252,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function loadHandlers(): Promise<Map<string, LocalHandler>> {
   const handlers = new Map<string, LocalHandler>();
   for (const spec of FUNCTION_SPECS) {
-    const module = (await import(pathToFileURL(join(PROJECT_ROOT, spec.entry)).href)) as { handler?: LocalHandler };
+    const module = (await import(pathToFileURL(join(PROJECT_ROOT, spec.entry)).href)) as {
+      handler?: LocalHandler;
+    };
     if (typeof module.handler !== 'function') {
-      throw new LocalStackError(`${spec.entry} does not export a handler (config/functions.ts, '${spec.id}')`);
+      throw new LocalStackError(
+        `${spec.entry} does not export a handler (config/functions.ts, '${spec.id}')`,
+      );
     }
     handlers.set(spec.id, module.handler);
   }

@@ -38,7 +38,8 @@ function portFrom(variable: string, fallback: number): number {
 function timeScaleFrom(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 1;
   const scale = Number(raw);
-  if (!Number.isFinite(scale) || scale <= 0) throw new LocalStackError(`TIME_SCALE=${raw} must be a positive number`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw new LocalStackError(`TIME_SCALE=${raw} must be a positive number`);
   return scale;
 }
 

@@ -9,13 +9,22 @@ export async function appendAuditEvent(tableName: string, event: AuditEvent): Pr
   await dynamo().send(
     new PutCommand({
       TableName: tableName,
-      Item: { PK: complaintPk(event.ref), SK: eventSk(event.at, randomUUID().slice(0, 8)), type: 'event', ...event },
+      Item: {
+        PK: complaintPk(event.ref),
+        SK: eventSk(event.at, randomUUID().slice(0, 8)),
+        type: 'event',
+        ...event,
+      },
     }),
   );
 }
 
 /** Sets fields on the complaint record; the record must already exist. */
-export async function updateRecord(tableName: string, ref: string, fields: Record<string, unknown>): Promise<void> {
+export async function updateRecord(
+  tableName: string,
+  ref: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = Object.entries(fields).map(([field, value], i) => {

@@ -5,7 +5,9 @@
 export function requireEnv(name: string): string {
   const value = process.env[name];
   if (value === undefined || value === '') {
-    throw new Error(`Missing environment variable ${name}: set it on the function (CDK does) or in the local stack`);
+    throw new Error(
+      `Missing environment variable ${name}: set it on the function (CDK does) or in the local stack`,
+    );
   }
   return value;
 }

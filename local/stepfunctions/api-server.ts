@@ -23,8 +23,13 @@ export function stepFunctionsApi(sfn: LocalStepFunctions) {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     const send = (status: number, body: unknown) => {
-      const text = JSON.stringify(body, (_key, value) => (value instanceof Date ? value.getTime() / 1000 : value));
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID() });
+      const text = JSON.stringify(body, (_key, value) =>
+        value instanceof Date ? value.getTime() / 1000 : value,
+      );
+      response.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': crypto.randomUUID(),
+      });
       response.end(text);
     };
     if (request.method === 'GET') {
@@ -33,7 +38,10 @@ export function stepFunctionsApi(sfn: LocalStepFunctions) {
     }
     const run = OPERATIONS[operation];
     if (!run) {
-      send(400, { __type: 'UnknownOperationException', message: `The local stack does not implement ${operation || target}` });
+      send(400, {
+        __type: 'UnknownOperationException',
+        message: `The local stack does not implement ${operation || target}`,
+      });
       return;
     }
     let body: unknown;

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { type LocalHandler, invokeLocal } from '../lambda-runtime.ts';
+import { invokeLocal, type LocalHandler } from '../lambda-runtime.ts';
 
 /**
  * The Step Functions stand-in: runs the very ASL file CDK deploys in aws-local-stepfunctions,
@@ -18,7 +19,8 @@ import { type LocalHandler, invokeLocal } from '../lambda-runtime.ts';
  * passes a Task override nothing but its input, so this is also how a task finds its execution.)
  */
 const SENTINEL = /__LOCAL_TASK_TOKEN__([A-Za-z0-9_-]+)__/g;
-const sentinelFor = (executionArn: string) => `__LOCAL_TASK_TOKEN__${Buffer.from(executionArn).toString('base64url')}__`;
+const sentinelFor = (executionArn: string) =>
+  `__LOCAL_TASK_TOKEN__${Buffer.from(executionArn).toString('base64url')}__`;
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -109,8 +111,16 @@ interface AslDefinition {
   States: Record<string, AslState>;
 }
 
+/** What the engine announces, for the CLI's log and for tests to wait on instead of polling. */
+export interface EngineEvents {
+  /** A `.waitForTaskToken` task's handler has run and the execution now waits for its token. */
+  'task-waiting': [{ executionArn: string; stateName: string; token: string }];
+  'execution-settled': [ExecutionRecord];
+}
+
 export class LocalStepFunctions {
   readonly stateMachineArn: string;
+  readonly events = new EventEmitter<EngineEvents>();
   private readonly definition: AslDefinition;
   private readonly machine: StateMachine;
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>>;
@@ -143,7 +153,10 @@ export class LocalStepFunctions {
 
   startExecution(params: { stateMachineArn?: string; name?: string; input?: string }) {
     if (params.stateMachineArn !== this.stateMachineArn) {
-      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${params.stateMachineArn}'`);
+      throw new SfnServiceError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${params.stateMachineArn}'`,
+      );
     }
     const name = params.name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
@@ -154,7 +167,10 @@ export class LocalStepFunctions {
     try {
       input = JSON.parse(inputText);
     } catch {
-      throw new SfnServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+      throw new SfnServiceError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: not valid JSON',
+      );
     }
     const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.options.stateMachineName}:${name}`;
     const existing = this.executions.get(executionArn);
@@ -186,7 +202,12 @@ export class LocalStepFunctions {
     return description;
   }
 
-  getExecutionHistory(params: { executionArn?: string; reverseOrder?: boolean; maxResults?: number; nextToken?: string }) {
+  getExecutionHistory(params: {
+    executionArn?: string;
+    reverseOrder?: boolean;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
     const record = this.get(params.executionArn);
     const events = params.reverseOrder ? [...record.history].reverse() : record.history;
     const start = params.nextToken ? Number(params.nextToken) : 0;
@@ -205,9 +226,17 @@ export class LocalStepFunctions {
     };
   }
 
-  listExecutions(params: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+  listExecutions(params: {
+    stateMachineArn?: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
     if (params.stateMachineArn && params.stateMachineArn !== this.stateMachineArn) {
-      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${params.stateMachineArn}'`);
+      throw new SfnServiceError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${params.stateMachineArn}'`,
+      );
     }
     const all = [...this.executions.values()]
       .filter((e) => !params.statusFilter || e.status === params.statusFilter)
@@ -274,7 +303,9 @@ export class LocalStepFunctions {
 
   /** Tokens of the tasks an execution is waiting on now. */
   openTaskTokens(executionArn?: string): string[] {
-    return [...this.pending.values()].filter((t) => !executionArn || t.executionArn === executionArn).map((t) => t.token);
+    return [...this.pending.values()]
+      .filter((t) => !executionArn || t.executionArn === executionArn)
+      .map((t) => t.token);
   }
 
   executionsSummary() {
@@ -300,15 +331,21 @@ export class LocalStepFunctions {
       StateMachine: { Id: this.stateMachineArn, Name: this.options.stateMachineName },
       Task: { Token: sentinelFor(record.executionArn) },
     };
-    const execution = this.machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: this.overrides },
-      context,
-      noThrowOnAbort: true,
-      // Read by our patch of the engine (patches/): task timeouts run this much faster.
-      timeScale: this.timeScale,
-    } as never);
+    const execution = this.machine.run(
+      input as never,
+      {
+        overrides: { taskResourceLocalHandlers: this.overrides },
+        context,
+        noThrowOnAbort: true,
+        // Read by our patch of the engine (patches/): task timeouts run this much faster.
+        timeScale: this.timeScale,
+      } as never,
+    );
     this.aborters.set(record.executionArn, () => execution.abort());
-    const collecting = this.collectHistory(record, execution.eventLogs as AsyncGenerator<Record<string, unknown>>);
+    const collecting = this.collectHistory(
+      record,
+      execution.eventLogs as AsyncGenerator<Record<string, unknown>>,
+    );
     const finished = execution.result.then(
       (output) => {
         if (record.status === 'RUNNING') {
@@ -331,6 +368,7 @@ export class LocalStepFunctions {
         this.aborters.delete(record.executionArn);
         this.closeTasks(record.executionArn);
         this.persist();
+        this.events.emit('execution-settled', record);
       }),
     );
   }
@@ -339,7 +377,9 @@ export class LocalStepFunctions {
     for await (const event of events) {
       const history = record.history;
       const id = history.length + 1;
-      const state = event.state as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
+      const state = event.state as
+        | { name: string; type: string; input?: unknown; output?: unknown }
+        | undefined;
       const typeName = historyType(event.type as string, state?.type);
       const details: Record<string, unknown> = {};
       if (event.type === 'StateEntered' && state) {
@@ -348,13 +388,20 @@ export class LocalStepFunctions {
         details.stateExitedEventDetails = { name: state.name, output: JSON.stringify(state.output) };
         this.closeTasks(record.executionArn, state.name);
       } else if (event.type === 'StateFailed' && state) {
-        details.taskFailedEventDetails = { resource: state.name, error: event.Error, cause: String(event.Cause ?? '') };
+        details.taskFailedEventDetails = {
+          resource: state.name,
+          error: event.Error,
+          cause: String(event.Cause ?? ''),
+        };
         // A timed-out or failed task's token is dead, as on AWS.
         this.closeTasks(record.executionArn, state.name);
       } else if (event.type === 'StateRetried' || event.type === 'StateCaught') {
         details.stateName = state?.name;
       } else if (event.type === 'ExecutionStarted') {
-        details.executionStartedEventDetails = { input: record.input, roleArn: 'arn:aws:iam::000000000000:role/local' };
+        details.executionStartedEventDetails = {
+          input: record.input,
+          roleArn: 'arn:aws:iam::000000000000:role/local',
+        };
       } else if (event.type === 'ExecutionSucceeded') {
         details.executionSucceededEventDetails = { output: JSON.stringify(event.output) };
       } else if (event.type === 'ExecutionFailed') {
@@ -398,11 +445,15 @@ export class LocalStepFunctions {
     if (resource.startsWith('arn:aws:lambda:')) {
       const handler = this.options.handlers.get(lambdaName(resource));
       if (!handler) {
-        throw new Error(`Task state '${stateName}' invokes '${resource}', which has no local handler: add it to config/functions.ts`);
+        throw new Error(
+          `Task state '${stateName}' invokes '${resource}', which has no local handler: add it to config/functions.ts`,
+        );
       }
       return (input) => this.invoke(handler, lambdaName(resource), input);
     }
-    throw new Error(`Task state '${stateName}' uses resource '${resource}', which the local stack cannot run`);
+    throw new Error(
+      `Task state '${stateName}' uses resource '${resource}', which the local stack cannot run`,
+    );
   }
 
   private async invoke(handler: LocalHandler, name: string, payload: unknown): Promise<unknown> {
@@ -411,7 +462,10 @@ export class LocalStepFunctions {
     } catch (error) {
       // As the Lambda integration reports a function error: its type is the error name.
       const err = error as Error;
-      throw new TaskError(err.name || 'Error', JSON.stringify({ errorType: err.name, errorMessage: err.message }));
+      throw new TaskError(
+        err.name || 'Error',
+        JSON.stringify({ errorType: err.name, errorMessage: err.message }),
+      );
     }
   }
 
@@ -438,17 +492,23 @@ export class LocalStepFunctions {
     };
     this.pending.set(token, task);
     if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
-    this.invoke(handler, name, withToken.Payload ?? withToken).catch((error: Error) => {
-      this.dropTask(token);
-      reject(error);
-    });
+    this.invoke(handler, name, withToken.Payload ?? withToken).then(
+      () => {
+        if (this.pending.has(token)) this.events.emit('task-waiting', { executionArn, stateName, token });
+      },
+      (error: Error) => {
+        this.dropTask(token);
+        reject(error);
+      },
+    );
     return promise;
   }
 
   private armHeartbeat(task: PendingTask): void {
     clearTimeout(task.heartbeatTimer);
     task.heartbeatTimer = setTimeout(() => {
-      if (this.dropTask(task.token)) task.reject(new TaskError('States.HeartbeatTimeout', 'No heartbeat in time'));
+      if (this.dropTask(task.token))
+        task.reject(new TaskError('States.HeartbeatTimeout', 'No heartbeat in time'));
     }, task.heartbeatMs);
   }
 
@@ -483,13 +543,15 @@ export class LocalStepFunctions {
 
   private closeTasks(executionArn: string, stateName?: string): void {
     for (const task of [...this.pending.values()]) {
-      if (task.executionArn === executionArn && (!stateName || task.stateName === stateName)) this.dropTask(task.token);
+      if (task.executionArn === executionArn && (!stateName || task.stateName === stateName))
+        this.dropTask(task.token);
     }
   }
 
   private get(executionArn: string | undefined): ExecutionRecord {
     const record = executionArn ? this.executions.get(executionArn) : undefined;
-    if (!record) throw new SfnServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    if (!record)
+      throw new SfnServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return record;
   }
 

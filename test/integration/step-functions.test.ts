@@ -1,0 +1,194 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness/local-stack.ts';
+
+/**
+ * The complaint state machine (statemachine/complaint.asl.json, the file CDK deploys) run by
+ * the local stack and driven through @aws-sdk/client-sfn, as the staff API drives it.
+ * TIME_SCALE 3600 turns each hour of deadline into a second of test time.
+ */
+let t: TestStack;
+
+beforeAll(async () => {
+  t = await startTestStack({ timeScale: 3600 });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+function statesEntered(history: { type?: string; stateEnteredEventDetails?: { name?: string } }[]) {
+  return history.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+}
+
+async function start(
+  ref: string,
+  deadlines = { supervisorReviewSeconds: 36_000, escalationSeconds: 36_000 },
+) {
+  await t.putComplaint(ref);
+  const waiting = t.nextTask();
+  const { executionArn } = await t.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: t.stack.stateMachineArn,
+      name: ref,
+      input: JSON.stringify({ ref, area: 'kowloon-east', deadlines }),
+    }),
+  );
+  if (!executionArn) throw new Error('no execution ARN');
+  return { executionArn, waiting };
+}
+
+describe('local Step Functions through @aws-sdk/client-sfn', () => {
+  it('runs to a waitForTaskToken step, and SendTaskSuccess with the stored token moves it on to filing', async () => {
+    const { executionArn, waiting } = await start('T-0001');
+    const task = await waiting;
+    expect(task.stateName).toBe('Supervisor review');
+
+    // The create-task handler stored the task with its token, as the staff API will read it.
+    const stored = (await t.complaintItems('T-0001')).find((i) => String(i.SK).startsWith('TASK#'));
+    expect(stored).toMatchObject({
+      role: 'supervisor',
+      area: 'kowloon-east',
+      step: 'supervisor-review',
+      status: 'open',
+    });
+    expect(stored?.taskToken).toBe(task.token);
+    expect(Date.parse(String(stored?.dueAt)) - Date.parse(String(stored?.createdAt))).toBe(36_000_000);
+
+    const running = await t.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(running.status).toBe('RUNNING');
+
+    await t.sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: String(stored?.taskToken),
+        output: JSON.stringify({ opinion: 'repair' }),
+      }),
+    );
+    const settled = await t.stack.stepFunctions.whenSettled(executionArn);
+    expect(settled.status).toBe('SUCCEEDED');
+    expect(JSON.parse(settled.output ?? '{}')).toMatchObject({
+      review: { opinion: 'repair' },
+      filing: { filed: { status: 'closed' } },
+    });
+
+    const record = (await t.complaintItems('T-0001')).find((i) => i.SK === 'RECORD');
+    expect(record).toMatchObject({ status: 'closed', currentStep: 'filed' });
+    const { events } = await t.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(statesEntered(events ?? [])).toEqual(['Supervisor review', 'File record']);
+
+    // The token is spent: a second answer is refused as AWS refuses it.
+    await expect(
+      t.sfn.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '{}' })),
+    ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  });
+
+  it('times a task left alone out into its Catch branch: the supervisor misses the deadline and customer service gets the task', async () => {
+    const { executionArn, waiting } = await start('T-0002', {
+      supervisorReviewSeconds: 3600,
+      escalationSeconds: 36_000,
+    });
+    const first = await waiting;
+    expect(first.stateName).toBe('Supervisor review');
+    const escalated = await t.nextTask(executionArn);
+    expect(escalated.stateName).toBe('Escalate to customer service');
+
+    const { events } = await t.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(statesEntered(events ?? [])).toEqual([
+      'Supervisor review',
+      'Record supervisor review overdue',
+      'Escalate to customer service',
+    ]);
+    const failed = (events ?? []).find((e) => e.type === 'TaskFailed');
+    expect(failed?.taskFailedEventDetails?.error).toBe('States.Timeout');
+
+    const items = await t.complaintItems('T-0002');
+    expect(items.filter((i) => i.action === 'supervisor-review-overdue')).toHaveLength(1);
+    expect(
+      items
+        .filter((i) => String(i.SK).startsWith('TASK#'))
+        .map((i) => i.role)
+        .sort(),
+    ).toEqual(['customer-service', 'supervisor']);
+    // The timed-out supervisor task's token no longer answers.
+    await expect(
+      t.sfn.send(new SendTaskSuccessCommand({ taskToken: first.token, output: '{}' })),
+    ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+
+    await t.sfn.send(new StopExecutionCommand({ executionArn, cause: 'test done' }));
+    expect((await t.stack.stepFunctions.whenSettled(executionArn)).status).toBe('ABORTED');
+  });
+
+  it('routes SendTaskFailure into the Catch branch with the error name and cause', async () => {
+    const { executionArn, waiting } = await start('T-0003');
+    const task = await waiting;
+    await t.sfn.send(
+      new SendTaskFailureCommand({ taskToken: task.token, error: 'Rejected', cause: 'not a complaint' }),
+    );
+    const settled = await t.stack.stepFunctions.whenSettled(executionArn);
+    expect(settled.status).toBe('FAILED');
+    expect(settled.error).toBe('WorkflowError');
+    const audit = (await t.complaintItems('T-0003')).find((i) => i.action === 'workflow-error');
+    expect(audit?.details).toMatchObject({ Error: 'Rejected', Cause: 'not a complaint' });
+  });
+
+  it('treats a duplicate StartExecution as AWS does: same name and input is the same execution, other input is refused', async () => {
+    const { executionArn, waiting } = await start('T-0004');
+    await waiting;
+    const input = JSON.stringify({
+      ref: 'T-0004',
+      area: 'kowloon-east',
+      deadlines: { supervisorReviewSeconds: 36_000, escalationSeconds: 36_000 },
+    });
+    const again = await t.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: t.stack.stateMachineArn, name: 'T-0004', input }),
+    );
+    expect(again.executionArn).toBe(executionArn);
+    await expect(
+      t.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: t.stack.stateMachineArn,
+          name: 'T-0004',
+          input: '{"ref":"other"}',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+
+    const listed = await t.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: t.stack.stateMachineArn, statusFilter: 'RUNNING' }),
+    );
+    expect(listed.executions?.map((e) => e.name)).toContain('T-0004');
+
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
+    await t.stack.stepFunctions.whenSettled(executionArn);
+    // A stopped execution's name stays taken, even with the same input.
+    await expect(
+      t.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: t.stack.stateMachineArn, name: 'T-0004', input }),
+      ),
+    ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  });
+
+  it('answers unknown executions, tokens and state machines with the service errors the SDK knows', async () => {
+    await expect(
+      t.sfn.send(
+        new DescribeExecutionCommand({
+          executionArn: `${t.stack.stateMachineArn.replace('stateMachine', 'execution')}:nope`,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    await expect(t.sfn.send(new SendTaskHeartbeatCommand({ taskToken: 'forged' }))).rejects.toMatchObject({
+      name: 'InvalidToken',
+    });
+    await expect(
+      t.sfn.send(new StartExecutionCommand({ stateMachineArn: `${t.stack.stateMachineArn}-x`, input: '{}' })),
+    ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+  });
+});

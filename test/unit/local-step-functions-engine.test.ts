@@ -1,0 +1,162 @@
+import { once } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LocalHandler } from '../../local/lambda-runtime.ts';
+import { LocalStepFunctions } from '../../local/stepfunctions/engine.ts';
+
+/**
+ * The local engine's fidelity to AWS on the points the complaint workflow relies on,
+ * with small state machines and in-memory handlers (no emulators needed).
+ */
+const FN = 'arn:aws:lambda:us-east-1:000000000000:function:work';
+
+function callbackMachine(extra: Record<string, unknown>) {
+  return JSON.stringify({
+    StartAt: 'Wait for staff',
+    States: {
+      'Wait for staff': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: '${WorkArn}', Payload: { 'token.$': '$$.Task.Token' } },
+        ...extra,
+        Catch: [
+          { ErrorEquals: ['States.Timeout'], ResultPath: '$.caught', Next: 'Timed out' },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Other error' },
+        ],
+        End: true,
+      },
+      'Timed out': { Type: 'Pass', End: true },
+      'Other error': { Type: 'Pass', End: true },
+    },
+  });
+}
+
+function engine(definition: string, handler: LocalHandler = async () => ({})) {
+  return new LocalStepFunctions({
+    definition,
+    substitutions: { WorkArn: FN },
+    handlers: new Map([['work', handler]]),
+    stateMachineName: 'test',
+  });
+}
+
+async function run(sfn: LocalStepFunctions, input: unknown) {
+  const waiting = once(sfn.events, 'task-waiting');
+  const { executionArn } = sfn.startExecution({
+    stateMachineArn: sfn.stateMachineArn,
+    input: JSON.stringify(input),
+  });
+  return { executionArn, waiting };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('local Step Functions engine', () => {
+  it('resolves TimeoutSecondsPath against the state input, as AWS does, not against the Parameters output', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sfn = engine(callbackMachine({ TimeoutSecondsPath: '$.deadlineSeconds' }));
+    // `deadlineSeconds` is not in the Payload: an engine reading the Parameters output fails here.
+    const { executionArn, waiting } = await run(sfn, { deadlineSeconds: 7200 });
+    await waiting;
+    await vi.advanceTimersByTimeAsync(7_199_000);
+    expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+    await vi.advanceTimersByTimeAsync(1_000);
+    const done = await sfn.whenSettled(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('States.Timeout');
+  });
+
+  it('keeps a deadline longer than 24.8 days (the setTimeout limit) instead of firing at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sfn = engine(callbackMachine({ TimeoutSeconds: 40 * 86_400 }));
+    const { executionArn, waiting } = await run(sfn, {});
+    await waiting;
+    await vi.advanceTimersByTimeAsync(39 * 86_400_000);
+    expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+    await vi.advanceTimersByTimeAsync(86_400_000);
+    const done = await sfn.whenSettled(executionArn);
+    expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('States.Timeout');
+  });
+
+  it("uses AWS's default task timeout (99999999 s), not 60 s, when a Task sets none", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sfn = engine(callbackMachine({}));
+    const { executionArn, waiting } = await run(sfn, {});
+    await waiting;
+    await vi.advanceTimersByTimeAsync(3600_000);
+    expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+    sfn.stopExecution({ executionArn });
+  });
+
+  it('fails a task with States.HeartbeatTimeout when no heartbeat arrives in time, and heartbeats keep it alive', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sfn = engine(callbackMachine({ TimeoutSeconds: 3600, HeartbeatSeconds: 60 }));
+    const { executionArn, waiting } = await run(sfn, {});
+    const [task] = await waiting;
+    await vi.advanceTimersByTimeAsync(50_000);
+    sfn.sendTaskHeartbeat({ taskToken: task.token });
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+    await vi.advanceTimersByTimeAsync(11_000);
+    const done = await sfn.whenSettled(executionArn);
+    expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('States.HeartbeatTimeout');
+  });
+
+  it('passes the handler a fresh token per task, never the sentinel, and the token completes only its own task', async () => {
+    const seen: unknown[] = [];
+    const sfn = engine(callbackMachine({ TimeoutSeconds: 60 }), async (event) => {
+      seen.push(event);
+      return {};
+    });
+    const a = await run(sfn, { n: 1 });
+    const [taskA] = await a.waiting;
+    const b = await run(sfn, { n: 2 });
+    const [taskB] = await b.waiting;
+    expect(taskA.token).not.toBe(taskB.token);
+    expect(seen).toEqual([{ token: taskA.token }, { token: taskB.token }]);
+    expect(JSON.stringify(seen)).not.toContain('SENTINEL');
+    sfn.sendTaskSuccess({ taskToken: taskB.token, output: '{"done":true}' });
+    expect((await sfn.whenSettled(b.executionArn)).status).toBe('SUCCEEDED');
+    expect(sfn.describeExecution({ executionArn: a.executionArn }).status).toBe('RUNNING');
+    sfn.stopExecution({ executionArn: a.executionArn });
+  });
+
+  it('refuses at start-up a Task state that has no local handler, naming the state', () => {
+    const definition = callbackMachine({}).replace(
+      '${WorkArn}',
+      'arn:aws:lambda:us-east-1:000000000000:function:nowhere',
+    );
+    expect(() => engine(definition)).toThrow(
+      /Task state 'Wait for staff' invokes function 'nowhere', which has no local handler/,
+    );
+  });
+
+  it('refuses at start-up a Task resource it cannot run locally, rather than calling AWS', () => {
+    const definition = JSON.stringify({
+      StartAt: 'Publish',
+      States: {
+        Publish: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sns:publish',
+          Parameters: { Message: 'x' },
+          End: true,
+        },
+      },
+    });
+    expect(() => engine(definition)).toThrow(
+      /Task state 'Publish' uses resource 'arn:aws:states:::sns:publish'/,
+    );
+  });
+
+  it('reports a handler error as the task error, named by the error type, to Retry and Catch', async () => {
+    const sfn = engine(callbackMachine({ TimeoutSeconds: 60 }), async () => {
+      const error = new Error('table missing');
+      error.name = 'ResourceNotFoundException';
+      throw error;
+    });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: sfn.stateMachineArn, input: '{}' });
+    const done = await sfn.whenSettled(executionArn);
+    expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('ResourceNotFoundException');
+  });
+});

@@ -26,3 +26,7 @@ export function refOfTaskId(taskId: string): string | undefined {
   const dot = taskId.lastIndexOf('.');
   return dot > 0 ? taskId.slice(0, dot) : undefined;
 }
+
+/** The mail log: every message received, by day, whatever became of it. */
+export const mailLogPk = (receivedAt: string) => `MAILLOG#${receivedAt.slice(0, 10)}`;
+export const mailLogSk = (sesMessageId: string) => `MSG#${sesMessageId}`;

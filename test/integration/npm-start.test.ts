@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../local/stack.ts';
+
+/**
+ * `npm start` as a person runs it: a real process, its printed URLs, Ctrl-C, a restart that
+ * keeps the data, `--reset`, and the one-line errors for a busy port or an unwritable folder.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'complaints-start-'));
+const FREE_PORTS = {
+  PORT: '0',
+  SMTP_PORT: '0',
+  SES_PORT: '0',
+  DYNAMODB_PORT: '0',
+  S3_PORT: '0',
+  SFN_PORT: '0',
+};
+const children = new Set<ChildProcess>();
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function launch(args: string[] = [], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local/start.ts'), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...FREE_PORTS, LOCAL_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', () => {
+      if (stdout.includes('Press Ctrl-C to stop.')) resolve(stdout);
+    });
+    void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  // Tests of failed starts await `exited`, not `ready`; its rejection is expected there.
+  ready.catch(() => undefined);
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+function urlOf(stdout: string, label: string): string {
+  const match = new RegExp(`${label}\\s+(\\S+)`).exec(stdout);
+  if (!match?.[1]) throw new Error(`${label} not printed:\n${stdout}`);
+  return match[1];
+}
+
+async function dynamoFrom(stdout: string) {
+  const health = (await (await fetch(`${urlOf(stdout, 'API')}/health`)).json()) as {
+    status: string;
+    services: { dynamodb: { url: string; table: string } };
+  };
+  expect(health.status).toBe('ok');
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: health.services.dynamodb.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  return { client, table: health.services.dynamodb.table };
+}
+
+describe('npm start', () => {
+  it('prints every URL, keeps the data across a Ctrl-C and restart, and --reset wipes it', async () => {
+    const first = launch();
+    const stdout = await first.ready;
+    for (const label of ['Web app', 'API', 'SES outbox', 'SMTP intake', 'DynamoDB', 'S3', 'Step Functions']) {
+      expect(urlOf(stdout, label)).toMatch(/^(http|smtp):\/\/127\.0\.0\.1:\d+/);
+    }
+    const db = await dynamoFrom(stdout);
+    await db.client.send(
+      new PutCommand({ TableName: db.table, Item: { PK: 'C#KEEP-1', SK: 'RECORD', ref: 'KEEP-1' } }),
+    );
+    db.client.destroy();
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(first.output().stdout).toContain('Stopped.');
+
+    const second = launch();
+    const again = await dynamoFrom(await second.ready);
+    const kept = await again.client.send(
+      new GetCommand({ TableName: again.table, Key: { PK: 'C#KEEP-1', SK: 'RECORD' } }),
+    );
+    expect(kept.Item?.ref).toBe('KEEP-1');
+    again.client.destroy();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const third = launch(['--reset']);
+    const wiped = await dynamoFrom(await third.ready);
+    const gone = await wiped.client.send(
+      new GetCommand({ TableName: wiped.table, Key: { PK: 'C#KEEP-1', SK: 'RECORD' } }),
+    );
+    expect(gone.Item).toBeUndefined();
+    wiped.client.destroy();
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
+  });
+
+  it('stops with one line naming the variable to change when a port is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const run = launch([], { DYNAMODB_PORT: String(port) });
+    expect(await run.exited).toBe(1);
+    blocker.close();
+    expect(run.output().stderr.trim()).toBe(
+      `npm start: Port ${port} (DynamoDB) is in use: set DYNAMODB_PORT to a free port`,
+    );
+  });
+
+  it('stops with one line naming the path to change when the data folder cannot be written', async () => {
+    const run = launch([], { LOCAL_DATA_DIR: '/proc/version/data' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr.trim()).toBe(
+      'npm start: Cannot write to /proc/version/data: set LOCAL_DATA_DIR to a writable directory',
+    );
+  });
+});

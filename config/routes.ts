@@ -13,7 +13,15 @@ export interface RouteSpec {
   readonly auth?: boolean;
 }
 
-export const ROUTES: readonly RouteSpec[] = [{ method: 'GET', path: '/api/me', fn: 'whoAmI' }];
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', path: '/api/complaints', fn: 'createComplaint' },
+  { method: 'GET', path: '/api/complaints', fn: 'listComplaints' },
+  { method: 'GET', path: '/api/complaints/{ref}', fn: 'getComplaint' },
+  { method: 'GET', path: '/api/tasks', fn: 'listTasks' },
+  { method: 'POST', path: '/api/tasks/{id}/complete', fn: 'completeTask' },
+  { method: 'GET', path: '/api/me', fn: 'whoAmI' },
+  { method: 'GET', path: '/api/openapi.json', fn: 'getOpenApi', auth: false },
+];
 
 export function routeKey(route: RouteSpec): string {
   return `${route.method} ${route.path}`;

@@ -1,66 +1,81 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '#adapters/clients.ts';
-import { appendAuditEvent } from '#adapters/records.ts';
+import { appendAuditEvent, putTask } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
-import { complaintPk, openTasksPk, openTasksSk, taskIdFor, taskSk } from '#domain/keys.ts';
-import { CreateTaskInput, dueAt, type Task, taskSuffixForToken } from '#domain/tasks.ts';
+import { taskMail } from '#domain/emails.ts';
+import { taskIdFor } from '#domain/keys.ts';
+import { CreateTaskInput, dueAt, type StoredTask, taskSuffixForToken } from '#domain/tasks.ts';
+import { STEPS } from '../config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
+import { appUrl, staffAddress } from './commons/settings.ts';
+import { sendOnce } from './services/send-once.ts';
+import { closeOpenTasks, setCurrentStep } from './services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
 /**
- * Invoked by a `lambda:invoke.waitForTaskToken` state: stores the human task with its token
- * so the staff API can complete it. Returns nothing; the workflow waits for the callback.
+ * Invoked by every `lambda:invoke.waitForTaskToken` state: stores the human step as a task
+ * with its token (so the staff API can answer the workflow), makes it the complaint's current
+ * step, and emails the role's mailbox. Returns; the workflow then waits for the callback.
  */
 export const handler = withPowertools(async (event: unknown) => {
   const input = CreateTaskInput.parse(event);
   const now = new Date();
-  const task: Task = {
+  const task: StoredTask = {
     id: taskIdFor(input.ref, taskSuffixForToken(input.taskToken)),
     ref: input.ref,
     area: input.area,
     step: input.step,
     role: input.role,
     ...(input.assignee ? { assignee: input.assignee } : {}),
+    ...(input.late ? { late: input.late } : {}),
     createdAt: now.toISOString(),
     dueAt: dueAt(now, input.timeoutSeconds),
     status: 'open',
+    taskToken: input.taskToken,
   };
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: TABLE_NAME,
-        Item: {
-          PK: complaintPk(task.ref),
-          SK: taskSk(task.id),
-          type: 'task',
-          ...task,
-          taskToken: input.taskToken,
-          GSI1PK: openTasksPk(task.role, task.area),
-          GSI1SK: openTasksSk(task.dueAt, task.id),
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      logger.info('Task already stored for this token (retried invocation)', { taskId: task.id });
-      return { taskId: task.id };
-    }
-    throw error;
+  // One step at a time: a task left open by an earlier step (a window that ran out) closes now.
+  await closeOpenTasks(TABLE_NAME, task.ref, now, 'timed-out', task.id);
+  const created = await putTask(TABLE_NAME, task);
+  const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
+  if (created) {
+    await setCurrentStep(TABLE_NAME, task.ref, task.step);
+    await appendAuditEvent(TABLE_NAME, {
+      ref: task.ref,
+      at: task.createdAt,
+      actor: SYSTEM_ACTOR,
+      role: SYSTEM_ACTOR,
+      action: reminder ? 'reminder-task-opened' : 'task-opened',
+      details: {
+        taskId: task.id,
+        step: task.step,
+        role: task.role,
+        dueAt: task.dueAt,
+        procedureStep: STEPS[task.step].procedureStep,
+      },
+    });
+  } else {
+    logger.info('Task already stored for this token (retried invocation)', { taskId: task.id });
   }
-  await appendAuditEvent(TABLE_NAME, {
+  // Sent once per task even when this invocation is a retry that found the task stored.
+
+  const to = staffAddress(task.role, task.area);
+  await sendOnce({
+    table: TABLE_NAME,
     ref: task.ref,
-    at: task.createdAt,
-    actor: SYSTEM_ACTOR,
-    role: SYSTEM_ACTOR,
-    action: 'task-opened',
-    details: { taskId: task.id, step: task.step, role: task.role, dueAt: task.dueAt },
+    key: `task:${task.id}`,
+    to: [to],
+    content: taskMail({
+      ref: task.ref,
+      step: task.step,
+      dueAt: task.dueAt,
+      taskUrl: `${appUrl()}/tasks/${encodeURIComponent(task.id)}`,
+      reminder,
+    }),
+    kind: reminder ? 'task-reminder' : 'task-notice',
+    audience: 'staff',
   });
   logger.info('Task opened', { taskId: task.id, step: task.step, role: task.role });
-  metrics.addMetric('TasksOpened', 'Count', 1);
+  metrics.addMetric(reminder ? 'ManagerReminders' : 'TasksOpened', 'Count', 1);
   return { taskId: task.id };
 });

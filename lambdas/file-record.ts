@@ -1,26 +1,37 @@
 import { z } from 'zod';
-import { appendAuditEvent, updateRecord } from '#adapters/records.ts';
+import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { metrics } from './commons/powertools.ts';
+import { closeOpenTasks } from './services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
 const FileRecordInput = z.object({ ref: z.string().min(1) });
 
-/** Procedure step 9: the record is closed and filed. Nothing is deleted. */
+/** Procedure step 9: the clerk has filed it; the record is closed. Nothing is deleted. */
 export const handler = withPowertools(async (event: unknown) => {
   const { ref } = FileRecordInput.parse(event);
-  const filedAt = new Date().toISOString();
-  await updateRecord(TABLE_NAME, ref, { status: 'closed', filedAt, currentStep: 'filed' });
+  const record = await getRecord(TABLE_NAME, ref);
+  if (!record) throw new Error(`No complaint ${ref}`);
+  const now = new Date();
+  const closedAt = now.toISOString();
+  await closeOpenTasks(TABLE_NAME, ref, now, 'cancelled');
+  await updateRecord(TABLE_NAME, ref, {
+    status: 'closed',
+    closedAt,
+    currentStep: 'filed',
+    outcome: record.outcome ?? 'resolved',
+  });
   await appendAuditEvent(TABLE_NAME, {
     ref,
-    at: filedAt,
+    at: closedAt,
     actor: SYSTEM_ACTOR,
     role: SYSTEM_ACTOR,
-    action: 'record-filed',
+    action: 'complaint-closed',
+    details: { outcome: record.outcome ?? 'resolved' },
   });
-  metrics.addMetric('ComplaintsFiled', 'Count', 1);
-  return { ref, status: 'closed', filedAt };
+  metrics.addMetric('ComplaintsClosed', 'Count', 1);
+  return { ref, status: 'closed', closedAt };
 });

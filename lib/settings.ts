@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { workflowSettingsFrom } from '../config/workflow.ts';
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`) and checked once,
@@ -27,6 +28,14 @@ export interface Settings {
   readonly apiRateLimit: number;
   /** Staff API burst of requests. @default 100 */
   readonly apiBurstLimit: number;
+  /** The staff web app's URL, for links in emails. @default 'https://<intakeDomain>' */
+  readonly publicAppUrl: string;
+  /** Where staff task notices go; `{role}` and `{area}` are filled in. @default '{role}.{area}@<intakeDomain>' */
+  readonly staffEmailPattern: string;
+  /** Where work orders go; `{department}` (and `{area}`) are filled in. @default '{department}@<intakeDomain>' */
+  readonly departmentEmailPattern: string;
+  /** Step durations and loop bounds (config/workflow.ts WorkflowSettings), as JSON. @default - the defaults there */
+  readonly workflowSettings?: string;
 }
 
 /** The context keys `readSettings` understands, for messages and documentation. */
@@ -41,14 +50,20 @@ export const SETTING_KEYS = [
   'logRetentionDays',
   'apiRateLimit',
   'apiBurstLimit',
+  'publicAppUrl',
+  'staffEmailPattern',
+  'departmentEmailPattern',
+  'workflowSettings',
 ] as const;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
-const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+const EMAIL =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
+const DOMAIN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -68,7 +83,9 @@ export function readSettings(node: Node): Settings {
 
   const stackName = text(get('stackName')) ?? 'EstateComplaints';
   if (!STACK_NAME.test(stackName)) {
-    problems.push(`stackName "${stackName}" is not a CloudFormation stack name (letters, digits, hyphens; e.g. EstateComplaints)`);
+    problems.push(
+      `stackName "${stackName}" is not a CloudFormation stack name (letters, digits, hyphens; e.g. EstateComplaints)`,
+    );
   }
 
   const account = text(get('account'));
@@ -77,7 +94,9 @@ export function readSettings(node: Node): Settings {
   }
   const region = text(get('region'));
   if (region !== undefined && !REGION.test(region)) {
-    problems.push(`region "${region}" is not an AWS region name (e.g. eu-west-1; SES receives email in a few regions only)`);
+    problems.push(
+      `region "${region}" is not an AWS region name (e.g. eu-west-1; SES receives email in a few regions only)`,
+    );
   }
 
   const intakeDomain = (text(get('intakeDomain')) ?? 'complaints.example.com').toLowerCase();
@@ -89,12 +108,16 @@ export function readSettings(node: Node): Settings {
     `complaints@${intakeDomain}`,
   ];
   if (intakeAddresses.length === 0) {
-    problems.push('intakeAddresses is empty: give at least one address, e.g. -c intakeAddresses=complaints@example.com');
+    problems.push(
+      'intakeAddresses is empty: give at least one address, e.g. -c intakeAddresses=complaints@example.com',
+    );
   }
   for (const address of intakeAddresses) {
     const domain = EMAIL.exec(address)?.[1];
     if (!domain) {
-      problems.push(`intakeAddresses: "${address}" is not an email address (e.g. complaints@${intakeDomain})`);
+      problems.push(
+        `intakeAddresses: "${address}" is not an email address (e.g. complaints@${intakeDomain})`,
+      );
     } else if (domain !== intakeDomain && !domain.endsWith(`.${intakeDomain}`)) {
       problems.push(
         `intakeAddresses: "${address}" is not on the intake domain ${intakeDomain}; SES only receives for the domain whose MX points at it`,
@@ -126,6 +149,35 @@ export function readSettings(node: Node): Settings {
     problems.push(`apiBurstLimit ${apiBurstLimit} must be at least apiRateLimit (${apiRateLimit})`);
   }
 
+  const publicAppUrl = (text(get('publicAppUrl')) ?? `https://${intakeDomain}`).replace(/\/+$/, '');
+  if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(publicAppUrl)) {
+    problems.push(
+      `publicAppUrl "${publicAppUrl}" must be an https URL (e.g. https://complaints.example.com)`,
+    );
+  }
+  const staffEmailPattern = text(get('staffEmailPattern')) ?? `{role}.{area}@${intakeDomain}`;
+  if (!EMAIL.test(staffEmailPattern.replace(/\{(role|area)\}/g, 'x'))) {
+    problems.push(
+      `staffEmailPattern "${staffEmailPattern}" must be an address with {role} and {area}, e.g. {role}.{area}@example.com`,
+    );
+  }
+  const departmentEmailPattern = text(get('departmentEmailPattern')) ?? `{department}@${intakeDomain}`;
+  if (!EMAIL.test(departmentEmailPattern.replace(/\{(department|area)\}/g, 'x'))) {
+    problems.push(
+      `departmentEmailPattern "${departmentEmailPattern}" must be an address with {department}, e.g. {department}@example.com`,
+    );
+  }
+  const rawWorkflow = get('workflowSettings');
+  let workflowSettings: string | undefined;
+  if (rawWorkflow !== undefined && rawWorkflow !== null && rawWorkflow !== '') {
+    workflowSettings = typeof rawWorkflow === 'string' ? rawWorkflow : JSON.stringify(rawWorkflow);
+    try {
+      workflowSettingsFrom(workflowSettings);
+    } catch (error) {
+      problems.push(`workflowSettings: ${(error as Error).message.replace(/^WORKFLOW_SETTINGS: /, '')}`);
+    }
+  }
+
   if (problems.length > 0) {
     throw new SettingsError(
       `Invalid CDK context (set in cdk.json "context" or with -c key=value):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -142,6 +194,10 @@ export function readSettings(node: Node): Settings {
     logRetention: logRetentionDays as RetentionDays,
     apiRateLimit,
     apiBurstLimit,
+    publicAppUrl,
+    staffEmailPattern,
+    departmentEmailPattern,
+    ...(workflowSettings ? { workflowSettings } : {}),
   };
 }
 

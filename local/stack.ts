@@ -148,6 +148,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       REPORTS_BUCKET: LOCAL_RESOURCES.reportsBucket,
       STATE_MACHINE_ARN: stateMachineArn,
       INTAKE_ADDRESSES: intakeAddresses.join(','),
+      MAIL_FROM: intakeAddresses[0],
+      DEPARTMENT_EMAIL_PATTERN: process.env.DEPARTMENT_EMAIL_PATTERN ?? '{department}@estate.example',
+      STAFF_EMAIL_PATTERN: process.env.STAFF_EMAIL_PATTERN ?? '{role}.{area}@staff.estate.example',
+      // The web app's address is known once it listens; links in emails are built later.
+      PUBLIC_APP_URL: `http://127.0.0.1:${options.ports.web}`,
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
@@ -228,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => api.stop());
     urls.web = api.url;
     urls.api = `${api.url}/api`;
+    process.env.PUBLIC_APP_URL = api.url;
 
     return {
       urls,

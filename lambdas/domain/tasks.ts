@@ -1,30 +1,52 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { STAFF_ROLES } from '../../config/roles.ts';
+import { STAFF_ROLES, type StaffRole } from '../../config/roles.ts';
+import { COMPANY_WIDE_ROLES, STEP_IDS, type StepId } from '../../config/workflow.ts';
+import type { StaffMember } from './staff.ts';
 
 /** What the state machine passes to create-task for a human step of the procedure. */
 export const CreateTaskInput = z.object({
   taskToken: z.string().min(1),
   ref: z.string().min(1),
   area: z.string().min(1),
-  step: z.string().min(1),
+  step: z.enum(STEP_IDS),
   role: z.enum(STAFF_ROLES),
   /** Seconds until the step is overdue; the state machine times the task out at the same moment. */
   timeoutSeconds: z.number().int().positive(),
   assignee: z.string().optional(),
+  /** For escalation levels: the step that was late and why the ladder took it. */
+  late: z
+    .object({
+      step: z.string(),
+      level: z.string(),
+      overdue: z.string().optional(),
+      reason: z.string().optional(),
+    })
+    .optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
+
+export type TaskStatus = 'open' | 'completed' | 'timed-out' | 'cancelled';
 
 export interface Task {
   readonly id: string;
   readonly ref: string;
   readonly area: string;
-  readonly step: string;
-  readonly role: string;
+  readonly step: StepId;
+  readonly role: StaffRole;
   readonly assignee?: string;
   readonly createdAt: string;
   readonly dueAt: string;
-  readonly status: 'open' | 'completed' | 'timed-out';
+  readonly status: TaskStatus;
+  readonly late?: CreateTaskInput['late'];
+}
+
+/** The task as stored: with the token the staff API answers the workflow with. Never sent to browsers. */
+export interface StoredTask extends Task {
+  readonly taskToken: string;
+  readonly closedAt?: string;
+  readonly closedBy?: string;
+  readonly decision?: unknown;
 }
 
 /**
@@ -37,4 +59,24 @@ export function taskSuffixForToken(taskToken: string): string {
 
 export function dueAt(now: Date, timeoutSeconds: number): string {
   return new Date(now.getTime() + timeoutSeconds * 1000).toISOString();
+}
+
+/** A task as the API shows it: never the token. */
+export function publicTask(task: StoredTask, now: Date) {
+  const { taskToken: _token, ...visible } = task;
+  return { ...visible, overdue: task.status === 'open' && Date.parse(task.dueAt) < now.getTime() };
+}
+
+/**
+ * Who may act on a task: its role, in its area — except head-office roles (customer
+ * service, manager), who act in every area.
+ */
+export function mayAct(staff: StaffMember, task: { role: string; area: string }): boolean {
+  if (staff.role !== task.role) return false;
+  return COMPANY_WIDE_ROLES.includes(staff.role) || staff.area === task.area;
+}
+
+/** Who may see a complaint: staff of its area, and head-office roles everywhere. */
+export function maySee(staff: StaffMember, complaint: { area: string }): boolean {
+  return COMPANY_WIDE_ROLES.includes(staff.role) || staff.area === complaint.area;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -21,7 +21,8 @@ export const SERVICE_NAME = 'complaints';
  * Handlers are bundled as ESM; a few dependencies (mailparser's, the SDK's) still call
  * `require`, which ESM does not define. The banner provides one.
  */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface HandlerFunctionProps {
   /** The function's entry in config/functions.ts: entry file, description, memory, timeout. */
@@ -97,6 +98,7 @@ export class HandlerFunction extends Construct implements IGrantable {
         // The SDK is bundled at the version the tests ran against, not the runtime's copy.
         bundleAwsSDK: true,
         externalModules: [],
+        logLevel: LogLevel.WARNING,
       },
     });
 
@@ -120,7 +122,7 @@ export class HandlerFunction extends Construct implements IGrantable {
   }
 }
 
-/** `create-task` → `CreateTask`: a stable, readable construct id for a function of the config. */
-export function constructIdFor(spec: FunctionSpec): string {
+/** `create-task` → `CreateTask`: a stable, readable construct id for a config entry (function, role). */
+export function constructIdFor(spec: { readonly id: string }): string {
   return spec.id.replace(/(^|-)([a-z0-9])/g, (_match, _dash, char: string) => char.toUpperCase());
 }

@@ -1,32 +1,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { stateMachineFunctions } from '../../config/functions.ts';
-import type { DataStore, ItemWrite } from './data.ts';
+import { applyAccess } from '../access.ts';
+import type { Settings } from '../settings.ts';
+import type { DataStore } from './data.ts';
 import { constructIdFor, HandlerFunction, PROJECT_ROOT } from './handler-function.ts';
 
 /** The workflow definition, shared with the local stack, which runs the very same file. */
 export const ASL_PATH = path.join(PROJECT_ROOT, 'statemachine', 'complaint.asl.json');
 
-/**
- * Table writes of each function the state machine invokes, by its config id. A new task
- * function must be listed here: its permissions are a decision, not a default.
- */
-export const TASK_TABLE_WRITES: Readonly<Record<string, readonly ItemWrite[]>> = {
-  // The task item (conditional put, so a retried invocation is harmless) and its audit event.
-  'create-task': ['dynamodb:PutItem'],
-  // Closes the complaint record, then appends the audit event.
-  'file-record': ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
-  // Appends an audit event; events are never updated.
-  'record-step': ['dynamodb:PutItem'],
-};
-
 export interface WorkflowProps {
   readonly data: DataStore;
+  /** Deployment settings (lib/settings.ts): addresses, links and workflow settings for the handlers. */
+  readonly settings: Settings;
+  /** The ASL document. @default ASL_PATH, statemachine/complaint.asl.json */
+  readonly definitionPath?: string;
   /** @default RetentionDays.ONE_YEAR */
   readonly logRetention?: RetentionDays;
 }
@@ -48,18 +41,8 @@ export class Workflow extends Construct {
 
     const functions = new Map<string, HandlerFunction>();
     for (const [placeholder, spec] of stateMachineFunctions()) {
-      const writes = TASK_TABLE_WRITES[spec.id];
-      if (!writes) {
-        throw new Error(
-          `Function ${spec.id} is invoked by the state machine (${placeholder}) but has no table access declared: add it to TASK_TABLE_WRITES in lib/constructs/workflow.ts`,
-        );
-      }
-      const handler = new HandlerFunction(this, constructIdFor(spec), {
-        spec,
-        logRetention,
-        environment: { TABLE_NAME: props.data.table.tableName },
-      });
-      props.data.grantItemWrites(handler, ...writes);
+      const handler = new HandlerFunction(this, constructIdFor(spec), { spec, logRetention });
+      applyAccess(handler, { data: props.data, settings: props.settings });
       functions.set(placeholder, handler);
     }
     this.functions = functions;
@@ -72,10 +55,14 @@ export class Workflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const definitionPath = props.definitionPath ?? ASL_PATH;
+    const definition = readFileSync(definitionPath, 'utf8');
+    checkPlaceholders(this, definitionPath, definition, functions);
+
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       comment: 'One execution per complaint, named by its reference number',
-      definitionBody: DefinitionBody.fromString(readFileSync(ASL_PATH, 'utf8')),
+      definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions: Object.fromEntries(
         [...functions].map(([placeholder, handler]) => [placeholder, handler.function.functionArn]),
       ),
@@ -101,5 +88,36 @@ export class Workflow extends Construct {
       reason:
         'Only the statements CDK adds for X-Ray tracing (xray:PutTraceSegments and related) and CloudWatch Logs delivery (logs:CreateLogDelivery and related), which support no resource-level permissions.',
     });
+  }
+}
+
+/** The `${Name}` placeholders of an ASL document. */
+export function aslPlaceholders(definition: string): Set<string> {
+  return new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''));
+}
+
+/**
+ * A placeholder without a function would reach CloudFormation as literal `${...}` and fail
+ * the deployment, so it stops synth here; a function the ASL never invokes only warns.
+ */
+function checkPlaceholders(
+  scope: Construct,
+  definitionPath: string,
+  definition: string,
+  functions: ReadonlyMap<string, unknown>,
+): void {
+  const used = aslPlaceholders(definition);
+  const unbound = [...used].filter((name) => !functions.has(name));
+  if (unbound.length > 0) {
+    throw new Error(
+      `${path.relative(PROJECT_ROOT, definitionPath)} uses ${unbound.map((name) => `\${${name}}`).join(', ')}, which no function of config/functions.ts declares as its placeholder`,
+    );
+  }
+  const unused = [...functions.keys()].filter((name) => !used.has(name));
+  if (unused.length > 0) {
+    Annotations.of(scope).addWarningV2(
+      'complaints:unused-task-function',
+      `config/functions.ts declares ${unused.join(', ')} for the state machine, but the ASL never uses them`,
+    );
   }
 }

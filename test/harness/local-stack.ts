@@ -1,11 +1,17 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { STEP_IDS } from '../../config/workflow.ts';
+import { type NewComplaintInput, newComplaintRecord } from '../../lambdas/domain/complaint.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+
+/** A `due` table giving every step the same number of seconds (for driving the ASL directly). */
+export function dueAll(seconds: number, overrides: Record<string, number> = {}): Record<string, number> {
+  return { ...Object.fromEntries(STEP_IDS.map((step) => [step, seconds])), ...overrides };
+}
 
 export interface TestStack {
   readonly stack: LocalStack;
@@ -14,8 +20,8 @@ export interface TestStack {
   readonly dataDir: string;
   /** Resolves with the next task the workflow waits on (optionally of one execution). */
   nextTask(executionArn?: string): Promise<{ executionArn: string; stateName: string; token: string }>;
-  /** Puts a minimal complaint record, as intake or the staff API would have. */
-  putComplaint(ref: string, area?: string): Promise<void>;
+  /** Puts a complaint record as the staff API would have (without starting its workflow). */
+  putComplaint(ref: string, area?: string, input?: Partial<NewComplaintInput>): Promise<void>;
   /** The items of a complaint's partition: record, tasks, audit events. */
   complaintItems(ref: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -40,17 +46,55 @@ export async function startTestStack(options: { timeScale?: number } = {}): Prom
     sfn,
     db,
     dataDir,
-    async nextTask(executionArn) {
-      for (;;) {
-        const [task] = await once(stack.stepFunctions.events, 'task-waiting');
-        if (!executionArn || task.executionArn === executionArn) return task;
-      }
+    nextTask(executionArn) {
+      // Resolves with the next waiting task; rejects if the execution ends first, so a test
+      // shows the failure instead of timing out.
+      return new Promise((resolve, reject) => {
+        const events = stack.stepFunctions.events;
+        const onTask = (task: { executionArn: string; stateName: string; token: string }) => {
+          if (executionArn && task.executionArn !== executionArn) return;
+          cleanup();
+          resolve(task);
+        };
+        const onSettled = (record: {
+          executionArn: string;
+          status: string;
+          error?: string;
+          cause?: string;
+        }) => {
+          if (executionArn && record.executionArn !== executionArn) return;
+          cleanup();
+          reject(
+            new Error(
+              `Execution ended ${record.status} before a task: ${record.error ?? ''} ${record.cause ?? ''}`,
+            ),
+          );
+        };
+        const cleanup = () => {
+          events.off('task-waiting', onTask);
+          events.off('execution-settled', onSettled);
+        };
+        events.on('task-waiting', onTask);
+        events.on('execution-settled', onSettled);
+      });
     },
-    async putComplaint(ref, area = 'kowloon-east') {
+    async putComplaint(ref, area = 'kowloon-east', input = {}) {
+      const record = newComplaintRecord(
+        ref,
+        {
+          channel: 'phone',
+          area,
+          owner: { name: '陳大文', email: 'owner@example.com', phone: '+852 2345 6789' },
+          content: '大堂升降機經常故障。',
+          ...input,
+        },
+        { by: 'reception.kowloon-east', role: 'reception', at: new Date().toISOString() },
+        { needsClarification: false, acknowledge: 'none' },
+      );
       await db.send(
         new PutCommand({
           TableName: stack.tableName,
-          Item: { PK: `C#${ref}`, SK: 'RECORD', type: 'complaint', ref, area, status: 'open' },
+          Item: { PK: `C#${ref}`, SK: 'RECORD', type: 'complaint', ...record },
         }),
       );
     },

@@ -9,7 +9,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../harness/local-stack.ts';
+import { dueAll, startTestStack, type TestStack } from '../harness/local-stack.ts';
 
 /**
  * The complaint state machine (statemachine/complaint.asl.json, the file CDK deploys) run by
@@ -29,17 +29,23 @@ function statesEntered(history: { type?: string; stateEnteredEventDetails?: { na
   return history.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
 }
 
-async function start(
-  ref: string,
-  deadlines = { supervisorReviewSeconds: 36_000, escalationSeconds: 36_000 },
-) {
+function inputFor(ref: string, due: Record<string, number>) {
+  return JSON.stringify({
+    ref,
+    area: 'kowloon-east',
+    flags: { needsClarification: false, acknowledge: 'none' },
+    step: { due },
+  });
+}
+
+async function start(ref: string, due = dueAll(36_000)) {
   await t.putComplaint(ref);
   const waiting = t.nextTask();
   const { executionArn } = await t.sfn.send(
     new StartExecutionCommand({
       stateMachineArn: t.stack.stateMachineArn,
       name: ref,
-      input: JSON.stringify({ ref, area: 'kowloon-east', deadlines }),
+      input: inputFor(ref, due),
     }),
   );
   if (!executionArn) throw new Error('no execution ARN');
@@ -47,7 +53,7 @@ async function start(
 }
 
 describe('local Step Functions through @aws-sdk/client-sfn', () => {
-  it('runs to a waitForTaskToken step, and SendTaskSuccess with the stored token moves it on to filing', async () => {
+  it('runs to a waitForTaskToken step, and SendTaskSuccess with the stored token moves it on', async () => {
     const { executionArn, waiting } = await start('T-0001');
     const task = await waiting;
     expect(task.stateName).toBe('Supervisor review');
@@ -57,7 +63,7 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     expect(stored).toMatchObject({
       role: 'supervisor',
       area: 'kowloon-east',
-      step: 'supervisor-review',
+      step: 'supervisorReview',
       status: 'open',
     });
     expect(stored?.taskToken).toBe(task.token);
@@ -66,57 +72,56 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     const running = await t.sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(running.status).toBe('RUNNING');
 
+    const filing = t.nextTask(executionArn);
     await t.sfn.send(
       new SendTaskSuccessCommand({
         taskToken: String(stored?.taskToken),
-        output: JSON.stringify({ opinion: 'repair' }),
+        output: JSON.stringify({ decision: { action: 'reject' }, due: dueAll(36_000) }),
       }),
     );
-    const settled = await t.stack.stepFunctions.whenSettled(executionArn);
-    expect(settled.status).toBe('SUCCEEDED');
-    expect(JSON.parse(settled.output ?? '{}')).toMatchObject({
-      review: { opinion: 'repair' },
-      filing: { filed: { status: 'closed' } },
-    });
-
-    const record = (await t.complaintItems('T-0001')).find((i) => i.SK === 'RECORD');
-    expect(record).toMatchObject({ status: 'closed', currentStep: 'filed' });
+    expect((await filing).stateName).toBe('File record');
     const { events } = await t.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(statesEntered(events ?? [])).toEqual(['Supervisor review', 'File record']);
+    expect(statesEntered(events ?? [])).toEqual([
+      'Needs clarification?',
+      'How to acknowledge?',
+      'Supervisor review',
+      'Review decision',
+      'Send closing note',
+      'File record',
+    ]);
 
     // The token is spent: a second answer is refused as AWS refuses it.
     await expect(
       t.sfn.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '{}' })),
     ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
   });
 
   it('times a task left alone out into its Catch branch: the supervisor misses the deadline and customer service gets the task', async () => {
-    const { executionArn, waiting } = await start('T-0002', {
-      supervisorReviewSeconds: 3600,
-      escalationSeconds: 36_000,
-    });
+    const { executionArn, waiting } = await start('T-0002', dueAll(36_000, { supervisorReview: 3600 }));
     const first = await waiting;
     expect(first.stateName).toBe('Supervisor review');
     const escalated = await t.nextTask(executionArn);
     expect(escalated.stateName).toBe('Escalate to customer service');
 
     const { events } = await t.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(statesEntered(events ?? [])).toEqual([
+    expect(statesEntered(events ?? []).slice(2)).toEqual([
       'Supervisor review',
-      'Record supervisor review overdue',
+      'Supervisor review overdue',
+      'Record overdue',
+      'Which level?',
       'Escalate to customer service',
     ]);
     const failed = (events ?? []).find((e) => e.type === 'TaskFailed');
     expect(failed?.taskFailedEventDetails?.error).toBe('States.Timeout');
 
     const items = await t.complaintItems('T-0002');
-    expect(items.filter((i) => i.action === 'supervisor-review-overdue')).toHaveLength(1);
-    expect(
-      items
-        .filter((i) => String(i.SK).startsWith('TASK#'))
-        .map((i) => i.role)
-        .sort(),
-    ).toEqual(['customer-service', 'supervisor']);
+    expect(items.filter((i) => i.action === 'step-overdue')).toHaveLength(1);
+    const tasks = items.filter((i) => String(i.SK).startsWith('TASK#'));
+    expect(tasks.map((i) => [i.role, i.status]).sort()).toEqual([
+      ['customer-service', 'open'],
+      ['supervisor', 'timed-out'],
+    ]);
     // The timed-out supervisor task's token no longer answers.
     await expect(
       t.sfn.send(new SendTaskSuccessCommand({ taskToken: first.token, output: '{}' })),
@@ -136,17 +141,13 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     expect(settled.status).toBe('FAILED');
     expect(settled.error).toBe('WorkflowError');
     const audit = (await t.complaintItems('T-0003')).find((i) => i.action === 'workflow-error');
-    expect(audit?.details).toMatchObject({ Error: 'Rejected', Cause: 'not a complaint' });
+    expect(audit?.details).toMatchObject({ error: 'Rejected', cause: 'not a complaint' });
   });
 
   it('treats a duplicate StartExecution as AWS does: same name and input is the same execution, other input is refused', async () => {
     const { executionArn, waiting } = await start('T-0004');
     await waiting;
-    const input = JSON.stringify({
-      ref: 'T-0004',
-      area: 'kowloon-east',
-      deadlines: { supervisorReviewSeconds: 36_000, escalationSeconds: 36_000 },
-    });
+    const input = inputFor('T-0004', dueAll(36_000));
     const again = await t.sfn.send(
       new StartExecutionCommand({ stateMachineArn: t.stack.stateMachineArn, name: 'T-0004', input }),
     );

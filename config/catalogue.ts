@@ -1,0 +1,51 @@
+/**
+ * Complaint categories and responsible departments, with the names staff see.
+ * Department addresses receive work orders; deployments set their own through configuration.
+ */
+export interface Named {
+  readonly id: string;
+  readonly en: string;
+  readonly zhHant: string;
+  readonly zhHans: string;
+}
+
+export const CATEGORIES = [
+  { id: 'repairs', en: 'Repairs and maintenance', zhHant: '維修保養', zhHans: '维修保养' },
+  { id: 'water-leak', en: 'Water leakage', zhHant: '滲水漏水', zhHans: '渗水漏水' },
+  { id: 'cleanliness', en: 'Cleanliness', zhHant: '清潔衞生', zhHans: '清洁卫生' },
+  { id: 'security', en: 'Security', zhHant: '保安', zhHans: '保安' },
+  { id: 'noise', en: 'Noise', zhHant: '噪音', zhHans: '噪音' },
+  { id: 'parking', en: 'Parking', zhHant: '停車', zhHans: '停车' },
+  { id: 'facilities', en: 'Common facilities', zhHant: '公共設施', zhHans: '公共设施' },
+  { id: 'landscaping', en: 'Landscaping', zhHant: '園藝綠化', zhHans: '园艺绿化' },
+  { id: 'pests', en: 'Pests', zhHant: '蟲鼠', zhHans: '虫鼠' },
+  { id: 'fees', en: 'Management fees', zhHant: '管理費', zhHans: '管理费' },
+  { id: 'staff-conduct', en: 'Staff conduct', zhHant: '員工態度', zhHans: '员工态度' },
+  { id: 'other', en: 'Other', zhHant: '其他', zhHans: '其他' },
+] as const satisfies readonly Named[];
+
+export type CategoryId = (typeof CATEGORIES)[number]['id'];
+export const CATEGORY_IDS = CATEGORIES.map((c) => c.id) as [CategoryId, ...CategoryId[]];
+
+export const DEPARTMENTS = [
+  { id: 'engineering', en: 'Engineering', zhHant: '工程部', zhHans: '工程部' },
+  { id: 'cleaning', en: 'Cleaning', zhHant: '清潔部', zhHans: '清洁部' },
+  { id: 'security', en: 'Security', zhHant: '保安部', zhHans: '保安部' },
+  { id: 'landscaping', en: 'Landscaping', zhHant: '園藝部', zhHans: '园艺部' },
+  { id: 'finance', en: 'Finance', zhHant: '財務部', zhHans: '财务部' },
+  { id: 'management-office', en: 'Management office', zhHant: '管理處', zhHans: '管理处' },
+] as const satisfies readonly Named[];
+
+export type DepartmentId = (typeof DEPARTMENTS)[number]['id'];
+export const DEPARTMENT_IDS = DEPARTMENTS.map((d) => d.id) as [DepartmentId, ...DepartmentId[]];
+
+export const CHANNELS = ['email', 'fax', 'letter', 'phone', 'walk-in'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CHANNEL_NAMES: Record<Channel, { en: string; zhHant: string }> = {
+  email: { en: 'Email', zhHant: '電子郵件' },
+  fax: { en: 'Fax', zhHant: '傳真' },
+  letter: { en: 'Letter', zhHant: '信函' },
+  phone: { en: 'Phone', zhHant: '電話' },
+  'walk-in': { en: 'Walk-in', zhHant: '面向面' },
+};

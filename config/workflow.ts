@@ -1,0 +1,216 @@
+import type { StaffRole } from './roles.ts';
+
+/**
+ * The human steps of the procedure (PROCEDURE.md): who does each, how long it may take in
+ * business time, and where it goes when it is late. The state machine generator
+ * (statemachine/generate.ts), the task API and the deadline computation all read this table.
+ */
+export type LadderLevel = 'supervisor' | 'customer-service' | 'manager';
+
+export interface StepSpec {
+  /** camelCase: used in JSONPath (`$.step.due.<id>`) and stored on tasks. */
+  readonly id: StepId;
+  /** The ASL state name (sentence case). */
+  readonly state: string;
+  readonly role: StaffRole;
+  readonly procedureStep: number;
+  readonly name: { readonly en: string; readonly zhHant: string };
+  /** Working minutes allowed; `work-in-progress` runs to the committed completion instead. */
+  readonly businessMinutes: number;
+  /** Where a missed deadline goes; `undefined`: running out is an answer, not a lateness. */
+  readonly lateGoesTo?: LadderLevel;
+}
+
+export const STEP_IDS = [
+  'clarify',
+  'acknowledgeCall',
+  'supervisorReview',
+  'departmentCommitment',
+  'ownerPlanResponse',
+  'workInProgress',
+  'obstacleCoordination',
+  'satisfactionCallback',
+  'dissatisfactionReview',
+  'supervisorSignOff',
+  'filing',
+  'escalationSupervisor',
+  'escalationCustomerService',
+  'escalationManager',
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+const DAY = 9 * 60; // one working day of 09:00-18:00
+
+export const STEPS: Record<StepId, StepSpec> = {
+  clarify: {
+    id: 'clarify',
+    state: 'Clarify complaint',
+    role: 'reception',
+    procedureStep: 1,
+    name: { en: 'Clarify the complaint with the owner', zhHant: '致電業主澄清投訴' },
+    businessMinutes: 4 * 60,
+    lateGoesTo: 'supervisor',
+  },
+  acknowledgeCall: {
+    id: 'acknowledgeCall',
+    state: 'Acknowledge owner by phone',
+    role: 'reception',
+    procedureStep: 2,
+    name: { en: 'Phone the owner to acknowledge', zhHant: '致電業主表明已收到' },
+    businessMinutes: 4 * 60,
+    lateGoesTo: 'supervisor',
+  },
+  supervisorReview: {
+    id: 'supervisorReview',
+    state: 'Supervisor review',
+    role: 'supervisor',
+    procedureStep: 3,
+    name: { en: 'Sign the record with a handling opinion', zhHant: '主任簽署處理意見' },
+    businessMinutes: DAY,
+    lateGoesTo: 'customer-service',
+  },
+  departmentCommitment: {
+    id: 'departmentCommitment',
+    state: 'Department commitment',
+    role: 'department',
+    procedureStep: 4,
+    name: { en: 'Commit a start and completion time', zhHant: '部門承諾處理開始及完成時間' },
+    businessMinutes: DAY,
+    lateGoesTo: 'supervisor',
+  },
+  ownerPlanResponse: {
+    id: 'ownerPlanResponse',
+    state: 'Owner response to plan',
+    role: 'followup',
+    procedureStep: 5,
+    name: { en: "Record the owner's opinion of the plan", zhHant: '征詢業主對處理方案之意見' },
+    businessMinutes: 2 * DAY,
+  },
+  workInProgress: {
+    id: 'workInProgress',
+    state: 'Work in progress',
+    role: 'department',
+    procedureStep: 6,
+    name: { en: 'Do the work; report done or an obstacle', zhHant: '跟進處理；報告完成或障礙' },
+    businessMinutes: 3 * DAY,
+    lateGoesTo: 'supervisor',
+  },
+  obstacleCoordination: {
+    id: 'obstacleCoordination',
+    state: 'Coordinate obstacle',
+    role: 'supervisor',
+    procedureStep: 6,
+    name: { en: 'Coordinate the departments to clear an obstacle', zhHant: '主任親自協調障礙' },
+    businessMinutes: DAY,
+    lateGoesTo: 'customer-service',
+  },
+  satisfactionCallback: {
+    id: 'satisfactionCallback',
+    state: 'Satisfaction call-back',
+    role: 'followup',
+    procedureStep: 8,
+    name: { en: "Record the owner's satisfaction", zhHant: '回訪業主滿意度' },
+    businessMinutes: 3 * DAY,
+  },
+  dissatisfactionReview: {
+    id: 'dissatisfactionReview',
+    state: 'Review dissatisfaction',
+    role: 'supervisor',
+    procedureStep: 8,
+    name: { en: 'Reopen or close a dissatisfied complaint', zhHant: '處理業主不滿意' },
+    businessMinutes: DAY,
+    lateGoesTo: 'customer-service',
+  },
+  supervisorSignOff: {
+    id: 'supervisorSignOff',
+    state: 'Supervisor sign-off',
+    role: 'supervisor',
+    procedureStep: 9,
+    name: { en: 'Countersign the closed record', zhHant: '主任簽署結案' },
+    businessMinutes: DAY,
+    lateGoesTo: 'customer-service',
+  },
+  filing: {
+    id: 'filing',
+    state: 'File record',
+    role: 'clerk',
+    procedureStep: 9,
+    name: { en: 'File the record', zhHant: '文員存檔' },
+    businessMinutes: 2 * DAY,
+    lateGoesTo: 'supervisor',
+  },
+  escalationSupervisor: {
+    id: 'escalationSupervisor',
+    state: 'Escalate to supervisor',
+    role: 'supervisor',
+    procedureStep: 7,
+    name: { en: 'Resolve a late step, or escalate', zhHant: '主任處理逾期事項或上報' },
+    businessMinutes: DAY,
+    lateGoesTo: 'customer-service',
+  },
+  escalationCustomerService: {
+    id: 'escalationCustomerService',
+    state: 'Escalate to customer service',
+    role: 'customer-service',
+    procedureStep: 7,
+    name: { en: 'Resolve an escalated complaint, or escalate', zhHant: '客戶服務部處理或上報' },
+    businessMinutes: DAY,
+    lateGoesTo: 'manager',
+  },
+  escalationManager: {
+    id: 'escalationManager',
+    state: 'Escalate to manager',
+    role: 'manager',
+    procedureStep: 7,
+    name: { en: 'Decide an escalated complaint', zhHant: '經理處理上報投訴' },
+    businessMinutes: DAY,
+    lateGoesTo: 'manager',
+  },
+};
+
+/** Roles that work across every area (head-office functions); the others act in their own area only. */
+export const COMPANY_WIDE_ROLES: readonly StaffRole[] = ['customer-service', 'manager'];
+
+export interface WorkflowSettings {
+  /** Working minutes per step (defaults in STEPS). */
+  readonly businessMinutes: Record<StepId, number>;
+  /** Owner objections to the plan before the manager decides. */
+  readonly maxObjections: number;
+  /** Reopens after a dissatisfied owner before the manager decides. */
+  readonly maxReopens: number;
+  /** How long an owner's link stays usable, in days. */
+  readonly ownerLinkDays: number;
+}
+
+export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = {
+  businessMinutes: Object.fromEntries(STEP_IDS.map((id) => [id, STEPS[id].businessMinutes])) as Record<StepId, number>,
+  maxObjections: 2,
+  maxReopens: 2,
+  ownerLinkDays: 14,
+};
+
+/**
+ * Settings from the `WORKFLOW_SETTINGS` variable (JSON, any subset of WorkflowSettings),
+ * over the defaults. A wrong value stops the function at cold start with a message naming it.
+ */
+export function workflowSettingsFrom(json: string | undefined): WorkflowSettings {
+  if (!json) return DEFAULT_WORKFLOW_SETTINGS;
+  const given = JSON.parse(json) as Partial<WorkflowSettings>;
+  const settings: WorkflowSettings = {
+    ...DEFAULT_WORKFLOW_SETTINGS,
+    ...given,
+    businessMinutes: { ...DEFAULT_WORKFLOW_SETTINGS.businessMinutes, ...given.businessMinutes },
+  };
+  for (const [step, minutes] of Object.entries(settings.businessMinutes)) {
+    if (!(STEP_IDS as readonly string[]).includes(step)) throw new Error(`WORKFLOW_SETTINGS: unknown step '${step}'`);
+    if (!Number.isInteger(minutes) || minutes < 1) {
+      throw new Error(`WORKFLOW_SETTINGS: businessMinutes.${step} must be a whole number of minutes ≥ 1`);
+    }
+  }
+  for (const key of ['maxObjections', 'maxReopens', 'ownerLinkDays'] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 0) {
+      throw new Error(`WORKFLOW_SETTINGS: ${key} must be a whole number ≥ 0`);
+    }
+  }
+  return settings;
+}

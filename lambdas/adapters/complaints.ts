@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '#domain/audit.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import {
+  areaMonthPk,
+  complaintPk,
+  eventSk,
+  openTasksPk,
+  openTasksSk,
+  RECORD_SK,
+  taskSk,
+} from '#domain/keys.ts';
+import type { StoredTask } from '#domain/tasks.ts';
+import { dynamo } from './clients.ts';
+
+/**
+ * The complaint table, as the handlers use it. One partition per complaint holds its record,
+ * tasks, correspondence and audit trail (config/table.ts). Nothing here deletes an item.
+ */
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** The next sequence number within a scope (area and month): an atomic counter. */
+export async function nextSequence(table: string, scope: string): Promise<number> {
+  const result = await dynamo().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: 'COUNTER', SK: scope },
+      UpdateExpression: 'ADD #seq :one',
+      ExpressionAttributeNames: { '#seq': 'seq' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(result.Attributes?.seq);
+}
+
+/** Owner contact key for GSI3: email when there is one, else the phone's digits. */
+export function ownerContactKey(owner: { email?: string; phone?: string }): string | undefined {
+  if (owner.email) return `OWNER#email:${owner.email.toLowerCase()}`;
+  if (owner.phone) return `OWNER#phone:${owner.phone.replace(/\D/g, '')}`;
+  return undefined;
+}
+
+export async function putNewComplaint(table: string, record: ComplaintRecord): Promise<void> {
+  const contact = ownerContactKey(record.owner);
+  await dynamo().send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        PK: complaintPk(record.ref),
+        SK: RECORD_SK,
+        type: 'complaint',
+        ...record,
+        GSI2PK: areaMonthPk(record.area, record.receivedAt),
+        GSI2SK: record.receivedAt,
+        ...(contact ? { GSI3PK: contact, GSI3SK: record.receivedAt } : {}),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+export async function getRecord(table: string, ref: string): Promise<ComplaintRecord | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table, Key: { PK: complaintPk(ref), SK: RECORD_SK } }),
+  );
+  return result.Item ? stripKeys<ComplaintRecord>(result.Item) : undefined;
+}
+
+/** Sets top-level fields on an existing record (a step on an unknown complaint is an error). */
+export async function updateRecord(
+  table: string,
+  ref: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = entries.map(([field, value], i) => {
+    names[`#f${i}`] = field;
+    values[`:v${i}`] = value;
+    return `#f${i} = :v${i}`;
+  });
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ConditionExpression: 'attribute_exists(PK)',
+    }),
+  );
+}
+
+/** Appends an audit event. Events are never updated or deleted. */
+export async function appendAuditEvent(table: string, event: AuditEvent): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        PK: complaintPk(event.ref),
+        SK: eventSk(event.at, randomUUID().slice(0, 8)),
+        type: 'event',
+        ...event,
+      },
+    }),
+  );
+}
+
+export interface ComplaintPartition {
+  readonly record: ComplaintRecord | undefined;
+  readonly tasks: StoredTask[];
+  readonly events: AuditEvent[];
+  readonly correspondence: Record<string, unknown>[];
+}
+
+/** Everything about one complaint, in one paged Query of its partition. */
+export async function getPartition(table: string, ref: string): Promise<ComplaintPartition> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await dynamo().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': complaintPk(ref) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const record = items.find((i) => i.SK === RECORD_SK);
+  return {
+    record: record ? stripKeys<ComplaintRecord>(record) : undefined,
+    tasks: items.filter((i) => i.type === 'task').map((i) => stripKeys<StoredTask>(i)),
+    events: items.filter((i) => i.type === 'event').map((i) => stripKeys<AuditEvent>(i)),
+    correspondence: items.filter((i) => i.type === 'mail').map((i) => stripKeys<Record<string, unknown>>(i)),
+  };
+}
+
+export async function putTask(table: string, task: StoredTask): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          PK: complaintPk(task.ref),
+          SK: taskSk(task.id),
+          type: 'task',
+          ...task,
+          GSI1PK: openTasksPk(task.role, task.area),
+          GSI1SK: openTasksSk(task.dueAt, task.id),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+export async function getTask(table: string, ref: string, taskId: string): Promise<StoredTask | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table, Key: { PK: complaintPk(ref), SK: taskSk(taskId) } }),
+  );
+  return result.Item?.type === 'task' ? stripKeys<StoredTask>(result.Item) : undefined;
+}
+
+/**
+ * Closes an open task: completed by a person, or timed out. Conditional on it still being
+ * open, so two people answering at once yields one winner and a ConflictError for the other.
+ * Leaving the open-tasks index is what takes it off everyone's list.
+ */
+export async function closeTask(
+  table: string,
+  task: { ref: string; id: string },
+  closing: {
+    status: 'completed' | 'timed-out' | 'cancelled';
+    closedAt: string;
+    closedBy?: string;
+    decision?: unknown;
+  },
+): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+        UpdateExpression:
+          'SET #status = :status, closedAt = :at, closedBy = :by, decision = :decision REMOVE GSI1PK, GSI1SK',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': closing.status,
+          ':at': closing.closedAt,
+          ':by': closing.closedBy ?? 'system',
+          ':decision': closing.decision ?? null,
+          ':open': 'open',
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException)
+      throw new ConflictError('The task is no longer open');
+    throw error;
+  }
+}
+
+/** Reopens a task whose completion could not be delivered to the workflow. */
+export async function reopenTask(table: string, task: StoredTask): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+      UpdateExpression: 'SET #status = :open, GSI1PK = :pk, GSI1SK = :sk REMOVE closedAt, closedBy, decision',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':pk': openTasksPk(task.role, task.area),
+        ':sk': openTasksSk(task.dueAt, task.id),
+      },
+    }),
+  );
+}
+
+/** Open tasks for a role in an area, soonest due (so the overdue) first. */
+export async function openTasksFor(
+  table: string,
+  indexName: string,
+  role: string,
+  area: string,
+): Promise<StoredTask[]> {
+  const tasks: StoredTask[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await dynamo().send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: indexName,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': openTasksPk(role, area) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    tasks.push(...(page.Items ?? []).map((i) => stripKeys<StoredTask>(i)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return tasks;
+}
+
+export async function hasMarker(table: string, ref: string, key: string): Promise<boolean> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table, Key: { PK: complaintPk(ref), SK: `ONCE#${key}` } }),
+  );
+  return result.Item !== undefined;
+}
+
+/**
+ * Writes a marker once: true the first time, false after. Used so a retried Lambda does not
+ * repeat a side effect such as an email.
+ */
+export async function markOnce(
+  table: string,
+  ref: string,
+  key: string,
+  attributes: Record<string, unknown> = {},
+) {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          PK: complaintPk(ref),
+          SK: `ONCE#${key}`,
+          type: 'once',
+          at: new Date().toISOString(),
+          ...attributes,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** One email in or out, on the complaint's correspondence. */
+export async function putCorrespondence(
+  table: string,
+  ref: string,
+  mail: Record<string, unknown> & { at: string; id: string },
+) {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table,
+      Item: { PK: complaintPk(ref), SK: `MAIL#${mail.at}#${mail.id}`, type: 'mail', ref, ...mail },
+    }),
+  );
+}
+
+/** A single-use owner link (its id is the key; it never carries the task token). */
+export async function putOwnerLink(
+  table: string,
+  link: { id: string; ref: string; step: string; expiresAt: string; language: string },
+) {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        PK: `LINK#${link.id}`,
+        SK: 'LINK',
+        type: 'owner-link',
+        ...link,
+        createdAt: new Date().toISOString(),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+export async function queryAreaMonth(
+  table: string,
+  indexName: string,
+  areaMonthKey: string,
+  options: { limit: number; startKey?: Record<string, unknown> },
+): Promise<{ items: ComplaintRecord[]; lastKey?: Record<string, unknown> }> {
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: indexName,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': areaMonthKey },
+      ScanIndexForward: false,
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  return {
+    items: (page.Items ?? []).map((i) => stripKeys<ComplaintRecord>(i)),
+    ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}),
+  };
+}
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete copy[key];
+  return copy as T;
+}

@@ -1,0 +1,43 @@
+import { NewComplaintInput } from '#domain/complaint.ts';
+import { ForbiddenError } from '#domain/errors.ts';
+import type { StaffRole } from '../config/roles.ts';
+import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
+import { requireEnv } from './commons/config.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
+import { withPowertools } from './commons/middy.ts';
+import { logger, metrics } from './commons/powertools.ts';
+import { openComplaint } from './services/open-complaint.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
+
+/** Staff who take complaints from owners (PROCEDURE.md §3–4: reception, and anyone covering). */
+const MAY_LOG: readonly StaffRole[] = ['reception', 'followup', 'supervisor', 'customer-service', 'manager'];
+
+/**
+ * `POST /api/complaints`: reception logs a phone, walk-in, letter or fax complaint while the
+ * owner is still talking; the workflow starts at once. 201 with the reference number.
+ */
+export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
+  const caller = callerOf(event);
+  if (!MAY_LOG.includes(caller.role)) throw new ForbiddenError(`A ${caller.role} cannot log complaints`);
+  const input = parseBody(event, NewComplaintInput);
+  if (!COMPANY_WIDE_ROLES.includes(caller.role) && input.area !== caller.area) {
+    throw new ForbiddenError(`You can log complaints for ${caller.area} only`);
+  }
+  const record = await openComplaint({ table: TABLE_NAME, stateMachineArn: STATE_MACHINE_ARN }, input, {
+    by: caller.username,
+    role: caller.role,
+    at: new Date().toISOString(),
+  });
+  logger.info('Complaint logged', { ref: record.ref, channel: record.channel, area: record.area });
+  metrics.addMetric('ComplaintsReceived', 'Count', 1);
+  return json(201, {
+    ref: record.ref,
+    status: record.status,
+    currentStep: record.currentStep,
+    receivedAt: record.receivedAt,
+    flags: record.flags,
+    links: { self: `/api/complaints/${record.ref}` },
+  });
+}, apiErrors());

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
+import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { requireEnv } from './commons/config.ts';
+import { withPowertools } from './commons/middy.ts';
+import { logger, metrics } from './commons/powertools.ts';
+import { closeOpenTasks, dueFor } from './services/steps.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+
+const Late = z.object({
+  step: z.string(),
+  level: z.string(),
+  overdue: z.string().nullish(),
+  reason: z.string().optional(),
+});
+
+const DeadlineInput = z.object({
+  ref: z.string().min(1),
+  area: z.string().min(1),
+  action: z.enum([
+    'work-started',
+    'satisfaction-no-answer',
+    'step-overdue',
+    'escalated',
+    'manager-reminded',
+    'workflow-error',
+  ]),
+  late: Late.optional(),
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+/**
+ * The workflow's own bookkeeping between human steps: what happened (a late step, an
+ * escalation, no answer from the owner) goes on the audit trail, any task the workflow no
+ * longer waits on is closed, and the next deadlines are computed in business time.
+ */
+export const handler = withPowertools(async (event: unknown) => {
+  const input = DeadlineInput.parse(event);
+  const now = new Date();
+  const at = now.toISOString();
+  const record = await getRecord(TABLE_NAME, input.ref);
+  if (!record) throw new Error(`No complaint ${input.ref}`);
+  const audit = (action: string, details: Record<string, unknown>) =>
+    appendAuditEvent(TABLE_NAME, {
+      ref: input.ref,
+      at,
+      actor: SYSTEM_ACTOR,
+      role: SYSTEM_ACTOR,
+      action,
+      details,
+    });
+
+  switch (input.action) {
+    case 'work-started': {
+      // Reaching here also means the owner's window to object has passed.
+      const closed = await closeOpenTasks(TABLE_NAME, input.ref, now);
+      await updateRecord(TABLE_NAME, input.ref, { currentStep: 'workInProgress' });
+      await audit('work-started', {
+        plannedCompletion: record.commitment?.plannedCompletion,
+        ...(closed.length ? { ownerWindowClosedWithoutObjection: true } : {}),
+      });
+      break;
+    }
+    case 'satisfaction-no-answer': {
+      await closeOpenTasks(TABLE_NAME, input.ref, now);
+      await updateRecord(TABLE_NAME, input.ref, {
+        satisfaction: { rating: 'no-answer', by: SYSTEM_ACTOR, role: SYSTEM_ACTOR, at },
+      });
+      await audit('satisfaction-no-answer', {});
+      metrics.addMetric('SatisfactionNoAnswer', 'Count', 1);
+      break;
+    }
+    case 'step-overdue':
+    case 'manager-reminded': {
+      const closed = await closeOpenTasks(TABLE_NAME, input.ref, now);
+      await updateRecord(TABLE_NAME, input.ref, { escalationCount: record.escalationCount + 1 });
+      await audit(input.action, {
+        overdueStep: input.late?.overdue,
+        lateStep: input.late?.step,
+        level: input.late?.level,
+        timedOutTasks: closed,
+      });
+      metrics.addMetric(input.action === 'manager-reminded' ? 'ManagerReminded' : 'StepsOverdue', 'Count', 1);
+      break;
+    }
+    case 'escalated': {
+      await updateRecord(TABLE_NAME, input.ref, { escalationCount: record.escalationCount + 1 });
+      await audit('escalated', {
+        lateStep: input.late?.step,
+        level: input.late?.level,
+        reason: input.late?.reason,
+      });
+      break;
+    }
+    case 'workflow-error': {
+      await audit('workflow-error', { error: input.failure?.Error, cause: input.failure?.Cause });
+      logger.error('Workflow step failed after retries', { ref: input.ref, error: input.failure?.Error });
+      metrics.addMetric('WorkflowErrors', 'Count', 1);
+      break;
+    }
+  }
+  return { due: dueFor(record, now) };
+});

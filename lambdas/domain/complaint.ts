@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { AREAS, areaById } from '../../config/areas.ts';
+import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '../../config/catalogue.ts';
+import type { StepId } from '../../config/workflow.ts';
+
+/** Languages owners are written to in; 繁體中文 is the default. */
+export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const PHONE = /^\+?[0-9][0-9 ()-]{6,19}$/;
+
+export const OwnerInput = z
+  .object({
+    name: z.string().trim().min(1, 'Enter the owner’s name').max(100, 'Keep the name under 100 characters'),
+    phone: z
+      .string()
+      .trim()
+      .regex(PHONE, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
+      .optional(),
+    email: z.email('Enter an email address like name@example.com').max(254).optional(),
+    language: z.enum(LANGUAGES).optional(),
+  })
+  .refine((owner) => owner.phone || owner.email, {
+    message: 'Give a phone number or an email address so the owner can be contacted',
+    path: ['phone'],
+  });
+
+/** What reception records (or intake derives) when a complaint arrives. */
+export const NewComplaintInput = z.object({
+  channel: z.enum(CHANNELS, `Choose one of: ${CHANNELS.join(', ')}`),
+  area: z
+    .string()
+    .refine(
+      (id) => areaById(id) !== undefined,
+      `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
+    ),
+  owner: OwnerInput,
+  content: z
+    .string()
+    .trim()
+    .min(1, 'Write down the complaint’s key points')
+    .max(20_000, 'Keep the content under 20,000 characters'),
+  category: z.enum(CATEGORY_IDS, `Choose one of: ${CATEGORY_IDS.join(', ')}`).optional(),
+  building: z.string().trim().max(100).optional(),
+  unit: z.string().trim().max(50).optional(),
+  /** The procedure's reception checklist (PROCEDURE.md §3–4). */
+  checklist: z
+    .object({
+      keyPointsNoted: z.boolean(),
+      requestClarified: z.boolean(),
+      apologyGiven: z.boolean(),
+      explanationGiven: z.boolean(),
+    })
+    .partial()
+    .optional(),
+});
+export type NewComplaintInput = z.infer<typeof NewComplaintInput>;
+
+export type AcknowledgeBy = 'email' | 'call' | 'none';
+
+export interface WorkflowFlags {
+  readonly needsClarification: boolean;
+  readonly acknowledge: AcknowledgeBy;
+}
+
+export interface Signature {
+  readonly by: string;
+  readonly role: string;
+  readonly at: string;
+}
+
+export interface ComplaintRecord {
+  readonly ref: string;
+  readonly receivedAt: string;
+  readonly channel: Channel;
+  readonly area: string;
+  readonly building?: string;
+  readonly unit?: string;
+  readonly owner: { name: string; phone?: string; email?: string; language: Language };
+  readonly content: string;
+  readonly category?: string;
+  readonly receivedBy: Signature;
+  readonly checklist: NonNullable<NewComplaintInput['checklist']>;
+  readonly flags: WorkflowFlags;
+  status: 'open' | 'closed';
+  currentStep: StepId | 'acknowledgement' | 'work-order' | 'closing' | 'filed' | 'received';
+  outcome?: 'resolved' | 'rejected' | 'closed-by-manager';
+  clarifiedPurpose?: string;
+  supervisorReview?: Signature & { opinion: string };
+  rejection?: Signature & { reason: string };
+  department?: (typeof DEPARTMENT_IDS)[number];
+  workOrder?: { number: string; issuedAt: string };
+  commitment?: { plannedStart: string; plannedCompletion: string } & Signature;
+  actualCompletion?: string;
+  satisfaction?: { rating: SatisfactionRating; comments?: string } & Signature;
+  closingSignature?: Signature & { note?: string };
+  filed?: Signature & { location?: string };
+  objectionCount: number;
+  reopenCount: number;
+  escalationCount: number;
+}
+
+export const SATISFACTION_RATINGS = [
+  'satisfied',
+  'basically-satisfied',
+  'dissatisfied',
+  'no-answer',
+] as const;
+export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number];
+
+/**
+ * How the workflow starts for a new complaint: clarify first when reception could not
+ * clarify the request; acknowledge by email, or by a phone call when only a phone is known,
+ * unless reception already apologised to the owner in person or on the phone.
+ */
+export function flagsFor(input: NewComplaintInput, options: { unclear?: boolean } = {}): WorkflowFlags {
+  const needsClarification = options.unclear === true || input.checklist?.requestClarified === false;
+  const apologisedInPerson =
+    (input.channel === 'phone' || input.channel === 'walk-in') && input.checklist?.apologyGiven === true;
+  const acknowledge: AcknowledgeBy = apologisedInPerson ? 'none' : input.owner.email ? 'email' : 'call';
+  return { needsClarification, acknowledge };
+}
+
+/** `KE-2611-0042`: the area's code, the year and month received (Hong Kong time), a sequence. */
+export function formatRef(areaCode: string, receivedAt: Date, sequence: number): string {
+  const local = new Date(receivedAt.getTime() + 8 * 3600_000);
+  const yymm = `${String(local.getUTCFullYear()).slice(2)}${String(local.getUTCMonth() + 1).padStart(2, '0')}`;
+  return `${areaCode}-${yymm}-${String(sequence).padStart(4, '0')}`;
+}
+
+export function refSequenceScope(areaCode: string, receivedAt: Date): string {
+  return formatRef(areaCode, receivedAt, 0).slice(0, -5);
+}
+
+export function newComplaintRecord(
+  ref: string,
+  input: NewComplaintInput,
+  receivedBy: Signature,
+  flags: WorkflowFlags,
+): ComplaintRecord {
+  return {
+    ref,
+    receivedAt: receivedBy.at,
+    channel: input.channel,
+    area: input.area,
+    ...(input.building ? { building: input.building } : {}),
+    ...(input.unit ? { unit: input.unit } : {}),
+    owner: {
+      name: input.owner.name,
+      ...(input.owner.phone ? { phone: input.owner.phone } : {}),
+      ...(input.owner.email ? { email: input.owner.email.toLowerCase() } : {}),
+      language: input.owner.language ?? 'zh-Hant',
+    },
+    content: input.content,
+    ...(input.category ? { category: input.category } : {}),
+    receivedBy,
+    checklist: input.checklist ?? {},
+    flags,
+    status: 'open',
+    currentStep: 'received',
+    objectionCount: 0,
+    reopenCount: 0,
+    escalationCount: 0,
+  };
+}
+
+/** Field-level messages for a failed validation, as the API returns them. */
+export function fieldErrors(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join('.') : 'body',
+    message: issue.message,
+  }));
+}

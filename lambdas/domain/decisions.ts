@@ -1,0 +1,311 @@
+import { z } from 'zod';
+import { CATEGORY_IDS, DEPARTMENT_IDS } from '../../config/catalogue.ts';
+import type { StepId, WorkflowSettings } from '../../config/workflow.ts';
+import type { ComplaintRecord, Signature } from './complaint.ts';
+
+/**
+ * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per
+ * step, and what it changes: the record's Form 17 fields, the audit line, and the decision
+ * the state machine's Choice states read.
+ */
+const text = (what: string, max = 5000) =>
+  z
+    .string({ error: `Write ${what}` })
+    .trim()
+    .min(1, `Write ${what}`)
+    .max(max, `Keep ${what} under ${max} characters`);
+const optionalText = (max = 5000) => z.string().trim().max(max, `Keep it under ${max} characters`).optional();
+const instant = (what: string) =>
+  z.iso.datetime({ offset: true, error: `Give ${what} as a date and time, e.g. 2026-12-01T10:00:00+08:00` });
+const actionOf = <const T extends readonly [string, ...string[]]>(actions: T) =>
+  z.enum(actions, { error: `Choose an action: ${actions.join(' or ')}` });
+
+const resolveOrEscalate = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('resolve'),
+      note: text('what was done'),
+      plannedCompletion: instant('the new committed completion').optional(),
+    }),
+    z.object({ action: z.literal('escalate'), note: text('why it goes up') }),
+  ],
+  { error: 'Choose an action: resolve or escalate' },
+);
+
+export const DECISION_SCHEMAS = {
+  clarify: z.object({ clarifiedPurpose: text('the owner’s clarified request') }),
+  acknowledgeCall: z.object({
+    reached: z.boolean({ error: 'Say whether the owner was reached (true or false)' }),
+    note: optionalText(),
+  }),
+  supervisorReview: z.discriminatedUnion(
+    'action',
+    [
+      z.object({
+        action: z.literal('sign'),
+        opinion: text('the handling opinion'),
+        category: z.enum(CATEGORY_IDS, { error: `Choose a category: ${CATEGORY_IDS.join(', ')}` }),
+        department: z.enum(DEPARTMENT_IDS, { error: `Choose a department: ${DEPARTMENT_IDS.join(', ')}` }),
+      }),
+      z.object({ action: z.literal('reject'), reason: text('why this is not a complaint') }),
+    ],
+    { error: 'Choose an action: sign or reject' },
+  ),
+  departmentCommitment: z
+    .object({ plannedStart: instant('the start'), plannedCompletion: instant('the completion') })
+    .refine((d) => Date.parse(d.plannedCompletion) > Date.parse(d.plannedStart), {
+      message: 'The completion must come after the start',
+      path: ['plannedCompletion'],
+    }),
+  ownerPlanResponse: z.object({
+    action: actionOf(['accept', 'object'] as const),
+    comments: optionalText(),
+  }),
+  workInProgress: z.discriminatedUnion(
+    'action',
+    [
+      z.object({
+        action: z.literal('done'),
+        completedAt: instant('the completion').optional(),
+        note: optionalText(),
+      }),
+      z.object({ action: z.literal('obstacle'), obstacle: text('what blocks the work') }),
+    ],
+    { error: 'Choose an action: done or obstacle' },
+  ),
+  obstacleCoordination: resolveOrEscalate,
+  satisfactionCallback: z.object({
+    rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied'] as const, {
+      error: 'Choose satisfied, basically-satisfied or dissatisfied',
+    }),
+    comments: optionalText(),
+    via: z.enum(['phone', 'email', 'owner-page', 'visit'] as const).optional(),
+  }),
+  dissatisfactionReview: z.object({ action: actionOf(['reopen', 'close'] as const), note: text('a note') }),
+  supervisorSignOff: z.object({ note: optionalText() }),
+  filing: z.object({ location: optionalText(200) }),
+  escalationSupervisor: resolveOrEscalate,
+  escalationCustomerService: resolveOrEscalate,
+  escalationManager: z.discriminatedUnion(
+    'action',
+    [
+      z.object({
+        action: z.literal('resolve'),
+        note: text('what was decided'),
+        plannedCompletion: instant('the new committed completion').optional(),
+      }),
+      z.object({ action: z.literal('close'), note: text('why the complaint closes') }),
+    ],
+    { error: 'Choose an action: resolve or close' },
+  ),
+} satisfies Record<StepId, z.ZodType>;
+
+export type Decision<S extends StepId> = z.infer<(typeof DECISION_SCHEMAS)[S]>;
+
+export interface DecisionEffect {
+  /** Top-level record attributes to set. */
+  readonly fields: Partial<ComplaintRecord>;
+  /** Audit action and details (the actor is added by the caller). */
+  readonly audit: { action: string; details: Record<string, unknown> };
+  /** What the state machine's Choice states read at `$.step.decision`. */
+  readonly decision: { action?: string; rating?: string; limitReached?: boolean };
+  /** Field problems that need the record to see (e.g. a completion in the past). */
+  readonly errors: { field: string; message: string }[];
+}
+
+export interface DecisionContext {
+  readonly record: ComplaintRecord;
+  readonly actor: Signature;
+  readonly now: Date;
+  readonly settings: WorkflowSettings;
+  /** The late step the ladder is handling, for escalation tasks. */
+  readonly lateStep?: string;
+}
+
+const future = (at: string, now: Date, field: string) =>
+  Date.parse(at) > now.getTime() ? [] : [{ field, message: 'Give a time in the future' }];
+
+/** Applies a validated decision; `input` must have passed DECISION_SCHEMAS[step]. */
+export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext): DecisionEffect {
+  const { record, actor, now, settings } = ctx;
+  const at = actor.at;
+  const none = { fields: {}, decision: {}, errors: [] };
+  switch (step) {
+    case 'clarify': {
+      const d = input as Decision<'clarify'>;
+      return {
+        ...none,
+        fields: { clarifiedPurpose: d.clarifiedPurpose },
+        audit: { action: 'complaint-clarified', details: d },
+      };
+    }
+    case 'acknowledgeCall': {
+      const d = input as Decision<'acknowledgeCall'>;
+      return { ...none, audit: { action: 'owner-acknowledged-by-phone', details: d } };
+    }
+    case 'supervisorReview': {
+      const d = input as Decision<'supervisorReview'>;
+      if (d.action === 'reject') {
+        return {
+          ...none,
+          fields: { rejection: { ...actor, reason: d.reason }, outcome: 'rejected' },
+          audit: { action: 'complaint-rejected', details: { reason: d.reason } },
+          decision: { action: 'reject' },
+        };
+      }
+      return {
+        ...none,
+        fields: {
+          supervisorReview: { ...actor, opinion: d.opinion },
+          category: d.category,
+          department: d.department,
+        },
+        audit: {
+          action: 'supervisor-signed',
+          details: { opinion: d.opinion, category: d.category, department: d.department },
+        },
+        decision: { action: 'sign' },
+      };
+    }
+    case 'departmentCommitment': {
+      const d = input as Decision<'departmentCommitment'>;
+      return {
+        ...none,
+        fields: {
+          commitment: { ...actor, plannedStart: d.plannedStart, plannedCompletion: d.plannedCompletion },
+        },
+        audit: { action: 'department-committed', details: d },
+        errors: future(d.plannedCompletion, now, 'plannedCompletion'),
+      };
+    }
+    case 'ownerPlanResponse': {
+      const d = input as Decision<'ownerPlanResponse'>;
+      if (d.action === 'accept') {
+        return {
+          ...none,
+          audit: { action: 'owner-accepted-plan', details: d },
+          decision: { action: 'accept' },
+        };
+      }
+      const objectionCount = record.objectionCount + 1;
+      return {
+        ...none,
+        fields: { objectionCount },
+        audit: { action: 'owner-objected', details: { ...d, objectionCount } },
+        decision: { action: 'object', limitReached: objectionCount > settings.maxObjections },
+      };
+    }
+    case 'workInProgress': {
+      const d = input as Decision<'workInProgress'>;
+      if (d.action === 'obstacle') {
+        return {
+          ...none,
+          audit: { action: 'obstacle-reported', details: d },
+          decision: { action: 'obstacle' },
+        };
+      }
+      const completedAt = d.completedAt ?? at;
+      return {
+        ...none,
+        fields: { actualCompletion: completedAt },
+        audit: { action: 'work-done', details: { completedAt, note: d.note } },
+        decision: { action: 'done' },
+        errors:
+          Date.parse(completedAt) > now.getTime()
+            ? [{ field: 'completedAt', message: 'The work cannot be done in the future' }]
+            : [],
+      };
+    }
+    case 'obstacleCoordination':
+    case 'escalationSupervisor':
+    case 'escalationCustomerService':
+    case 'escalationManager': {
+      const d = input as Decision<'escalationManager'> | Decision<'escalationSupervisor'>;
+      const level =
+        step === 'obstacleCoordination' ? 'supervisor' : step.replace('escalation', '').toLowerCase();
+      if (d.action === 'resolve') {
+        const needsDate = step === 'obstacleCoordination' || ctx.lateStep === 'workInProgress';
+        const errors =
+          needsDate && !d.plannedCompletion
+            ? [{ field: 'plannedCompletion', message: 'Give the new committed completion for the work' }]
+            : d.plannedCompletion
+              ? future(d.plannedCompletion, now, 'plannedCompletion')
+              : [];
+        const commitment =
+          d.plannedCompletion && record.commitment
+            ? { commitment: { ...record.commitment, plannedCompletion: d.plannedCompletion } }
+            : d.plannedCompletion
+              ? { commitment: { ...actor, plannedStart: at, plannedCompletion: d.plannedCompletion } }
+              : {};
+        return {
+          fields: commitment,
+          audit: {
+            action: step === 'obstacleCoordination' ? 'obstacle-cleared' : 'escalation-resolved',
+            details: { level, lateStep: ctx.lateStep, ...d },
+          },
+          decision: { action: 'resolve' },
+          errors,
+        };
+      }
+      if (d.action === 'close') {
+        return {
+          ...none,
+          fields: { outcome: 'closed-by-manager' },
+          audit: { action: 'closed-by-manager', details: { note: d.note, lateStep: ctx.lateStep } },
+          decision: { action: 'close' },
+        };
+      }
+      return {
+        ...none,
+        fields: { escalationCount: record.escalationCount + 1 },
+        audit: { action: 'escalated', details: { from: level, note: d.note, lateStep: ctx.lateStep } },
+        decision: { action: 'escalate' },
+      };
+    }
+    case 'satisfactionCallback': {
+      const d = input as Decision<'satisfactionCallback'>;
+      return {
+        ...none,
+        fields: {
+          satisfaction: { ...actor, rating: d.rating, ...(d.comments ? { comments: d.comments } : {}) },
+        },
+        audit: { action: 'satisfaction-recorded', details: d },
+        decision: { rating: d.rating },
+      };
+    }
+    case 'dissatisfactionReview': {
+      const d = input as Decision<'dissatisfactionReview'>;
+      if (d.action === 'close') {
+        return {
+          ...none,
+          audit: { action: 'dissatisfaction-closed', details: d },
+          decision: { action: 'close' },
+        };
+      }
+      const reopenCount = record.reopenCount + 1;
+      return {
+        ...none,
+        fields: { reopenCount },
+        audit: { action: 'complaint-reopened', details: { ...d, reopenCount } },
+        decision: { action: 'reopen', limitReached: reopenCount > settings.maxReopens },
+      };
+    }
+    case 'supervisorSignOff': {
+      const d = input as Decision<'supervisorSignOff'>;
+      return {
+        ...none,
+        fields: { closingSignature: { ...actor, ...(d.note ? { note: d.note } : {}) } },
+        audit: { action: 'supervisor-countersigned', details: d },
+      };
+    }
+    case 'filing': {
+      const d = input as Decision<'filing'>;
+      return {
+        ...none,
+        fields: { filed: { ...actor, ...(d.location ? { location: d.location } : {}) } },
+        audit: { action: 'record-filed-by-clerk', details: d },
+      };
+    }
+  }
+}

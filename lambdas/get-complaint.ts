@@ -1,0 +1,49 @@
+import { getPartition } from '#adapters/complaints.ts';
+import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
+import { maySee, publicTask } from '#domain/tasks.ts';
+import { requireEnv } from './commons/config.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
+import { withPowertools } from './commons/middy.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+
+/**
+ * `GET /api/complaints/{ref}`: the Form 17 record, the open task(s), the correspondence and
+ * the timeline (the audit trail: who did what, when — the signatures of the paper form).
+ */
+export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
+  const caller = callerOf(event);
+  const ref = event.pathParameters?.ref ?? '';
+  const { record, tasks, events, correspondence } = await getPartition(TABLE_NAME, ref);
+  if (!record) throw new NotFoundError(`No complaint ${ref}`);
+  if (!maySee(caller, record)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
+  const now = new Date();
+  return json(200, {
+    ...record,
+    tasks: tasks
+      .filter((t) => t.status === 'open')
+      .map((t) => {
+        const visible = publicTask(t, now);
+        return {
+          id: visible.id,
+          step: visible.step,
+          role: visible.role,
+          area: visible.area,
+          dueAt: visible.dueAt,
+          overdue: visible.overdue,
+          createdAt: visible.createdAt,
+          ...(visible.late ? { late: visible.late } : {}),
+        };
+      }),
+    timeline: events
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(({ at, actor, role, action, details }) => ({
+        at,
+        actor,
+        role,
+        action,
+        ...(details ? { details } : {}),
+      })),
+    correspondence: correspondence.sort((a, b) => String(a.at).localeCompare(String(b.at))),
+  });
+}, apiErrors());

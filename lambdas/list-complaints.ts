@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { AREAS } from '../config/areas.ts';
+import { CATEGORY_IDS, CHANNELS } from '../config/catalogue.ts';
+import { TABLE } from '../config/table.ts';
+import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
+import { queryAreaMonth } from '#adapters/complaints.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import { fieldErrors } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { areaMonthPk } from '#domain/keys.ts';
+import { requireEnv } from './commons/config.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
+import { withPowertools } from './commons/middy.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+const AREA_MONTH_INDEX = TABLE.indexes[1].name;
+/** How far back the list reaches; older complaints are in the periodic reports. */
+const MONTHS_BACK = 24;
+
+const Query = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  area: z.string().optional(),
+  channel: z.enum(CHANNELS).optional(),
+  category: z.enum(CATEGORY_IDS).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  /** Opaque: the receivedAt of the last item of the previous page. */
+  nextToken: z.string().optional(),
+});
+
+/**
+ * `GET /api/complaints?status=&area=&channel=&category=`: newest first, paged. Reads the
+ * area/month index month by month (Query, never Scan), in the caller's area — every area for
+ * head-office roles.
+ */
+export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
+  const caller = callerOf(event);
+  const parsed = Query.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const query = parsed.data;
+  const visible = COMPANY_WIDE_ROLES.includes(caller.role) ? AREAS.map((a) => a.id) : [caller.area];
+  if (query.area && !visible.includes(query.area)) throw new ForbiddenError(`You cannot list complaints of ${query.area}`);
+  const areas = query.area ? [query.area] : visible;
+  let before: string | undefined;
+  if (query.nextToken) {
+    before = Buffer.from(query.nextToken, 'base64url').toString('utf8');
+    if (Number.isNaN(Date.parse(before))) throw new ValidationError([{ field: 'nextToken', message: 'Use the nextToken of the previous page' }]);
+  }
+  const matches = (r: ComplaintRecord) =>
+    (!query.status || r.status === query.status) &&
+    (!query.channel || r.channel === query.channel) &&
+    (!query.category || r.category === query.category) &&
+    (!before || r.receivedAt < before);
+
+  const items: ComplaintRecord[] = [];
+  const start = before ? new Date(before) : new Date();
+  for (let back = 0; back < MONTHS_BACK && items.length <= query.limit; back++) {
+    const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - back, 15)).toISOString();
+    for (const area of areas) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await queryAreaMonth(TABLE_NAME, AREA_MONTH_INDEX, areaMonthPk(area, month), {
+          limit: 200,
+          ...(startKey ? { startKey } : {}),
+        });
+        items.push(...page.items.filter(matches));
+        startKey = page.lastKey;
+      } while (startKey);
+    }
+  }
+  items.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+  const page = items.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return json(200, {
+    items: page.map((r) => ({
+      ref: r.ref,
+      receivedAt: r.receivedAt,
+      channel: r.channel,
+      area: r.area,
+      building: r.building,
+      unit: r.unit,
+      category: r.category,
+      status: r.status,
+      currentStep: r.currentStep,
+      outcome: r.outcome,
+      ownerName: r.owner.name,
+    })),
+    ...(items.length > query.limit && last ? { nextToken: Buffer.from(last.receivedAt).toString('base64url') } : {}),
+  });
+}, apiErrors());

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { appendAuditEvent, getRecord, putOwnerLink, updateRecord } from '#adapters/complaints.ts';
+import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
+import { requireEnv } from './commons/config.ts';
+import { withPowertools } from './commons/middy.ts';
+import { logger, metrics } from './commons/powertools.ts';
+import { appUrl, mailFrom, workflowSettings } from './commons/settings.ts';
+import { sendOnce } from './services/send-once.ts';
+import { dueFor } from './services/steps.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+
+const NotifyOwnerInput = z.object({
+  ref: z.string().min(1),
+  area: z.string().min(1),
+  kind: z.enum(['acknowledgement', 'plan', 'satisfaction-request', 'closing']),
+});
+
+/** Which owner step answers an email of this kind through its link. */
+const ANSWER_STEP: Partial<Record<OwnerMailKind, 'ownerPlanResponse' | 'satisfactionCallback'>> = {
+  plan: 'ownerPlanResponse',
+  'satisfaction-request': 'satisfactionCallback',
+};
+
+const CURRENT_STEP: Record<OwnerMailKind, string> = {
+  acknowledgement: 'acknowledgement',
+  plan: 'ownerPlanResponse',
+  'satisfaction-request': 'satisfactionCallback',
+  closing: 'closing',
+};
+
+/**
+ * Emails the owner (procedure steps 2, 5, 8 and the closing note), bilingual, once per
+ * complaint and round. The plan and the satisfaction request carry a single-use link that
+ * lets the owner answer without logging in; it names the step, never the task token. An
+ * owner with only a phone number gets no email: the follow-up task is a phone call.
+ */
+export const handler = withPowertools(async (event: unknown) => {
+  const input = NotifyOwnerInput.parse(event);
+  const record = await getRecord(TABLE_NAME, input.ref);
+  if (!record) throw new Error(`No complaint ${input.ref}`);
+  const now = new Date();
+  const due = dueFor(record, now);
+  const answerStep = ANSWER_STEP[input.kind];
+  const answerBy = answerStep ? new Date(now.getTime() + due[answerStep] * 1000).toISOString() : undefined;
+  // Plans are re-sent after an objection or a reopen; each round is its own email.
+  const round =
+    input.kind === 'plan'
+      ? record.objectionCount + record.reopenCount
+      : input.kind === 'satisfaction-request'
+        ? record.reopenCount
+        : 0;
+
+  let sent = false;
+  if (record.owner.email) {
+    const linkUrl = answerStep ? await ownerLink(record, answerStep, now) : undefined;
+    const result = await sendOnce({
+      table: TABLE_NAME,
+      ref: record.ref,
+      key: `owner:${input.kind}:${round}`,
+      to: [record.owner.email],
+      content: ownerMail({
+        kind: input.kind,
+        record,
+        ...(linkUrl ? { linkUrl } : {}),
+        ...(answerBy ? { answerBy } : {}),
+      }),
+      kind: input.kind,
+      audience: 'owner',
+      replyTo: mailFrom(),
+    });
+    sent = result.sent;
+  }
+  await updateRecord(TABLE_NAME, record.ref, { currentStep: CURRENT_STEP[input.kind] });
+  if (sent) {
+    await appendAuditEvent(TABLE_NAME, {
+      ref: record.ref,
+      at: now.toISOString(),
+      actor: SYSTEM_ACTOR,
+      role: SYSTEM_ACTOR,
+      action: `owner-${input.kind}-sent`,
+      details: { round, ...(answerBy ? { answerBy } : {}) },
+    });
+    metrics.addMetric('OwnerEmailsSent', 'Count', 1);
+  }
+  logger.info('Owner notified', { ref: record.ref, kind: input.kind, emailed: sent });
+  return { due, emailed: sent };
+});
+
+async function ownerLink(record: ComplaintRecord, step: string, now: Date): Promise<string> {
+  const id = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + workflowSettings().ownerLinkDays * 86_400_000).toISOString();
+  await putOwnerLink(TABLE_NAME, { id, ref: record.ref, step, expiresAt, language: record.owner.language });
+  return `${appUrl()}/owner/${id}`;
+}

@@ -1,0 +1,432 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LadderLevel, STEPS, type StepId } from '../config/workflow.ts';
+
+/**
+ * Writes statemachine/complaint.asl.json — the complaint procedure as a Step Functions
+ * state machine (JSONPath) — from the steps table in config/workflow.ts, so the ASL, the task
+ * API and the deadlines agree on every step's id, role and escalation. Run with
+ * `npm run generate:asl`; a test fails when the committed file is out of date.
+ *
+ * Data in the execution: `ref`, `area`, `flags`; `$.step` is the last task's output and
+ * always carries `due` (seconds from now to each step's deadline, in business time), which
+ * the next human step reads through TimeoutSecondsPath; `$.late` names a late step while the
+ * escalation ladder handles it. Complaint details live in DynamoDB, not in the execution.
+ */
+
+type State = Record<string, unknown>;
+
+const LAMBDA_RETRY = [
+  {
+    ErrorEquals: [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+      'Lambda.Unknown',
+    ],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+  {
+    // DynamoDB throttling or a transient SES/S3 error inside a handler.
+    ErrorEquals: [
+      'ProvisionedThroughputExceededException',
+      'ThrottlingException',
+      'RequestLimitExceeded',
+      'InternalServerError',
+      'ServiceUnavailable',
+      'TimeoutError',
+    ],
+    IntervalSeconds: 5,
+    MaxAttempts: 5,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+const CATCH_ALL = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record workflow error' };
+
+const LEVEL_STATE: Record<LadderLevel, string> = {
+  supervisor: STEPS.escalationSupervisor.state,
+  'customer-service': STEPS.escalationCustomerService.state,
+  manager: STEPS.escalationManager.state,
+};
+
+/** A step of the procedure done by a person: a task stored with its token, answered by the staff API. */
+function humanStep(step: StepId, next: string, onTimeout: string, extraPayload: Record<string, unknown> = {}): State {
+  const spec = STEPS[step];
+  return {
+    Type: 'Task',
+    Comment: `Procedure step ${spec.procedureStep}: ${spec.name.en} (${spec.role}).`,
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: {
+      FunctionName: '${CreateTaskFunctionArn}',
+      Payload: {
+        'taskToken.$': '$$.Task.Token',
+        'ref.$': '$.ref',
+        'area.$': '$.area',
+        step,
+        role: spec.role,
+        'timeoutSeconds.$': `$.step.due.${step}`,
+        ...extraPayload,
+      },
+    },
+    TimeoutSecondsPath: `$.step.due.${step}`,
+    ResultPath: '$.step',
+    Retry: LAMBDA_RETRY,
+    Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: onTimeout }, CATCH_ALL],
+    Next: next,
+  };
+}
+
+/** A step the workflow does itself, through a Lambda that returns the next deadlines. */
+function lambdaStep(comment: string, functionPlaceholder: string, payload: Record<string, unknown>, next: string): State {
+  return {
+    Type: 'Task',
+    Comment: comment,
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: {
+      FunctionName: `\${${functionPlaceholder}}`,
+      Payload: { 'ref.$': '$.ref', 'area.$': '$.area', ...payload },
+    },
+    ResultSelector: { 'due.$': '$.Payload.due' },
+    ResultPath: '$.step',
+    Retry: LAMBDA_RETRY,
+    Catch: [CATCH_ALL],
+    Next: next,
+  };
+}
+
+/** Marks which step is late and which ladder level takes it, then records the lateness. */
+function overdue(step: StepId, level: LadderLevel): State {
+  return {
+    Type: 'Pass',
+    Comment: `${STEPS[step].state} missed its deadline: ${level} takes it.`,
+    Parameters: { step, level, overdue: step },
+    ResultPath: '$.late',
+    Next: 'Record overdue',
+  };
+}
+
+/** A ladder level that is itself late hands the same late step up one level. */
+function levelOverdue(levelStep: StepId, next: LadderLevel): State {
+  return {
+    Type: 'Pass',
+    Comment: `${STEPS[levelStep].state} missed its deadline: ${next} takes it.`,
+    Parameters: { 'step.$': '$.late.step', level: next, overdue: levelStep },
+    ResultPath: '$.late',
+    Next: 'Record overdue',
+  };
+}
+
+/** Moves a complaint onto the ladder for a reason other than a missed deadline. */
+function sendUp(comment: string, step: StepId, level: LadderLevel, reason: string): State {
+  return {
+    Type: 'Pass',
+    Comment: comment,
+    Parameters: { step, level, reason },
+    ResultPath: '$.late',
+    Next: 'Record escalation',
+  };
+}
+
+const decision = (value: string, next: string) => ({
+  Variable: '$.step.decision.action',
+  StringEquals: value,
+  Next: next,
+});
+
+export function buildDefinition() {
+  const S = STEPS;
+  const states: Record<string, State> = {
+    'Needs clarification?': {
+      Type: 'Choice',
+      Comment: 'Procedure step 1: intake marked the complaint unclear.',
+      Choices: [{ Variable: '$.flags.needsClarification', BooleanEquals: true, Next: S.clarify.state }],
+      Default: 'How to acknowledge?',
+    },
+    [S.clarify.state]: humanStep('clarify', 'How to acknowledge?', 'Clarify complaint overdue'),
+    'Clarify complaint overdue': overdue('clarify', 'supervisor'),
+    'How to acknowledge?': {
+      Type: 'Choice',
+      Comment:
+        'Procedure step 2: by email when the owner gave one, by phone when only a phone number is known; skipped when reception already apologised in person or on the phone.',
+      Choices: [
+        { Variable: '$.flags.acknowledge', StringEquals: 'email', Next: 'Acknowledge owner' },
+        { Variable: '$.flags.acknowledge', StringEquals: 'call', Next: S.acknowledgeCall.state },
+      ],
+      Default: S.supervisorReview.state,
+    },
+    'Acknowledge owner': lambdaStep(
+      'Procedure step 2: bilingual acknowledgement with the reference number.',
+      'NotifyOwnerFunctionArn',
+      { kind: 'acknowledgement' },
+      S.supervisorReview.state,
+    ),
+    [S.acknowledgeCall.state]: humanStep('acknowledgeCall', S.supervisorReview.state, 'Acknowledge call overdue'),
+    'Acknowledge call overdue': overdue('acknowledgeCall', 'supervisor'),
+
+    [S.supervisorReview.state]: humanStep('supervisorReview', 'Review decision', 'Supervisor review overdue'),
+    'Supervisor review overdue': overdue('supervisorReview', 'customer-service'),
+    'Review decision': {
+      Type: 'Choice',
+      Comment: 'Signed with an opinion, category and department; or rejected as not a complaint (still filed).',
+      Choices: [decision('reject', 'Send closing note')],
+      Default: 'Issue work order',
+    },
+    'Issue work order': lambdaStep(
+      'Procedure step 4: a numbered work order to the responsible department.',
+      'WorkOrderFunctionArn',
+      {},
+      S.departmentCommitment.state,
+    ),
+    [S.departmentCommitment.state]: humanStep('departmentCommitment', 'Tell owner the plan', 'Department commitment overdue'),
+    'Department commitment overdue': overdue('departmentCommitment', 'supervisor'),
+    'Tell owner the plan': lambdaStep(
+      'Procedure step 5: the handling opinion and committed completion, with a link to object.',
+      'NotifyOwnerFunctionArn',
+      { kind: 'plan' },
+      S.ownerPlanResponse.state,
+    ),
+    // The window running out without an objection is the owner's consent, not a lateness.
+    [S.ownerPlanResponse.state]: humanStep('ownerPlanResponse', 'Owner objected?', 'Start work'),
+    'Owner objected?': {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.step.decision.action', StringEquals: 'object' },
+            { Variable: '$.step.decision.limitReached', BooleanEquals: true },
+          ],
+          Next: 'Objections exhausted',
+        },
+        decision('object', S.supervisorReview.state),
+      ],
+      Default: 'Start work',
+    },
+    'Objections exhausted': sendUp(
+      'The owner objected more often than allowed: the manager decides.',
+      'workInProgress',
+      'manager',
+      'objection-limit',
+    ),
+    'Start work': lambdaStep(
+      'Procedure step 6: the deadline is the committed completion time.',
+      'DeadlineFunctionArn',
+      { action: 'work-started' },
+      S.workInProgress.state,
+    ),
+    [S.workInProgress.state]: humanStep('workInProgress', 'Work outcome', 'Work overdue'),
+    'Work overdue': overdue('workInProgress', 'supervisor'),
+    'Work outcome': {
+      Type: 'Choice',
+      Choices: [decision('obstacle', S.obstacleCoordination.state)],
+      Default: 'Ask owner satisfaction',
+    },
+    [S.obstacleCoordination.state]: humanStep('obstacleCoordination', 'Obstacle cleared?', 'Obstacle coordination overdue'),
+    'Obstacle coordination overdue': overdue('obstacleCoordination', 'customer-service'),
+    'Obstacle cleared?': {
+      Type: 'Choice',
+      Choices: [decision('resolve', 'Start work')],
+      Default: 'Obstacle escalated',
+    },
+    'Obstacle escalated': sendUp(
+      'The supervisor could not clear the obstacle: customer service takes it.',
+      'workInProgress',
+      'customer-service',
+      'obstacle',
+    ),
+
+    'Ask owner satisfaction': lambdaStep(
+      'Procedure step 8: the owner is asked for satisfied / basically satisfied / dissatisfied.',
+      'NotifyOwnerFunctionArn',
+      { kind: 'satisfaction-request' },
+      S.satisfactionCallback.state,
+    ),
+    [S.satisfactionCallback.state]: humanStep('satisfactionCallback', 'Owner satisfied?', 'Record no answer'),
+    'Record no answer': lambdaStep(
+      'No answer from the owner within the window is recorded as such.',
+      'DeadlineFunctionArn',
+      { action: 'satisfaction-no-answer' },
+      S.supervisorSignOff.state,
+    ),
+    'Owner satisfied?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.decision.rating', StringEquals: 'dissatisfied', Next: S.dissatisfactionReview.state }],
+      Default: S.supervisorSignOff.state,
+    },
+    [S.dissatisfactionReview.state]: humanStep('dissatisfactionReview', 'Reopen?', 'Dissatisfaction review overdue'),
+    'Dissatisfaction review overdue': overdue('dissatisfactionReview', 'customer-service'),
+    'Reopen?': {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.step.decision.action', StringEquals: 'reopen' },
+            { Variable: '$.step.decision.limitReached', BooleanEquals: true },
+          ],
+          Next: 'Reopens exhausted',
+        },
+        decision('reopen', 'Issue work order'),
+      ],
+      Default: S.supervisorSignOff.state,
+    },
+    'Reopens exhausted': sendUp(
+      'Reopened more often than allowed: the manager decides.',
+      'workInProgress',
+      'manager',
+      'reopen-limit',
+    ),
+
+    [S.supervisorSignOff.state]: humanStep('supervisorSignOff', 'Send closing note', 'Supervisor sign-off overdue'),
+    'Supervisor sign-off overdue': overdue('supervisorSignOff', 'customer-service'),
+    'Send closing note': lambdaStep(
+      'The owner is told the complaint is closed (or why it is not handled as a complaint).',
+      'NotifyOwnerFunctionArn',
+      { kind: 'closing' },
+      S.filing.state,
+    ),
+    [S.filing.state]: humanStep('filing', 'Archive record', 'Filing overdue'),
+    'Filing overdue': overdue('filing', 'supervisor'),
+    'Archive record': {
+      Type: 'Task',
+      Comment: 'Procedure step 9: status closed, filed by the clerk. Nothing is deleted.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: '${FileRecordFunctionArn}', Payload: { 'ref.$': '$.ref' } },
+      ResultSelector: { 'filed.$': '$.Payload' },
+      ResultPath: '$.filing',
+      Retry: LAMBDA_RETRY,
+      Catch: [CATCH_ALL],
+      Next: 'Complaint closed',
+    },
+    'Complaint closed': { Type: 'Succeed' },
+
+    // ---- Procedure step 7: the escalation ladder ----------------------------------------
+    'Record overdue': lambdaStep(
+      'Writes the lateness to the audit trail, closes the late task and computes the ladder deadline.',
+      'DeadlineFunctionArn',
+      { action: 'step-overdue', 'late.$': '$.late' },
+      'Which level?',
+    ),
+    'Record escalation': lambdaStep(
+      'Writes the escalation to the audit trail and computes the ladder deadline.',
+      'DeadlineFunctionArn',
+      { action: 'escalated', 'late.$': '$.late' },
+      'Which level?',
+    ),
+    'Which level?': {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.late.level', StringEquals: 'supervisor', Next: LEVEL_STATE.supervisor },
+        { Variable: '$.late.level', StringEquals: 'customer-service', Next: LEVEL_STATE['customer-service'] },
+      ],
+      Default: LEVEL_STATE.manager,
+    },
+    [S.escalationSupervisor.state]: humanStep(
+      'escalationSupervisor',
+      'Supervisor resolved?',
+      'Supervisor escalation overdue',
+      { 'late.$': '$.late' },
+    ),
+    'Supervisor escalation overdue': levelOverdue('escalationSupervisor', 'customer-service'),
+    'Supervisor resolved?': {
+      Type: 'Choice',
+      Choices: [decision('resolve', 'Back to late step')],
+      Default: 'Supervisor escalates',
+    },
+    'Supervisor escalates': {
+      Type: 'Pass',
+      Parameters: { 'step.$': '$.late.step', level: 'customer-service', reason: 'escalated' },
+      ResultPath: '$.late',
+      Next: LEVEL_STATE['customer-service'],
+    },
+    [S.escalationCustomerService.state]: humanStep(
+      'escalationCustomerService',
+      'Customer service resolved?',
+      'Customer service escalation overdue',
+      { 'late.$': '$.late' },
+    ),
+    'Customer service escalation overdue': levelOverdue('escalationCustomerService', 'manager'),
+    'Customer service resolved?': {
+      Type: 'Choice',
+      Choices: [decision('resolve', 'Back to late step')],
+      Default: 'Customer service escalates',
+    },
+    'Customer service escalates': {
+      Type: 'Pass',
+      Parameters: { 'step.$': '$.late.step', level: 'manager', reason: 'escalated' },
+      ResultPath: '$.late',
+      Next: LEVEL_STATE.manager,
+    },
+    // The manager level keeps reminding until the manager acts: each timeout opens a fresh
+    // task (and email), never a failure.
+    [S.escalationManager.state]: humanStep('escalationManager', 'Manager decision', 'Remind manager', {
+      'late.$': '$.late',
+    }),
+    'Remind manager': lambdaStep(
+      'The manager has not acted: recorded, and the task is opened again as a reminder.',
+      'DeadlineFunctionArn',
+      { action: 'manager-reminded', 'late.$': '$.late' },
+      LEVEL_STATE.manager,
+    ),
+    'Manager decision': {
+      Type: 'Choice',
+      Choices: [decision('close', S.supervisorSignOff.state)],
+      Default: 'Back to late step',
+    },
+    'Back to late step': {
+      Type: 'Choice',
+      Comment: 'A level resolved it: the complaint goes back to the step that was late, with a new deadline.',
+      Choices: [
+        { Variable: '$.late.step', StringEquals: 'clarify', Next: 'How to acknowledge?' },
+        { Variable: '$.late.step', StringEquals: 'acknowledgeCall', Next: S.supervisorReview.state },
+        { Variable: '$.late.step', StringEquals: 'supervisorReview', Next: S.supervisorReview.state },
+        { Variable: '$.late.step', StringEquals: 'departmentCommitment', Next: S.departmentCommitment.state },
+        { Variable: '$.late.step', StringEquals: 'dissatisfactionReview', Next: S.dissatisfactionReview.state },
+        { Variable: '$.late.step', StringEquals: 'supervisorSignOff', Next: S.supervisorSignOff.state },
+        { Variable: '$.late.step', StringEquals: 'filing', Next: S.filing.state },
+      ],
+      Default: 'Start work',
+    },
+
+    'Record workflow error': {
+      Type: 'Task',
+      Comment:
+        'An unexpected error after retries: written to the audit trail so staff see it; the execution then fails and the failed-executions alarm fires.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${DeadlineFunctionArn}',
+        Payload: { 'ref.$': '$.ref', 'area.$': '$.area', action: 'workflow-error', 'failure.$': '$.failure' },
+      },
+      ResultPath: null,
+      Retry: LAMBDA_RETRY,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Workflow failed' }],
+      Next: 'Workflow failed',
+    },
+    'Workflow failed': {
+      Type: 'Fail',
+      Error: 'WorkflowError',
+      Cause: "A step failed after its retries; see the complaint's audit trail.",
+    },
+  };
+  return {
+    Comment:
+      'One Standard execution per complaint, named by its reference: the property-management complaint procedure (docs: PROCEDURE.md). Generated by statemachine/generate.ts from config/workflow.ts.',
+    StartAt: 'Needs clarification?',
+    States: states,
+  };
+}
+
+export const ASL_PATH = join(import.meta.dirname, 'complaint.asl.json');
+
+export function renderDefinition(): string {
+  return `${JSON.stringify(buildDefinition(), null, 2)}\n`;
+}
+
+if (import.meta.main) {
+  writeFileSync(ASL_PATH, renderDefinition());
+  console.log(`Wrote ${ASL_PATH}`);
+}

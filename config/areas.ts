@@ -12,8 +12,18 @@ export interface AreaSpec {
 }
 
 export const AREAS: readonly AreaSpec[] = [
-  { id: 'kowloon-east', code: 'KE', name: { en: 'Kowloon East', zhHant: '九龍東', zhHans: '九龙东' }, calendar: 'HK' },
-  { id: 'hk-island', code: 'HKI', name: { en: 'Hong Kong Island', zhHant: '港島', zhHans: '港岛' }, calendar: 'HK' },
+  {
+    id: 'kowloon-east',
+    code: 'KE',
+    name: { en: 'Kowloon East', zhHant: '九龍東', zhHans: '九龙东' },
+    calendar: 'HK',
+  },
+  {
+    id: 'hk-island',
+    code: 'HKI',
+    name: { en: 'Hong Kong Island', zhHant: '港島', zhHans: '港岛' },
+    calendar: 'HK',
+  },
 ];
 
 export function areaById(id: string): AreaSpec | undefined {

@@ -25,7 +25,8 @@ export const FUNCTIONS = {
     id: 'create-task',
     entry: 'lambdas/create-task.ts',
     placeholder: 'CreateTaskFunctionArn',
-    description: 'Stores a human step of the procedure with its task token, role, area and due time; emails the assignee',
+    description:
+      'Stores a human step of the procedure with its task token, role, area and due time; emails the assignee',
   },
   notifyOwner: {
     id: 'notify-owner',
@@ -43,7 +44,8 @@ export const FUNCTIONS = {
     id: 'deadline',
     entry: 'lambdas/deadline.ts',
     placeholder: 'DeadlineFunctionArn',
-    description: 'Records workflow events (late steps, escalations, no answer) and computes business-time deadlines',
+    description:
+      'Records workflow events (late steps, escalations, no answer) and computes business-time deadlines',
   },
   fileRecord: {
     id: 'file-record',

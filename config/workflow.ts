@@ -183,7 +183,10 @@ export interface WorkflowSettings {
 }
 
 export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = {
-  businessMinutes: Object.fromEntries(STEP_IDS.map((id) => [id, STEPS[id].businessMinutes])) as Record<StepId, number>,
+  businessMinutes: Object.fromEntries(STEP_IDS.map((id) => [id, STEPS[id].businessMinutes])) as Record<
+    StepId,
+    number
+  >,
   maxObjections: 2,
   maxReopens: 2,
   ownerLinkDays: 14,
@@ -202,7 +205,8 @@ export function workflowSettingsFrom(json: string | undefined): WorkflowSettings
     businessMinutes: { ...DEFAULT_WORKFLOW_SETTINGS.businessMinutes, ...given.businessMinutes },
   };
   for (const [step, minutes] of Object.entries(settings.businessMinutes)) {
-    if (!(STEP_IDS as readonly string[]).includes(step)) throw new Error(`WORKFLOW_SETTINGS: unknown step '${step}'`);
+    if (!(STEP_IDS as readonly string[]).includes(step))
+      throw new Error(`WORKFLOW_SETTINGS: unknown step '${step}'`);
     if (!Number.isInteger(minutes) || minutes < 1) {
       throw new Error(`WORKFLOW_SETTINGS: businessMinutes.${step} must be a whole number of minutes ≥ 1`);
     }

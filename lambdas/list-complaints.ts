@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { AREAS } from '../config/areas.ts';
-import { CATEGORY_IDS, CHANNELS } from '../config/catalogue.ts';
-import { TABLE } from '../config/table.ts';
-import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
 import { queryAreaMonth } from '#adapters/complaints.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { areaMonthPk } from '#domain/keys.ts';
+import { AREAS } from '../config/areas.ts';
+import { CATEGORY_IDS, CHANNELS } from '../config/catalogue.ts';
+import { TABLE } from '../config/table.ts';
+import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
@@ -38,12 +38,14 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const query = parsed.data;
   const visible = COMPANY_WIDE_ROLES.includes(caller.role) ? AREAS.map((a) => a.id) : [caller.area];
-  if (query.area && !visible.includes(query.area)) throw new ForbiddenError(`You cannot list complaints of ${query.area}`);
+  if (query.area && !visible.includes(query.area))
+    throw new ForbiddenError(`You cannot list complaints of ${query.area}`);
   const areas = query.area ? [query.area] : visible;
   let before: string | undefined;
   if (query.nextToken) {
     before = Buffer.from(query.nextToken, 'base64url').toString('utf8');
-    if (Number.isNaN(Date.parse(before))) throw new ValidationError([{ field: 'nextToken', message: 'Use the nextToken of the previous page' }]);
+    if (Number.isNaN(Date.parse(before)))
+      throw new ValidationError([{ field: 'nextToken', message: 'Use the nextToken of the previous page' }]);
   }
   const matches = (r: ComplaintRecord) =>
     (!query.status || r.status === query.status) &&
@@ -84,6 +86,8 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       outcome: r.outcome,
       ownerName: r.owner.name,
     })),
-    ...(items.length > query.limit && last ? { nextToken: Buffer.from(last.receivedAt).toString('base64url') } : {}),
+    ...(items.length > query.limit && last
+      ? { nextToken: Buffer.from(last.receivedAt).toString('base64url') }
+      : {}),
   });
 }, apiErrors());

@@ -56,7 +56,12 @@ const LEVEL_STATE: Record<LadderLevel, string> = {
 };
 
 /** A step of the procedure done by a person: a task stored with its token, answered by the staff API. */
-function humanStep(step: StepId, next: string, onTimeout: string, extraPayload: Record<string, unknown> = {}): State {
+function humanStep(
+  step: StepId,
+  next: string,
+  onTimeout: string,
+  extraPayload: Record<string, unknown> = {},
+): State {
   const spec = STEPS[step];
   return {
     Type: 'Task',
@@ -83,7 +88,12 @@ function humanStep(step: StepId, next: string, onTimeout: string, extraPayload: 
 }
 
 /** A step the workflow does itself, through a Lambda that returns the next deadlines. */
-function lambdaStep(comment: string, functionPlaceholder: string, payload: Record<string, unknown>, next: string): State {
+function lambdaStep(
+  comment: string,
+  functionPlaceholder: string,
+  payload: Record<string, unknown>,
+  next: string,
+): State {
   return {
     Type: 'Task',
     Comment: comment,
@@ -166,14 +176,19 @@ export function buildDefinition() {
       { kind: 'acknowledgement' },
       S.supervisorReview.state,
     ),
-    [S.acknowledgeCall.state]: humanStep('acknowledgeCall', S.supervisorReview.state, 'Acknowledge call overdue'),
+    [S.acknowledgeCall.state]: humanStep(
+      'acknowledgeCall',
+      S.supervisorReview.state,
+      'Acknowledge call overdue',
+    ),
     'Acknowledge call overdue': overdue('acknowledgeCall', 'supervisor'),
 
     [S.supervisorReview.state]: humanStep('supervisorReview', 'Review decision', 'Supervisor review overdue'),
     'Supervisor review overdue': overdue('supervisorReview', 'customer-service'),
     'Review decision': {
       Type: 'Choice',
-      Comment: 'Signed with an opinion, category and department; or rejected as not a complaint (still filed).',
+      Comment:
+        'Signed with an opinion, category and department; or rejected as not a complaint (still filed).',
       Choices: [decision('reject', 'Send closing note')],
       Default: 'Issue work order',
     },
@@ -183,7 +198,11 @@ export function buildDefinition() {
       {},
       S.departmentCommitment.state,
     ),
-    [S.departmentCommitment.state]: humanStep('departmentCommitment', 'Tell owner the plan', 'Department commitment overdue'),
+    [S.departmentCommitment.state]: humanStep(
+      'departmentCommitment',
+      'Tell owner the plan',
+      'Department commitment overdue',
+    ),
     'Department commitment overdue': overdue('departmentCommitment', 'supervisor'),
     'Tell owner the plan': lambdaStep(
       'Procedure step 5: the handling opinion and committed completion, with a link to object.',
@@ -226,7 +245,11 @@ export function buildDefinition() {
       Choices: [decision('obstacle', S.obstacleCoordination.state)],
       Default: 'Ask owner satisfaction',
     },
-    [S.obstacleCoordination.state]: humanStep('obstacleCoordination', 'Obstacle cleared?', 'Obstacle coordination overdue'),
+    [S.obstacleCoordination.state]: humanStep(
+      'obstacleCoordination',
+      'Obstacle cleared?',
+      'Obstacle coordination overdue',
+    ),
     'Obstacle coordination overdue': overdue('obstacleCoordination', 'customer-service'),
     'Obstacle cleared?': {
       Type: 'Choice',
@@ -255,10 +278,20 @@ export function buildDefinition() {
     ),
     'Owner satisfied?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.step.decision.rating', StringEquals: 'dissatisfied', Next: S.dissatisfactionReview.state }],
+      Choices: [
+        {
+          Variable: '$.step.decision.rating',
+          StringEquals: 'dissatisfied',
+          Next: S.dissatisfactionReview.state,
+        },
+      ],
       Default: S.supervisorSignOff.state,
     },
-    [S.dissatisfactionReview.state]: humanStep('dissatisfactionReview', 'Reopen?', 'Dissatisfaction review overdue'),
+    [S.dissatisfactionReview.state]: humanStep(
+      'dissatisfactionReview',
+      'Reopen?',
+      'Dissatisfaction review overdue',
+    ),
     'Dissatisfaction review overdue': overdue('dissatisfactionReview', 'customer-service'),
     'Reopen?': {
       Type: 'Choice',
@@ -281,7 +314,11 @@ export function buildDefinition() {
       'reopen-limit',
     ),
 
-    [S.supervisorSignOff.state]: humanStep('supervisorSignOff', 'Send closing note', 'Supervisor sign-off overdue'),
+    [S.supervisorSignOff.state]: humanStep(
+      'supervisorSignOff',
+      'Send closing note',
+      'Supervisor sign-off overdue',
+    ),
     'Supervisor sign-off overdue': overdue('supervisorSignOff', 'customer-service'),
     'Send closing note': lambdaStep(
       'The owner is told the complaint is closed (or why it is not handled as a complaint).',
@@ -385,7 +422,11 @@ export function buildDefinition() {
         { Variable: '$.late.step', StringEquals: 'acknowledgeCall', Next: S.supervisorReview.state },
         { Variable: '$.late.step', StringEquals: 'supervisorReview', Next: S.supervisorReview.state },
         { Variable: '$.late.step', StringEquals: 'departmentCommitment', Next: S.departmentCommitment.state },
-        { Variable: '$.late.step', StringEquals: 'dissatisfactionReview', Next: S.dissatisfactionReview.state },
+        {
+          Variable: '$.late.step',
+          StringEquals: 'dissatisfactionReview',
+          Next: S.dissatisfactionReview.state,
+        },
         { Variable: '$.late.step', StringEquals: 'supervisorSignOff', Next: S.supervisorSignOff.state },
         { Variable: '$.late.step', StringEquals: 'filing', Next: S.filing.state },
       ],

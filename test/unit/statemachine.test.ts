@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS, stateMachineFunctions } from '../../config/functions.ts';
 import { STEP_IDS, STEPS } from '../../config/workflow.ts';
-import { allTaskStates, placeholdersOf } from '../../local/stepfunctions/engine.ts';
 import { ASL_FILE, PROJECT_ROOT } from '../../local/stack.ts';
+import { allTaskStates, placeholdersOf } from '../../local/stepfunctions/engine.ts';
 import { renderDefinition } from '../../statemachine/generate.ts';
 
 const text = readFileSync(ASL_FILE, 'utf8');
-const definition = JSON.parse(text) as { States: Record<string, { Type: string; Parameters?: { FunctionName?: string } }> };
+const definition = JSON.parse(text) as {
+  States: Record<string, { Type: string; Parameters?: { FunctionName?: string } }>;
+};
 
 describe('the complaint state machine file', () => {
   it('is what statemachine/generate.ts makes of config/workflow.ts (run `npm run generate:asl` after changing either)', () => {
@@ -41,7 +43,9 @@ describe('the complaint state machine file', () => {
 
   it('catches every timeout of a human step into a state, never into a failed execution', () => {
     for (const step of STEP_IDS) {
-      const state = definition.States[STEPS[step].state] as { Catch: { ErrorEquals: string[]; Next: string }[] };
+      const state = definition.States[STEPS[step].state] as {
+        Catch: { ErrorEquals: string[]; Next: string }[];
+      };
       const timeout = state.Catch.find((c) => c.ErrorEquals.includes('States.Timeout'));
       expect(timeout?.Next, STEPS[step].state).toBeDefined();
       expect(definition.States[String(timeout?.Next)]?.Type).not.toBe('Fail');
@@ -49,6 +53,7 @@ describe('the complaint state machine file', () => {
   });
 
   it('declares every function entry that exists on disk', () => {
-    for (const spec of FUNCTION_SPECS) expect(existsSync(join(PROJECT_ROOT, spec.entry)), spec.entry).toBe(true);
+    for (const spec of FUNCTION_SPECS)
+      expect(existsSync(join(PROJECT_ROOT, spec.entry)), spec.entry).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ describe('the complaint state machine file', () => {
 
   it('catches every timeout of a human step into a state, never into a failed execution', () => {
     for (const step of STEP_IDS) {
-      const state = definition.States[STEPS[step].state] as {
+      const state = definition.States[STEPS[step].state] as unknown as {
         Catch: { ErrorEquals: string[]; Next: string }[];
       };
       const timeout = state.Catch.find((c) => c.ErrorEquals.includes('States.Timeout'));

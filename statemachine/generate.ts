@@ -122,13 +122,13 @@ function overdue(step: StepId, level: LadderLevel): State {
 }
 
 /** A ladder level that is itself late hands the same late step up one level. */
-function levelOverdue(levelStep: StepId, next: LadderLevel): State {
+function levelOverdue(levelStep: StepId, next: LadderLevel, then = 'Record overdue'): State {
   return {
     Type: 'Pass',
     Comment: `${STEPS[levelStep].state} missed its deadline: ${next} takes it.`,
     Parameters: { 'step.$': '$.late.step', level: next, overdue: levelStep },
     ResultPath: '$.late',
-    Next: 'Record overdue',
+    Next: then,
   };
 }
 
@@ -400,9 +400,15 @@ export function buildDefinition() {
     },
     // The manager level keeps reminding until the manager acts: each timeout opens a fresh
     // task (and email), never a failure.
-    [S.escalationManager.state]: humanStep('escalationManager', 'Manager decision', 'Remind manager', {
-      'late.$': '$.late',
-    }),
+    [S.escalationManager.state]: humanStep(
+      'escalationManager',
+      'Manager decision',
+      'Manager escalation overdue',
+      {
+        'late.$': '$.late',
+      },
+    ),
+    'Manager escalation overdue': levelOverdue('escalationManager', 'manager', 'Remind manager'),
     'Remind manager': lambdaStep(
       'The manager has not acted: recorded, and the task is opened again as a reminder.',
       'DeadlineFunctionArn',

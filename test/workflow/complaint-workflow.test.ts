@@ -1,3 +1,4 @@
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { type OutboxEmail, outbox, staffClient } from '../harness/staff-client.ts';
@@ -61,10 +62,18 @@ async function logComplaint(overrides: Record<string, unknown> = {}) {
   return { ref: created.body.ref, first };
 }
 
+/**
+ * Moves the fake clock just past a deadline. Only just: a longer jump would also fire the
+ * timers of requests the handlers start after the deadline (their timeouts), in fake time.
+ */
+async function passDeadline(dueAt: string) {
+  await vi.advanceTimersByTimeAsync(Date.parse(dueAt) - Date.now() + 1000);
+}
+
 /** The caller's open task for a complaint, from GET /api/tasks. */
 async function taskOf(username: string, ref: string) {
   const { status, body } = await api.get<{
-    items: { id: string; ref: string; step: string; overdue: boolean }[];
+    items: { id: string; ref: string; step: string; overdue: boolean; dueAt: string }[];
   }>(username, '/api/tasks');
   expect(status).toBe(200);
   const task = body.items.find((item) => item.ref === ref);
@@ -223,4 +232,368 @@ describe('the complaint workflow', () => {
       'clerk.kowloon-east@staff.estate.example',
     ]);
   });
+
+  it('climbs supervisor → customer service → manager by itself when nobody acts, and keeps reminding the manager', async () => {
+    // Logged on a Monday before the office opens: the supervisor has until 18:00 that day.
+    vi.setSystemTime(new Date('2026-12-07T00:30:00Z'));
+    const { ref, first } = await logComplaint();
+    expect(first.stateName).toBe('Supervisor review');
+    const arn = executionArn(ref);
+
+    const review = await taskOf(R.supervisor, ref);
+    expect(review.dueAt.slice(0, 16)).toBe('2026-12-07T10:00');
+    let next = t.nextTask(arn);
+    await passDeadline(review.dueAt);
+    expect((await next).stateName).toBe('Escalate to customer service');
+    const csTask = await taskOf(R.customerService, ref); // head office sees every area
+    expect(csTask.step).toBe('escalationCustomerService');
+    // Customer service has one working day too: from Monday evening to Tuesday 18:00.
+    expect(csTask.dueAt.slice(0, 16)).toBe('2026-12-08T10:00');
+
+    next = t.nextTask(arn);
+    await passDeadline(csTask.dueAt);
+    expect((await next).stateName).toBe('Escalate to manager');
+
+    const managerTask = await taskOf(R.manager, ref);
+    next = t.nextTask(arn);
+    await passDeadline(managerTask.dueAt);
+    expect((await next).stateName).toBe('Escalate to manager');
+
+    expect(statesEntered(ref).slice(3)).toEqual([
+      'Supervisor review',
+      'Supervisor review overdue',
+      'Record overdue',
+      'Which level?',
+      'Escalate to customer service',
+      'Customer service escalation overdue',
+      'Record overdue',
+      'Which level?',
+      'Escalate to manager',
+      'Manager escalation overdue',
+      'Remind manager',
+      'Escalate to manager',
+    ]);
+    const complaint = await api.get<{
+      timeline: { action: string; details?: Record<string, unknown> }[];
+      tasks: { step: string }[];
+    }>(R.manager, `/api/complaints/${ref}`);
+    expect(complaint.body.tasks.map((task) => task.step)).toEqual(['escalationManager']);
+    const overdue = complaint.body.timeline
+      .filter((e) => e.action === 'step-overdue')
+      .map((e) => e.details?.overdueStep);
+    expect(overdue).toEqual(['supervisorReview', 'escalationCustomerService']);
+    expect(complaint.body.timeline.filter((e) => e.action === 'manager-reminded')).toHaveLength(1);
+
+    const notices = (await mailsAbout(ref)).filter((m) =>
+      m.destination.to[0]?.endsWith('@staff.estate.example'),
+    );
+    expect(notices.map((m) => m.destination.to[0])).toEqual([
+      'supervisor.kowloon-east@staff.estate.example',
+      'customer-service.kowloon-east@staff.estate.example',
+      'manager.kowloon-east@staff.estate.example',
+      'manager.kowloon-east@staff.estate.example',
+    ]);
+    expect(notices[3]?.subject).toContain('提醒');
+
+    // The manager acts at last: resolved, the complaint goes back to the supervisor's review.
+    expect((await act(R.manager, ref, { action: 'resolve', note: '已與主任跟進' }))?.stateName).toBe(
+      'Supervisor review',
+    );
+    await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
+
+  it('sends an obstacle the supervisor cannot clear to customer service, who sets a new completion date', async () => {
+    const { ref } = await reachWorkInProgress();
+    expect(
+      (await act(R.department, ref, { action: 'obstacle', obstacle: '需要樓上業主配合入屋' }))?.stateName,
+    ).toBe('Coordinate obstacle');
+    expect((await act(R.supervisor, ref, { action: 'escalate', note: '樓上業主不合作' }))?.stateName).toBe(
+      'Escalate to customer service',
+    );
+    const newCompletion = new Date(Date.now() + 120 * HOUR).toISOString();
+    const missingDate = await api.post(
+      R.customerService,
+      `/api/tasks/${encodeURIComponent((await taskOf(R.customerService, ref)).id)}/complete`,
+      {
+        action: 'resolve',
+        note: '已聯絡樓上業主',
+      },
+    );
+    expect(missingDate.status).toBe(400);
+    expect(missingDate.body).toEqual({
+      errors: [{ field: 'plannedCompletion', message: 'Give the new committed completion for the work' }],
+    });
+    expect(
+      (
+        await act(R.customerService, ref, {
+          action: 'resolve',
+          note: '已聯絡樓上業主',
+          plannedCompletion: newCompletion,
+        })
+      )?.stateName,
+    ).toBe('Work in progress');
+    const complaint = await api.get<{
+      commitment: { plannedCompletion: string };
+      timeline: { action: string }[];
+    }>(R.supervisor, `/api/complaints/${ref}`);
+    expect(complaint.body.commitment.plannedCompletion).toBe(newCompletion);
+    expect(complaint.body.timeline.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['obstacle-reported', 'escalated', 'escalation-resolved']),
+    );
+    // The work's new deadline is the new committed completion.
+    const tasks = await api.get<{ items: { ref: string; dueAt: string }[] }>(R.department, '/api/tasks');
+    expect(tasks.body.items.find((task) => task.ref === ref)?.dueAt.slice(0, 16)).toBe(
+      newCompletion.slice(0, 16),
+    );
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('escalates to the supervisor when the department misses its committed completion', async () => {
+    const { ref, plannedCompletion } = await reachWorkInProgress(30);
+    const work = await taskOf(R.department, ref);
+    expect(work.dueAt.slice(0, 19)).toBe(plannedCompletion.slice(0, 19));
+    const next = t.nextTask(executionArn(ref));
+    await passDeadline(work.dueAt);
+    expect((await next).stateName).toBe('Escalate to supervisor');
+    expect((await taskOf(R.supervisor, ref)).step).toBe('escalationSupervisor');
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('sends an objection back to supervisor review, and the manager decides once objections pass the limit', async () => {
+    const { ref } = await logComplaint();
+    const arn = executionArn(ref);
+    for (let round = 1; round <= 3; round++) {
+      await act(R.supervisor, ref, {
+        action: 'sign',
+        opinion: `方案 ${round}`,
+        category: 'water-leak',
+        department: 'engineering',
+      });
+      await act(R.department, ref, {
+        plannedStart: new Date(Date.now() + 24 * HOUR).toISOString(),
+        plannedCompletion: new Date(Date.now() + 48 * HOUR).toISOString(),
+      });
+      const next = await act(R.followup, ref, { action: 'object', comments: `業主不同意方案 ${round}` });
+      expect(next?.stateName).toBe(round < 3 ? 'Supervisor review' : 'Escalate to manager');
+    }
+    const plans = (await mailsAbout(ref)).filter(
+      (m) => m.destination.to.includes('chan.taiman@example.com') && m.subject.includes('處理方案'),
+    );
+    expect(plans).toHaveLength(3);
+    expect(statesEntered(ref)).toContain('Objections exhausted');
+    await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
+
+  it('reopens a dissatisfied complaint with a new work order, and closes it when the supervisor decides so', async () => {
+    const { ref } = await reachWorkInProgress();
+    await act(R.department, ref, { action: 'done' });
+    expect((await act(R.followup, ref, { rating: 'dissatisfied', comments: '仍然滲水' }))?.stateName).toBe(
+      'Review dissatisfaction',
+    );
+    expect((await act(R.supervisor, ref, { action: 'reopen', note: '再次檢查' }))?.stateName).toBe(
+      'Department commitment',
+    );
+    const orders = (await mailsAbout(ref)).filter((m) =>
+      m.destination.to.includes('engineering@estate.example'),
+    );
+    expect(orders.map((m) => m.subject.match(/WO-[\w-]+/)?.[0])).toEqual([`WO-${ref}-1`, `WO-${ref}-2`]);
+    await act(R.department, ref, {
+      plannedStart: new Date(Date.now() + HOUR).toISOString(),
+      plannedCompletion: new Date(Date.now() + 24 * HOUR).toISOString(),
+    });
+    await act(R.followup, ref, { action: 'accept' });
+    await act(R.department, ref, { action: 'done' });
+    await act(R.followup, ref, { rating: 'dissatisfied', comments: '不滿意' });
+    expect(
+      (await act(R.supervisor, ref, { action: 'close', note: '已盡力處理，業主要求超出範圍' }))?.stateName,
+    ).toBe('Supervisor sign-off');
+    const complaint = await api.get<{ reopenCount: number; satisfaction: { rating: string } }>(
+      R.supervisor,
+      `/api/complaints/${ref}`,
+    );
+    expect(complaint.body).toMatchObject({ reopenCount: 1, satisfaction: { rating: 'dissatisfied' } });
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('records no answer when the owner does not answer the satisfaction request in time, and goes on to sign-off', async () => {
+    const { ref } = await reachWorkInProgress();
+    expect((await act(R.department, ref, { action: 'done' }))?.stateName).toBe('Satisfaction call-back');
+    const callback = await taskOf(R.followup, ref);
+    const next = t.nextTask(executionArn(ref));
+    await passDeadline(callback.dueAt);
+    expect((await next).stateName).toBe('Supervisor sign-off');
+    const complaint = await api.get<{ satisfaction: { rating: string } }>(
+      R.supervisor,
+      `/api/complaints/${ref}`,
+    );
+    expect(complaint.body.satisfaction.rating).toBe('no-answer');
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('starts the work when the owner lets the objection window pass', async () => {
+    const { ref } = await logComplaint();
+    await act(R.supervisor, ref, {
+      action: 'sign',
+      opinion: '安排維修',
+      category: 'repairs',
+      department: 'engineering',
+    });
+    await act(R.department, ref, {
+      plannedStart: new Date(Date.now() + HOUR).toISOString(),
+      plannedCompletion: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
+    });
+    const window = await taskOf(R.followup, ref);
+    expect(window.step).toBe('ownerPlanResponse');
+    const next = t.nextTask(executionArn(ref));
+    await passDeadline(window.dueAt);
+    expect((await next).stateName).toBe('Work in progress');
+    const complaint = await api.get<{ timeline: { action: string; details?: Record<string, unknown> }[] }>(
+      R.supervisor,
+      `/api/complaints/${ref}`,
+    );
+    expect(complaint.body.timeline.find((e) => e.action === 'work-started')?.details).toMatchObject({
+      ownerWindowClosedWithoutObjection: true,
+    });
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('acknowledges by a phone task when the owner gave only a phone, and not at all when reception apologised', async () => {
+    const phoneOnly = await logComplaint({ owner: { name: '李小姐', phone: '+852 6123 4567' } });
+    expect(phoneOnly.first.stateName).toBe('Acknowledge owner by phone');
+    expect((await taskOf(R.reception, phoneOnly.ref)).step).toBe('acknowledgeCall');
+    const apologised = await logComplaint({
+      checklist: { keyPointsNoted: true, requestClarified: true, apologyGiven: true },
+    });
+    expect(apologised.first.stateName).toBe('Supervisor review');
+    expect(await mailsAbout(apologised.ref)).toHaveLength(1); // the supervisor's task notice only
+    const unclear = await logComplaint({ checklist: { keyPointsNoted: true, requestClarified: false } });
+    expect(unclear.first.stateName).toBe('Clarify complaint');
+    for (const ref of [phoneOnly.ref, apologised.ref, unclear.ref]) {
+      await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+    }
+  });
+
+  it('files a complaint the supervisor rejects as not a complaint, with the reason told to the owner', async () => {
+    const { ref } = await logComplaint({ content: '查詢停車位月費價格。', category: 'parking' });
+    expect(
+      (await act(R.supervisor, ref, { action: 'reject', reason: '屬查詢，已由管理處直接回覆' }))?.stateName,
+    ).toBe('File record');
+    await act(R.clerk, ref, {}, false);
+    expect((await t.stack.stepFunctions.whenSettled(executionArn(ref))).status).toBe('SUCCEEDED');
+    const complaint = await api.get<Record<string, unknown>>(R.supervisor, `/api/complaints/${ref}`);
+    expect(complaint.body).toMatchObject({
+      status: 'closed',
+      outcome: 'rejected',
+      rejection: { reason: '屬查詢，已由管理處直接回覆' },
+    });
+    const closing = (await mailsAbout(ref)).find((m) => m.subject.includes('投訴處理結果'));
+    expect(closing?.body.text).toContain('屬查詢，已由管理處直接回覆');
+  });
 });
+
+describe('the staff task API', () => {
+  it('lets only the task’s role in its area act, answers a second completion with 409, and validates per step', async () => {
+    const { ref } = await logComplaint();
+    const task = await taskOf(R.supervisor, ref);
+    const path = `/api/tasks/${encodeURIComponent(task.id)}/complete`;
+    const sign = { action: 'sign', opinion: '跟進', category: 'water-leak', department: 'engineering' };
+
+    const asDepartment = await api.post(R.department, path, sign);
+    expect(asDepartment.status).toBe(403);
+    expect(asDepartment.body.message).toBe(
+      'This step is for the supervisor role; you are signed in as department',
+    );
+    const otherArea = await api.post(R.otherSupervisor, path, sign);
+    expect(otherArea.status).toBe(403);
+    expect(otherArea.body.message).toBe('This task belongs to kowloon-east; you act for hk-island');
+    expect((await api.get(R.otherSupervisor, `/api/complaints/${ref}`)).status).toBe(403);
+
+    const invalid = await api.post(R.supervisor, path, { action: 'sign', opinion: '', category: 'weather' });
+    expect(invalid.status).toBe(400);
+    expect((invalid.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'category',
+      'department',
+      'opinion',
+    ]);
+    expect((await api.post(R.supervisor, path, 'not json')).status).toBe(400);
+
+    const next = t.nextTask(executionArn(ref));
+    expect((await api.post(R.supervisor, path, sign)).status).toBe(200);
+    await next;
+    const again = await api.post(R.supervisor, path, sign);
+    expect(again.status).toBe(409);
+    const complaint = await api.get<{ timeline: { action: string }[] }>(
+      R.supervisor,
+      `/api/complaints/${ref}`,
+    );
+    expect(complaint.body.timeline.filter((e) => e.action === 'supervisor-signed')).toHaveLength(1);
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('refuses a complaint with clear messages per field, and one from another area', async () => {
+    const bad = await api.post(R.reception, '/api/complaints', {
+      channel: 'pigeon',
+      area: 'kowloon-east',
+      owner: { name: '' },
+      content: '',
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'channel',
+      'content',
+      'owner.name',
+      'owner.phone',
+    ]);
+    const elsewhere = await api.post(R.reception, '/api/complaints', {
+      channel: 'phone',
+      area: 'hk-island',
+      owner: { name: '張先生', phone: '+852 2111 2222' },
+      content: '垃圾房有異味',
+    });
+    expect(elsewhere.status).toBe(403);
+    const clerk = await api.post(R.clerk, '/api/complaints', {});
+    expect(clerk.status).toBe(403);
+  });
+
+  it('lists complaints newest first with filters, and pages', async () => {
+    const list = await api.get<{
+      items: { ref: string; receivedAt: string; area: string }[];
+      nextToken?: string;
+    }>(R.supervisor, '/api/complaints?limit=2');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(2);
+    expect(String(list.body.items[0]?.receivedAt) >= String(list.body.items[1]?.receivedAt)).toBe(true);
+    expect(list.body.items.every((item) => item.area === 'kowloon-east')).toBe(true);
+    const page2 = await api.get<{ items: { ref: string }[] }>(
+      R.supervisor,
+      `/api/complaints?limit=2&nextToken=${list.body.nextToken}`,
+    );
+    expect(page2.body.items.map((i) => i.ref)).not.toContain(list.body.items[0]?.ref);
+    const closed = await api.get<{ items: { status: string }[] }>(
+      R.supervisor,
+      '/api/complaints?status=closed',
+    );
+    expect(closed.body.items.length).toBeGreaterThan(0);
+    expect(closed.body.items.every((item) => item.status === 'closed')).toBe(true);
+    expect((await api.get(R.supervisor, '/api/complaints?area=hk-island')).status).toBe(403);
+  });
+});
+
+/** Logs a complaint and drives it to the work in progress, completion due in `hours`. */
+async function reachWorkInProgress(hours = 72) {
+  const { ref } = await logComplaint();
+  await act(R.supervisor, ref, {
+    action: 'sign',
+    opinion: '安排工程部檢查',
+    category: 'water-leak',
+    department: 'engineering',
+  });
+  const plannedCompletion = new Date(Date.now() + hours * HOUR).toISOString();
+  await act(R.department, ref, {
+    plannedStart: new Date(Date.now() + HOUR).toISOString(),
+    plannedCompletion,
+  });
+  const next = await act(R.followup, ref, { action: 'accept' });
+  expect(next?.stateName).toBe('Work in progress');
+  return { ref, plannedCompletion };
+}

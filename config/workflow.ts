@@ -19,6 +19,12 @@ export interface StepSpec {
   readonly businessMinutes: number;
   /** Where a missed deadline goes; `undefined`: running out is an answer, not a lateness. */
   readonly lateGoesTo?: LadderLevel;
+  /**
+   * Email the role's mailbox when the task opens. Off for routine steps whose people already
+   * have the news (the department got the work order; sign-off and filing wait in the inbox);
+   * escalations and reminders are always emailed.
+   */
+  readonly emailOnOpen: boolean;
 }
 
 export const STEP_IDS = [
@@ -44,6 +50,7 @@ const DAY = 9 * 60; // one working day of 09:00-18:00
 export const STEPS: Record<StepId, StepSpec> = {
   clarify: {
     id: 'clarify',
+    emailOnOpen: true,
     state: 'Clarify complaint',
     role: 'reception',
     procedureStep: 1,
@@ -53,6 +60,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   acknowledgeCall: {
     id: 'acknowledgeCall',
+    emailOnOpen: true,
     state: 'Acknowledge owner by phone',
     role: 'reception',
     procedureStep: 2,
@@ -62,6 +70,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   supervisorReview: {
     id: 'supervisorReview',
+    emailOnOpen: true,
     state: 'Supervisor review',
     role: 'supervisor',
     procedureStep: 3,
@@ -71,6 +80,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   departmentCommitment: {
     id: 'departmentCommitment',
+    emailOnOpen: false,
     state: 'Department commitment',
     role: 'department',
     procedureStep: 4,
@@ -80,6 +90,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   ownerPlanResponse: {
     id: 'ownerPlanResponse',
+    emailOnOpen: false,
     state: 'Owner response to plan',
     role: 'followup',
     procedureStep: 5,
@@ -88,6 +99,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   workInProgress: {
     id: 'workInProgress',
+    emailOnOpen: false,
     state: 'Work in progress',
     role: 'department',
     procedureStep: 6,
@@ -97,6 +109,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   obstacleCoordination: {
     id: 'obstacleCoordination',
+    emailOnOpen: true,
     state: 'Coordinate obstacle',
     role: 'supervisor',
     procedureStep: 6,
@@ -106,6 +119,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   satisfactionCallback: {
     id: 'satisfactionCallback',
+    emailOnOpen: true,
     state: 'Satisfaction call-back',
     role: 'followup',
     procedureStep: 8,
@@ -114,6 +128,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   dissatisfactionReview: {
     id: 'dissatisfactionReview',
+    emailOnOpen: true,
     state: 'Review dissatisfaction',
     role: 'supervisor',
     procedureStep: 8,
@@ -123,6 +138,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   supervisorSignOff: {
     id: 'supervisorSignOff',
+    emailOnOpen: false,
     state: 'Supervisor sign-off',
     role: 'supervisor',
     procedureStep: 9,
@@ -132,6 +148,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   filing: {
     id: 'filing',
+    emailOnOpen: false,
     state: 'File record',
     role: 'clerk',
     procedureStep: 9,
@@ -141,6 +158,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   escalationSupervisor: {
     id: 'escalationSupervisor',
+    emailOnOpen: true,
     state: 'Escalate to supervisor',
     role: 'supervisor',
     procedureStep: 7,
@@ -150,6 +168,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   escalationCustomerService: {
     id: 'escalationCustomerService',
+    emailOnOpen: true,
     state: 'Escalate to customer service',
     role: 'customer-service',
     procedureStep: 7,
@@ -159,6 +178,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
   escalationManager: {
     id: 'escalationManager',
+    emailOnOpen: true,
     state: 'Escalate to manager',
     role: 'manager',
     procedureStep: 7,

@@ -58,23 +58,24 @@ export const handler = withPowertools(async (event: unknown) => {
     logger.info('Task already stored for this token (retried invocation)', { taskId: task.id });
   }
   // Sent once per task even when this invocation is a retry that found the task stored.
-
-  const to = staffAddress(task.role, task.area);
-  await sendOnce({
-    table: TABLE_NAME,
-    ref: task.ref,
-    key: `task:${task.id}`,
-    to: [to],
-    content: taskMail({
+  if (STEPS[task.step].emailOnOpen || reminder || task.late) {
+    const to = staffAddress(task.role, task.area);
+    await sendOnce({
+      table: TABLE_NAME,
       ref: task.ref,
-      step: task.step,
-      dueAt: task.dueAt,
-      taskUrl: `${appUrl()}/tasks/${encodeURIComponent(task.id)}`,
-      reminder,
-    }),
-    kind: reminder ? 'task-reminder' : 'task-notice',
-    audience: 'staff',
-  });
+      key: `task:${task.id}`,
+      to: [to],
+      content: taskMail({
+        ref: task.ref,
+        step: task.step,
+        dueAt: task.dueAt,
+        taskUrl: `${appUrl()}/tasks/${encodeURIComponent(task.id)}`,
+        reminder,
+      }),
+      kind: reminder ? 'task-reminder' : 'task-notice',
+      audience: 'staff',
+    });
+  }
   logger.info('Task opened', { taskId: task.id, step: task.step, role: task.role });
   metrics.addMetric(reminder ? 'ManagerReminders' : 'TasksOpened', 'Count', 1);
   return { taskId: task.id };

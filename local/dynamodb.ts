@@ -12,6 +12,8 @@ import { closeServer, listenOnLoopback } from './listen.ts';
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly tableName: string;
+  /** Requests served, by operation (e.g. `PutItem`), for the benchmarks' cost model. */
+  readonly requests: ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,11 @@ export async function startDynamo(options: {
     deleteTableMs: 0,
     updateTableMs: 0,
   }) as Server;
+  const requests = new Map<string, number>();
+  server.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => {
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+    requests.set(operation, (requests.get(operation) ?? 0) + 1);
+  });
   const port = await listenOnLoopback(server, options.port, 'DynamoDB', 'DYNAMODB_PORT');
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
@@ -45,6 +52,7 @@ export async function startDynamo(options: {
   return {
     endpoint,
     tableName: options.tableName,
+    requests,
     stop: () => closeServer(server),
   };
 }

@@ -6,6 +6,9 @@ export type LocalHandler = (event: unknown, context: Context) => Promise<unknown
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Invocations per function and their total wall time, for the benchmarks' cost model. */
+export const invocationStats = new Map<string, { count: number; totalMs: number }>();
+
 /**
  * Invokes a handler in-process the way the Lambda runtime would: the event and the result
  * go through JSON (so nothing that could not cross the wire slips through), with a context
@@ -31,6 +34,13 @@ export async function invokeLocal(
     fail: () => undefined,
     succeed: () => undefined,
   };
-  const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
-  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  try {
+    const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  } finally {
+    const stats = invocationStats.get(functionName) ?? { count: 0, totalMs: 0 };
+    stats.count += 1;
+    stats.totalMs += Date.now() - started;
+    invocationStats.set(functionName, stats);
+  }
 }

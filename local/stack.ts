@@ -73,6 +73,8 @@ export interface LocalStack {
   };
   readonly smtpPort: number;
   readonly stepFunctions: LocalStepFunctions;
+  /** DynamoDB requests served, by operation. */
+  readonly dynamoRequests: ReadonlyMap<string, number>;
   readonly stateMachineArn: string;
   readonly tableName: string;
   readonly intakeAddresses: readonly string[];
@@ -239,6 +241,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       urls,
       smtpPort: smtp.port,
       stepFunctions,
+      dynamoRequests: dynamo.requests,
       stateMachineArn,
       tableName: LOCAL_RESOURCES.tableName,
       intakeAddresses,

@@ -10,6 +10,7 @@ import {
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { AREAS } from '../config/areas.ts';
 import { STAFF_ROLES, type StaffRole } from '../config/roles.ts';
+import { realNow } from './scaled-clock.ts';
 
 /**
  * The local stand-in for Cognito: demo staff users (one per role in each area) and an issuer
@@ -53,7 +54,7 @@ export class LocalIssuer {
     this.publicKey = createPublicKey(this.privateKey);
   }
 
-  issue(username: string, now = Math.floor(Date.now() / 1000)): string | undefined {
+  issue(username: string, now = Math.floor(realNow() / 1000)): string | undefined {
     const user = DEMO_USERS.find((u) => u.username === username);
     if (!user) return undefined;
     const claims = {
@@ -80,7 +81,7 @@ export class LocalIssuer {
    * Checks a token as the HTTP API JWT authorizer does (signature, issuer, audience, expiry)
    * and returns its claims, or undefined.
    */
-  verify(token: string, now = Math.floor(Date.now() / 1000)): Record<string, unknown> | undefined {
+  verify(token: string, now = Math.floor(realNow() / 1000)): Record<string, unknown> | undefined {
     const [header, body, signature] = token.split('.');
     if (!header || !body || !signature) return undefined;
     const valid = verify(

@@ -11,6 +11,7 @@ import { startDynamo } from './dynamodb.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
 import { startS3 } from './s3.ts';
+import { installScaledClock } from './scaled-clock.ts';
 import { startSes } from './ses.ts';
 import { startSmtp } from './smtp.ts';
 import { stepFunctionsApi } from './stepfunctions/api-server.ts';
@@ -95,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ensureWritable(dataDir);
   const intakeAddresses = options.intakeAddresses ?? ['complaints@estate.example', 'fax@estate.example'];
   const stops: (() => Promise<void>)[] = [];
+  const restoreClock = installScaledClock(options.timeScale ?? 1);
+  stops.push(async () => restoreClock());
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };

@@ -1,0 +1,32 @@
+/**
+ * TIME_SCALE for the local stack: workflow time runs `scale` times faster than the wall
+ * clock. The engine shortens task timeouts by the same factor, and `Date` is replaced in this
+ * process so that handlers computing deadlines ("one working day from now") see the same
+ * accelerated time. Sign-in tokens keep real time (see realNow), or they would expire in
+ * seconds.
+ */
+const RealDate = Date;
+
+/** Wall-clock milliseconds, whatever the scaled clock says. */
+export function realNow(): number {
+  return Math.round(performance.timeOrigin + performance.now());
+}
+
+export function installScaledClock(scale: number): () => void {
+  if (scale === 1) return () => undefined;
+  const realStart = realNow();
+  const scaledNow = () => Math.round(realStart + (realNow() - realStart) * scale);
+  class ScaledDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(scaledNow());
+      else super(...(args as [string | number | Date]));
+    }
+    static override now(): number {
+      return scaledNow();
+    }
+  }
+  globalThis.Date = ScaledDate as DateConstructor;
+  return () => {
+    globalThis.Date = RealDate;
+  };
+}

@@ -1,5 +1,6 @@
 import Holidays from 'date-holidays';
 import { CN_ARRANGEMENTS } from './calendars/cn-arrangements.ts';
+import { TW_ARRANGEMENTS } from './calendars/tw-arrangements.ts';
 
 /**
  * The business calendar of an area: its working days (weekdays minus public holidays, plus the mainland's
@@ -218,7 +219,12 @@ export class BusinessCalendar {
       else if (!known.split(' / ').includes(name)) daysOff.set(day, `${known} / ${name}`);
     };
 
-    const arrangement = this.country === 'CN' ? CN_ARRANGEMENTS[year] : undefined;
+    const arrangement =
+      this.country === 'CN'
+        ? CN_ARRANGEMENTS[year]
+        : this.country === 'TW'
+          ? TW_ARRANGEMENTS[year]
+          : undefined;
     if (arrangement !== undefined) {
       for (const range of arrangement.daysOff) {
         const last = parseLocalDate(range.to);

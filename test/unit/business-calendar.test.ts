@@ -167,7 +167,7 @@ describe('BusinessCalendar: mainland China', () => {
 describe('BusinessCalendar: Taiwan', () => {
   it('rests on Lunar New Year’s Eve 2026-02-16 (除夕) and the following days', () => {
     expect(tw.isWorkingDay('2026-02-16')).toBe(false);
-    expect(tw.holidayName('2026-02-16')).toBe('農曆除夕');
+    expect(tw.holidayName('2026-02-16')).toBe('農曆除夕及春節');
     expect(tw.addBusinessMinutes(at('2026-02-13T16:00'), 8 * 60).toISOString()).toBe(iso('2026-02-23T15:00'));
   });
 
@@ -176,8 +176,30 @@ describe('BusinessCalendar: Taiwan', () => {
     expect(tw.holidayName('2026-08-19')).toBeUndefined();
   });
 
-  it('joins the names of two holidays on the same day', () => {
-    expect(tw.holidayName('2025-04-04')).toMatch(/兒童節 \/ .+/);
+  it('follows the official 2026 office calendar: 補假 on the Friday before a Saturday holiday and the Monday after a Sunday one', () => {
+    for (const date of [
+      '2026-02-20',
+      '2026-02-27',
+      '2026-04-03',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-09-28',
+      '2026-10-09',
+      '2026-10-26',
+      '2026-12-25',
+    ]) {
+      expect(tw.isWorkingDay(date), date).toBe(false);
+    }
+    expect(tw.holidayName('2026-10-26')).toBe('臺灣光復暨金門古寧頭大捷紀念日');
+    // A deadline over the 228 weekend: Thursday 16:00 + 4 working hours = Monday 11:00.
+    expect(tw.addBusinessMinutes(at('2026-02-26T16:00'), 4 * 60).toISOString()).toBe(iso('2026-03-02T11:00'));
+  });
+
+  it('works the 2025 make-up Saturday (2025-02-08) and rests on the days the 2025 amendment added', () => {
+    expect(tw.isWorkingDay('2025-02-08')).toBe(true);
+    expect(tw.isWorkingDay('2025-01-27')).toBe(false);
+    for (const date of ['2025-09-29', '2025-10-24', '2025-12-25'])
+      expect(tw.isWorkingDay(date), date).toBe(false);
   });
 });
 

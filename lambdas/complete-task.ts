@@ -6,6 +6,7 @@ import {
   closeTask,
   getRecord,
   getTask,
+  markTaskTimedOut,
   reopenTask,
   updateRecord,
 } from '#adapters/complaints.ts';
@@ -83,6 +84,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   } catch (error) {
     if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) {
       // The deadline passed while this was being answered: the ladder already has it.
+      await markTaskTimedOut(TABLE_NAME, task);
       await appendAuditEvent(TABLE_NAME, {
         ref,
         at: new Date().toISOString(),

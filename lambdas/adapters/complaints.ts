@@ -222,6 +222,19 @@ export async function closeTask(
   }
 }
 
+/** A completed task whose answer came after its deadline: the workflow never took it. */
+export async function markTaskTimedOut(table: string, task: { ref: string; id: string }): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+      UpdateExpression: 'SET #status = :timedOut, answeredTooLate = :true',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':timedOut': 'timed-out', ':true': true },
+    }),
+  );
+}
+
 /** Reopens a task whose completion could not be delivered to the workflow. */
 export async function reopenTask(table: string, task: StoredTask): Promise<void> {
   await dynamo().send(

@@ -38,7 +38,7 @@ function inputFor(ref: string, due: Record<string, number>) {
   });
 }
 
-async function start(ref: string, due = dueAll(36_000)) {
+async function start(ref: string, due = dueAll(360_000)) {
   await t.putComplaint(ref);
   const waiting = t.nextTask();
   const { executionArn } = await t.sfn.send(
@@ -67,7 +67,7 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
       status: 'open',
     });
     expect(stored?.taskToken).toBe(task.token);
-    expect(Date.parse(String(stored?.dueAt)) - Date.parse(String(stored?.createdAt))).toBe(36_000_000);
+    expect(Date.parse(String(stored?.dueAt)) - Date.parse(String(stored?.createdAt))).toBe(360_000_000);
 
     const running = await t.sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(running.status).toBe('RUNNING');
@@ -76,7 +76,7 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     await t.sfn.send(
       new SendTaskSuccessCommand({
         taskToken: String(stored?.taskToken),
-        output: JSON.stringify({ decision: { action: 'reject' }, due: dueAll(36_000) }),
+        output: JSON.stringify({ decision: { action: 'reject' }, due: dueAll(360_000) }),
       }),
     );
     expect((await filing).stateName).toBe('File record');
@@ -98,7 +98,7 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
   });
 
   it('times a task left alone out into its Catch branch: the supervisor misses the deadline and customer service gets the task', async () => {
-    const { executionArn, waiting } = await start('T-0002', dueAll(36_000, { supervisorReview: 3600 }));
+    const { executionArn, waiting } = await start('T-0002', dueAll(360_000, { supervisorReview: 3600 }));
     const first = await waiting;
     expect(first.stateName).toBe('Supervisor review');
     const escalated = await t.nextTask(executionArn);
@@ -147,7 +147,7 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
   it('treats a duplicate StartExecution as AWS does: same name and input is the same execution, other input is refused', async () => {
     const { executionArn, waiting } = await start('T-0004');
     await waiting;
-    const input = inputFor('T-0004', dueAll(36_000));
+    const input = inputFor('T-0004', dueAll(360_000));
     const again = await t.sfn.send(
       new StartExecutionCommand({ stateMachineArn: t.stack.stateMachineArn, name: 'T-0004', input }),
     );

@@ -20,6 +20,14 @@ export interface TestStack {
   readonly dataDir: string;
   /** Resolves with the next task the workflow waits on (optionally of one execution). */
   nextTask(executionArn?: string): Promise<{ executionArn: string; stateName: string; token: string }>;
+  /**
+   * Starts recording waiting tasks; the returned function resolves with the first task of the
+   * given complaint recorded since, waiting for it if needed (for when the ref is not known
+   * until an API call returns).
+   */
+  recordTasks(): (ref: string) => Promise<{ executionArn: string; stateName: string; token: string }>;
+  /** Stops every running execution (test clean-up, so one test's timers cannot reach the next). */
+  stopRunningExecutions(): Promise<void>;
   /** Puts a complaint record as the staff API would have (without starting its workflow). */
   putComplaint(ref: string, area?: string, input?: Partial<NewComplaintInput>): Promise<void>;
   /** The items of a complaint's partition: record, tasks, audit events. */
@@ -41,42 +49,65 @@ export async function startTestStack(options: { timeScale?: number } = {}): Prom
   });
   const sfn = new SFNClient({});
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  function nextTask(
+    executionArn?: string,
+  ): Promise<{ executionArn: string; stateName: string; token: string }> {
+    // Resolves with the next waiting task; rejects if the execution ends first, so a test
+    // shows the failure instead of timing out.
+    return new Promise((resolve, reject) => {
+      const events = stack.stepFunctions.events;
+      const onTask = (task: { executionArn: string; stateName: string; token: string }) => {
+        if (executionArn && task.executionArn !== executionArn) return;
+        cleanup();
+        resolve(task);
+      };
+      const onSettled = (record: {
+        executionArn: string;
+        status: string;
+        error?: string;
+        cause?: string;
+      }) => {
+        if (executionArn && record.executionArn !== executionArn) return;
+        cleanup();
+        reject(
+          new Error(
+            `Execution ended ${record.status} before a task: ${record.error ?? ''} ${record.cause ?? ''}`,
+          ),
+        );
+      };
+      const cleanup = () => {
+        events.off('task-waiting', onTask);
+        events.off('execution-settled', onSettled);
+      };
+      events.on('task-waiting', onTask);
+      events.on('execution-settled', onSettled);
+    });
+  }
+
   return {
     stack,
     sfn,
     db,
     dataDir,
-    nextTask(executionArn) {
-      // Resolves with the next waiting task; rejects if the execution ends first, so a test
-      // shows the failure instead of timing out.
-      return new Promise((resolve, reject) => {
-        const events = stack.stepFunctions.events;
-        const onTask = (task: { executionArn: string; stateName: string; token: string }) => {
-          if (executionArn && task.executionArn !== executionArn) return;
-          cleanup();
-          resolve(task);
-        };
-        const onSettled = (record: {
-          executionArn: string;
-          status: string;
-          error?: string;
-          cause?: string;
-        }) => {
-          if (executionArn && record.executionArn !== executionArn) return;
-          cleanup();
-          reject(
-            new Error(
-              `Execution ended ${record.status} before a task: ${record.error ?? ''} ${record.cause ?? ''}`,
-            ),
-          );
-        };
-        const cleanup = () => {
-          events.off('task-waiting', onTask);
-          events.off('execution-settled', onSettled);
-        };
-        events.on('task-waiting', onTask);
-        events.on('execution-settled', onSettled);
-      });
+    nextTask,
+    recordTasks() {
+      const seen: { executionArn: string; stateName: string; token: string }[] = [];
+      const record = (task: { executionArn: string; stateName: string; token: string }) => seen.push(task);
+      stack.stepFunctions.events.on('task-waiting', record);
+      return async (ref) => {
+        const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${ref}`;
+        const already = seen.find((task) => task.executionArn === arn);
+        const task = already ?? (await nextTask(arn));
+        stack.stepFunctions.events.off('task-waiting', record);
+        return task;
+      };
+    },
+    async stopRunningExecutions() {
+      const running = stack.stepFunctions.listExecutions({ statusFilter: 'RUNNING', maxResults: 1000 });
+      for (const execution of running.executions) {
+        stack.stepFunctions.stopExecution({ executionArn: execution.executionArn, cause: 'test finished' });
+        await stack.stepFunctions.whenSettled(execution.executionArn);
+      }
     },
     async putComplaint(ref, area = 'kowloon-east', input = {}) {
       const record = newComplaintRecord(

@@ -50,6 +50,10 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   history: HistoryEvent[];
+  /** Where a running execution stands, so it can resume after the local stack restarts. */
+  resume?: { state: string; input: unknown; deadlineAt?: string };
+  /** The token of the task the execution waits on (reused on resume: it is stored with the task). */
+  pendingToken?: { state: string; token: string };
 }
 
 /** A service error with the `__type` the AWS JSON protocol carries. */
@@ -99,6 +103,8 @@ export interface LocalStepFunctionsOptions {
 interface AslState {
   Type: string;
   Resource?: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Parameters?: Record<string, unknown>;
   HeartbeatSeconds?: number;
   Branches?: { States: Record<string, AslState> }[];
@@ -130,6 +136,9 @@ export class LocalStepFunctions {
   private readonly timeScale: number;
   private readonly persistFile: string | undefined;
   private readonly settled = new Map<string, Promise<void>>();
+  /** Tokens of tasks that were waiting when the stack stopped, by execution, to be reused. */
+  private readonly resumeTokens = new Map<string, { state: string; token: string }>();
+  private stopping = false;
 
   private readonly options: LocalStepFunctionsOptions;
 
@@ -147,6 +156,38 @@ export class LocalStepFunctions {
     }
     this.persistFile = options.persistDir ? join(options.persistDir, 'executions.json') : undefined;
     this.load();
+  }
+
+  /**
+   * Resumes the executions that were running when the local stack last stopped, from the
+   * state each was in: a task waiting for a person keeps its token (so the stored task still
+   * answers) and the time left to its deadline. Returns how many resumed.
+   */
+  resumeInterrupted(): number {
+    let resumed = 0;
+    for (const record of this.executions.values()) {
+      if (record.status !== 'RUNNING') continue;
+      if (!record.resume || !this.definition.States[record.resume.state]) {
+        this.markInterrupted(record);
+        continue;
+      }
+      const { state: stateName, deadlineAt } = record.resume;
+      const state = this.definition.States[stateName] as AslState;
+      const input = structuredClone(record.resume.input) as Record<string, unknown>;
+      if (deadlineAt && state.TimeoutSecondsPath) {
+        const left = Math.max(1, Math.ceil((Date.parse(deadlineAt) - Date.now()) / 1000));
+        setPath(input, state.TimeoutSecondsPath, left);
+      }
+      if (record.pendingToken?.state === stateName)
+        this.resumeTokens.set(record.executionArn, record.pendingToken);
+      const machine = new StateMachine({ ...this.definition, StartAt: stateName } as never, {
+        validationOptions: { noValidate: true },
+      });
+      this.run(record, input, machine, true);
+      resumed += 1;
+    }
+    this.persist();
+    return resumed;
   }
 
   // ---- The Step Functions API -------------------------------------------------------------
@@ -316,22 +357,24 @@ export class LocalStepFunctions {
 
   /** Stops every running execution's timers without recording them as stopped (shutdown). */
   shutdown(): void {
+    // Running executions stay RUNNING on disk, with where they stand: the next start resumes them.
+    this.persist();
+    this.stopping = true;
     for (const task of this.pending.values()) clearTimeout(task.heartbeatTimer);
     this.pending.clear();
     for (const abort of this.aborters.values()) abort();
     this.aborters.clear();
-    this.persist();
   }
 
   // ---- Running ---------------------------------------------------------------------------
 
-  private run(record: ExecutionRecord, input: unknown): void {
+  private run(record: ExecutionRecord, input: unknown, machine = this.machine, resumed = false): void {
     const context = {
       Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate },
       StateMachine: { Id: this.stateMachineArn, Name: this.options.stateMachineName },
       Task: { Token: sentinelFor(record.executionArn) },
     };
-    const execution = this.machine.run(
+    const execution = machine.run(
       input as never,
       {
         overrides: { taskResourceLocalHandlers: this.overrides },
@@ -345,16 +388,18 @@ export class LocalStepFunctions {
     const collecting = this.collectHistory(
       record,
       execution.eventLogs as AsyncGenerator<Record<string, unknown>>,
+      resumed,
     );
     const finished = execution.result.then(
       (output) => {
+        if (this.stopping) return;
         if (record.status === 'RUNNING') {
           record.status = 'SUCCEEDED';
           record.output = JSON.stringify(output);
         }
       },
       (error: Error) => {
-        if (record.status !== 'RUNNING') return;
+        if (this.stopping || record.status !== 'RUNNING') return;
         const cause = (error as { cause?: Error }).cause;
         record.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         record.error = cause?.name ?? error.name;
@@ -364,7 +409,10 @@ export class LocalStepFunctions {
     this.settled.set(
       record.executionArn,
       Promise.all([finished, collecting]).then(() => {
+        if (this.stopping) return;
         record.stopDate ??= new Date().toISOString();
+        delete record.resume;
+        delete record.pendingToken;
         this.aborters.delete(record.executionArn);
         this.closeTasks(record.executionArn);
         this.persist();
@@ -373,8 +421,15 @@ export class LocalStepFunctions {
     );
   }
 
-  private async collectHistory(record: ExecutionRecord, events: AsyncGenerator<Record<string, unknown>>) {
+  private async collectHistory(
+    record: ExecutionRecord,
+    events: AsyncGenerator<Record<string, unknown>>,
+    resumed: boolean,
+  ) {
     for await (const event of events) {
+      if (this.stopping) return;
+      // A resumed execution carries on its history; it does not start again.
+      if (resumed && event.type === 'ExecutionStarted') continue;
       const history = record.history;
       const id = history.length + 1;
       const state = event.state as
@@ -384,6 +439,11 @@ export class LocalStepFunctions {
       const details: Record<string, unknown> = {};
       if (event.type === 'StateEntered' && state) {
         details.stateEnteredEventDetails = { name: state.name, input: JSON.stringify(state.input) };
+        record.resume = {
+          state: state.name,
+          input: state.input,
+          ...this.deadlineOf(state.name, state.input, event),
+        };
       } else if (event.type === 'StateExited' && state) {
         details.stateExitedEventDetails = { name: state.name, output: JSON.stringify(state.output) };
         this.closeTasks(record.executionArn, state.name);
@@ -479,6 +539,12 @@ export class LocalStepFunctions {
     const text = JSON.stringify(input);
     const encodedArn = [...text.matchAll(SENTINEL)][0]?.[1] ?? '';
     const executionArn = Buffer.from(encodedArn, 'base64url').toString();
+    const kept = this.resumeTokens.get(executionArn);
+    if (kept?.state === stateName) {
+      // Resumed after a restart: the task is stored with this token already; wait on it again.
+      this.resumeTokens.delete(executionArn);
+      return this.awaitToken(kept.token, executionArn, stateName, state);
+    }
     const token = `${randomBytes(24).toString('base64url')}.${encodedArn}`;
     const withToken = JSON.parse(text.replaceAll(SENTINEL, token)) as { Payload?: unknown };
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
@@ -492,6 +558,9 @@ export class LocalStepFunctions {
     };
     this.pending.set(token, task);
     if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
+    const record = this.executions.get(executionArn);
+    if (record) record.pendingToken = { state: stateName, token };
+    this.persistSoon();
     this.invoke(handler, name, withToken.Payload ?? withToken).then(
       () => {
         if (this.pending.has(token)) this.events.emit('task-waiting', { executionArn, stateName, token });
@@ -502,6 +571,50 @@ export class LocalStepFunctions {
       },
     );
     return promise;
+  }
+
+  private awaitToken(
+    token: string,
+    executionArn: string,
+    stateName: string,
+    state: AslState,
+  ): Promise<unknown> {
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    const task: PendingTask = {
+      token,
+      executionArn,
+      stateName,
+      resolve,
+      reject,
+      ...(state.HeartbeatSeconds ? { heartbeatMs: (state.HeartbeatSeconds * 1000) / this.timeScale } : {}),
+    };
+    this.pending.set(token, task);
+    if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
+    queueMicrotask(() => this.events.emit('task-waiting', { executionArn, stateName, token }));
+    return promise;
+  }
+
+  /** When a Task state entered now times out, in workflow time, for resuming after a restart. */
+  private deadlineOf(
+    stateName: string,
+    input: unknown,
+    event: Record<string, unknown>,
+  ): { deadlineAt?: string } {
+    const state = this.definition.States[stateName];
+    if (state?.Type !== 'Task') return {};
+    const seconds = state.TimeoutSecondsPath
+      ? getPath(input, state.TimeoutSecondsPath)
+      : state.TimeoutSeconds;
+    if (typeof seconds !== 'number') return {};
+    return { deadlineAt: new Date((event.timestamp as number) + seconds * 1000).toISOString() };
+  }
+
+  private markInterrupted(record: ExecutionRecord): void {
+    record.status = 'ABORTED';
+    record.stopDate = new Date().toISOString();
+    record.error = 'LocalStackRestarted';
+    record.cause =
+      'The local stack stopped while this execution was running, before it reached a resumable state';
   }
 
   private armHeartbeat(task: PendingTask): void {
@@ -542,6 +655,9 @@ export class LocalStepFunctions {
   }
 
   private closeTasks(executionArn: string, stateName?: string): void {
+    const record = this.executions.get(executionArn);
+    if (record?.pendingToken && (!stateName || record.pendingToken.state === stateName))
+      delete record.pendingToken;
     for (const task of [...this.pending.values()]) {
       if (task.executionArn === executionArn && (!stateName || task.stateName === stateName))
         this.dropTask(task.token);
@@ -560,7 +676,7 @@ export class LocalStepFunctions {
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
   private persistSoon(): void {
-    if (!this.persistFile || this.persistTimer) return;
+    if (!this.persistFile || this.persistTimer || this.stopping) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
       this.persist();
@@ -569,7 +685,7 @@ export class LocalStepFunctions {
   }
 
   private persist(): void {
-    if (!this.persistFile) return;
+    if (!this.persistFile || this.stopping) return;
     clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     const tmp = `${this.persistFile}.tmp`;
@@ -577,11 +693,7 @@ export class LocalStepFunctions {
     renameSync(tmp, this.persistFile);
   }
 
-  /**
-   * Loads the records of earlier runs. An execution that was running when the local stack
-   * stopped cannot continue in this engine; it is marked ABORTED with the reason, so nothing
-   * claims to be running that is not.
-   */
+  /** Loads the records of earlier runs; `resumeInterrupted` carries on the running ones. */
   private load(): void {
     if (!this.persistFile || !this.options.persistDir) return;
     mkdirSync(this.options.persistDir, { recursive: true });
@@ -591,15 +703,7 @@ export class LocalStepFunctions {
     } catch {
       return;
     }
-    for (const record of saved) {
-      if (record.status === 'RUNNING') {
-        record.status = 'ABORTED';
-        record.stopDate = new Date().toISOString();
-        record.error = 'LocalStackRestarted';
-        record.cause = 'The local stack stopped while this execution was running';
-      }
-      this.executions.set(record.executionArn, record);
-    }
+    for (const record of saved) this.executions.set(record.executionArn, record);
   }
 }
 
@@ -636,6 +740,32 @@ export function lambdaName(functionArnOrName: string): string {
 
 export function localFunctionArn(name: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+}
+
+/** Reads a simple JSONPath (`$.a.b.c`), as used by TimeoutSecondsPath here. */
+function getPath(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)) {
+    current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
+  }
+  return current;
+}
+
+function setPath(value: Record<string, unknown>, path: string, to: unknown): void {
+  const keys = path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean);
+  let current: Record<string, unknown> = value;
+  for (const key of keys.slice(0, -1)) {
+    if (!current[key] || typeof current[key] !== 'object') current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (last) current[last] = to;
 }
 
 function historyType(type: string, stateType: string | undefined): string {

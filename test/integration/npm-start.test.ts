@@ -78,6 +78,39 @@ async function dynamoFrom(stdout: string) {
   return { client, table: health.services.dynamodb.table };
 }
 
+/** The staff API of a running `npm start`, as a script would use it. */
+function apiClient(api: string) {
+  async function call(username: string, method: string, path: string, body?: unknown) {
+    const tokenResponse = await fetch(`${api}/local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username }),
+    });
+    const { token } = (await tokenResponse.json()) as { token: string };
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+  /** The user's open task on a complaint; the workflow opens it a moment after the call that led to it. */
+  async function taskFor(username: string, ref: string) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const items = ((await call(username, 'GET', '/tasks')).body.items ?? []) as {
+        id: string;
+        ref: string;
+        step: string;
+      }[];
+      const task = items.find((item) => item.ref === ref);
+      if (task) return task;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${username} never got a task for ${ref}`);
+  }
+  return { call, taskFor };
+}
+
 describe('npm start', () => {
   it('prints every URL, keeps the data across a Ctrl-C and restart, and --reset wipes it', async () => {
     const first = launch();
@@ -113,6 +146,44 @@ describe('npm start', () => {
     wiped.client.destroy();
     third.child.kill('SIGINT');
     expect(await third.exited).toBe(0);
+  });
+
+  it('resumes a complaint waiting for a person after a restart: the same task, still answerable', async () => {
+    const first = launch(['--reset']);
+    const before = apiClient(urlOf(await first.ready, 'API'));
+    const created = await before.call('reception.kowloon-east', 'POST', '/complaints', {
+      channel: 'phone',
+      area: 'kowloon-east',
+      owner: { name: '黃先生', phone: '+852 2111 3333' },
+      content: '電梯按鈕失靈',
+      checklist: { apologyGiven: true },
+    });
+    expect(created.status).toBe(201);
+    const ref = String(created.body.ref);
+    const waiting = await before.taskFor('supervisor.kowloon-east', ref);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = launch();
+    const after = apiClient(urlOf(await second.ready, 'API'));
+    expect(second.output().stdout).toContain('resumed 1 execution');
+    expect((await after.taskFor('supervisor.kowloon-east', ref)).id).toBe(waiting.id);
+    const answer = await after.call(
+      'supervisor.kowloon-east',
+      'POST',
+      `/tasks/${encodeURIComponent(waiting.id)}/complete`,
+      {
+        action: 'sign',
+        opinion: '安排工程部檢查',
+        category: 'facilities',
+        department: 'engineering',
+      },
+    );
+    expect(answer.status).toBe(200);
+    // The workflow moved on: the department now has the commitment task.
+    expect((await after.taskFor('department.kowloon-east', ref)).step).toBe('departmentCommitment');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
   });
 
   it('stops with one line naming the variable to change when a port is in use', async () => {

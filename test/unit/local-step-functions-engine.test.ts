@@ -1,4 +1,7 @@
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LocalHandler } from '../../local/lambda-runtime.ts';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine.ts';
@@ -30,12 +33,13 @@ function callbackMachine(extra: Record<string, unknown>) {
   });
 }
 
-function engine(definition: string, handler: LocalHandler = async () => ({})) {
+function engine(definition: string, handler: LocalHandler = async () => ({}), persistDir?: string) {
   return new LocalStepFunctions({
     definition,
     substitutions: { WorkArn: FN },
     handlers: new Map([['work', handler]]),
     stateMachineName: 'test',
+    ...(persistDir ? { persistDir } : {}),
   });
 }
 
@@ -53,6 +57,54 @@ afterEach(() => {
 });
 
 describe('local Step Functions engine', () => {
+  it('resumes after a restart a task waiting for its token: same token, and only the time left to its deadline', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'Date'],
+      now: new Date('2026-12-01T01:00:00Z'),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-resume-'));
+    let invocations = 0;
+    const handler: LocalHandler = async () => {
+      invocations += 1;
+      return {};
+    };
+    const before = engine(callbackMachine({ TimeoutSecondsPath: '$.deadlineSeconds' }), handler, dir);
+    const { executionArn, waiting } = await run(before, { deadlineSeconds: 3600 });
+    const [task] = await waiting;
+    await vi.advanceTimersByTimeAsync(1800_000);
+    before.shutdown();
+
+    const after = engine(callbackMachine({ TimeoutSecondsPath: '$.deadlineSeconds' }), handler, dir);
+    const resumedTask = once(after.events, 'task-waiting');
+    expect(after.resumeInterrupted()).toBe(1);
+    expect((await resumedTask)[0].token).toBe(task.token);
+    expect(invocations).toBe(1); // the task was not opened a second time
+    expect(after.describeExecution({ executionArn }).status).toBe('RUNNING');
+    await vi.advanceTimersByTimeAsync(1795_000);
+    expect(after.describeExecution({ executionArn }).status).toBe('RUNNING');
+    await vi.advanceTimersByTimeAsync(10_000);
+    const done = await after.whenSettled(executionArn);
+    expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('States.Timeout');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the resumed task with its old token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-resume-'));
+    const before = engine(callbackMachine({ TimeoutSeconds: 3600 }), undefined, dir);
+    const { executionArn, waiting } = await run(before, {});
+    const [task] = await waiting;
+    before.shutdown();
+    const after = engine(callbackMachine({ TimeoutSeconds: 3600 }), undefined, dir);
+    const resumed = once(after.events, 'task-waiting');
+    after.resumeInterrupted();
+    await resumed;
+    after.sendTaskSuccess({ taskToken: task.token, output: '{"ok":true}' });
+    const done = await after.whenSettled(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.history.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('resolves TimeoutSecondsPath against the state input, as AWS does, not against the Parameters output', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const sfn = engine(callbackMachine({ TimeoutSecondsPath: '$.deadlineSeconds' }));

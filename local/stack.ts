@@ -179,6 +179,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     sfnApi = stepFunctionsApi(stepFunctions);
     stops.push(async () => stepFunctions.shutdown());
+    const resumed = stepFunctions.resumeInterrupted();
+    if (resumed) log(`Step Functions: resumed ${resumed} execution(s) that were running when the stack stopped`);
 
     const intake = handlers.get(FUNCTIONS.intakeEmail.id) as LocalHandler;
     const s3Client = new S3Client({});

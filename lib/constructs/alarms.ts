@@ -1,6 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -8,6 +14,10 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function.ts';
+
+/** Where the handlers' Powertools metrics go (lambdas/commons/powertools.ts defaults). */
+export const METRICS_NAMESPACE = 'Complaints';
+export const METRICS_SERVICE = 'complaints';
 
 export interface AlarmsProps {
   /** Who is emailed when an alarm fires. @default - the topic has no subscriber */
@@ -20,8 +30,10 @@ export interface AlarmsProps {
 
 /**
  * What ops must hear about: a complaint's execution that failed or timed out, a function
- * erroring, an owner's message in a dead-letter queue, the staff API answering 5xx. Each alarm
- * fires on the first occurrence: at this volume, one failed complaint is one too many.
+ * erroring, an owner's message in a dead-letter queue, the staff API answering 5xx, an
+ * escalation overdue at the manager, SES bounces. Each alarm fires on the first occurrence:
+ * at this volume, one failed complaint is one too many. docs/operations.md says what to do
+ * for each.
  */
 export class Alarms extends Construct {
   public readonly topic: Topic;
@@ -34,11 +46,11 @@ export class Alarms extends Construct {
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
 
     const alarms: Alarm[] = [];
-    const add = (alarmId: string, description: string, metric: IMetric) => {
+    const add = (alarmId: string, description: string, metric: IMetric, threshold = 1) => {
       const alarm = new Alarm(this, alarmId, {
         alarmDescription: description,
         metric,
-        threshold: 1,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -76,6 +88,30 @@ export class Alarms extends Construct {
       'ApiServerErrors',
       'The staff API answered 5xx',
       props.api.metricServerError({ period, statistic: 'Sum' }),
+    );
+    // Emitted by the deadline function (Powertools EMF) each time the manager's task times out.
+    add(
+      'ManagerEscalationOverdue',
+      'A complaint escalated to the manager is overdue: the manager has been reminded and has not acted',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'ManagerReminded',
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
+    );
+    // SES reviews an account at a 5% bounce rate and may pause sending at 10%.
+    add(
+      'SesBounceRate',
+      'The SES bounce rate passed 5%: owners or staff addresses are bouncing; sending may be paused at 10%',
+      new Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      0.05,
     );
     this.alarms = alarms;
   }

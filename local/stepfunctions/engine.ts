@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { invokeLocal, type LocalHandler } from '../lambda-runtime.ts';
@@ -134,7 +134,9 @@ export class LocalStepFunctions {
   private readonly aborters = new Map<string, () => void>();
   private readonly pending = new Map<string, PendingTask>();
   private readonly timeScale: number;
-  private readonly persistFile: string | undefined;
+  /** One JSON file per execution, rewritten only when that execution changes. */
+  private readonly persistDir: string | undefined;
+  private readonly dirty = new Set<ExecutionRecord>();
   private readonly settled = new Map<string, Promise<void>>();
   /** Tokens of tasks that were waiting when the stack stopped, by execution, to be reused. */
   private readonly resumeTokens = new Map<string, { state: string; token: string }>();
@@ -154,7 +156,7 @@ export class LocalStepFunctions {
     for (const [stateName, state] of allTaskStates(this.definition.States)) {
       this.overrides[stateName] = this.overrideFor(stateName, state);
     }
-    this.persistFile = options.persistDir ? join(options.persistDir, 'executions.json') : undefined;
+    this.persistDir = options.persistDir ? join(options.persistDir, 'executions') : undefined;
     this.load();
   }
 
@@ -184,6 +186,7 @@ export class LocalStepFunctions {
         validationOptions: { noValidate: true },
       });
       this.run(record, input, machine, true);
+      this.dirty.add(record);
       resumed += 1;
     }
     this.persist();
@@ -233,7 +236,7 @@ export class LocalStepFunctions {
     };
     this.executions.set(executionArn, record);
     this.run(record, input);
-    this.persist();
+    this.persist(record);
     return { executionArn, startDate: record.startDate };
   }
 
@@ -308,7 +311,7 @@ export class LocalStepFunctions {
     if (params.cause) record.cause = params.cause;
     this.closeTasks(record.executionArn);
     this.aborters.get(record.executionArn)?.();
-    this.persist();
+    this.persist(record);
     return { stopDate };
   }
 
@@ -358,6 +361,7 @@ export class LocalStepFunctions {
   /** Stops every running execution's timers without recording them as stopped (shutdown). */
   shutdown(): void {
     // Running executions stay RUNNING on disk, with where they stand: the next start resumes them.
+    for (const record of this.executions.values()) if (record.status === 'RUNNING') this.dirty.add(record);
     this.persist();
     this.stopping = true;
     for (const task of this.pending.values()) clearTimeout(task.heartbeatTimer);
@@ -415,7 +419,7 @@ export class LocalStepFunctions {
         delete record.pendingToken;
         this.aborters.delete(record.executionArn);
         this.closeTasks(record.executionArn);
-        this.persist();
+        this.persist(record);
         this.events.emit('execution-settled', record);
       }),
     );
@@ -474,7 +478,7 @@ export class LocalStepFunctions {
         type: typeName,
         details,
       });
-      this.persistSoon();
+      this.persistSoon(record);
     }
   }
 
@@ -559,8 +563,10 @@ export class LocalStepFunctions {
     this.pending.set(token, task);
     if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
     const record = this.executions.get(executionArn);
-    if (record) record.pendingToken = { state: stateName, token };
-    this.persistSoon();
+    if (record) {
+      record.pendingToken = { state: stateName, token };
+      this.persistSoon(record);
+    }
     this.invoke(handler, name, withToken.Payload ?? withToken).then(
       () => {
         if (this.pending.has(token)) this.events.emit('task-waiting', { executionArn, stateName, token });
@@ -675,8 +681,11 @@ export class LocalStepFunctions {
 
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private persistSoon(): void {
-    if (!this.persistFile || this.persistTimer || this.stopping) return;
+  /** Marks an execution changed and writes the changed ones shortly (history grows in bursts). */
+  private persistSoon(record: ExecutionRecord): void {
+    if (!this.persistDir || this.stopping) return;
+    this.dirty.add(record);
+    if (this.persistTimer) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
       this.persist();
@@ -684,26 +693,33 @@ export class LocalStepFunctions {
     this.persistTimer.unref?.();
   }
 
-  private persist(): void {
-    if (!this.persistFile || this.stopping) return;
+  /** Writes every changed execution now (and `record`, when given), each to its own file. */
+  private persist(record?: ExecutionRecord): void {
+    if (!this.persistDir || this.stopping) return;
+    if (record) this.dirty.add(record);
     clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
-    const tmp = `${this.persistFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...this.executions.values()]));
-    renameSync(tmp, this.persistFile);
+    for (const changed of this.dirty) {
+      const file = join(this.persistDir, `${changed.name}.json`);
+      writeFileSync(`${file}.tmp`, JSON.stringify(changed));
+      renameSync(`${file}.tmp`, file);
+    }
+    this.dirty.clear();
   }
 
   /** Loads the records of earlier runs; `resumeInterrupted` carries on the running ones. */
   private load(): void {
-    if (!this.persistFile || !this.options.persistDir) return;
-    mkdirSync(this.options.persistDir, { recursive: true });
-    let saved: ExecutionRecord[];
-    try {
-      saved = JSON.parse(readFileSync(this.persistFile, 'utf8')) as ExecutionRecord[];
-    } catch {
-      return;
+    if (!this.persistDir) return;
+    mkdirSync(this.persistDir, { recursive: true });
+    for (const file of readdirSync(this.persistDir)) {
+      if (!file.endsWith('.json')) continue;
+      try {
+        const record = JSON.parse(readFileSync(join(this.persistDir, file), 'utf8')) as ExecutionRecord;
+        this.executions.set(record.executionArn, record);
+      } catch {
+        // A file cut short by a kill mid-write: its .tmp twin was never renamed; skip it.
+      }
     }
-    for (const record of saved) this.executions.set(record.executionArn, record);
   }
 }
 

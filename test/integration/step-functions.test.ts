@@ -59,7 +59,11 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     expect(task.stateName).toBe('Supervisor review');
 
     // The create-task handler stored the task with its token, as the staff API will read it.
-    const stored = (await t.complaintItems('T-0001')).find((i) => String(i.SK).startsWith('TASK#'));
+    // (Under load a create-task attempt may fail and be retried with a fresh token: the task
+    // the workflow waits on is the one with the live token, and it is the only open one.)
+    const tasks = (await t.complaintItems('T-0001')).filter((i) => String(i.SK).startsWith('TASK#'));
+    expect(tasks.filter((i) => i.status === 'open')).toHaveLength(1);
+    const stored = tasks.find((i) => i.taskToken === task.token);
     expect(stored).toMatchObject({
       role: 'supervisor',
       area: 'kowloon-east',

@@ -1,15 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchApi } from './api.ts';
 import { type Figure, meetsGoal } from './figures.ts';
+import { benchIntake } from './intake.ts';
+import { benchReport } from './report.ts';
+import { benchWeb } from './web.ts';
 import { benchWorkflow } from './workflow.ts';
 
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks on this machine and writes
- * bench/results.json and the table in docs/performance.md. Names: workflow.
+ * bench/results.json and the table in docs/performance.md. Names: api, workflow, intake, web, report.
  */
 const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
+  api: benchApi,
   workflow: benchWorkflow,
+  intake: benchIntake,
+  web: benchWeb,
+  report: benchReport,
 };
 
 const ROOT = join(import.meta.dirname, '..');
@@ -67,6 +75,10 @@ ${machine.measuredAt}. Raw figures: [bench/results.json](../bench/results.json).
 ${rows.join('\n')}
 
 How each is measured:
+- \`web.*\`: the built web app's JavaScript, every chunk gzipped at level 9; and *My tasks* in headless
+  Chromium against an in-process local stack with 25 open tasks: navigation start to the task list
+  painted (a \`performance.mark\` after the frame that shows the data), median of 7 runs, each in a
+  fresh browser profile, after one warm-up run.
 - \`workflow.*\`: one complaint driven through the staff API of an in-process local stack along the
   happy path (phone complaint with an email address: acknowledged by email, signed, work order,
   committed dates, plan accepted, done, satisfied, countersigned, filed), and one left alone
@@ -75,6 +87,20 @@ How each is measured:
   (\`PRICES\`, \`ASSUMPTIONS\`): Step Functions Standard transitions, Lambda requests and arm64
   GB-seconds (256 MB, 200 ms billed each), DynamoDB on-demand units (2 per write, 1 per read),
   SES emails out and one email in, API Gateway requests, S3, CloudWatch Logs and X-Ray.
+- \`intake.*\`: 400 complaints (UTF-8 Chinese, each from its own sender) sent over SMTP by 8 concurrent
+  senders to an in-process local stack in a child process, after 24 to warm up. Latency: from the SMTP
+  intake's 250 (stored in S3) to the owner's acknowledgement reaching the SES outbox, through the
+  intake function, the workflow's start and its "Acknowledge owner" step; each sender sends its next
+  complaint once the previous one is acknowledged. Throughput: complaints per second over the run,
+  which ends when every complaint is acknowledged and its workflow waits on the supervisor.
+- \`report.*\`: the periodic report of a month holding 10,000, then 100,000 complaints (as many in the
+  month before), seeded by \`npm run seed\`'s generator into an in-process local stack. The report
+  runs in a child process from the bundle CDK deploys, exactly as the report function runs it.
+  Seconds: wall time, median of 3, with the month before already reported (the monthly schedule's
+  steady state: its counts give the trend); \`_first\`: the first report, which reads both months.
+  Memory: the child's peak resident set (maxRSS: Node, the SDK and the report) with V8 given the heap
+  of a 256 MB function (\`--max-old-space-size=128 --max-semi-space-size=16\`); unlimited, V8 grows its
+  heap lazily to whatever the machine has. Growth: seconds at 100k ÷ seconds at 10k.
 `,
 );
 console.log(`Wrote ${RESULTS} and docs/performance.md`);

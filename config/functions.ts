@@ -57,7 +57,25 @@ export const FUNCTIONS = {
   intakeEmail: {
     id: 'intake-email',
     entry: 'lambdas/intake-email.ts',
-    description: 'Receives owner email and fax-to-email delivered by SES',
+    description:
+      'Receives owner email and fax-to-email delivered by SES: opens, threads, holds or quarantines each message',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+  },
+  listMail: {
+    id: 'list-mail',
+    entry: 'lambdas/list-mail.ts',
+    description: 'Held and quarantined mail awaiting review, or one day of the mail log',
+  },
+  getMail: {
+    id: 'get-mail',
+    entry: 'lambdas/get-mail.ts',
+    description: 'One received message as the mail log keeps it: sender, subject, text, sanitised HTML',
+  },
+  releaseMail: {
+    id: 'release-mail',
+    entry: 'lambdas/release-mail.ts',
+    description: 'Staff turn a held or quarantined message into a complaint; the workflow starts',
     memoryMb: 512,
     timeoutSeconds: 60,
   },
@@ -96,6 +114,64 @@ export const FUNCTIONS = {
     id: 'who-am-i',
     entry: 'lambdas/who-am-i.ts',
     description: "Returns the signed-in staff member's role and area",
+  },
+  createUpload: {
+    id: 'create-upload',
+    entry: 'lambdas/create-upload.ts',
+    description: 'A presigned URL to upload a scanned letter or fax straight to the attachments bucket',
+  },
+  getAttachment: {
+    id: 'get-attachment',
+    entry: 'lambdas/get-attachment.ts',
+    description: "A short-lived download URL for one of a complaint's scanned attachments",
+  },
+  // ---- Owner pages (no sign-in; single-use links from our emails) ------------------------
+  getOwnerLink: {
+    id: 'get-owner-link',
+    entry: 'lambdas/get-owner-link.ts',
+    description: "What an owner's emailed link asks (the plan, or the finished work to rate); never acts",
+  },
+  answerOwnerLink: {
+    id: 'answer-owner-link',
+    entry: 'lambdas/answer-owner-link.ts',
+    description: "Records the owner's answer to the plan or the satisfaction request and spends the link",
+  },
+  // ---- Periodic analysis report (procedure step 10) ---------------------------------------
+  report: {
+    id: 'report',
+    entry: 'lambdas/report.ts',
+    description:
+      'The periodic analysis report and rectification plan, on schedule: stored in S3 (HTML, CSV) and emailed',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
+  createReport: {
+    id: 'create-report',
+    entry: 'lambdas/create-report.ts',
+    description: "Customer service makes a month's or week's analysis report now: stored, emailed, answered",
+    memoryMb: 1024,
+    // Answered within the HTTP API's 30 s; a longer run still finishes and appears in the list.
+    timeoutSeconds: 120,
+  },
+  listReports: {
+    id: 'list-reports',
+    entry: 'lambdas/list-reports.ts',
+    description: 'Past analysis reports, newest first, with their headline figures',
+  },
+  getReport: {
+    id: 'get-report',
+    entry: 'lambdas/get-report.ts',
+    description: 'One analysis report: its figures, its HTML in a language, links to the HTML and CSV',
+  },
+  listRectifications: {
+    id: 'list-rectifications',
+    entry: 'lambdas/list-rectifications.ts',
+    description: "The rectification plan's items with their progress",
+  },
+  updateRectification: {
+    id: 'update-rectification',
+    entry: 'lambdas/update-rectification.ts',
+    description: 'Customer service edits, approves and tracks a rectification item to done',
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -20,7 +20,19 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/tasks', fn: 'listTasks' },
   { method: 'POST', path: '/api/tasks/{id}/complete', fn: 'completeTask' },
   { method: 'GET', path: '/api/me', fn: 'whoAmI' },
+  { method: 'GET', path: '/api/mail', fn: 'listMail' },
+  { method: 'GET', path: '/api/mail/{id}', fn: 'getMail' },
+  { method: 'POST', path: '/api/mail/{id}/release', fn: 'releaseMail' },
   { method: 'GET', path: '/api/openapi.json', fn: 'getOpenApi', auth: false },
+  { method: 'POST', path: '/api/attachments', fn: 'createUpload' },
+  { method: 'GET', path: '/api/complaints/{ref}/attachments/{index}', fn: 'getAttachment' },
+  { method: 'GET', path: '/api/owner/{linkId}', fn: 'getOwnerLink', auth: false },
+  { method: 'POST', path: '/api/owner/{linkId}', fn: 'answerOwnerLink', auth: false },
+  { method: 'POST', path: '/api/reports', fn: 'createReport' },
+  { method: 'GET', path: '/api/reports', fn: 'listReports' },
+  { method: 'GET', path: '/api/reports/{id}', fn: 'getReport' },
+  { method: 'GET', path: '/api/rectifications', fn: 'listRectifications' },
+  { method: 'PATCH', path: '/api/rectifications/{id}', fn: 'updateRectification' },
 ];
 
 export function routeKey(route: RouteSpec): string {

@@ -5,13 +5,21 @@
  * - task               PK=C#<ref>  SK=TASK#<taskId>   (GSI1 while open)
  * - audit event        PK=C#<ref>  SK=EVENT#<iso time>#<seq>
  * - correspondence     PK=C#<ref>  SK=MAIL#<iso time>#<id>
+ * - periodic report    PK=REPORTS        SK=REPORT#<id>   (lambdas/adapters/reports.ts)
+ * - rectification item PK=RECTIFICATION  SK=ITEM#<id>
+ * - mail log           PK=MAILLOG#<day>  SK=MSG#<SES message id>  (GSI1 `MAILREVIEW#<status>#<area>`
+ *                      while held or quarantined for staff review)
+ * - message link       PK=MSGID#<Message-ID>  SK=MSGID  (threading; one delivery claims a message)
  */
 export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
   indexes: [
     {
-      /** Open tasks by role and area, soonest due first. Sparse: only open tasks carry GSI1 keys. */
+      /**
+       * Open tasks by role and area, soonest due first. Sparse: only open tasks carry GSI1 keys
+       * (and mail waiting for staff review, under `MAILREVIEW#` keys).
+       */
       name: 'OpenTasksByRoleArea',
       partitionKey: 'GSI1PK',
       sortKey: 'GSI1SK',

@@ -28,6 +28,7 @@ export interface StepSpec {
 }
 
 export const STEP_IDS = [
+  'transcribeFax',
   'clarify',
   'acknowledgeCall',
   'supervisorReview',
@@ -48,6 +49,16 @@ export type StepId = (typeof STEP_IDS)[number];
 const DAY = 9 * 60; // one working day of 09:00-18:00
 
 export const STEPS: Record<StepId, StepSpec> = {
+  transcribeFax: {
+    id: 'transcribeFax',
+    emailOnOpen: true,
+    state: 'Transcribe fax',
+    role: 'reception',
+    procedureStep: 1,
+    name: { en: 'Transcribe the faxed complaint', zhHant: '謄寫傳真投訴內容' },
+    businessMinutes: 4 * 60,
+    lateGoesTo: 'supervisor',
+  },
   clarify: {
     id: 'clarify',
     emailOnOpen: true,

@@ -1,5 +1,6 @@
+import { areaOfKey } from '#domain/attachments.ts';
 import { NewComplaintInput } from '#domain/complaint.ts';
-import { ForbiddenError } from '#domain/errors.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import type { StaffRole } from '../config/roles.ts';
 import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
@@ -24,6 +25,12 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const input = parseBody(event, NewComplaintInput);
   if (!COMPANY_WIDE_ROLES.includes(caller.role) && input.area !== caller.area) {
     throw new ForbiddenError(`You can log complaints for ${caller.area} only`);
+  }
+  const foreign = (input.attachments ?? []).findIndex((a) => areaOfKey(a.key) !== input.area);
+  if (foreign >= 0) {
+    throw new ValidationError([
+      { field: `attachments.${foreign}.key`, message: 'This file was uploaded for another area' },
+    ]);
   }
   const record = await openComplaint({ table: TABLE_NAME, stateMachineArn: STATE_MACHINE_ARN }, input, {
     by: caller.username,

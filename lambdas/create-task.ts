@@ -1,7 +1,8 @@
-import { appendAuditEvent, putTask } from '#adapters/complaints.ts';
+import { appendAuditEvent, putTask, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { taskMail } from '#domain/emails.ts';
 import { taskIdFor } from '#domain/keys.ts';
+import { factsOfTaskOpened } from '#domain/record-facts.ts';
 import { CreateTaskInput, dueAt, type StoredTask, taskSuffixForToken } from '#domain/tasks.ts';
 import { STEPS } from '../config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
@@ -9,7 +10,7 @@ import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
 import { appUrl, staffAddress } from './commons/settings.ts';
 import { sendOnce } from './services/send-once.ts';
-import { closeOpenTasks, setCurrentStep } from './services/steps.ts';
+import { closeOpenTasks } from './services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -39,7 +40,13 @@ export const handler = withPowertools(async (event: unknown) => {
   const created = await putTask(TABLE_NAME, task);
   const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
   if (created) {
-    await setCurrentStep(TABLE_NAME, task.ref, task.step);
+    // An escalation task opening is the complaint raised to that level (the report counts it).
+    await updateRecord(
+      TABLE_NAME,
+      task.ref,
+      { currentStep: task.step },
+      factsOfTaskOpened(task.step, reminder),
+    );
     await appendAuditEvent(TABLE_NAME, {
       ref: task.ref,
       at: task.createdAt,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { factsOfOverdue } from '#domain/record-facts.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
@@ -74,7 +75,12 @@ export const handler = withPowertools(async (event: unknown) => {
     case 'step-overdue':
     case 'manager-reminded': {
       const closed = await closeOpenTasks(TABLE_NAME, input.ref, now);
-      await updateRecord(TABLE_NAME, input.ref, { escalationCount: record.escalationCount + 1 });
+      await updateRecord(
+        TABLE_NAME,
+        input.ref,
+        { escalationCount: record.escalationCount + 1 },
+        factsOfOverdue(input.late?.overdue),
+      );
       await audit(input.action, {
         overdueStep: input.late?.overdue,
         lateStep: input.late?.step,

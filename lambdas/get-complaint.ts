@@ -33,6 +33,8 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
           overdue: visible.overdue,
           createdAt: visible.createdAt,
           ...(visible.late ? { late: visible.late } : {}),
+          // Emails from the owner that arrived while this step waited for their answer.
+          ...(t.ownerReplies?.length ? { ownerReplies: t.ownerReplies } : {}),
         };
       }),
     timeline: events

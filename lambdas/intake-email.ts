@@ -1,51 +1,46 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SESEvent } from 'aws-lambda';
-import { dynamo, s3 } from '#adapters/clients.ts';
-import { mailLogPk, mailLogSk } from '#domain/keys.ts';
+import { intakeSettingsFrom } from '#domain/mail/settings.ts';
+import { TABLE } from '../config/table.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
+import { type IntakeDeps, receiveMessage } from './services/intake-mail.ts';
 
-const TABLE_NAME = requireEnv('TABLE_NAME');
-const RAW_MAIL_BUCKET = requireEnv('RAW_MAIL_BUCKET');
-const RAW_MAIL_PREFIX = process.env.RAW_MAIL_PREFIX ?? 'incoming/';
+const DEPS: IntakeDeps = {
+  table: requireEnv('TABLE_NAME'),
+  stateMachineArn: requireEnv('STATE_MACHINE_ARN'),
+  rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
+  rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
+  attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
+  ownerContactIndex: TABLE.indexes[2].name,
+  settings: intakeSettingsFrom(process.env),
+};
 
 /**
- * SES receipt rule action: the S3 action has already stored the raw message under
- * `<prefix><SES message id>`; this handler checks it is there and writes its arrival to the
- * mail log staff can see. Parsing, threading and opening the complaint come with the
- * email-intake capability. Only ids, sizes and verdicts are kept here: addresses and
- * subjects are owners' personal data and stay out of logs.
+ * SES receipt rule action: the S3 action has stored the raw message under
+ * `<prefix><SES message id>`; this handler reads it and decides what it is — a new complaint
+ * (acknowledged by the workflow), a reply on an existing one, an automatic message that is
+ * never answered, a duplicate, a flood held for staff, or spam/virus/unreadable mail put in
+ * quarantine — and writes that to the mail log. A failure is retried by Lambda (twice) and then
+ * dead-lettered; every step is keyed by the message, so a retry never doubles anything. Logs
+ * carry ids, outcomes and sizes only: addresses, names, subjects and bodies are personal data.
  */
 export const handler = withPowertools(async (event: SESEvent) => {
   const results = [];
   for (const record of event.Records) {
-    const { mail, receipt } = record.ses;
-    const key = `${RAW_MAIL_PREFIX}${mail.messageId}`;
-    const head = await s3().send(new HeadObjectCommand({ Bucket: RAW_MAIL_BUCKET, Key: key }));
-    const entry = {
-      sesMessageId: mail.messageId,
-      receivedAt: mail.timestamp,
-      rawMessage: { bucket: RAW_MAIL_BUCKET, key, bytes: head.ContentLength ?? 0 },
-      verdicts: {
-        spam: receipt.spamVerdict.status,
-        virus: receipt.virusVerdict.status,
-        spf: receipt.spfVerdict.status,
-        dkim: receipt.dkimVerdict.status,
-      },
-      outcome: 'stored',
-    };
-    // Keyed by the SES message id: a redelivery of the same message overwrites its own line.
-    await dynamo().send(
-      new PutCommand({
-        TableName: TABLE_NAME,
-        Item: { PK: mailLogPk(mail.timestamp), SK: mailLogSk(mail.messageId), type: 'mail-log', ...entry },
-      }),
-    );
-    logger.info('Raw message stored', { sesMessageId: mail.messageId, key, bytes: entry.rawMessage.bytes });
+    const result = await receiveMessage(DEPS, record);
+    logger.info('Mail received', {
+      sesMessageId: result.sesMessageId,
+      outcome: result.outcome,
+      ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.ref ? { ref: result.ref } : {}),
+      bytes: result.bytes,
+    });
     metrics.addMetric('MessagesReceived', 'Count', 1);
-    results.push(entry);
+    if (result.outcome === 'complaint-opened') metrics.addMetric('ComplaintsReceived', 'Count', 1);
+    if (result.outcome === 'held' || result.outcome === 'quarantined')
+      metrics.addMetric('MailHeld', 'Count', 1);
+    results.push(result);
   }
   return { received: results };
 });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { queryAreaMonth } from '#adapters/complaints.ts';
+import { overdueTasksFor, queryAreaMonth } from '#adapters/complaints.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { areaMonthPk } from '#domain/keys.ts';
 import { AREAS } from '../config/areas.ts';
 import { CATEGORY_IDS, CHANNELS } from '../config/catalogue.ts';
+import { STAFF_ROLES } from '../config/roles.ts';
 import { TABLE } from '../config/table.ts';
 import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
@@ -14,6 +15,7 @@ import { withPowertools } from './commons/middy.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const AREA_MONTH_INDEX = TABLE.indexes[1].name;
+const OPEN_TASKS_INDEX = TABLE.indexes[0].name;
 /** How far back the list reaches; older complaints are in the periodic reports. */
 const MONTHS_BACK = 24;
 
@@ -22,15 +24,18 @@ const Query = z.object({
   area: z.string().optional(),
   channel: z.enum(CHANNELS).optional(),
   category: z.enum(CATEGORY_IDS).optional(),
+  /** `true`: only complaints with an overdue step; `false`: only those without. */
+  overdue: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   /** Opaque: the receivedAt of the last item of the previous page. */
   nextToken: z.string().optional(),
 });
 
 /**
- * `GET /api/complaints?status=&area=&channel=&category=`: newest first, paged. Reads the
- * area/month index month by month (Query, never Scan), in the caller's area — every area for
- * head-office roles.
+ * `GET /api/complaints?status=&area=&channel=&category=&overdue=`: newest first, paged. Reads
+ * the area/month index month by month (Query, never Scan), in the caller's area — every area
+ * for head-office roles. Each item says whether a step of it is overdue (from the open-tasks
+ * index, read only up to now: the overdue tasks, few by design).
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
@@ -41,6 +46,18 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   if (query.area && !visible.includes(query.area))
     throw new ForbiddenError(`You cannot list complaints of ${query.area}`);
   const areas = query.area ? [query.area] : visible;
+  const now = new Date();
+  const overdueRefs = new Set(
+    (
+      await Promise.all(
+        areas.flatMap((area) =>
+          STAFF_ROLES.map((role) => overdueTasksFor(TABLE_NAME, OPEN_TASKS_INDEX, role, area, now)),
+        ),
+      )
+    )
+      .flat()
+      .map((task) => task.ref),
+  );
   let before: string | undefined;
   if (query.nextToken) {
     before = Buffer.from(query.nextToken, 'base64url').toString('utf8');
@@ -51,10 +68,11 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     (!query.status || r.status === query.status) &&
     (!query.channel || r.channel === query.channel) &&
     (!query.category || r.category === query.category) &&
+    (!query.overdue || overdueRefs.has(r.ref) === (query.overdue === 'true')) &&
     (!before || r.receivedAt < before);
 
   const items: ComplaintRecord[] = [];
-  const start = before ? new Date(before) : new Date();
+  const start = before ? new Date(before) : now;
   for (let back = 0; back < MONTHS_BACK && items.length <= query.limit; back++) {
     const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - back, 15)).toISOString();
     for (const area of areas) {
@@ -85,6 +103,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       currentStep: r.currentStep,
       outcome: r.outcome,
       ownerName: r.owner.name,
+      overdue: overdueRefs.has(r.ref),
     })),
     ...(items.length > query.limit && last
       ? { nextToken: Buffer.from(last.receivedAt).toString('base64url') }

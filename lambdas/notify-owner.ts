@@ -4,6 +4,7 @@ import { appendAuditEvent, getRecord, putOwnerLink, updateRecord } from '#adapte
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
+import { factsOfAcknowledgementSent } from '#domain/record-facts.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
@@ -74,7 +75,12 @@ export const handler = withPowertools(async (event: unknown) => {
     });
     sent = result.sent;
   }
-  await updateRecord(TABLE_NAME, record.ref, { currentStep: CURRENT_STEP[input.kind] });
+  await updateRecord(
+    TABLE_NAME,
+    record.ref,
+    { currentStep: CURRENT_STEP[input.kind] },
+    sent && input.kind === 'acknowledgement' ? factsOfAcknowledgementSent(now.toISOString()) : undefined,
+  );
   if (sent) {
     await appendAuditEvent(TABLE_NAME, {
       ref: record.ref,

@@ -2,6 +2,8 @@ import { Annotations, Arn, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { UPLOAD_PREFIX } from '../config/attachments.ts';
+import { MAIL_ATTACHMENT_PREFIX } from '../lambdas/domain/mail/intake.ts';
 import type { DataStore, IndexName, ItemRead, ItemWrite } from './constructs/data.ts';
 import type { HandlerFunction } from './constructs/handler-function.ts';
 import type { Settings } from './settings.ts';
@@ -37,7 +39,37 @@ export interface FunctionAccess {
   readonly staffMail?: boolean;
   /** Addresses work orders to departments. Sets DEPARTMENT_EMAIL_PATTERN. */
   readonly departmentMail?: boolean;
+  /**
+   * Presigns browser uploads of scanned letters and faxes (`s3:PutObject` under `uploads/` of
+   * the attachments bucket). Sets ATTACHMENTS_BUCKET.
+   */
+  readonly uploadAttachments?: boolean;
+  /** Presigns downloads of uploaded scans (`s3:GetObject` under `uploads/`). Sets ATTACHMENTS_BUCKET. */
+  readonly readAttachments?: boolean;
+  /**
+   * Stores the attachments of received mail (`s3:PutObject` under `mail/` of the attachments
+   * bucket). Sets ATTACHMENTS_BUCKET.
+   */
+  readonly storeMailAttachments?: boolean;
+  /**
+   * Email intake's options: intake addresses, fax gateways, areas by address, flood limit. Sets
+   * INTAKE_ADDRESSES and, when configured, FAX_GATEWAY_ADDRESSES, INTAKE_AREA_BY_ADDRESS and
+   * FLOOD_LIMIT_PER_HOUR. No permission.
+   */
+  readonly intakeSettings?: boolean;
+  /**
+   * Writes report files (`s3:PutObject`, and `s3:AbortMultipartUpload` for the streamed CSV)
+   * under `reports/` of the reports bucket. Sets REPORTS_BUCKET.
+   */
+  readonly writeReports?: boolean;
+  /** Reads report files and signs links to them (`s3:GetObject` under `reports/`). Sets REPORTS_BUCKET. */
+  readonly readReports?: boolean;
+  /** The report's recipients and recurrence thresholds. Sets REPORT_RECIPIENTS (and REPORT_THRESHOLDS). */
+  readonly reportSettings?: boolean;
 }
+
+/** Where report files go in the reports bucket: `reports/<report id>/...`. */
+export const REPORTS_PREFIX = 'reports/';
 
 const READ_PARTITION: readonly ItemRead[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 const WRITE_ITEMS: readonly ItemWrite[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
@@ -78,8 +110,35 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   deadline: { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS, workflowSettings: true },
   // Closes the record and any leftover task, then appends its audit event.
   'file-record': { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS },
-  // Heads the stored raw message, then puts its mail-log item (keyed by SES message id).
-  'intake-email': { readRawMail: true, tableWrites: ['dynamodb:PutItem'] },
+  // Reads the raw message and stores its attachments; claims its Message-ID (conditional put),
+  // finds its thread (GetItem) and the task waiting for the owner (Query of the partition),
+  // counts the sender's complaints of the last hour (owner-contact index), opens the complaint
+  // (counter, record, audit, execution); correspondence and the mail-log line.
+  'intake-email': {
+    readRawMail: true,
+    storeMailAttachments: true,
+    tableReads: READ_PARTITION,
+    tableWrites: WRITE_ITEMS,
+    indexQueries: ['ComplaintsByOwnerContact'],
+    startWorkflow: true,
+    workflowSettings: true,
+    intakeSettings: true,
+  },
+  // Held and quarantined mail on the review index (GSI1), or one day's mail log (Query).
+  'list-mail': { tableReads: ['dynamodb:Query'], indexQueries: ['OpenTasksByRoleArea'] },
+  // One mail-log line.
+  'get-mail': { tableReads: ['dynamodb:GetItem'] },
+  // Claims the mail-log line (conditional update), re-reads the raw message, then opens the
+  // complaint as intake does.
+  'release-mail': {
+    readRawMail: true,
+    storeMailAttachments: true,
+    tableReads: ['dynamodb:GetItem'],
+    tableWrites: WRITE_ITEMS,
+    startWorkflow: true,
+    workflowSettings: true,
+    intakeSettings: true,
+  },
   // The reference counter (UpdateItem), the record and its first audit event, then the execution.
   'create-complaint': { tableWrites: WRITE_ITEMS, startWorkflow: true, workflowSettings: true },
   // One Query of the complaint's partition.
@@ -97,6 +156,52 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'get-openapi': {},
   // Reads only the caller's JWT claims.
   'who-am-i': {},
+  // Signs one upload URL under uploads/<area>/; the browser PUTs the file, Lambda never sees it.
+  'create-upload': { uploadAttachments: true },
+  // Reads the record (area check, the attachment's key), signs one download URL.
+  'get-attachment': { tableReads: ['dynamodb:GetItem'], readAttachments: true },
+  // The owner's link (GetItem) and the complaint's partition (Query: record, is the step open).
+  'get-owner-link': { tableReads: READ_PARTITION },
+  // As complete-task, plus the link: spent by a conditional UpdateItem.
+  // The report: the period's pages of the area/month index, open tasks (past deadline), owners'
+  // history (repeat complainants); its own item and rectification items (one partition each);
+  // files under reports/; the email to the recipients.
+  report: {
+    tableReads: READ_PARTITION,
+    tableWrites: WRITE_ITEMS,
+    indexQueries: ['ComplaintsByAreaMonth', 'OpenTasksByRoleArea', 'ComplaintsByOwnerContact'],
+    writeReports: true,
+    sendMail: true,
+    appLinks: true,
+    workflowSettings: true,
+    reportSettings: true,
+  },
+  // As the scheduled report, and it signs links to the files it answers with.
+  'create-report': {
+    tableReads: READ_PARTITION,
+    tableWrites: WRITE_ITEMS,
+    indexQueries: ['ComplaintsByAreaMonth', 'OpenTasksByRoleArea', 'ComplaintsByOwnerContact'],
+    writeReports: true,
+    readReports: true,
+    sendMail: true,
+    appLinks: true,
+    workflowSettings: true,
+    reportSettings: true,
+  },
+  // One Query of the reports partition.
+  'list-reports': { tableReads: ['dynamodb:Query'] },
+  // The report's item, its figures and HTML from S3, signed links to its files.
+  'get-report': { tableReads: ['dynamodb:GetItem'], readReports: true },
+  // One Query of the rectification partition.
+  'list-rectifications': { tableReads: ['dynamodb:Query'] },
+  // Reads the item, writes it back conditional on its version.
+  'update-rectification': { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem'] },
+  'answer-owner-link': {
+    tableReads: READ_PARTITION,
+    tableWrites: WRITE_ITEMS,
+    answerTasks: true,
+    workflowSettings: true,
+  },
 };
 
 export interface AccessContext {
@@ -170,6 +275,75 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
     }
     // SendTaskSuccess/Failure/Heartbeat, on this state machine only.
     if (access.answerTasks) stateMachine.grantTaskResponse(handler);
+  }
+
+  if (access.uploadAttachments || access.readAttachments) {
+    const bucket = data.attachmentsBucket;
+    handler.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    const actions = [
+      ...(access.uploadAttachments ? ['s3:PutObject'] : []),
+      ...(access.readAttachments ? ['s3:GetObject'] : []),
+    ];
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${UPLOAD_PREFIX}*`)] }),
+    );
+    const bucketId = Stack.of(handler).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${UPLOAD_PREFIX}*]`,
+      reason:
+        'Each upload gets a fresh random key, unknown in advance; the presigned URLs this role signs are limited to the uploads/ prefix of the attachments bucket.',
+    });
+  }
+
+  if (access.storeMailAttachments) {
+    const bucket = data.attachmentsBucket;
+    handler.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${MAIL_ATTACHMENT_PREFIX}*`)],
+      }),
+    );
+    const bucketId = Stack.of(handler).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${MAIL_ATTACHMENT_PREFIX}*]`,
+      reason:
+        'Attachments are keyed by the SES message id they came with, unknown in advance; s3:PutObject is limited to the mail/ prefix of the attachments bucket.',
+    });
+  }
+
+  if (access.intakeSettings) {
+    handler.addEnvironment('INTAKE_ADDRESSES', settings.intakeAddresses.join(','));
+    if (settings.faxGatewayAddresses?.length) {
+      handler.addEnvironment('FAX_GATEWAY_ADDRESSES', settings.faxGatewayAddresses.join(','));
+    }
+    if (settings.intakeAreaByAddress)
+      handler.addEnvironment('INTAKE_AREA_BY_ADDRESS', settings.intakeAreaByAddress);
+    if (settings.floodLimitPerHour !== undefined) {
+      handler.addEnvironment('FLOOD_LIMIT_PER_HOUR', String(settings.floodLimitPerHour));
+    }
+  }
+
+  if (access.writeReports || access.readReports) {
+    const bucket = data.reportsBucket;
+    handler.addEnvironment('REPORTS_BUCKET', bucket.bucketName);
+    const actions = [
+      ...(access.writeReports ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
+      ...(access.readReports ? ['s3:GetObject'] : []),
+    ];
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${REPORTS_PREFIX}*`)] }),
+    );
+    const bucketId = Stack.of(handler).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORTS_PREFIX}*]`,
+      reason:
+        'Report files are keyed by the report id, made when the report runs; access is limited to the reports/ prefix of the reports bucket.',
+    });
+  }
+  if (access.reportSettings) {
+    handler.addEnvironment('REPORT_RECIPIENTS', settings.reportRecipients.join(','));
+    if (settings.reportThresholds) handler.addEnvironment('REPORT_THRESHOLDS', settings.reportThresholds);
   }
 
   if (access.workflowSettings && settings.workflowSettings) {

@@ -3,7 +3,9 @@ import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { DataStore } from './constructs/data.ts';
 import { Intake } from './constructs/intake.ts';
+import { Reports } from './constructs/reports.ts';
 import { StaffApi } from './constructs/staff-api.ts';
+import { WebApp } from './constructs/web.ts';
 import { Workflow } from './constructs/workflow.ts';
 import type { Settings } from './settings.ts';
 
@@ -20,6 +22,8 @@ export class ComplaintsStack extends Stack {
   public readonly workflow: Workflow;
   public readonly intake: Intake;
   public readonly staffApi: StaffApi;
+  public readonly web: WebApp;
+  public readonly reports: Reports;
   public readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: ComplaintsStackProps) {
@@ -36,6 +40,12 @@ export class ComplaintsStack extends Stack {
       addresses: settings.intakeAddresses,
       createIdentity: settings.createIntakeIdentity,
       logRetention,
+      stateMachine: this.workflow.stateMachine,
+    });
+    this.web = new WebApp(this, 'Web', {
+      accessLogsBucket: this.data.accessLogsBucket,
+      uploadsBucket: this.data.attachmentsBucket,
+      extraOrigins: [new URL(settings.publicAppUrl).origin],
     });
     this.staffApi = new StaffApi(this, 'StaffApi', {
       data: this.data,
@@ -44,7 +54,14 @@ export class ComplaintsStack extends Stack {
       logRetention,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,
+      appOrigins: this.web.origins,
     });
+    this.web.deploy({
+      apiUrl: this.staffApi.url,
+      signInUrl: this.staffApi.signInDomain?.baseUrl() ?? '',
+      clientId: this.staffApi.webClient.userPoolClientId,
+    });
+    this.reports = new Reports(this, 'Reports', { data: this.data, settings, logRetention });
     this.alarms = new Alarms(this, 'Alarms', {
       ...(settings.alarmEmail ? { email: settings.alarmEmail } : {}),
       stateMachine: this.workflow.stateMachine,
@@ -52,11 +69,17 @@ export class ComplaintsStack extends Stack {
         ...this.workflow.functions.values(),
         this.intake.handler,
         ...this.staffApi.functions.values(),
+        this.reports.handler,
       ],
-      deadLetterQueues: [this.intake.deadLetterQueue],
+      deadLetterQueues: [this.intake.deadLetterQueue, this.reports.deadLetterQueue],
       api: this.staffApi.api,
     });
 
+    new CfnOutput(this, 'WebUrl', {
+      value: this.web.url,
+      description:
+        'The staff web app (and owner pages); set publicAppUrl to it, or to your domain in front of it',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.staffApi.url, description: 'Staff API base URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.staffApi.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', {
@@ -71,6 +94,7 @@ export class ComplaintsStack extends Stack {
       description:
         'CloudFormation cannot activate a receipt rule set: run `aws ses set-active-receipt-rule-set --rule-set-name <this>` once after the first deploy',
     });
+    new CfnOutput(this, 'ReportsBucketName', { value: this.data.reportsBucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 }

@@ -1,6 +1,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { workflowSettingsFrom } from '../config/workflow.ts';
+import { intakeSettingsFrom } from '../lambdas/domain/mail/settings.ts';
+import { parseRecipients } from '../lambdas/domain/report/email.ts';
+import { thresholdsFrom } from '../lambdas/domain/report/rectification.ts';
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`) and checked once,
@@ -36,6 +39,22 @@ export interface Settings {
   readonly departmentEmailPattern: string;
   /** Step durations and loop bounds (config/workflow.ts WorkflowSettings), as JSON. @default - the defaults there */
   readonly workflowSettings?: string;
+  /** Fax-to-email gateways' sender addresses (or `@domain`): their mail is a fax. @default - none */
+  readonly faxGatewayAddresses?: readonly string[];
+  /** JSON object: intake address → area of config/areas.ts. @default - every address to the first area */
+  readonly intakeAreaByAddress?: string;
+  /** New complaints one sender may open per hour before more are held for review. @default 5 */
+  readonly floodLimitPerHour?: number;
+  /** The periodic reports EventBridge Scheduler runs: monthly, weekly, both, or none. @default ['month'] */
+  readonly reportSchedules: readonly ('month' | 'week')[];
+  /** Local time the scheduled reports run (`HH:MM`), on the 1st (monthly) or on Mondays (weekly). @default '08:00' */
+  readonly reportTime: string;
+  /** Time zone of `reportTime` (IANA). @default 'Asia/Hong_Kong' */
+  readonly reportTimeZone: string;
+  /** Who receives the reports: addresses, each optionally `en:` or `zh-Hans:` for its language. @default customer-service@ and manager@ the intake domain */
+  readonly reportRecipients: readonly string[];
+  /** When rectification items are drafted (JSON: category, categoryShare, location, unit, dueDays), for REPORT_THRESHOLDS. @default - the defaults of lambdas/domain/report/rectification.ts */
+  readonly reportThresholds?: string;
 }
 
 /** The context keys `readSettings` understands, for messages and documentation. */
@@ -54,6 +73,14 @@ export const SETTING_KEYS = [
   'staffEmailPattern',
   'departmentEmailPattern',
   'workflowSettings',
+  'faxGatewayAddresses',
+  'intakeAreaByAddress',
+  'floodLimitPerHour',
+  'reportSchedule',
+  'reportTime',
+  'reportTimeZone',
+  'reportRecipients',
+  'rectificationThresholds',
 ] as const;
 
 export class SettingsError extends Error {
@@ -178,6 +205,81 @@ export function readSettings(node: Node): Settings {
     }
   }
 
+  const faxGatewayAddresses = list(get('faxGatewayAddresses'))?.map((address) => address.toLowerCase());
+  const rawAreas = get('intakeAreaByAddress');
+  const intakeAreaByAddress =
+    rawAreas === undefined || rawAreas === null || rawAreas === ''
+      ? undefined
+      : typeof rawAreas === 'string'
+        ? rawAreas
+        : JSON.stringify(rawAreas);
+  const floodText = text(get('floodLimitPerHour'));
+  try {
+    // The same check the intake function makes at cold start, so a wrong value fails synth instead.
+    if (intakeAddresses.length > 0)
+      intakeSettingsFrom({
+        INTAKE_ADDRESSES: intakeAddresses.join(','),
+        FAX_GATEWAY_ADDRESSES: faxGatewayAddresses?.join(','),
+        INTAKE_AREA_BY_ADDRESS: intakeAreaByAddress,
+        FLOOD_LIMIT_PER_HOUR: floodText,
+      });
+  } catch (error) {
+    problems.push(
+      (error as Error).message
+        .replace(/^FAX_GATEWAY_ADDRESSES/, 'faxGatewayAddresses')
+        .replace(/^INTAKE_AREA_BY_ADDRESS/, 'intakeAreaByAddress')
+        .replace(/^FLOOD_LIMIT_PER_HOUR/, 'floodLimitPerHour')
+        .replace(/INTAKE_ADDRESSES/, 'intakeAddresses'),
+    );
+  }
+
+  const reportSchedules: ('month' | 'week')[] = [];
+  for (const entry of list(get('reportSchedule')) ?? ['monthly']) {
+    const kind = { monthly: 'month', weekly: 'week', month: 'month', week: 'week' }[entry.toLowerCase()] as
+      | 'month'
+      | 'week'
+      | undefined;
+    if (entry.toLowerCase() === 'off' || entry.toLowerCase() === 'none') continue;
+    if (!kind) {
+      problems.push(`reportSchedule "${entry}" must be monthly, weekly, monthly,weekly or off`);
+    } else if (!reportSchedules.includes(kind)) reportSchedules.push(kind);
+  }
+  const reportTime = text(get('reportTime')) ?? '08:00';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(reportTime)) {
+    problems.push(`reportTime "${reportTime}" must be a time of day HH:MM, e.g. 08:00`);
+  }
+  const reportTimeZone = text(get('reportTimeZone')) ?? 'Asia/Hong_Kong';
+  if (!Intl.supportedValuesOf('timeZone').includes(reportTimeZone) && reportTimeZone !== 'UTC') {
+    problems.push(
+      `reportTimeZone "${reportTimeZone}" is not an IANA time zone (e.g. Asia/Hong_Kong, Asia/Taipei)`,
+    );
+  }
+  const reportRecipients = list(get('reportRecipients')) ?? [
+    `customer-service@${intakeDomain}`,
+    `manager@${intakeDomain}`,
+  ];
+  try {
+    if (parseRecipients(reportRecipients.join(',')).length === 0) {
+      problems.push(
+        'reportRecipients is empty: give at least one address, e.g. -c reportRecipients=cs@example.com',
+      );
+    }
+  } catch (error) {
+    problems.push(`reportRecipients: ${(error as Error).message}`);
+  }
+  const rawThresholds = get('rectificationThresholds');
+  let reportThresholds: string | undefined;
+  if (rawThresholds !== undefined && rawThresholds !== null && rawThresholds !== '') {
+    reportThresholds = typeof rawThresholds === 'string' ? rawThresholds : JSON.stringify(rawThresholds);
+    try {
+      thresholdsFrom(reportThresholds);
+    } catch (error) {
+      problems.push(
+        `rectificationThresholds: ${(error as Error).message.replace(/^REPORT_THRESHOLDS: /, '')}`,
+      );
+    }
+  }
+
   if (problems.length > 0) {
     throw new SettingsError(
       `Invalid CDK context (set in cdk.json "context" or with -c key=value):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -198,6 +300,14 @@ export function readSettings(node: Node): Settings {
     staffEmailPattern,
     departmentEmailPattern,
     ...(workflowSettings ? { workflowSettings } : {}),
+    ...(faxGatewayAddresses?.length ? { faxGatewayAddresses } : {}),
+    ...(intakeAreaByAddress ? { intakeAreaByAddress } : {}),
+    ...(floodText ? { floodLimitPerHour: Number(floodText) } : {}),
+    reportSchedules,
+    reportTime,
+    reportTimeZone,
+    reportRecipients,
+    ...(reportThresholds ? { reportThresholds } : {}),
   };
 }
 

@@ -22,6 +22,19 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * The web app's response headers, as CloudFront's response headers policy sets them
+ * (lib/constructs/web.ts), except that uploads go to S3 on any loopback port. No referrer, so
+ * an owner's link never leaks to another site.
+ */
+const WEB_SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' http://127.0.0.1:* http://localhost:*; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 export interface LocalApiOptions {
   readonly port: number;
   readonly issuer: LocalIssuer;
@@ -170,8 +183,9 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
     }
     response.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-cache',
+      ...WEB_SECURITY_HEADERS,
+      // Vite names built assets by content hash: they never change under the same name.
+      'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     response.end(method === 'HEAD' ? undefined : readFileSync(file));
   }

@@ -17,12 +17,17 @@ export async function startS3(options: {
   port: number;
   directory: string;
   buckets: string[];
+  /** Bucket configuration documents (S3 XML, e.g. a CORSConfiguration), by bucket name. */
+  bucketConfigs?: Readonly<Record<string, readonly string[]>>;
 }): Promise<LocalS3> {
   mkdirSync(options.directory, { recursive: true });
   const s3rver = new S3rver({
     directory: options.directory,
     silent: true,
-    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+    configureBuckets: options.buckets.map((name) => ({
+      name,
+      configs: [...(options.bucketConfigs?.[name] ?? [])],
+    })),
   }) as S3rver & { configureBuckets(): Promise<void>; callback(): Parameters<typeof createServer>[1] };
   await s3rver.configureBuckets();
   const server = createServer(s3rver.callback());

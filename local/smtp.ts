@@ -35,8 +35,9 @@ export interface LocalSmtp {
 /**
  * SES receiving, locally: an SMTP server for the intake addresses that does what the receipt
  * rule does on AWS — stores the raw message in S3, then invokes the intake handler with the
- * SES event (verdicts PASS) as an event invocation, with Lambda's retries and a dead-letter
- * directory, so a message that keeps failing is kept and visible.
+ * SES event (verdicts PASS, unless an `X-Local-Verdict` header asks for another) as an event
+ * invocation, with Lambda's retries and a dead-letter directory, so a message that keeps
+ * failing is kept and visible.
  */
 export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
   const accepted = new Set(options.intakeAddresses.map((a) => a.toLowerCase()));
@@ -159,6 +160,14 @@ export function sesEvent(input: {
   };
   const now = new Date().toISOString();
   const pass = { status: 'PASS' as const };
+  // SES scans every message; locally a test or a person asks for a verdict with a header such
+  // as `X-Local-Verdict: spam=FAIL` or `virus=FAIL` (honoured here only, never on AWS).
+  const verdict = (name: string) => {
+    const asked = new RegExp(`\\b${name}\\s*=\\s*(PASS|FAIL|GRAY|PROCESSING_FAILED)`, 'i').exec(
+      first('x-local-verdict') ?? '',
+    )?.[1];
+    return asked ? { status: asked.toUpperCase() as 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' } : pass;
+  };
   return {
     Records: [
       {
@@ -186,11 +195,11 @@ export function sesEvent(input: {
             timestamp: now,
             processingTimeMillis: 1,
             recipients: input.recipients,
-            spamVerdict: pass,
-            virusVerdict: pass,
-            spfVerdict: pass,
-            dkimVerdict: pass,
-            dmarcVerdict: pass,
+            spamVerdict: verdict('spam'),
+            virusVerdict: verdict('virus'),
+            spfVerdict: verdict('spf'),
+            dkimVerdict: verdict('dkim'),
+            dmarcVerdict: verdict('dmarc'),
             action: { type: 'Lambda', functionArn: input.functionArn, invocationType: 'Event' },
           },
         },

@@ -12,6 +12,7 @@ import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
 import { startS3 } from './s3.ts';
 import { installScaledClock } from './scaled-clock.ts';
+import { type ReportKind, startLocalScheduler } from './scheduler.ts';
 import { startSes } from './ses.ts';
 import { startSmtp } from './smtp.ts';
 import { stepFunctionsApi } from './stepfunctions/api-server.ts';
@@ -19,6 +20,13 @@ import { LocalStepFunctions, localFunctionArn } from './stepfunctions/engine.ts'
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const ASL_FILE = join(PROJECT_ROOT, 'statemachine', 'complaint.asl.json');
+
+/** The web app's origins on loopback (any port) may PUT presigned uploads; as lib/constructs/web.ts allows the app's origin. */
+const ATTACHMENTS_CORS = `<CORSConfiguration><CORSRule>
+<AllowedOrigin>http://127.0.0.1:*</AllowedOrigin><AllowedOrigin>http://localhost:*</AllowedOrigin>
+<AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod>
+<AllowedHeader>*</AllowedHeader><MaxAgeSeconds>600</MaxAgeSeconds>
+</CORSRule></CORSConfiguration>`;
 
 /** Names the local stack gives the resources CDK creates in a deployment. */
 export const LOCAL_RESOURCES = {
@@ -55,6 +63,10 @@ export interface LocalStackOptions {
   readonly ports: LocalStackPorts;
   /** 3600: an hour of workflow time passes in a second. @default 1 */
   readonly timeScale?: number;
+  /** Reports the local EventBridge Scheduler stand-in runs (npm start: REPORT_SCHEDULE). @default none */
+  readonly reportSchedules?: readonly ReportKind[];
+  /** Their time of day, company time. @default '08:00' */
+  readonly reportTime?: string;
   /** Wipe the data directory first. */
   readonly reset?: boolean;
   /** @default complaints@estate.example, fax@estate.example */
@@ -117,6 +129,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         LOCAL_RESOURCES.attachmentsBucket,
         LOCAL_RESOURCES.reportsBucket,
       ],
+      // The web app uploads scans straight to this bucket with presigned URLs, as on AWS.
+      bucketConfigs: { [LOCAL_RESOURCES.attachmentsBucket]: [ATTACHMENTS_CORS] },
     });
     stops.push(() => s3.stop());
     const ses = await startSes({ port: options.ports.ses });
@@ -151,8 +165,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       RAW_MAIL_PREFIX: LOCAL_RESOURCES.rawMailPrefix,
       ATTACHMENTS_BUCKET: LOCAL_RESOURCES.attachmentsBucket,
       REPORTS_BUCKET: LOCAL_RESOURCES.reportsBucket,
+      REPORT_RECIPIENTS:
+        process.env.REPORT_RECIPIENTS ?? 'customer-service@estate.example,manager@estate.example',
+      REPORT_THRESHOLDS: process.env.REPORT_THRESHOLDS ?? '',
       STATE_MACHINE_ARN: stateMachineArn,
       INTAKE_ADDRESSES: intakeAddresses.join(','),
+      // Email intake's options (lambdas/domain/mail/settings.ts): fax gateways, areas by address, flood limit.
+      FAX_GATEWAY_ADDRESSES: process.env.FAX_GATEWAY_ADDRESSES ?? '',
+      INTAKE_AREA_BY_ADDRESS: process.env.INTAKE_AREA_BY_ADDRESS ?? '',
+      FLOOD_LIMIT_PER_HOUR: process.env.FLOOD_LIMIT_PER_HOUR ?? '',
       MAIL_FROM: intakeAddresses[0],
       DEPARTMENT_EMAIL_PATTERN: process.env.DEPARTMENT_EMAIL_PATTERN ?? '{department}@estate.example',
       STAFF_EMAIL_PATTERN: process.env.STAFF_EMAIL_PATTERN ?? '{role}.{area}@staff.estate.example',
@@ -180,7 +201,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sfnApi = stepFunctionsApi(stepFunctions);
     stops.push(async () => stepFunctions.shutdown());
     const resumed = stepFunctions.resumeInterrupted();
-    if (resumed) log(`Step Functions: resumed ${resumed} execution(s) that were running when the stack stopped`);
+    if (resumed)
+      log(`Step Functions: resumed ${resumed} execution(s) that were running when the stack stopped`);
 
     const intake = handlers.get(FUNCTIONS.intakeEmail.id) as LocalHandler;
     const s3Client = new S3Client({});
@@ -212,7 +234,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.ports.web,
       issuer,
       handlers,
-      webRoot: join(PROJECT_ROOT, 'web'),
+      // Built by `npm run build:web` (npm start and npm test build it first).
+      webRoot: join(PROJECT_ROOT, 'web', 'dist'),
       log,
       health: async () => ({
         status: 'ok',
@@ -241,6 +264,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     urls.web = api.url;
     urls.api = `${api.url}/api`;
     process.env.PUBLIC_APP_URL = api.url;
+
+    if (options.reportSchedules?.length) {
+      const report = handlers.get(FUNCTIONS.report.id) as LocalHandler;
+      const scheduler = startLocalScheduler({
+        kinds: options.reportSchedules,
+        time: options.reportTime ?? '08:00',
+        timeScale: options.timeScale ?? 1,
+        invoke: (event) => invokeLocal(report, FUNCTIONS.report.id, event),
+        log,
+      });
+      stops.push(async () => scheduler.stop());
+      log(
+        `Report schedule: ${scheduler
+          .next()
+          .map((run) => `${run.kind}ly, next ${run.at}`)
+          .join('; ')}`,
+      );
+    }
 
     return {
       urls,

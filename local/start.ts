@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalStackError } from './listen.ts';
+import { reportKindsFrom, reportTimeFrom } from './scheduler.ts';
 import { DEFAULT_PORTS, type LocalStackPorts, PROJECT_ROOT, startLocalStack } from './stack.ts';
 
 /**
@@ -21,7 +22,8 @@ if (values.help) {
 
 Environment: PORT (${DEFAULT_PORTS.web}), SMTP_PORT (${DEFAULT_PORTS.smtp}), SES_PORT (${DEFAULT_PORTS.ses}),
 DYNAMODB_PORT (${DEFAULT_PORTS.dynamodb}), S3_PORT (${DEFAULT_PORTS.s3}), SFN_PORT (${DEFAULT_PORTS.sfn}),
-TIME_SCALE (1), LOCAL_DATA_DIR (.local), INTAKE_ADDRESSES (complaints@estate.example,fax@estate.example)`);
+TIME_SCALE (1), LOCAL_DATA_DIR (.local), INTAKE_ADDRESSES (complaints@estate.example,fax@estate.example),
+REPORT_SCHEDULE (monthly; weekly, monthly,weekly or off), REPORT_TIME (08:00), REPORT_RECIPIENTS`);
   process.exit(0);
 }
 
@@ -72,6 +74,8 @@ async function main() {
     ports,
     timeScale,
     reset: values.reset,
+    reportSchedules: reportKindsFrom(process.env.REPORT_SCHEDULE),
+    reportTime: reportTimeFrom(process.env.REPORT_TIME),
     ...(intakeAddresses?.length ? { intakeAddresses } : {}),
     log: (line) => console.log(line),
   });
@@ -92,6 +96,9 @@ Press Ctrl-C to stop.`);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Work cut short by the shutdown (a handler mid-call to an emulator that just closed) may
+    // fail after this point; it is resumed on the next start, so it must not turn into a crash.
+    process.on('unhandledRejection', () => undefined);
     console.log(`\n${signal}: stopping…`);
     await stack.stop();
     console.log('Stopped.');

@@ -154,10 +154,22 @@ export function buildDefinition() {
   const states: Record<string, State> = {
     'Needs clarification?': {
       Type: 'Choice',
-      Comment: 'Procedure step 1: intake marked the complaint unclear.',
-      Choices: [{ Variable: '$.flags.needsClarification', BooleanEquals: true, Next: S.clarify.state }],
+      Comment:
+        'Procedure step 1 (read and clarify): a fax whose words are only on its pages is transcribed by reception first; a complaint intake marked unclear is clarified with the owner. Executions started before the transcription flag existed lack it, hence IsPresent.',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.flags.needsTranscription', IsPresent: true },
+            { Variable: '$.flags.needsTranscription', BooleanEquals: true },
+          ],
+          Next: S.transcribeFax.state,
+        },
+        { Variable: '$.flags.needsClarification', BooleanEquals: true, Next: S.clarify.state },
+      ],
       Default: 'How to acknowledge?',
     },
+    [S.transcribeFax.state]: humanStep('transcribeFax', 'How to acknowledge?', 'Transcribe fax overdue'),
+    'Transcribe fax overdue': overdue('transcribeFax', 'supervisor'),
     [S.clarify.state]: humanStep('clarify', 'How to acknowledge?', 'Clarify complaint overdue'),
     'Clarify complaint overdue': overdue('clarify', 'supervisor'),
     'How to acknowledge?': {
@@ -424,6 +436,7 @@ export function buildDefinition() {
       Type: 'Choice',
       Comment: 'A level resolved it: the complaint goes back to the step that was late, with a new deadline.',
       Choices: [
+        { Variable: '$.late.step', StringEquals: 'transcribeFax', Next: S.transcribeFax.state },
         { Variable: '$.late.step', StringEquals: 'clarify', Next: 'How to acknowledge?' },
         { Variable: '$.late.step', StringEquals: 'acknowledgeCall', Next: S.supervisorReview.state },
         { Variable: '$.late.step', StringEquals: 'supervisorReview', Next: S.supervisorReview.state },

@@ -18,6 +18,7 @@ import {
   RECORD_SK,
   taskSk,
 } from '#domain/keys.ts';
+import { hasFacts, type RecordFacts } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 import { dynamo } from './clients.ts';
 
@@ -83,9 +84,10 @@ export async function updateRecord(
   table: string,
   ref: string,
   fields: Record<string, unknown>,
+  facts?: RecordFacts,
 ): Promise<void> {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  if (entries.length === 0) return;
+  if (entries.length === 0 && !hasFacts(facts)) return;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = entries.map(([field, value], i) => {
@@ -93,6 +95,20 @@ export async function updateRecord(
     values[`:v${i}`] = value;
     return `#f${i} = :v${i}`;
   });
+  // The report's summary facts (lambdas/domain/record-facts.ts), in the same write.
+  for (const [i, [field, value]] of Object.entries(facts?.setOnce ?? {}).entries()) {
+    names[`#o${i}`] = field;
+    values[`:o${i}`] = value;
+    sets.push(`#o${i} = if_not_exists(#o${i}, :o${i})`);
+  }
+  for (const list of ['deadlines', 'escalations'] as const) {
+    const added = facts?.[list];
+    if (!added?.length) continue;
+    names[`#${list}`] = list;
+    values[`:${list}`] = added;
+    values[':noFacts'] = [];
+    sets.push(`#${list} = list_append(if_not_exists(#${list}, :noFacts), :${list})`);
+  }
   await dynamo().send(
     new UpdateCommand({
       TableName: table,
@@ -378,4 +394,30 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };
   for (const key of KEY_ATTRIBUTES) delete copy[key];
   return copy as T;
+}
+
+/** Open tasks of a role in an area that were due before `now` (the overdue ones). */
+export async function overdueTasksFor(
+  table: string,
+  indexName: string,
+  role: string,
+  area: string,
+  now: Date,
+): Promise<StoredTask[]> {
+  const tasks: StoredTask[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await dynamo().send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: indexName,
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
+        ExpressionAttributeValues: { ':pk': openTasksPk(role, area), ':now': now.toISOString() },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    tasks.push(...(page.Items ?? []).map((i) => stripKeys<StoredTask>(i)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return tasks;
 }

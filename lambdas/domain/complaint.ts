@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AREAS, areaById } from '../../config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '../../config/catalogue.ts';
 import type { StepId } from '../../config/workflow.ts';
+import { type Attachment, AttachmentsInput } from './attachments.ts';
+import type { AttachmentMeta, IncomingEmailSummary } from './mail/intake.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
@@ -53,6 +55,8 @@ export const NewComplaintInput = z.object({
     })
     .partial()
     .optional(),
+  /** Scanned letters and faxes, already uploaded (POST /api/attachments). */
+  attachments: AttachmentsInput.optional(),
 });
 export type NewComplaintInput = z.infer<typeof NewComplaintInput>;
 
@@ -61,6 +65,8 @@ export type AcknowledgeBy = 'email' | 'call' | 'none';
 export interface WorkflowFlags {
   readonly needsClarification: boolean;
   readonly acknowledge: AcknowledgeBy;
+  /** A fax whose words are only on its pages: reception transcribes it first. */
+  readonly needsTranscription?: boolean;
 }
 
 export interface Signature {
@@ -81,6 +87,11 @@ export interface ComplaintRecord {
   readonly category?: string;
   readonly receivedBy: Signature;
   readonly checklist: NonNullable<NewComplaintInput['checklist']>;
+  readonly attachments?: Attachment[];
+  /** Files that came with an emailed or faxed complaint, in the attachments bucket under `mail/`. */
+  readonly mailAttachments?: readonly AttachmentMeta[];
+  /** The email a complaint came from (raw message in S3 under its SES message id). */
+  readonly email?: IncomingEmailSummary;
   readonly flags: WorkflowFlags;
   status: 'open' | 'closed';
   currentStep: StepId | 'acknowledgement' | 'work-order' | 'closing' | 'filed' | 'received';
@@ -113,12 +124,19 @@ export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number];
  * clarify the request; acknowledge by email, or by a phone call when only a phone is known,
  * unless reception already apologised to the owner in person or on the phone.
  */
-export function flagsFor(input: NewComplaintInput, options: { unclear?: boolean } = {}): WorkflowFlags {
+export function flagsFor(
+  input: NewComplaintInput,
+  options: { unclear?: boolean; needsTranscription?: boolean } = {},
+): WorkflowFlags {
   const needsClarification = options.unclear === true || input.checklist?.requestClarified === false;
   const apologisedInPerson =
     (input.channel === 'phone' || input.channel === 'walk-in') && input.checklist?.apologyGiven === true;
   const acknowledge: AcknowledgeBy = apologisedInPerson ? 'none' : input.owner.email ? 'email' : 'call';
-  return { needsClarification, acknowledge };
+  return {
+    needsClarification,
+    acknowledge,
+    ...(options.needsTranscription ? { needsTranscription: true } : {}),
+  };
 }
 
 /** `KE-2611-0042`: the area's code, the year and month received (Hong Kong time), a sequence. */
@@ -155,6 +173,7 @@ export function newComplaintRecord(
     ...(input.category ? { category: input.category } : {}),
     receivedBy,
     checklist: input.checklist ?? {},
+    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     flags,
     status: 'open',
     currentStep: 'received',

@@ -34,6 +34,23 @@ const resolveOrEscalate = z.discriminatedUnion(
 );
 
 export const DECISION_SCHEMAS = {
+  transcribeFax: z.object({
+    content: text('what the fax says', 20_000),
+    /** Who sent it, as the pages say: a gateway's fax comes with no owner details. */
+    owner: z
+      .object({
+        name: z.string().trim().min(1, 'Write the owner’s name').max(100).optional(),
+        phone: z
+          .string()
+          .trim()
+          .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
+          .optional(),
+        email: z.email('Enter an email address like name@example.com').max(254).optional(),
+      })
+      .optional(),
+    building: optionalText(100),
+    unit: optionalText(50),
+  }),
   clarify: z.object({ clarifiedPurpose: text('the owner’s clarified request') }),
   acknowledgeCall: z.object({
     reached: z.boolean({ error: 'Say whether the owner was reached (true or false)' }),
@@ -132,6 +149,31 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
   const at = actor.at;
   const none = { fields: {}, decision: {}, errors: [] };
   switch (step) {
+    case 'transcribeFax': {
+      const d = input as Decision<'transcribeFax'>;
+      const owner = d.owner
+        ? {
+            ...record.owner,
+            ...(d.owner.name ? { name: d.owner.name } : {}),
+            ...(d.owner.phone ? { phone: d.owner.phone } : {}),
+            ...(d.owner.email ? { email: d.owner.email.toLowerCase() } : {}),
+          }
+        : undefined;
+      return {
+        ...none,
+        fields: {
+          content: d.content,
+          ...(owner ? { owner } : {}),
+          ...(d.building ? { building: d.building } : {}),
+          ...(d.unit ? { unit: d.unit } : {}),
+        },
+        // The words and the owner's details are on the record; the audit says what was done.
+        audit: {
+          action: 'fax-transcribed',
+          details: { characters: d.content.length, ownerDetails: Object.keys(d.owner ?? {}) },
+        },
+      };
+    }
     case 'clarify': {
       const d = input as Decision<'clarify'>;
       return {

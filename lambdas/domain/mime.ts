@@ -17,6 +17,16 @@ export interface OutgoingMail {
   readonly inReplyTo?: string;
   readonly headers?: Record<string, string>;
   readonly date?: Date;
+  /** Files after the text and HTML (e.g. a report's CSV): the message becomes multipart/mixed. */
+  readonly attachments?: readonly MailAttachment[];
+}
+
+export interface MailAttachment {
+  /** Shown to the recipient; may be non-ASCII (encoded per RFC 2231). */
+  readonly filename: string;
+  /** e.g. `text/csv; charset=UTF-8`. */
+  readonly contentType: string;
+  readonly content: Buffer | string;
 }
 
 export function newMessageId(ref: string, domain: string): string {
@@ -40,9 +50,9 @@ export function encodeWord(value: string): string {
   return words.join('\r\n ');
 }
 
-function base64Lines(text: string): string {
+function base64Lines(text: string | Buffer): string {
   return (
-    Buffer.from(text, 'utf8')
+    (typeof text === 'string' ? Buffer.from(text, 'utf8') : text)
       .toString('base64')
       .match(/.{1,76}/g)
       ?.join('\r\n') ?? ''
@@ -73,10 +83,7 @@ export function buildMime(mail: OutgoingMail): string {
   for (const [name, value] of headers) {
     if (name !== 'Subject') assertHeaderSafe(name, value);
   }
-  return [
-    ...headers.map(([name, value]) => `${name}: ${value}`),
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
-    '',
+  const alternative = [
     `--${boundary}`,
     'Content-Type: text/plain; charset=UTF-8',
     'Content-Transfer-Encoding: base64',
@@ -88,8 +95,45 @@ export function buildMime(mail: OutgoingMail): string {
     '',
     base64Lines(mail.html),
     `--${boundary}--`,
+  ];
+  const head = headers.map(([name, value]) => `${name}: ${value}`);
+  if (!mail.attachments?.length) {
+    return [
+      ...head,
+      `Content-Type: multipart/alternative; boundary="${boundary}"`,
+      '',
+      ...alternative,
+      '',
+    ].join('\r\n');
+  }
+  const mixed = `=_mixed_${randomUUID()}`;
+  return [
+    ...head,
+    `Content-Type: multipart/mixed; boundary="${mixed}"`,
+    '',
+    `--${mixed}`,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    ...alternative,
+    ...mail.attachments.flatMap((file) => {
+      assertHeaderSafe('attachment content type', file.contentType);
+      return [
+        `--${mixed}`,
+        `Content-Type: ${file.contentType}; name="${asciiFilename(file.filename)}"`,
+        `Content-Disposition: attachment; filename="${asciiFilename(file.filename)}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        base64Lines(file.content),
+      ];
+    }),
+    `--${mixed}--`,
     '',
   ].join('\r\n');
+}
+
+/** An ASCII stand-in for clients that ignore RFC 2231's `filename*`. */
+function asciiFilename(name: string): string {
+  return name.replace(/[^\x20-\x7e]|["\\]/g, '_');
 }
 
 const HTML_ESCAPES: Record<string, string> = {

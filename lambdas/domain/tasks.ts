@@ -41,8 +41,19 @@ export interface Task {
   readonly late?: CreateTaskInput['late'];
 }
 
+/** An owner's email that arrived while the task waited for the owner's answer (email intake). */
+export interface OwnerReply {
+  readonly sesMessageId: string;
+  readonly at: string;
+  readonly subject: string;
+  /** The owner's own words, without the quoted message. */
+  readonly excerpt: string;
+  readonly from?: string;
+}
+
 /** The task as stored: with the token the staff API answers the workflow with. Never sent to browsers. */
 export interface StoredTask extends Task {
+  readonly ownerReplies?: readonly OwnerReply[];
   readonly taskToken: string;
   readonly closedAt?: string;
   readonly closedBy?: string;

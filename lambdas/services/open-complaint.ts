@@ -1,4 +1,5 @@
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#adapters/clients.ts';
 import { appendAuditEvent, nextSequence, putNewComplaint, updateRecord } from '#adapters/complaints.ts';
 import {
@@ -29,25 +30,69 @@ export async function openComplaint(
   deps: OpenComplaintDeps,
   input: NewComplaintInput,
   receivedBy: Signature,
-  options: { unclear?: boolean; details?: Record<string, unknown> } = {},
+  options: OpenComplaintOptions = {},
 ): Promise<ComplaintRecord> {
-  const area = areaById(input.area);
-  if (!area) throw new Error(`Unknown area ${input.area}`);
-  const receivedAt = new Date(receivedBy.at);
-  const sequence = await nextSequence(deps.table, refSequenceScope(area.code, receivedAt));
-  const ref = formatRef(area.code, receivedAt, sequence);
-  const record = newComplaintRecord(ref, input, receivedBy, flagsFor(input, options));
-  await putNewComplaint(deps.table, record);
-  await appendAuditEvent(deps.table, {
-    ref,
-    at: receivedBy.at,
-    actor: receivedBy.by,
-    role: receivedBy.role,
-    action: 'complaint-received',
-    details: { channel: input.channel, checklist: record.checklist, flags: record.flags, ...options.details },
-  });
-  await startWorkflow(deps, record, new Date());
+  const ref = options.ref ?? (await allocateRef(deps.table, input.area, receivedBy.at));
+  const record: ComplaintRecord = {
+    ...newComplaintRecord(ref, input, receivedBy, flagsFor(input, options)),
+    ...options.extra,
+  };
+  let created = true;
+  try {
+    await putNewComplaint(deps.table, record);
+  } catch (error) {
+    // A given reference may already have its record: the same message delivered twice.
+    if (!(options.ref && error instanceof ConditionalCheckFailedException)) throw error;
+    created = false;
+  }
+  // The first audit line and the workflow's start do not depend on each other.
+  await Promise.all([
+    created
+      ? appendAuditEvent(deps.table, {
+          ref,
+          at: receivedBy.at,
+          actor: receivedBy.by,
+          role: receivedBy.role,
+          action: 'complaint-received',
+          details: {
+            channel: input.channel,
+            checklist: record.checklist,
+            flags: record.flags,
+            ...options.details,
+          },
+        })
+      : undefined,
+    startWorkflow(deps, record, new Date()).catch((error: unknown) => {
+      // The execution is named by the reference: it exists, so the workflow runs.
+      if (!(options.ref && error instanceof ExecutionAlreadyExists)) throw error;
+    }),
+  ]);
   return record;
+}
+
+export interface OpenComplaintOptions {
+  /** Intake could not make out the request: the workflow starts with clarification. */
+  readonly unclear?: boolean;
+  /** A fax whose words are only on its pages: the workflow starts with its transcription. */
+  readonly needsTranscription?: boolean;
+  /** More for the first audit line. */
+  readonly details?: Record<string, unknown>;
+  /**
+   * A reference chosen beforehand (allocateRef). Opening is then idempotent: a record or
+   * execution that already exists under it is taken as this complaint's, not an error.
+   */
+  readonly ref?: string;
+  /** Further record fields (e.g. what intake keeps of the email). */
+  readonly extra?: Partial<ComplaintRecord>;
+}
+
+/** The next reference number of an area for a complaint received at `receivedAt`. */
+export async function allocateRef(table: string, areaId: string, receivedAt: string): Promise<string> {
+  const area = areaById(areaId);
+  if (!area) throw new Error(`Unknown area ${areaId}`);
+  const at = new Date(receivedAt);
+  const sequence = await nextSequence(table, refSequenceScope(area.code, at));
+  return formatRef(area.code, at, sequence);
 }
 
 export async function startWorkflow(

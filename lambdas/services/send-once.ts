@@ -1,4 +1,5 @@
 import { hasMarker, markOnce, putCorrespondence } from '#adapters/complaints.ts';
+import { putSentMessageLink } from '#adapters/inbound-mail.ts';
 import { sendMail } from '#adapters/mail.ts';
 import type { MailContent } from '#domain/emails.ts';
 import { newMessageId } from '#domain/mime.ts';
@@ -31,7 +32,12 @@ export async function sendOnce(input: SendOnceInput): Promise<{ sent: boolean; m
     messageId,
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
   });
-  await markOnce(input.table, input.ref, `mail:${input.key}`, { messageId });
+  await Promise.all([
+    markOnce(input.table, input.ref, `mail:${input.key}`, { messageId }),
+    // SES replaces our Message-ID with <SES message id>@…amazonses.com, which replies then name
+    // in In-Reply-To: email intake finds the complaint through this link.
+    putSentMessageLink(input.table, { sesMessageId, ref: input.ref }),
+  ]);
   await putCorrespondence(input.table, input.ref, {
     id: messageId,
     at: new Date().toISOString(),

@@ -40,6 +40,8 @@ export class DataStore extends Construct {
   public readonly attachmentsBucket: Bucket;
   /** Server access logs of the two mail buckets. */
   public readonly accessLogsBucket: Bucket;
+  /** The periodic analysis reports (HTML, CSV, figures) under `reports/<id>/`. */
+  public readonly reportsBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: DataStoreProps = {}) {
     super(scope, id);
@@ -87,6 +89,12 @@ export class DataStore extends Construct {
       ...secureBucketDefaults(removalPolicy),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'attachments/',
+    });
+    // Reports name owners (repeat complainants): as private as the mail they come from.
+    this.reportsBucket = new Bucket(this, 'ReportsBucket', {
+      ...secureBucketDefaults(removalPolicy),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'reports/',
     });
   }
 

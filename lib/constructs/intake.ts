@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EmailIdentity, Identity, type ReceiptRule, ReceiptRuleSet, TlsPolicy } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../../config/functions.ts';
 import { applyAccess, RAW_MAIL_PREFIX } from '../access.ts';
@@ -22,13 +23,17 @@ export interface IntakeProps {
   readonly createIdentity?: boolean;
   /** @default RetentionDays.ONE_YEAR */
   readonly logRetention?: RetentionDays;
+  /** The complaint workflow: intake starts an execution for each new complaint. */
+  readonly stateMachine: IStateMachine;
 }
 
 /**
  * Email in: an SES receipt rule for the intake addresses that scans each message for spam
  * and viruses, stores the raw MIME in the raw-mail bucket (up to 40 MB; a Lambda action alone
- * carries no body), then invokes the intake-email function asynchronously. Events that fail
- * every attempt land in a dead-letter queue, so no owner's message is silently lost.
+ * carries no body), then invokes the intake-email function asynchronously. The function opens
+ * complaints (starting their workflow), threads replies, stores attachments, and holds or
+ * quarantines what staff must look at. Events that fail every attempt land in a dead-letter
+ * queue, so no owner's message is silently lost.
  */
 export class Intake extends Construct {
   public readonly handler: HandlerFunction;
@@ -53,7 +58,11 @@ export class Intake extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
     });
-    applyAccess(this.handler, { data: props.data, settings: props.settings });
+    applyAccess(this.handler, {
+      data: props.data,
+      settings: props.settings,
+      stateMachine: props.stateMachine,
+    });
 
     if (props.createIdentity ?? true) {
       // Receiving needs the domain verified; the DKIM records it outputs also sign replies.

@@ -1,6 +1,7 @@
-import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -15,10 +16,13 @@ import {
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -41,6 +45,10 @@ export const AREA_ATTRIBUTE = 'area';
 export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   'GET /api/openapi.json':
     'The OpenAPI document describes the shape of the API and holds no complaint data; API tooling fetches it before anyone signs in.',
+  'GET /api/owner/{linkId}':
+    'Owners never sign in: the unguessable single-use link id (192 random bits, expiring) emailed to the owner is the credential; it shows only the plan or the finished work, no contact details.',
+  'POST /api/owner/{linkId}':
+    'Owners answer the plan or the satisfaction request from their emailed single-use link, which is the credential; the answer is validated, spends the link, and can complete only that step of that complaint.',
 };
 
 export interface StaffApiProps {
@@ -58,6 +66,14 @@ export interface StaffApiProps {
   readonly rateLimit?: number;
   /** @default 100 */
   readonly burstLimit?: number;
+  /**
+   * Origins the web app is served from (lib/constructs/web.ts). They get CORS on the API, and
+   * the web client signs in through the Cognito hosted sign-in page back to `<origin>/sign-in`.
+   * @default - no hosted sign-in, no CORS
+   */
+  readonly appOrigins?: readonly string[];
+  /** Prefix of the hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). @default '<stack name>-<account>' */
+  readonly signInDomainPrefix?: string;
 }
 
 /**
@@ -78,6 +94,8 @@ export class StaffApi extends Construct {
   /** The routes, by route key (`GET /api/me`). */
   public readonly routes: ReadonlyMap<string, HttpRoute>;
   public readonly accessLogGroup: LogGroup;
+  /** The hosted sign-in domain, when the API has app origins. */
+  public readonly signInDomain?: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: StaffApiProps) {
     super(scope, id);
@@ -116,12 +134,24 @@ export class StaffApi extends Construct {
       });
     }
 
+    const appOrigins = props.appOrigins ?? [];
+    const signInUrls = appOrigins.map((origin) => `${origin}/sign-in`);
     this.webClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      // The web app signs in with SRP; no hosted-UI OAuth flows (least of all implicit) until
-      // the web construct configures them with real callback URLs.
+      // A public browser client: the hosted sign-in page with the authorization code grant and
+      // PKCE (web/src/auth.ts), back to the app's own origins only. Never the implicit grant.
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      ...(appOrigins.length
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls: signInUrls,
+              logoutUrls: signInUrls,
+            },
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+          }
+        : { disableOAuth: true }),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -134,6 +164,17 @@ export class StaffApi extends Construct {
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 
+    if (appOrigins.length) {
+      const stack = Stack.of(this);
+      this.signInDomain = this.userPool.addDomain('SignInDomain', {
+        cognitoDomain: {
+          domainPrefix:
+            props.signInDomainPrefix ??
+            Fn.join('-', [stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, ''), Aws.ACCOUNT_ID]),
+        },
+      });
+    }
+
     this.authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, {
       userPoolClients: [this.webClient],
     });
@@ -141,6 +182,17 @@ export class StaffApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       description: 'Staff API of the complaint workflow',
       createDefaultStage: false,
+      // Browsers may call it from the web app's origins only.
+      ...(appOrigins.length
+        ? {
+            corsPreflight: {
+              allowOrigins: [...appOrigins],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {

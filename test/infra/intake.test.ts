@@ -84,7 +84,7 @@ describe('the SES receipt rule', () => {
 });
 
 describe('the intake-email function', () => {
-  it('finds the raw mail through RAW_MAIL_BUCKET and RAW_MAIL_PREFIX, the mail log through TABLE_NAME', () => {
+  it('finds the raw mail, the attachments bucket, the table, the workflow and its intake addresses in its environment', () => {
     const fn = resource(
       built.template,
       'AWS::Lambda::Function',
@@ -93,11 +93,14 @@ describe('the intake-email function', () => {
     expect(fn.Properties.Environment.Variables).toMatchObject({
       RAW_MAIL_BUCKET: { Ref: logicalId(built.stack.data.rawMailBucket) },
       RAW_MAIL_PREFIX,
+      ATTACHMENTS_BUCKET: { Ref: logicalId(built.stack.data.attachmentsBucket) },
       TABLE_NAME: { Ref: logicalId(built.stack.data.table) },
+      STATE_MACHINE_ARN: { Ref: logicalId(built.stack.workflow.stateMachine) },
+      INTAKE_ADDRESSES: ADDRESSES.join(','),
     });
   });
 
-  it('may only read stored raw messages, put mail-log items, and dead-letter failed events', () => {
+  it('may read raw messages, store attachments under mail/, use the table and start complaint executions', () => {
     const handler = built.stack.intake.handler;
     expect(allowedActions(built.template, handler)).toEqual(
       [
@@ -106,18 +109,35 @@ describe('the intake-email function', () => {
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
         's3:GetObject',
+        's3:PutObject',
         'sqs:SendMessage',
+        'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
         'kms:Decrypt',
         'kms:Encrypt',
         'kms:GenerateDataKey*',
         'kms:ReEncrypt*',
+        'states:StartExecution',
       ].sort(),
     );
     const roleId = logicalId(handler.role);
-    expect(resourcesFor(built.template, roleId, 'dynamodb:PutItem')).toEqual([arnOf(built.stack.data.table)]);
+    const table = arnOf(built.stack.data.table);
+    expect(resourcesFor(built.template, roleId, 'dynamodb:PutItem')).toEqual([table]);
+    // Query on the table (a complaint's partition) and on the owner-contact index only.
+    expect(resourcesFor(built.template, roleId, 'dynamodb:Query')).toEqual([
+      table,
+      { 'Fn::Join': ['', [table, '/index/ComplaintsByOwnerContact']] },
+    ]);
     expect(resourcesFor(built.template, roleId, 's3:GetObject')).toEqual([
       { 'Fn::Join': ['', [arnOf(built.stack.data.rawMailBucket), `/${RAW_MAIL_PREFIX}*`]] },
+    ]);
+    expect(resourcesFor(built.template, roleId, 's3:PutObject')).toEqual([
+      { 'Fn::Join': ['', [arnOf(built.stack.data.attachmentsBucket), '/mail/*']] },
+    ]);
+    expect(resourcesFor(built.template, roleId, 'states:StartExecution')).toEqual([
+      { Ref: logicalId(built.stack.workflow.stateMachine) },
     ]);
     expect(resourcesFor(built.template, roleId, 'sqs:SendMessage')).toEqual([
       arnOf(built.stack.intake.deadLetterQueue),

@@ -25,6 +25,10 @@ describe('deployment settings from CDK context', () => {
       publicAppUrl: 'https://complaints.example.com',
       staffEmailPattern: '{role}.{area}@complaints.example.com',
       departmentEmailPattern: '{department}@complaints.example.com',
+      reportSchedules: ['month'],
+      reportTime: '08:00',
+      reportTimeZone: 'Asia/Hong_Kong',
+      reportRecipients: ['customer-service@complaints.example.com', 'manager@complaints.example.com'],
     });
   });
 
@@ -82,6 +86,29 @@ describe('deployment settings from CDK context', () => {
     expect(read).toThrow(/logRetentionDays 42 is not a CloudWatch Logs retention/);
     expect(read).toThrow(/apiBurstLimit 10 must be at least apiRateLimit \(100\)/);
     expect(read).toThrow(/region "Hong Kong"/);
+  });
+
+  it('read email intake’s fax gateways, areas by address and flood limit, checked as the function checks them', () => {
+    expect(
+      settingsFor({
+        intakeDomain: 'estate.example',
+        intakeAddresses: 'complaints@estate.example,hki@estate.example',
+        faxGatewayAddresses: 'Fax@Gateway.example,@efax.example',
+        intakeAreaByAddress: { 'hki@estate.example': 'hk-island' },
+        floodLimitPerHour: '10',
+      }),
+    ).toMatchObject({
+      faxGatewayAddresses: ['fax@gateway.example', '@efax.example'],
+      intakeAreaByAddress: '{"hki@estate.example":"hk-island"}',
+      floodLimitPerHour: 10,
+    });
+    expect(() =>
+      settingsFor({
+        intakeDomain: 'estate.example',
+        intakeAreaByAddress: '{"complaints@estate.example":"mars"}',
+      }),
+    ).toThrow(/intakeAreaByAddress: "mars"/);
+    expect(() => settingsFor({ floodLimitPerHour: '0' })).toThrow(/floodLimitPerHour "0"/);
   });
 
   it('reject an empty address list', () => {

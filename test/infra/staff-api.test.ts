@@ -158,14 +158,24 @@ describe('the staff user pool', () => {
     });
   });
 
-  it('gives the web client SRP sign-in only, with no OAuth implicit flow and no secret', () => {
+  it('gives the web client the hosted sign-in with the code grant only, back to the app, and no secret', () => {
     const client = resource(
       built.template,
       'AWS::Cognito::UserPoolClient',
       logicalId(built.stack.staffApi.webClient),
     );
     expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
-    expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.Properties.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(client.Properties.AllowedOAuthScopes.sort()).toEqual(['email', 'openid', 'profile']);
+    expect(client.Properties.SupportedIdentityProviders).toEqual(['COGNITO']);
     expect(client.Properties.GenerateSecret).toBe(false);
+    const webDomain = { 'Fn::GetAtt': [logicalId(built.stack.web.distribution), 'DomainName'] };
+    expect(client.Properties.CallbackURLs).toEqual([
+      { 'Fn::Join': ['', ['https://', webDomain, '/sign-in']] },
+      'https://complaints.example.com/sign-in',
+    ]);
+    expect(client.Properties.LogoutURLs).toEqual(client.Properties.CallbackURLs);
+    built.template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
   });
 });

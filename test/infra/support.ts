@@ -111,6 +111,11 @@ export function declaredActions(handler: HandlerFunction, extra: readonly string
       ...(writes.length > 0 ? [...TABLE_KEY_ACTIONS, ...writes] : []),
       ...(reads.length > 0 ? [...TABLE_KEY_READ_ACTIONS, ...reads] : []),
       ...(access.readRawMail ? ['s3:GetObject'] : []),
+      ...(access.uploadAttachments ? ['s3:PutObject'] : []),
+      ...(access.readAttachments ? ['s3:GetObject'] : []),
+      ...(access.storeMailAttachments ? ['s3:PutObject'] : []),
+      ...(access.writeReports ? ['s3:AbortMultipartUpload', 's3:PutObject'] : []),
+      ...(access.readReports ? ['s3:GetObject'] : []),
       ...(access.sendMail ? ['ses:SendRawEmail'] : []),
       ...(access.startWorkflow ? ['states:StartExecution'] : []),
       ...(access.answerTasks

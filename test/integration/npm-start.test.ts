@@ -96,7 +96,7 @@ function apiClient(api: string) {
   }
   /** The user's open task on a complaint; the workflow opens it a moment after the call that led to it. */
   async function taskFor(username: string, ref: string) {
-    for (let attempt = 0; attempt < 100; attempt++) {
+    for (let attempt = 0; attempt < 300; attempt++) {
       const items = ((await call(username, 'GET', '/tasks')).body.items ?? []) as {
         id: string;
         ref: string;

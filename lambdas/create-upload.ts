@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3 } from '#adapters/clients.ts';
+import { UploadRequest, uploadKey } from '#domain/attachments.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { areaById } from '../config/areas.ts';
+import { PRESIGNED_URL_MINUTES } from '../config/attachments.ts';
+import type { StaffRole } from '../config/roles.ts';
+import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
+import { requireEnv } from './commons/config.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
+import { withPowertools } from './commons/middy.ts';
+
+const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
+
+/** Who may attach scans: whoever may log a complaint (create-complaint.ts). */
+const MAY_UPLOAD: readonly StaffRole[] = [
+  'reception',
+  'followup',
+  'supervisor',
+  'customer-service',
+  'manager',
+];
+
+/**
+ * `POST /api/attachments`: a presigned URL for the browser to PUT one scanned letter or fax
+ * straight into the attachments bucket (nothing passes through Lambda), under a fresh key of
+ * the caller's area. The type and length are signed, so the upload must be the file declared.
+ */
+export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
+  const caller = callerOf(event);
+  if (!MAY_UPLOAD.includes(caller.role)) throw new ForbiddenError(`A ${caller.role} cannot attach files`);
+  const request = parseBody(event, UploadRequest);
+  if (!areaById(request.area))
+    throw new ValidationError([{ field: 'area', message: 'Choose one of the areas' }]);
+  if (!COMPANY_WIDE_ROLES.includes(caller.role) && request.area !== caller.area) {
+    throw new ForbiddenError(`You can attach files for ${caller.area} only`);
+  }
+  const key = uploadKey(request.area, randomUUID());
+  const expiresIn = PRESIGNED_URL_MINUTES * 60;
+  const url = await getSignedUrl(
+    s3(),
+    new PutObjectCommand({
+      Bucket: ATTACHMENTS_BUCKET,
+      Key: key,
+      ContentType: request.contentType,
+      ContentLength: request.size,
+    }),
+    { expiresIn, signableHeaders: new Set(['content-type', 'content-length']) },
+  );
+  return json(201, {
+    key,
+    name: request.name,
+    contentType: request.contentType,
+    size: request.size,
+    upload: { method: 'PUT', url, headers: { 'content-type': request.contentType } },
+    expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
+  });
+}, apiErrors());

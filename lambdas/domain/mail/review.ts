@@ -1,0 +1,42 @@
+import type { StaffRole } from '../../../config/roles.ts';
+import { COMPANY_WIDE_ROLES } from '../../../config/workflow.ts';
+import type { StaffMember } from '../staff.ts';
+
+/**
+ * Staff review of mail that did not become a complaint by itself: held (a flood from one
+ * sender, no address to answer), quarantined (spam or virus verdict, unreadable), or taken for
+ * an automatic message. Reception and supervisors review their area's intake addresses;
+ * customer service reviews every area.
+ */
+export const MAIL_REVIEW_ROLES: readonly StaffRole[] = ['reception', 'supervisor', 'customer-service'];
+
+export function mayReviewMail(staff: StaffMember, area: string): boolean {
+  if (!MAIL_REVIEW_ROLES.includes(staff.role)) return false;
+  return COMPANY_WIDE_ROLES.includes(staff.role) || staff.area === area;
+}
+
+/** Fields of a mail-log line the list shows (the message itself is behind GET /api/mail/{id}). */
+export const MAIL_SUMMARY_FIELDS = [
+  'id',
+  'receivedAt',
+  'area',
+  'outcome',
+  'reason',
+  'ref',
+  'releasedRef',
+  'from',
+  'fromName',
+  'subject',
+  'attachments',
+  'verdicts',
+  'releasedBy',
+  'releasedAt',
+] as const;
+
+export function mailSummary(item: Record<string, unknown>, snippetChars = 200): Record<string, unknown> {
+  const summary: Record<string, unknown> = {};
+  for (const field of MAIL_SUMMARY_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
+  if (typeof item.text === 'string' && item.text)
+    summary.snippet = [...item.text].slice(0, snippetChars).join('');
+  return summary;
+}

@@ -1,0 +1,145 @@
+import { type LadderLevel, STEPS, type StepId } from '../../config/workflow.ts';
+import type { Signature } from './complaint.ts';
+
+/**
+ * Summary facts the handlers keep on the complaint's RECORD item as they act, so that the
+ * periodic report measures timeliness, deadlines and escalations from the record alone, in one
+ * pass over the area/month index, without reading every complaint's audit trail:
+ *
+ * - `acknowledgedAt`: when the owner was first told the complaint was received (email sent, or
+ *   reached by phone); reception's in-person apology counts as acknowledgement at receipt;
+ * - `committedCompletion`: the department's first committed completion (what the owner was
+ *   told), kept when a later escalation moves `commitment.plannedCompletion`;
+ * - `deadlines`: one entry per deadline a step met or missed (steps with a lateness rule only),
+ *   `<step>:met` or `<step>:missed`;
+ * - `escalations`: one entry per ladder event, `<level>:<event>[:<who>]` — raised at a level,
+ *   resolved, passed up (escalated), closed, timed out — with who acted.
+ *
+ * Entries are short strings rather than maps: the report reads every complaint of a month, and
+ * these are most of what it reads. The audit trail stays the full story, with the times.
+ */
+export type DeadlineFact = `${StepId}:${'met' | 'missed'}`;
+
+export type EscalationEvent = 'raised' | 'resolved' | 'escalated' | 'closed' | 'timed-out';
+
+export type EscalationFact =
+  | `${LadderLevel}:${EscalationEvent}`
+  | `${LadderLevel}:${EscalationEvent}:${string}`;
+
+export function deadlineFact(step: StepId, met: boolean): DeadlineFact {
+  return `${step}:${met ? 'met' : 'missed'}`;
+}
+
+export function escalationFact(level: LadderLevel, event: EscalationEvent, by?: string): EscalationFact {
+  return by ? `${level}:${event}:${by}` : `${level}:${event}`;
+}
+
+/** `supervisorReview:met` → its step and whether it was met. */
+export function parseDeadlineFact(fact: string): { step: string; met: boolean } {
+  const colon = fact.lastIndexOf(':');
+  return { step: fact.slice(0, colon), met: fact.slice(colon + 1) === 'met' };
+}
+
+/** `supervisor:resolved:supervisor.kowloon-east` → level, event and who. */
+export function parseEscalationFact(fact: string): { level: string; event: string; by?: string } {
+  const first = fact.indexOf(':');
+  const second = fact.indexOf(':', first + 1);
+  const level = fact.slice(0, first);
+  if (second < 0) return { level, event: fact.slice(first + 1) };
+  return { level, event: fact.slice(first + 1, second), by: fact.slice(second + 1) };
+}
+
+/** What an update adds to the record besides its plain fields. */
+export interface RecordFacts {
+  /** Set only when the record does not have them yet (`if_not_exists`). */
+  readonly setOnce?: Readonly<Record<string, string>>;
+  readonly deadlines?: readonly DeadlineFact[];
+  readonly escalations?: readonly EscalationFact[];
+}
+
+export const NO_FACTS: RecordFacts = {};
+
+export function hasFacts(facts: RecordFacts | undefined): facts is RecordFacts {
+  return Boolean(
+    facts &&
+      (Object.keys(facts.setOnce ?? {}).length || facts.deadlines?.length || facts.escalations?.length),
+  );
+}
+
+/** The ladder level an escalation step belongs to; undefined for other steps. */
+export function ladderLevelOf(step: string): LadderLevel | undefined {
+  switch (step) {
+    case 'escalationSupervisor':
+      return 'supervisor';
+    case 'escalationCustomerService':
+      return 'customer-service';
+    case 'escalationManager':
+      return 'manager';
+    default:
+      return undefined;
+  }
+}
+
+/** Whether running past a step's due time is a lateness (it has somewhere to escalate to). */
+export function hasDeadline(step: string): step is StepId {
+  return step in STEPS && STEPS[step as StepId].lateGoesTo !== undefined;
+}
+
+/** Facts of a person completing a task (staff API or the owner's link). */
+export function factsOfCompletion(
+  task: { readonly step: StepId; readonly dueAt: string },
+  input: unknown,
+  decision: { readonly action?: string },
+  actor: Signature,
+): RecordFacts {
+  const setOnce: Record<string, string> = {};
+  const deadlines: DeadlineFact[] = [];
+  const escalations: EscalationFact[] = [];
+  if (hasDeadline(task.step)) {
+    deadlines.push(deadlineFact(task.step, Date.parse(actor.at) <= Date.parse(task.dueAt)));
+  }
+  const fields = (input ?? {}) as { reached?: unknown; plannedCompletion?: unknown };
+  if (task.step === 'acknowledgeCall' && fields.reached === true) setOnce.acknowledgedAt = actor.at;
+  if (task.step === 'departmentCommitment' && typeof fields.plannedCompletion === 'string') {
+    setOnce.committedCompletion = fields.plannedCompletion;
+  }
+  const level = ladderLevelOf(task.step);
+  const event = ESCALATION_DECISIONS[decision.action ?? ''];
+  if (level && event) escalations.push(escalationFact(level, event, actor.by));
+  return {
+    ...(Object.keys(setOnce).length ? { setOnce } : {}),
+    ...(deadlines.length ? { deadlines } : {}),
+    ...(escalations.length ? { escalations } : {}),
+  };
+}
+
+const ESCALATION_DECISIONS: Record<string, EscalationEvent | undefined> = {
+  resolve: 'resolved',
+  escalate: 'escalated',
+  close: 'closed',
+};
+
+/**
+ * Facts of a step missing its deadline (the workflow's `step-overdue` and `manager-reminded`):
+ * the late step missed it; a ladder level that missed its own deadline also timed out there.
+ */
+export function factsOfOverdue(overdueStep: string | null | undefined): RecordFacts {
+  if (!overdueStep || !hasDeadline(overdueStep)) return NO_FACTS;
+  const level = ladderLevelOf(overdueStep);
+  return {
+    deadlines: [deadlineFact(overdueStep, false)],
+    ...(level ? { escalations: [escalationFact(level, 'timed-out')] } : {}),
+  };
+}
+
+/** Facts of a task opening: an escalation task (not a reminder) is the complaint raised to a level. */
+export function factsOfTaskOpened(step: string, reminder: boolean): RecordFacts {
+  const level = ladderLevelOf(step);
+  if (!level || reminder) return NO_FACTS;
+  return { escalations: [escalationFact(level, 'raised')] };
+}
+
+/** Facts of the owner's acknowledgement email going out. */
+export function factsOfAcknowledgementSent(at: string): RecordFacts {
+  return { setOnce: { acknowledgedAt: at } };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { listReportItems } from '#adapters/reports.ts';
+import { fieldErrors } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { mayReadReports } from '#domain/report/access.ts';
+import { requireEnv } from './commons/config.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
+import { withPowertools } from './commons/middy.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+
+const Query = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  /** The `next` of the previous page. */
+  before: z
+    .string()
+    .regex(/^\d{8}T\d{9}Z-[\dW-]+$/, 'Use the next of the previous page')
+    .optional(),
+});
+
+/** `GET /api/reports`: past reports, newest first, with their headline figures. */
+export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
+  const caller = callerOf(event);
+  if (!mayReadReports(caller)) {
+    throw new ForbiddenError(`Reports are for customer service and the manager; you are ${caller.role}`);
+  }
+  const parsed = Query.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const page = await listReportItems(TABLE_NAME, {
+    limit: parsed.data.limit,
+    ...(parsed.data.before ? { before: parsed.data.before } : {}),
+  });
+  return json(200, { reports: page.items, ...(page.next ? { next: page.next } : {}) });
+}, apiErrors());

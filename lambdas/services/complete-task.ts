@@ -1,0 +1,93 @@
+import { InvalidToken, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { sfn } from '#adapters/clients.ts';
+import {
+  appendAuditEvent,
+  closeTask,
+  getRecord,
+  markTaskTimedOut,
+  reopenTask,
+  updateRecord,
+} from '#adapters/complaints.ts';
+import type { Signature } from '#domain/complaint.ts';
+import { applyDecision } from '#domain/decisions.ts';
+import { NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';
+import { factsOfCompletion } from '#domain/record-facts.ts';
+import type { StoredTask } from '#domain/tasks.ts';
+import { workflowSettings } from '../commons/settings.ts';
+import { dueFor } from './steps.ts';
+
+export interface CompletedTask {
+  readonly ref: string;
+  readonly taskId: string;
+  readonly step: StoredTask['step'];
+  readonly decision: { action?: string; rating?: string; limitReached?: boolean };
+}
+
+/**
+ * Records a human step's decision and moves the workflow on: the record's Form 17 fields, the
+ * audit line (the signature), then `SendTaskSuccess`. `input` must already have passed the
+ * step's schema (DECISION_SCHEMAS); who may answer is the caller's business (staff: role and
+ * area; an owner: their single-use link). A task answered twice yields one winner and a 409
+ * (ConflictError) for the other; an answer after the deadline is a StateConflictError.
+ */
+export async function completeTask(
+  table: string,
+  task: StoredTask,
+  input: unknown,
+  actor: Signature,
+  now = new Date(actor.at),
+): Promise<CompletedTask> {
+  const ref = task.ref;
+  const record = await getRecord(table, ref);
+  if (!record) throw new NotFoundError(`No complaint ${ref}`);
+  const effect = applyDecision(task.step, input, {
+    record,
+    actor,
+    now,
+    settings: workflowSettings(),
+    ...(task.late?.step ? { lateStep: task.late.step } : {}),
+  });
+  if (effect.errors.length) throw new ValidationError(effect.errors);
+
+  // The conditional close makes this the one answer to the task: a second gets 409 here.
+  await closeTask(table, task, {
+    status: 'completed',
+    closedAt: actor.at,
+    closedBy: actor.by,
+    decision: input,
+  });
+  await updateRecord(table, ref, effect.fields, factsOfCompletion(task, input, effect.decision, actor));
+  await appendAuditEvent(table, {
+    ref,
+    at: actor.at,
+    actor: actor.by,
+    role: actor.role,
+    action: effect.audit.action,
+    details: { ...effect.audit.details, step: task.step, taskId: task.id },
+  });
+  const updated = { ...record, ...effect.fields };
+  const output = { decision: effect.decision, due: dueFor(updated, now) };
+  try {
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(output) }),
+    );
+  } catch (error) {
+    if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) {
+      // The deadline passed while this was being answered: the ladder already has it.
+      await markTaskTimedOut(table, task);
+      await appendAuditEvent(table, {
+        ref,
+        at: new Date().toISOString(),
+        actor: actor.by,
+        role: actor.role,
+        action: 'answer-too-late',
+        details: { step: task.step, taskId: task.id },
+      });
+      throw new StateConflictError('The step timed out and was escalated before this answer arrived');
+    }
+    // The workflow did not get it: put the task back so it can be answered again.
+    await reopenTask(table, task);
+    throw error;
+  }
+  return { ref, taskId: task.id, step: task.step, decision: effect.decision };
+}

@@ -1,0 +1,114 @@
+import { LocalStackError } from './listen.ts';
+
+/**
+ * The local stand-in for EventBridge Scheduler: runs the report function at the times the
+ * deployed schedules would (lib/constructs/reports.ts) — the 1st of each month and, when
+ * asked, every Monday, at `REPORT_TIME` company time (UTC+8) — with the same input, including
+ * the scheduled time that names the report. Workflow time may run scaled (TIME_SCALE): the
+ * wait is shortened by the same factor, and re-checked at least every hour of real time so
+ * timers never exceed Node's 24.8-day limit.
+ */
+export type ReportKind = 'month' | 'week';
+
+export interface LocalSchedulerOptions {
+  readonly kinds: readonly ReportKind[];
+  /** `HH:MM`, company time. */
+  readonly time: string;
+  /** Company time's offset from UTC. @default 480 (Hong Kong, Taiwan, mainland China) */
+  readonly utcOffsetMinutes?: number;
+  /** Workflow time runs this many times faster. @default 1 */
+  readonly timeScale?: number;
+  readonly invoke: (event: { kind: ReportKind; scheduledTime: string }) => Promise<unknown>;
+  readonly log: (line: string) => void;
+}
+
+export interface LocalScheduler {
+  /** The next run of each schedule (workflow time). */
+  next(): { kind: ReportKind; at: string }[];
+  stop(): void;
+}
+
+const MAX_REAL_WAIT_MS = 3600_000;
+
+export function startLocalScheduler(options: LocalSchedulerOptions): LocalScheduler {
+  const offset = (options.utcOffsetMinutes ?? 480) * 60_000;
+  const scale = options.timeScale ?? 1;
+  const [hour, minute] = options.time.split(':').map(Number) as [number, number];
+  const timers = new Map<ReportKind, ReturnType<typeof setTimeout>>();
+  const due = new Map<ReportKind, number>();
+  let stopped = false;
+
+  const schedule = (kind: ReportKind, at: number) => {
+    due.set(kind, at);
+    const wait = Math.max(0, Math.min((at - Date.now()) / scale, MAX_REAL_WAIT_MS));
+    const timer = setTimeout(() => {
+      if (stopped) return;
+      if (Date.now() < at) {
+        schedule(kind, at);
+        return;
+      }
+      const scheduledTime = new Date(at).toISOString().replace(/\.000Z$/, 'Z');
+      options.log(`Scheduler: ${kind}ly report (scheduled ${scheduledTime})`);
+      options
+        .invoke({ kind, scheduledTime })
+        .catch((error: Error) => options.log(`Scheduler: the ${kind}ly report failed: ${error.message}`))
+        .finally(() => {
+          if (!stopped) schedule(kind, nextRun(kind, at + 60_000, hour, minute, offset));
+        });
+    }, wait);
+    timer.unref();
+    timers.set(kind, timer);
+  };
+
+  for (const kind of options.kinds) schedule(kind, nextRun(kind, Date.now(), hour, minute, offset));
+  return {
+    next: () => [...due].map(([kind, at]) => ({ kind, at: new Date(at).toISOString() })),
+    stop: () => {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+    },
+  };
+}
+
+/** The first run of a schedule at or after `from` (ms): the 1st of a month, or a Monday, at hh:mm local. */
+export function nextRun(
+  kind: ReportKind,
+  from: number,
+  hour: number,
+  minute: number,
+  offsetMs: number,
+): number {
+  const local = new Date(from + offsetMs);
+  const at = (y: number, m: number, d: number) => Date.UTC(y, m, d, hour, minute) - offsetMs;
+  if (kind === 'month') {
+    const thisMonth = at(local.getUTCFullYear(), local.getUTCMonth(), 1);
+    return thisMonth >= from ? thisMonth : at(local.getUTCFullYear(), local.getUTCMonth() + 1, 1);
+  }
+  const daysToMonday = (8 - local.getUTCDay()) % 7;
+  const candidate = at(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + daysToMonday);
+  return candidate >= from ? candidate : candidate + 7 * 86_400_000;
+}
+
+/** `REPORT_SCHEDULE`: monthly (default), weekly, monthly,weekly, or off. */
+export function reportKindsFrom(raw: string | undefined): ReportKind[] {
+  const kinds: ReportKind[] = [];
+  for (const entry of (raw ?? 'monthly').split(',').map((e) => e.trim().toLowerCase())) {
+    if (entry === '' || entry === 'off' || entry === 'none') continue;
+    const kind = ({ monthly: 'month', month: 'month', weekly: 'week', week: 'week' } as const)[
+      entry as 'monthly'
+    ] as ReportKind | undefined;
+    if (!kind)
+      throw new LocalStackError(`REPORT_SCHEDULE=${raw}: use monthly, weekly, monthly,weekly or off`);
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
+}
+
+/** `REPORT_TIME`: HH:MM, default 08:00. */
+export function reportTimeFrom(raw: string | undefined): string {
+  const time = raw?.trim() || '08:00';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    throw new LocalStackError(`REPORT_TIME=${raw} is not a time of day: use HH:MM, e.g. 08:00`);
+  }
+  return time;
+}

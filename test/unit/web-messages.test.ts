@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../config/catalogue.ts';
+import { ROLES } from '../../config/roles.ts';
+import { STEP_IDS } from '../../config/workflow.ts';
+import { NewComplaintInput } from '../../lambdas/domain/complaint.ts';
+import { DECISION_SCHEMAS } from '../../lambdas/domain/decisions.ts';
+import { PROJECT_ROOT } from '../../local/stack.ts';
+import { en } from '../../web/src/messages/en.ts';
+import { zhHans } from '../../web/src/messages/zh-Hans.ts';
+import { zhHant } from '../../web/src/messages/zh-Hant.ts';
+import { fromServer, hkIso, validateComplaint } from '../../web/src/validation.ts';
+
+/** The web app's three message catalogues, and that its pages take every text from them. */
+const CATALOGUES = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en } as const;
+const SOURCE = join(PROJECT_ROOT, 'web', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.tsx')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+describe('the web app’s message catalogues', () => {
+  it('have the same keys in 繁體中文, 简体中文 and English, none empty, with the same placeholders', () => {
+    const keys = Object.keys(zhHant).sort();
+    for (const [lang, catalogue] of Object.entries(CATALOGUES)) {
+      expect(Object.keys(catalogue).sort(), lang).toEqual(keys);
+      for (const [key, text] of Object.entries(catalogue)) {
+        expect(text.trim(), `${lang} ${key}`).not.toBe('');
+        const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+        expect(placeholders(text), `${lang} ${key}`).toEqual(
+          placeholders(zhHant[key as keyof typeof zhHant]),
+        );
+      }
+    }
+  });
+
+  it('name every step, role and channel the API can return', () => {
+    for (const step of STEP_IDS) expect(zhHant, step).toHaveProperty([`step.${step}`]);
+    for (const role of ROLES) expect(zhHant, role).toHaveProperty([`role.${role}`]);
+    for (const channel of CHANNELS) expect(zhHant, channel).toHaveProperty([`channel.${channel}`]);
+  });
+
+  it('leave no Chinese text in the components: every word comes from a catalogue', () => {
+    for (const file of sourceFiles(SOURCE)) {
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      expect(code.match(/[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g) ?? [], file).toEqual([]);
+    }
+  });
+});
+
+describe('the web app’s field checks', () => {
+  const draft = {
+    channel: 'phone',
+    area: 'kowloon-east',
+    ownerName: '',
+    phone: '',
+    email: 'not-an-email',
+    language: 'zh-Hant',
+    building: '',
+    unit: '',
+    category: '',
+    content: ' ',
+    keyPointsNoted: false,
+    requestClarified: false,
+    apologyGiven: false,
+    explanationGiven: false,
+    attachments: [],
+  };
+
+  it('find the problems the API would, at the same fields', () => {
+    const local = validateComplaint(draft);
+    const server = NewComplaintInput.safeParse({
+      channel: draft.channel,
+      area: draft.area,
+      owner: { name: draft.ownerName, email: draft.email },
+      content: draft.content,
+    });
+    expect(server.success).toBe(false);
+    const serverFields = new Set(server.error?.issues.map((issue) => issue.path.join('.')));
+    for (const field of serverFields) expect(local, field).toHaveProperty([field]);
+    expect(local).toEqual({
+      'owner.name': 'error.required',
+      'owner.email': 'error.email',
+      content: 'error.required',
+    });
+  });
+
+  it('turn every English message of the API’s decision checks into a translated one', () => {
+    const bad = [
+      {},
+      { action: 'nonsense' },
+      { action: 'sign', opinion: '', category: 'x', department: 'y' },
+      { plannedStart: 'tomorrow', plannedCompletion: '2026-01-01T00:00:00+08:00' },
+      { plannedStart: '2026-12-02T10:00:00+08:00', plannedCompletion: '2026-12-01T10:00:00+08:00' },
+      { rating: 'meh', comments: 'x'.repeat(5001) },
+      { reached: 'perhaps' },
+    ];
+    const messages = new Set<string>();
+    for (const schema of Object.values(DECISION_SCHEMAS)) {
+      for (const body of bad) {
+        const result = schema.safeParse(body);
+        if (!result.success) for (const issue of result.error.issues) messages.add(issue.message);
+      }
+    }
+    expect(messages.size).toBeGreaterThan(5);
+    for (const message of messages) {
+      expect(fromServer([{ field: 'f', message }]).f, message).not.toBe('error.invalid');
+    }
+    expect(fromServer([{ field: 'plannedCompletion', message: 'Give a time in the future' }])).toEqual({
+      plannedCompletion: 'error.future',
+    });
+  });
+
+  it('read a datetime-local value as Hong Kong time', () => {
+    expect(hkIso('2026-12-01T10:00')).toBe('2026-12-01T10:00:00+08:00');
+    expect(Date.parse(hkIso('2026-12-01T10:00') ?? '')).toBe(Date.parse('2026-12-01T02:00:00Z'));
+    expect(hkIso('tomorrow')).toBeUndefined();
+  });
+});

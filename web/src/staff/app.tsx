@@ -1,0 +1,169 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { whenSignedOut } from '../api.ts';
+import { currentSession, type Session, signOut } from '../auth.ts';
+import {
+  areaName,
+  isLang,
+  LANGUAGES,
+  lang,
+  onLangChange,
+  rememberedLang,
+  roleName,
+  setLang,
+  t,
+} from '../i18n.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { ComplaintPage } from './complaint.tsx';
+import { ComplaintList } from './complaints.tsx';
+import { Form17 } from './form17.tsx';
+import { NewComplaint } from './new-complaint.tsx';
+import {
+  MAY_REPORT,
+  MAY_SEE_RECTIFICATION,
+  RectificationPage,
+  ReportPage,
+  ReportsPage,
+  reportNav,
+} from './reports.tsx';
+import { SignIn } from './sign-in.tsx';
+import { MyTasks } from './tasks.tsx';
+
+/** Roles that log complaints (as the API allows: lambdas/create-complaint.ts). */
+export const MAY_LOG = ['reception', 'followup', 'supervisor', 'customer-service', 'manager'];
+
+export function mount(root: HTMLElement) {
+  setLang(rememberedLang(currentSession()?.username));
+  render(<App />, root);
+}
+
+function App() {
+  const location = useLocation();
+  const [session, setSession] = useState<Session | undefined>(currentSession);
+  const [, setRenders] = useState(0);
+  useEffect(() => onLangChange(() => setRenders((n) => n + 1)), []);
+  useEffect(() => {
+    whenSignedOut(() => {
+      setSession(undefined);
+      navigate(`/sign-in?expired=1&next=${encodeURIComponent(location.path)}`, { replace: true });
+    });
+  }, [location.path]);
+
+  const path = location.path;
+  if (path === '/sign-in') {
+    return (
+      <SignIn
+        onSignedIn={(signedIn) => {
+          setSession(signedIn);
+          setLang(rememberedLang(signedIn.username));
+          const next = location.query.get('next');
+          navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/tasks', { replace: true });
+        }}
+      />
+    );
+  }
+  if (!session) {
+    queueMicrotask(() => navigate(`/sign-in?next=${encodeURIComponent(path)}`, { replace: true }));
+    return null;
+  }
+  if (path === '/') {
+    queueMicrotask(() => navigate('/tasks', { replace: true }));
+    return null;
+  }
+
+  // Task notices link to /tasks/<task id>; a task id is `<ref>.<suffix>`.
+  const taskLink = /^\/tasks\/([^/]+)\.[^./]+$/.exec(path);
+  if (taskLink?.[1]) {
+    queueMicrotask(() => navigate(`/complaints/${taskLink[1]}`, { replace: true }));
+    return null;
+  }
+  const ref = /^\/complaints\/([^/]+)(\/form17)?$/.exec(path);
+  let page = <p>{t('app.notFound')}</p>;
+  if (path === '/tasks') page = <MyTasks session={session} />;
+  else if (path === '/complaints/new') page = <NewComplaint session={session} />;
+  else if (path === '/complaints') page = <ComplaintList session={session} query={location.query} />;
+  else if (ref?.[1] && ref[2]) page = <Form17 complaintRef={decodeURIComponent(ref[1])} />;
+  else if (ref?.[1]) page = <ComplaintPage session={session} complaintRef={decodeURIComponent(ref[1])} />;
+  const report = /^\/reports\/([^/]+)$/.exec(path);
+  if (path === '/reports') page = <ReportsPage session={session} />;
+  else if (report?.[1]) page = <ReportPage session={session} id={decodeURIComponent(report[1])} />;
+  else if (path === '/rectifications') page = <RectificationPage session={session} />;
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <span class="brand">{t('app.title')}</span>
+        <nav aria-label={t('app.title')}>
+          <Link href="/tasks" aria-current={path === '/tasks' ? 'page' : undefined}>
+            {t('nav.tasks')}
+          </Link>
+          {MAY_LOG.includes(session.role) ? (
+            <Link href="/complaints/new" aria-current={path === '/complaints/new' ? 'page' : undefined}>
+              {t('nav.new')}
+            </Link>
+          ) : null}
+          <Link href="/complaints" aria-current={path === '/complaints' ? 'page' : undefined}>
+            {t('nav.complaints')}
+          </Link>
+          {MAY_REPORT.includes(session.role) ? (
+            <Link href="/reports" aria-current={path.startsWith('/reports') ? 'page' : undefined}>
+              {reportNav('nav.reports')}
+            </Link>
+          ) : null}
+          {MAY_SEE_RECTIFICATION.includes(session.role) ? (
+            <Link href="/rectifications" aria-current={path === '/rectifications' ? 'page' : undefined}>
+              {reportNav('nav.rectification')}
+            </Link>
+          ) : null}
+        </nav>
+        <span class="who" data-testid="who">
+          {t('nav.signedInAs', {
+            user: session.username,
+            role: roleName(session.role),
+            area: areaName(session.area),
+          })}
+        </span>
+        <LanguageSwitch user={session.username} />
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => {
+            signOut();
+            setSession(undefined);
+            navigate('/sign-in', { replace: true });
+          }}
+        >
+          {t('nav.signOut')}
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+    </>
+  );
+}
+
+export function LanguageSwitch({ user }: { user?: string }) {
+  return (
+    <label class="lang">
+      <span class="visually-hidden">{t('app.language')}</span>
+      <select
+        value={lang()}
+        aria-label={t('app.language')}
+        onChange={(event) => {
+          const value = (event.currentTarget as HTMLSelectElement).value;
+          if (isLang(value)) setLang(value, user);
+        }}
+      >
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`language.${l}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,318 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { type ApiError, api } from '../api.ts';
+import type { Session } from '../auth.ts';
+import { Notice, useFocusHeading } from '../components.tsx';
+import {
+  actorName,
+  areaName,
+  categoryName,
+  departmentName,
+  formatDateTime,
+  roleName,
+  stepName,
+  t,
+  tOr,
+} from '../i18n.ts';
+import type { MessageKey } from '../messages/zh-Hant.ts';
+import { Link } from '../router.tsx';
+import { DecisionForm } from './decision-form.tsx';
+import type { Complaint, OpenTask, Signature, TimelineEvent } from './types.ts';
+
+const COMPANY_WIDE = ['customer-service', 'manager'];
+
+export const mayAct = (session: Session, task: OpenTask) =>
+  session.role === task.role && (COMPANY_WIDE.includes(session.role) || session.area === task.area);
+
+export function useComplaint(ref: string) {
+  const [complaint, setComplaint] = useState<Complaint | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const load = () =>
+    api<Complaint>('GET', `/api/complaints/${encodeURIComponent(ref)}`).then(
+      (answer) => {
+        setComplaint(answer);
+        setError(undefined);
+      },
+      (e: ApiError) => setError(e),
+    );
+  useEffect(() => {
+    setComplaint(undefined);
+    void load();
+  }, [ref]);
+  return { complaint, error, reload: load };
+}
+
+export function loadError(error: ApiError): MessageKey {
+  if (error.status === 403) return 'error.forbidden';
+  if (error.status === 404) return 'error.notFound';
+  if (error.status === 0) return 'error.network';
+  return 'app.error';
+}
+
+export const signed = (signature: Signature | undefined) =>
+  signature
+    ? t('form17.sign', {
+        name: actorName(signature.by),
+        role: roleName(signature.role),
+        at: formatDateTime(signature.at),
+      })
+    : t('form17.unsigned');
+
+/** One complaint: its open task and that step's form first, then the record, mail and timeline. */
+export function ComplaintPage({ session, complaintRef }: { session: Session; complaintRef: string }) {
+  const heading = useFocusHeading(complaintRef);
+  const { complaint, error, reload } = useComplaint(complaintRef);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: MessageKey } | undefined>();
+
+  if (error) {
+    return (
+      <section>
+        <h1 ref={heading} tabIndex={-1}>
+          {t('complaint.title', { ref: complaintRef })}
+        </h1>
+        <Notice kind="error">{t(loadError(error))}</Notice>
+        <p>
+          <Link href="/tasks">{t('nav.tasks')}</Link>
+        </p>
+      </section>
+    );
+  }
+  if (!complaint) return <p>{t('app.loading')}</p>;
+
+  const c = complaint;
+  const task = c.tasks[0];
+  return (
+    <section class="complaint">
+      <div class="page-head">
+        <h1 ref={heading} tabIndex={-1}>
+          {t('complaint.title', { ref: c.ref })}{' '}
+          <span class={`badge badge--${c.status}`} data-testid="status">
+            {t(`status.${c.status}`)}
+          </span>
+        </h1>
+        <Link href={`/complaints/${encodeURIComponent(c.ref)}/form17`} class="button">
+          {t('complaint.form17')}
+        </Link>
+      </div>
+      {notice ? <Notice kind={notice.kind}>{t(notice.text)}</Notice> : null}
+
+      <section class="card task-card" aria-labelledby="task-heading">
+        <h2 id="task-heading">{t('complaint.task')}</h2>
+        {!task ? <p>{t('complaint.noTask')}</p> : null}
+        {task && mayAct(session, task) ? (
+          <>
+            <p class="task-title">
+              <strong>{t('complaint.yourTask', { step: stepName(task.step) })}</strong>{' '}
+              {task.overdue ? <span class="badge badge--overdue">{t('tasks.overdue')}</span> : null}
+              <span class="sub">{t('complaint.dueBy', { due: formatDateTime(task.dueAt) })}</span>
+              {task.late ? (
+                <span class="sub">{t('tasks.late', { step: stepName(task.late.step) })}</span>
+              ) : null}
+            </p>
+            <DecisionForm
+              key={task.id}
+              complaint={c}
+              task={task}
+              onDone={(outcome) => {
+                setNotice(
+                  outcome === 'done'
+                    ? { kind: 'success', text: 'complaint.done' }
+                    : { kind: 'error', text: outcome === 'conflict' ? 'error.conflict' : 'error.forbidden' },
+                );
+                void reload();
+              }}
+            />
+          </>
+        ) : null}
+        {task && !mayAct(session, task) ? (
+          <p data-testid="waiting">
+            {t('complaint.waitingOn', {
+              role: roleName(task.role),
+              step: stepName(task.step),
+              due: formatDateTime(task.dueAt),
+            })}
+          </p>
+        ) : null}
+      </section>
+
+      <section class="card" aria-labelledby="record-heading">
+        <h2 id="record-heading">{t('complaint.record')}</h2>
+        <dl class="record">
+          <Item label={t('complaint.status')}>
+            {t(`status.${c.status}`)}
+            {c.outcome ? ` · ${tOr(`outcome.${c.outcome}`, c.outcome)}` : ''}
+          </Item>
+          <Item label={t('complaint.currentStep')}>{stepName(c.currentStep)}</Item>
+          <Item label={t('complaint.receivedAt')}>{formatDateTime(c.receivedAt)}</Item>
+          <Item label={t('field.channel')}>{tOr(`channel.${c.channel}`, c.channel)}</Item>
+          <Item label={t('complaint.receivedBy')}>{signed(c.receivedBy)}</Item>
+          <Item label={t('complaint.owner')}>{c.owner.name}</Item>
+          <Item label={t('complaint.contact')}>
+            {[c.owner.phone, c.owner.email].filter(Boolean).join(' · ') || t('app.none')}
+          </Item>
+          <Item label={t('complaint.place')}>
+            {[areaName(c.area), c.building, c.unit].filter(Boolean).join(' ')}
+          </Item>
+          <Item label={t('field.category')}>{categoryName(c.category)}</Item>
+          <Item label={t('field.content')} wide>
+            <p class="prewrap">{c.content}</p>
+          </Item>
+          <Item label={t('complaint.checklist')} wide>
+            {(['keyPointsNoted', 'requestClarified', 'apologyGiven', 'explanationGiven'] as const)
+              .filter((key) => c.checklist[key] !== undefined)
+              .map((key) => `${c.checklist[key] ? '☑' : '☐'} ${t(`field.${key}`)}`)
+              .join('  ') || t('app.none')}
+          </Item>
+          {c.clarifiedPurpose ? (
+            <Item label={t('complaint.clarifiedPurpose')}>{c.clarifiedPurpose}</Item>
+          ) : null}
+          {c.rejection ? (
+            <Item label={t('complaint.rejection')} wide>
+              {c.rejection.reason} — {signed(c.rejection)}
+            </Item>
+          ) : null}
+          {c.supervisorReview ? (
+            <Item label={t('complaint.opinion')} wide>
+              {c.supervisorReview.opinion} — {signed(c.supervisorReview)}
+            </Item>
+          ) : null}
+          {c.department ? (
+            <Item label={t('complaint.department')}>{departmentName(c.department)}</Item>
+          ) : null}
+          {c.workOrder ? <Item label={t('complaint.workOrder')}>{c.workOrder.number}</Item> : null}
+          {c.commitment ? (
+            <Item label={t('complaint.planned')} wide>
+              {formatDateTime(c.commitment.plannedStart)} – {formatDateTime(c.commitment.plannedCompletion)} —{' '}
+              {signed(c.commitment)}
+            </Item>
+          ) : null}
+          {c.actualCompletion ? (
+            <Item label={t('complaint.actualCompletion')}>{formatDateTime(c.actualCompletion)}</Item>
+          ) : null}
+          {c.satisfaction ? (
+            <Item label={t('complaint.satisfaction')} wide>
+              {c.satisfaction.comments
+                ? t('app.labelled', {
+                    label: tOr(`rating.${c.satisfaction.rating}`, c.satisfaction.rating),
+                    value: c.satisfaction.comments,
+                  })
+                : tOr(`rating.${c.satisfaction.rating}`, c.satisfaction.rating)}{' '}
+              — {signed(c.satisfaction)}
+            </Item>
+          ) : null}
+          {c.closingSignature ? <Item label={t('form17.closing')}>{signed(c.closingSignature)}</Item> : null}
+          {c.filed ? (
+            <Item label={t('form17.filed')}>
+              {c.filed.location ? `${c.filed.location} — ` : ''}
+              {signed(c.filed)}
+            </Item>
+          ) : null}
+          <Item label={t('complaint.escalations')}>{String(c.escalationCount)}</Item>
+          <Item label={t('complaint.objections')}>{String(c.objectionCount)}</Item>
+        </dl>
+        {c.attachments?.length ? <Attachments complaint={c} /> : null}
+      </section>
+
+      <section class="card" aria-labelledby="mail-heading">
+        <h2 id="mail-heading">{t('complaint.correspondence')}</h2>
+        {c.correspondence.length === 0 ? <p>{t('complaint.noCorrespondence')}</p> : null}
+        <ul class="mail">
+          {c.correspondence.map((mail) => (
+            <li key={mail.id}>
+              <span class="sub">{formatDateTime(mail.at)}</span>{' '}
+              <span class="badge">
+                {mail.direction === 'in' ? t('complaint.mailIn') : t('complaint.mailOut')}
+              </span>{' '}
+              {mail.subject}{' '}
+              <span class="sub">{(mail.direction === 'in' ? mail.from : mail.to?.join(', ')) ?? ''}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section class="card" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">{t('complaint.timeline')}</h2>
+        <Timeline events={c.timeline} />
+      </section>
+    </section>
+  );
+}
+
+function Item({ label, children, wide }: { label: string; children: ComponentChildren; wide?: boolean }) {
+  return (
+    <div class={wide ? 'record__item record__item--wide' : 'record__item'}>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Attachments({ complaint }: { complaint: Complaint }) {
+  const open = async (index: number) => {
+    const answer = await api<{ url: string }>(
+      'GET',
+      `/api/complaints/${encodeURIComponent(complaint.ref)}/attachments/${index}`,
+    );
+    location.assign(answer.url);
+  };
+  return (
+    <>
+      <h3>{t('complaint.attachments')}</h3>
+      <ul class="attachments">
+        {complaint.attachments?.map((file, index) => (
+          <li key={file.key}>
+            {file.name}{' '}
+            <button type="button" class="link-button" onClick={() => void open(index)}>
+              {t('attach.download')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** Detail keys worth a line on the timeline, in this order. */
+const DETAIL_KEYS = [
+  'opinion',
+  'reason',
+  'clarifiedPurpose',
+  'plannedStart',
+  'plannedCompletion',
+  'rating',
+  'comments',
+  'obstacle',
+  'note',
+  'location',
+];
+
+export function eventDetails(event: TimelineEvent): string {
+  const details = event.details ?? {};
+  return DETAIL_KEYS.filter((key) => typeof details[key] === 'string' && details[key] !== '')
+    .map((key) => {
+      const value = String(details[key]);
+      if (key === 'plannedStart' || key === 'plannedCompletion') return formatDateTime(value);
+      if (key === 'rating') return tOr(`rating.${value}`, value);
+      return value;
+    })
+    .join(' · ');
+}
+
+function Timeline({ events }: { events: TimelineEvent[] }) {
+  return (
+    <ol class="timeline" data-testid="timeline">
+      {events.map((event, i) => (
+        <li key={`${event.at}-${i}`}>
+          <span class="sub">{formatDateTime(event.at)}</span>{' '}
+          <strong>{tOr(`action.${event.action}`, event.action)}</strong>{' '}
+          <span>
+            {event.actor === 'system' || event.actor === 'owner'
+              ? actorName(event.actor)
+              : t('app.actor', { name: event.actor, role: roleName(event.role) })}
+          </span>
+          {eventDetails(event) ? <div class="sub">{eventDetails(event)}</div> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,341 @@
+import { useState } from 'preact/hooks';
+import { CATEGORIES, DEPARTMENTS } from '../../../config/catalogue.ts';
+import { type ApiError, api } from '../api.ts';
+import { Choice, ErrorSummary, Field } from '../components.tsx';
+import { categoryName, departmentName, t } from '../i18n.ts';
+import type { MessageKey } from '../messages/zh-Hant.ts';
+import { type FieldErrors, fromServer, hkIso } from '../validation.ts';
+import type { Complaint, OpenTask } from './types.ts';
+
+/**
+ * The form for each step's decision (the fields of lambdas/domain/decisions.ts
+ * DECISION_SCHEMAS): an optional choice of action, then the fields that action needs.
+ */
+type Kind = 'textarea' | 'text' | 'datetime' | 'category' | 'department' | 'rating' | 'via' | 'yesno';
+
+interface FieldSpec {
+  readonly name: string;
+  readonly label: MessageKey;
+  readonly kind: Kind;
+  /** Shown for these actions only. @default every action */
+  readonly when?: readonly string[];
+  readonly required?: boolean;
+  readonly hint?: MessageKey;
+}
+
+interface StepForm {
+  readonly actions?: readonly { value: string; label: MessageKey }[];
+  readonly fields: readonly FieldSpec[];
+  readonly submit?: MessageKey;
+}
+
+const note = (required: boolean, when?: string[]): FieldSpec => ({
+  name: 'note',
+  label: 'decision.note',
+  kind: 'textarea',
+  required,
+  ...(when ? { when } : {}),
+});
+const resolveOrEscalate = (last: 'escalate' | 'close'): StepForm => ({
+  actions: [
+    { value: 'resolve', label: 'decision.resolve' },
+    { value: last, label: last === 'escalate' ? 'decision.escalate' : 'decision.close' },
+  ],
+  fields: [
+    note(true),
+    {
+      name: 'plannedCompletion',
+      label: 'decision.newPlannedCompletion',
+      kind: 'datetime',
+      when: ['resolve'],
+    },
+  ],
+});
+
+export const STEP_FORMS: Record<string, StepForm> = {
+  transcribeFax: {
+    fields: [
+      { name: 'content', label: 'decision.faxContent', kind: 'textarea', required: true },
+      { name: 'owner.name', label: 'field.ownerName', kind: 'text' },
+      { name: 'owner.phone', label: 'field.phone', kind: 'text' },
+      { name: 'owner.email', label: 'field.email', kind: 'text' },
+      { name: 'building', label: 'field.building', kind: 'text' },
+      { name: 'unit', label: 'field.unit', kind: 'text' },
+    ],
+  },
+  clarify: {
+    fields: [
+      { name: 'clarifiedPurpose', label: 'decision.clarifiedPurpose', kind: 'textarea', required: true },
+    ],
+  },
+  acknowledgeCall: {
+    fields: [{ name: 'reached', label: 'decision.reached', kind: 'yesno', required: true }, note(false)],
+  },
+  supervisorReview: {
+    actions: [
+      { value: 'sign', label: 'decision.sign' },
+      { value: 'reject', label: 'decision.reject' },
+    ],
+    fields: [
+      { name: 'opinion', label: 'decision.opinion', kind: 'textarea', required: true, when: ['sign'] },
+      { name: 'category', label: 'field.category', kind: 'category', required: true, when: ['sign'] },
+      {
+        name: 'department',
+        label: 'complaint.department',
+        kind: 'department',
+        required: true,
+        when: ['sign'],
+      },
+      { name: 'reason', label: 'decision.reason', kind: 'textarea', required: true, when: ['reject'] },
+    ],
+  },
+  departmentCommitment: {
+    fields: [
+      { name: 'plannedStart', label: 'decision.plannedStart', kind: 'datetime', required: true },
+      { name: 'plannedCompletion', label: 'decision.plannedCompletion', kind: 'datetime', required: true },
+    ],
+  },
+  ownerPlanResponse: {
+    actions: [
+      { value: 'accept', label: 'decision.accept' },
+      { value: 'object', label: 'decision.object' },
+    ],
+    fields: [{ name: 'comments', label: 'decision.comments', kind: 'textarea' }],
+  },
+  workInProgress: {
+    actions: [
+      { value: 'done', label: 'decision.done' },
+      { value: 'obstacle', label: 'decision.obstacle' },
+    ],
+    fields: [
+      {
+        name: 'completedAt',
+        label: 'decision.completedAt',
+        kind: 'datetime',
+        when: ['done'],
+        hint: 'decision.completedAtHint',
+      },
+      note(false, ['done']),
+      {
+        name: 'obstacle',
+        label: 'decision.obstacleText',
+        kind: 'textarea',
+        required: true,
+        when: ['obstacle'],
+      },
+    ],
+  },
+  obstacleCoordination: resolveOrEscalate('escalate'),
+  escalationSupervisor: resolveOrEscalate('escalate'),
+  escalationCustomerService: resolveOrEscalate('escalate'),
+  escalationManager: resolveOrEscalate('close'),
+  satisfactionCallback: {
+    fields: [
+      { name: 'rating', label: 'decision.rating', kind: 'rating', required: true },
+      { name: 'via', label: 'decision.via', kind: 'via' },
+      { name: 'comments', label: 'decision.comments', kind: 'textarea' },
+    ],
+  },
+  dissatisfactionReview: {
+    actions: [
+      { value: 'reopen', label: 'decision.reopen' },
+      { value: 'close', label: 'decision.close' },
+    ],
+    fields: [note(true)],
+  },
+  supervisorSignOff: { fields: [note(false)], submit: 'decision.countersign' },
+  filing: {
+    fields: [{ name: 'location', label: 'decision.location', kind: 'text' }],
+    submit: 'decision.file',
+  },
+};
+
+const RATINGS = ['satisfied', 'basically-satisfied', 'dissatisfied'] as const;
+const VIA = ['phone', 'email', 'visit'] as const;
+
+/** Which datetime a step must have in the future, and which it must not. */
+function checkTimes(
+  step: string,
+  task: OpenTask,
+  action: string,
+  values: Record<string, string>,
+  errors: FieldErrors,
+) {
+  const now = Date.now();
+  for (const [name, raw] of Object.entries(values)) {
+    if (!raw || !STEP_FORMS[step]?.fields.some((f) => f.name === name && f.kind === 'datetime')) continue;
+    const iso = hkIso(raw);
+    if (!iso) errors[name] = 'error.datetime';
+    else if (name === 'completedAt' && Date.parse(iso) > now) errors[name] = 'error.notFuture';
+    else if (name === 'plannedCompletion' && Date.parse(iso) <= now) errors[name] = 'error.future';
+  }
+  const start = hkIso(values.plannedStart ?? '');
+  const end = hkIso(values.plannedCompletion ?? '');
+  if (
+    step === 'departmentCommitment' &&
+    start &&
+    end &&
+    Date.parse(end) <= Date.parse(start) &&
+    !errors.plannedCompletion
+  ) {
+    errors.plannedCompletion = 'error.after';
+  }
+  const needsDate =
+    step === 'obstacleCoordination' ||
+    (step.startsWith('escalation') && task.late?.step === 'workInProgress');
+  if (needsDate && action === 'resolve' && !values.plannedCompletion)
+    errors.plannedCompletion = 'error.datetime';
+}
+
+export function DecisionForm({
+  complaint,
+  task,
+  onDone,
+}: {
+  complaint: Complaint;
+  task: OpenTask;
+  onDone: (outcome: 'done' | 'conflict' | 'forbidden') => void;
+}) {
+  const form = STEP_FORMS[task.step] ?? { fields: [] };
+  const [action, setAction] = useState(form.actions?.[0]?.value ?? '');
+  const [values, setValues] = useState<Record<string, string>>(() => ({
+    ...(complaint.category ? { category: complaint.category } : {}),
+    ...(task.step === 'satisfactionCallback' ? { via: 'phone' } : {}),
+  }));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [sending, setSending] = useState(false);
+  const [failed, setFailed] = useState(false);
+
+  const shown = form.fields.filter((field) => !field.when || field.when.includes(action));
+  const labels: Record<string, string> = { action: t('decision.action') };
+  for (const field of shown) labels[field.name] = t(field.label);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setFailed(false);
+    const found: FieldErrors = {};
+    if (form.actions && !action) found.action = 'error.choose';
+    for (const field of shown) {
+      if (field.required && !values[field.name]?.trim()) {
+        found[field.name] = ['rating', 'yesno', 'category', 'department'].includes(field.kind)
+          ? 'error.choose'
+          : field.kind === 'datetime'
+            ? 'error.datetime'
+            : 'error.required';
+      }
+    }
+    const visible = Object.fromEntries(shown.map((field) => [field.name, values[field.name] ?? '']));
+    checkTimes(task.step, task, action, visible, found);
+    setErrors(found);
+    if (Object.keys(found).length) return;
+
+    const body: Record<string, unknown> = form.actions ? { action } : {};
+    for (const field of shown) {
+      const value = values[field.name]?.trim();
+      if (!value) continue;
+      const typed =
+        field.kind === 'datetime' ? hkIso(value) : field.kind === 'yesno' ? value === 'yes' : value;
+      // `owner.name` → { owner: { name } }, as the API's schema nests it.
+      const [outer, inner] = field.name.split('.');
+      if (outer && inner) body[outer] = { ...(body[outer] as object | undefined), [inner]: typed };
+      else body[field.name] = typed;
+    }
+    setSending(true);
+    try {
+      await api('POST', `/api/tasks/${encodeURIComponent(task.id)}/complete`, body);
+      onDone('done');
+    } catch (error) {
+      const e = error as ApiError;
+      if (e.status === 400) setErrors(fromServer(e.fields));
+      else if (e.status === 409 || e.status === 404) onDone('conflict');
+      else if (e.status === 403) onDone('forbidden');
+      else setFailed(true);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const input = (field: FieldSpec) => {
+    const onInput = (event: Event) =>
+      setValues((v) => ({ ...v, [field.name]: (event.currentTarget as HTMLInputElement).value }));
+    const value = values[field.name] ?? '';
+    if (field.kind === 'rating' || field.kind === 'via' || field.kind === 'yesno') {
+      const options =
+        field.kind === 'rating'
+          ? RATINGS.map((r) => ({ value: r, label: t(`rating.${r}`) }))
+          : field.kind === 'via'
+            ? VIA.map((v) => ({ value: v, label: t(`via.${v}`) }))
+            : [
+                { value: 'yes', label: t('app.yes') },
+                { value: 'no', label: t('app.no') },
+              ];
+      return (
+        <Choice
+          key={field.name}
+          field={field.name}
+          legend={t(field.label)}
+          options={options}
+          value={value}
+          onChange={(next) => setValues((v) => ({ ...v, [field.name]: next }))}
+          errors={errors}
+        />
+      );
+    }
+    return (
+      <Field
+        key={field.name}
+        field={field.name}
+        label={t(field.label)}
+        errors={errors}
+        optional={!field.required && field.kind !== 'datetime'}
+        {...(field.hint ? { hint: t(field.hint) } : {})}
+      >
+        {(a) =>
+          field.kind === 'textarea' ? (
+            <textarea {...a} rows={3} value={value} onInput={onInput} />
+          ) : field.kind === 'datetime' ? (
+            <input {...a} type="datetime-local" value={value} onInput={onInput} />
+          ) : field.kind === 'category' || field.kind === 'department' ? (
+            <select {...a} value={value} onChange={onInput}>
+              <option value="">{t('field.choose')}</option>
+              {(field.kind === 'category' ? CATEGORIES : DEPARTMENTS).map((item) => (
+                <option key={item.id} value={item.id}>
+                  {field.kind === 'category' ? categoryName(item.id) : departmentName(item.id)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input {...a} type="text" value={value} onInput={onInput} />
+          )
+        }
+      </Field>
+    );
+  };
+
+  return (
+    <form class="form decision" onSubmit={submit} noValidate data-step={task.step}>
+      <ErrorSummary errors={errors} labels={labels} />
+      {failed ? (
+        <p class="error" role="alert">
+          {t('app.error')}
+        </p>
+      ) : null}
+      {form.actions ? (
+        <Choice
+          field="action"
+          legend={t('decision.action')}
+          options={form.actions.map((a) => ({ value: a.value, label: t(a.label) }))}
+          value={action}
+          onChange={setAction}
+          errors={errors}
+        />
+      ) : null}
+      {shown.map(input)}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={sending}>
+          {t(form.submit ?? 'decision.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}

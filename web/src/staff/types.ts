@@ -1,0 +1,69 @@
+/** The complaint as `GET /api/complaints/{ref}` returns it (docs/openapi.json `Complaint`). */
+export interface Signature {
+  readonly by: string;
+  readonly role: string;
+  readonly at: string;
+}
+
+export interface OpenTask {
+  readonly id: string;
+  readonly step: string;
+  readonly role: string;
+  readonly area: string;
+  readonly dueAt: string;
+  readonly overdue: boolean;
+  readonly late?: { step: string; level: string };
+}
+
+export interface TimelineEvent {
+  readonly at: string;
+  readonly actor: string;
+  readonly role: string;
+  readonly action: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface Mail {
+  readonly id: string;
+  readonly at: string;
+  readonly direction?: 'in' | 'out';
+  readonly kind?: string;
+  readonly audience?: string;
+  readonly to?: string[];
+  readonly from?: string;
+  readonly subject?: string;
+}
+
+export interface Complaint {
+  readonly ref: string;
+  readonly receivedAt: string;
+  readonly channel: string;
+  readonly area: string;
+  readonly building?: string;
+  readonly unit?: string;
+  readonly owner: { name: string; phone?: string; email?: string; language: string };
+  readonly content: string;
+  readonly category?: string;
+  readonly receivedBy: Signature;
+  readonly checklist: Record<string, boolean | undefined>;
+  readonly attachments?: { key: string; name: string; contentType: string; size: number }[];
+  readonly status: 'open' | 'closed';
+  readonly currentStep: string;
+  readonly outcome?: string;
+  readonly clarifiedPurpose?: string;
+  readonly supervisorReview?: Signature & { opinion: string };
+  readonly rejection?: Signature & { reason: string };
+  readonly department?: string;
+  readonly workOrder?: { number: string; issuedAt: string };
+  readonly commitment?: Signature & { plannedStart: string; plannedCompletion: string };
+  readonly actualCompletion?: string;
+  readonly satisfaction?: Signature & { rating: string; comments?: string };
+  readonly closingSignature?: Signature & { note?: string };
+  readonly filed?: Signature & { location?: string };
+  readonly objectionCount: number;
+  readonly reopenCount: number;
+  readonly escalationCount: number;
+  readonly tasks: OpenTask[];
+  readonly timeline: TimelineEvent[];
+  readonly correspondence: Mail[];
+}

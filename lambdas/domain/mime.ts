@@ -34,7 +34,6 @@ export function newMessageId(ref: string, domain: string): string {
 }
 
 export function encodeWord(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII check
   if (/^[\x20-\x7e]*$/.test(value)) return value;
   // Encoded words are limited to 75 characters: split on whole characters, never mid-UTF-8.
   const words: string[] = [];

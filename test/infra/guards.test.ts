@@ -27,7 +27,6 @@ describe('guards against config drift', () => {
     const definitionPath = path.join(dir, 'complaint.asl.json');
     writeFileSync(
       definitionPath,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL placeholder, not a template literal
       readFileSync(ASL_PATH, 'utf8').replace(/"\$\{[A-Za-z0-9_]+\}"/, '"${UnknownFunctionArn}"'),
     );
     expect(

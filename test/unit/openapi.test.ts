@@ -15,7 +15,9 @@ describe('the OpenAPI document', () => {
       const operation = openApi.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(operation?.operationId, `${route.method} ${route.path}`).toBeTruthy();
-      expect(Object.keys(operation?.responses ?? {}).length, `${route.method} ${route.path}`).toBeGreaterThan(0);
+      expect(Object.keys(operation?.responses ?? {}).length, `${route.method} ${route.path}`).toBeGreaterThan(
+        0,
+      );
     }
   });
 

@@ -98,7 +98,7 @@ How each is measured:
   runs in a child process from the bundle CDK deploys, exactly as the report function runs it.
   Seconds: wall time, median of 3, with the month before already reported (the monthly schedule's
   steady state: its counts give the trend); \`_first\`: the first report, which reads both months.
-  Memory: the child's peak resident set (maxRSS: Node, the SDK and the report) with V8 given the heap
+  Memory: the child's peak resident set (VmHWM: Node, the SDK and the report) with V8 given the heap
   of a 256 MB function (\`--max-old-space-size=128 --max-semi-space-size=16\`); unlimited, V8 grows its
   heap lazily to whatever the machine has. Growth: seconds at 100k ÷ seconds at 10k.
 `,

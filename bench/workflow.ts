@@ -143,7 +143,7 @@ class Driver {
 
 async function measure(stack: LocalStack, run: (driver: Driver) => Promise<string>): Promise<PathMeasure> {
   const invocationsBefore = totalInvocations();
-  const dynamoBefore = new Map(stack.dynamoRequests);
+  const dynamoBefore = await stack.dynamoRequests();
   const outboxBefore = await outboxSize(stack);
   const driver = new Driver(stack);
   const ref = await run(driver);
@@ -154,8 +154,9 @@ async function measure(stack: LocalStack, run: (driver: Driver) => Promise<strin
   const states = settled.history
     .filter((event) => event.type.endsWith('StateEntered'))
     .map((event) => String((event.details.stateEnteredEventDetails as { name: string }).name));
+  const dynamoAfter = await stack.dynamoRequests();
   const delta = (ops: string[]) =>
-    ops.reduce((sum, op) => sum + (stack.dynamoRequests.get(op) ?? 0) - (dynamoBefore.get(op) ?? 0), 0);
+    ops.reduce((sum, op) => sum + (dynamoAfter.get(op) ?? 0) - (dynamoBefore.get(op) ?? 0), 0);
   return {
     transitions: states.length,
     states,

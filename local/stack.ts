@@ -7,13 +7,11 @@ import type { SESEvent } from 'aws-lambda';
 import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
 import { startApi } from './api-gateway.ts';
 import { LocalIssuer } from './auth.ts';
-import { startDynamo } from './dynamodb.ts';
+import { startEmulators } from './emulators.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
-import { startS3 } from './s3.ts';
 import { installScaledClock } from './scaled-clock.ts';
 import { type ReportKind, startLocalScheduler } from './scheduler.ts';
-import { startSes } from './ses.ts';
 import { startSmtp } from './smtp.ts';
 import { stepFunctionsApi } from './stepfunctions/api-server.ts';
 import { LocalStepFunctions, localFunctionArn } from './stepfunctions/engine.ts';
@@ -86,8 +84,8 @@ export interface LocalStack {
   };
   readonly smtpPort: number;
   readonly stepFunctions: LocalStepFunctions;
-  /** DynamoDB requests served, by operation. */
-  readonly dynamoRequests: ReadonlyMap<string, number>;
+  /** DynamoDB requests served so far, by operation. */
+  dynamoRequests(): Promise<ReadonlyMap<string, number>>;
   readonly stateMachineArn: string;
   readonly tableName: string;
   readonly intakeAddresses: readonly string[];
@@ -115,15 +113,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const dynamo = await startDynamo({
-      port: options.ports.dynamodb,
-      path: join(dataDir, 'dynamodb'),
+    const emulators = await startEmulators({
+      dataDir: { dynamodb: join(dataDir, 'dynamodb'), s3: join(dataDir, 's3') },
+      ports: { dynamodb: options.ports.dynamodb, s3: options.ports.s3, ses: options.ports.ses },
       tableName: LOCAL_RESOURCES.tableName,
-    });
-    stops.push(() => dynamo.stop());
-    const s3 = await startS3({
-      port: options.ports.s3,
-      directory: join(dataDir, 's3'),
       buckets: [
         LOCAL_RESOURCES.rawMailBucket,
         LOCAL_RESOURCES.attachmentsBucket,
@@ -132,9 +125,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The web app uploads scans straight to this bucket with presigned URLs, as on AWS.
       bucketConfigs: { [LOCAL_RESOURCES.attachmentsBucket]: [ATTACHMENTS_CORS] },
     });
-    stops.push(() => s3.stop());
-    const ses = await startSes({ port: options.ports.ses });
-    stops.push(() => ses.stop());
+    stops.push(() => emulators.stop());
+    const dynamo = { endpoint: emulators.endpoints.dynamodb };
+    const s3 = { endpoint: emulators.endpoints.s3 };
+    const ses = { endpoint: emulators.endpoints.ses };
 
     // The Step Functions endpoint must be known before the handlers load; the engine that
     // answers on it needs the handlers. So: listen first, attach the engine after.
@@ -287,7 +281,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       urls,
       smtpPort: smtp.port,
       stepFunctions,
-      dynamoRequests: dynamo.requests,
+      dynamoRequests: () => emulators.dynamoRequests(),
       stateMachineArn,
       tableName: LOCAL_RESOURCES.tableName,
       intakeAddresses,

@@ -19,31 +19,34 @@ export type OwnerMailKind = 'acknowledgement' | 'plan' | 'satisfaction-request' 
 
 const TIME_ZONE = 'Asia/Hong_Kong';
 
+// Built once: an Intl.DateTimeFormat costs far more to construct than to use.
+const ZH_DATE_TIME = new Intl.DateTimeFormat('zh-Hant-HK', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+const EN_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
 export function formatZh(at: string | Date): string {
-  const d = new Date(at);
-  const parts = new Intl.DateTimeFormat('zh-Hant-HK', {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).formatToParts(d);
+  const parts = ZH_DATE_TIME.formatToParts(new Date(at));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}年${part('month')}月${part('day')}日 ${part('hour')}:${part('minute')}`;
 }
 
 export function formatEn(at: string | Date): string {
-  return `${new Intl.DateTimeFormat('en-GB', {
-    timeZone: TIME_ZONE,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(at))} (HKT)`;
+  return `${EN_DATE_TIME.format(new Date(at))} (HKT)`;
 }
 
 /** Traditional → Simplified for the few characters our templates use (owners who chose 简体). */

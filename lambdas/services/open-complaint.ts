@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#adapters/clients.ts';
-import { appendAuditEvent, nextSequence, putNewComplaint, updateRecord } from '#adapters/complaints.ts';
+import { appendAuditEvent, nextSequence, putNewComplaint } from '#adapters/complaints.ts';
 import {
   type ComplaintRecord,
   flagsFor,
@@ -106,14 +106,13 @@ export async function startWorkflow(
     flags: record.flags,
     step: { due: dueTable({ now, area: record.area, settings: workflowSettings() }) },
   };
-  const result = await (deps.client ?? sfn()).send(
+  // The execution, named by the reference, is the record that the workflow started (its
+  // start date is in its history): no second write to the complaint for it.
+  await (deps.client ?? sfn()).send(
     new StartExecutionCommand({
       stateMachineArn: deps.stateMachineArn,
       name: record.ref,
       input: JSON.stringify(input),
     }),
   );
-  await updateRecord(deps.table, record.ref, {
-    workflowStartedAt: result.startDate?.toISOString() ?? now.toISOString(),
-  });
 }

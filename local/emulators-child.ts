@@ -1,0 +1,74 @@
+import { startDynamo } from './dynamodb.ts';
+import { LocalStackError } from './listen.ts';
+import { startS3 } from './s3.ts';
+import { startSes } from './ses.ts';
+
+/**
+ * The emulators' own process (see emulators.ts): DynamoDB, S3 and the SES outbox are services
+ * of their own on AWS, and here they get a core of their own instead of sharing the handlers'
+ * event loop. Talks to its parent over the IPC channel only.
+ */
+export interface EmulatorOptions {
+  readonly dataDir: { readonly dynamodb: string; readonly s3: string };
+  readonly ports: { readonly dynamodb: number; readonly s3: number; readonly ses: number };
+  readonly tableName: string;
+  readonly buckets: readonly string[];
+  readonly bucketConfigs: Readonly<Record<string, readonly string[]>>;
+}
+
+export type ParentMessage = { type: 'start'; options: EmulatorOptions } | { type: 'stats'; id: number };
+
+export type ChildMessage =
+  | { type: 'ready'; endpoints: { dynamodb: string; s3: string; ses: string } }
+  | { type: 'error'; message: string; fixable: boolean }
+  | { type: 'stats'; id: number; dynamoRequests: [string, number][] };
+
+const send = (message: ChildMessage) => process.send?.(message);
+let stops: (() => Promise<void>)[] = [];
+let dynamoRequests: ReadonlyMap<string, number> = new Map();
+
+async function start(options: EmulatorOptions): Promise<void> {
+  try {
+    const dynamo = await startDynamo({
+      port: options.ports.dynamodb,
+      path: options.dataDir.dynamodb,
+      tableName: options.tableName,
+    });
+    stops.push(() => dynamo.stop());
+    dynamoRequests = dynamo.requests;
+    const s3 = await startS3({
+      port: options.ports.s3,
+      directory: options.dataDir.s3,
+      buckets: [...options.buckets],
+      bucketConfigs: options.bucketConfigs,
+    });
+    stops.push(() => s3.stop());
+    const ses = await startSes({ port: options.ports.ses });
+    stops.push(() => ses.stop());
+    send({ type: 'ready', endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint } });
+  } catch (error) {
+    send({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      fixable: error instanceof LocalStackError,
+    });
+    await stop();
+  }
+}
+
+async function stop(): Promise<void> {
+  const pending = stops.reverse();
+  stops = [];
+  for (const close of pending) await close().catch(() => undefined);
+  process.exit(0);
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'start') void start(message.options);
+  else if (message.type === 'stats')
+    send({ type: 'stats', id: message.id, dynamoRequests: [...dynamoRequests] });
+});
+// The parent stopping, or dying (even by SIGKILL), closes the channel: the emulators go with it.
+process.on('disconnect', () => void stop());
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => undefined);

@@ -1,0 +1,67 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { ChildMessage, EmulatorOptions } from './emulators-child.ts';
+import { LocalStackError } from './listen.ts';
+
+export type { EmulatorOptions } from './emulators-child.ts';
+
+export interface Emulators {
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly ses: string };
+  /** DynamoDB requests served so far, by operation (e.g. `PutItem`), for the benchmarks' cost model. */
+  dynamoRequests(): Promise<ReadonlyMap<string, number>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB, S3 and SES in a child process, so the emulators and the handlers run on
+ * different cores, as the services and the Lambdas do on AWS. A port in use or an unwritable
+ * directory is reported as the same one-line LocalStackError as before.
+ */
+export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+  const child = fork(join(import.meta.dirname, 'emulators-child.ts'), [], {
+    execArgv: [],
+    // Their own log lines (none, normally) go where the stack's go; crashes are visible.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const endpoints = await new Promise<Emulators['endpoints']>((resolve, reject) => {
+    const onMessage = (message: ChildMessage) => {
+      if (message.type === 'ready') {
+        child.off('message', onMessage);
+        resolve(message.endpoints);
+      } else if (message.type === 'error') {
+        child.off('message', onMessage);
+        reject(message.fixable ? new LocalStackError(message.message) : new Error(message.message));
+      }
+    };
+    child.on('message', onMessage);
+    void exited.then((code) =>
+      reject(new Error(`The emulators' process exited (code ${code}) while starting`)),
+    );
+    child.send({ type: 'start', options });
+  });
+
+  let nextId = 0;
+  return {
+    endpoints,
+    dynamoRequests: () => statsOf(child, nextId++),
+    stop: async () => {
+      if (child.exitCode === null && child.connected) child.disconnect();
+      await exited;
+    },
+  };
+}
+
+function statsOf(child: ChildProcess, id: number): Promise<ReadonlyMap<string, number>> {
+  return new Promise((resolve) => {
+    const onMessage = (message: ChildMessage) => {
+      if (message.type === 'stats' && message.id === id) {
+        child.off('message', onMessage);
+        resolve(new Map(message.dynamoRequests));
+      }
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'stats', id });
+  });
+}

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -116,21 +115,13 @@ async function runChild(): Promise<void> {
     timeScale: 1,
   });
   try {
-    // The outbox is the SES emulator's in-process store: every email it accepts is pushed onto
-    // its list, which is where "in the outbox" is observed, without polling its page.
-    const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
-      getStoreReadonly(): { emails: { destination: { to: string[] } }[] };
-    };
+    // Every email the SES outbox accepts is announced by the local stack: that is where
+    // "in the outbox" is observed, without polling its page.
     const pending = new Map<string, (at: number) => void>();
-    const emails = store.getStoreReadonly().emails;
-    const push = emails.push.bind(emails);
-    emails.push = (...items) => {
+    stack.outbox.on('mail-sent', (recipients) => {
       const at = performance.now();
-      for (const email of items) {
-        for (const to of email.destination.to) pending.get(to)?.(at);
-      }
-      return push(...items);
-    };
+      for (const to of recipients) pending.get(to)?.(at);
+    });
 
     // Each complaint's workflow ends this run waiting on the supervisor; the stack stops then.
     let waitingOnStaff = 0;

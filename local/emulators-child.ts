@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { startDynamo } from './dynamodb.ts';
 import { LocalStackError } from './listen.ts';
 import { startS3 } from './s3.ts';
@@ -21,7 +22,8 @@ export type ParentMessage = { type: 'start'; options: EmulatorOptions } | { type
 export type ChildMessage =
   | { type: 'ready'; endpoints: { dynamodb: string; s3: string; ses: string } }
   | { type: 'error'; message: string; fixable: boolean }
-  | { type: 'stats'; id: number; dynamoRequests: [string, number][] };
+  | { type: 'stats'; id: number; dynamoRequests: [string, number][] }
+  | { type: 'mail-sent'; to: string[] };
 
 const send = (message: ChildMessage) => process.send?.(message);
 let stops: (() => Promise<void>)[] = [];
@@ -45,6 +47,7 @@ async function start(options: EmulatorOptions): Promise<void> {
     stops.push(() => s3.stop());
     const ses = await startSes({ port: options.ports.ses });
     stops.push(() => ses.stop());
+    announceSentMail();
     send({ type: 'ready', endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint } });
   } catch (error) {
     send({
@@ -54,6 +57,22 @@ async function start(options: EmulatorOptions): Promise<void> {
     });
     await stop();
   }
+}
+
+/**
+ * Tells the parent of every email the SES emulator accepts, so "in the outbox" can be waited
+ * for (benchmarks, tests) without polling its page. Its store is a module-level list.
+ */
+function announceSentMail(): void {
+  const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
+    getStoreReadonly(): { emails: { destination: { to: string[] } }[] };
+  };
+  const emails = store.getStoreReadonly().emails;
+  const push = emails.push.bind(emails);
+  emails.push = (...items) => {
+    for (const email of items) send({ type: 'mail-sent', to: [...email.destination.to] });
+    return push(...items);
+  };
 }
 
 async function stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { ChildMessage, EmulatorOptions } from './emulators-child.ts';
 import { LocalStackError } from './listen.ts';
@@ -9,6 +10,8 @@ export interface Emulators {
   readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly ses: string };
   /** DynamoDB requests served so far, by operation (e.g. `PutItem`), for the benchmarks' cost model. */
   dynamoRequests(): Promise<ReadonlyMap<string, number>>;
+  /** `mail-sent` (recipients: string[]) for every email the SES outbox accepts. */
+  readonly outbox: EventEmitter<{ 'mail-sent': [recipients: string[]] }>;
   stop(): Promise<void>;
 }
 
@@ -42,9 +45,14 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     child.send({ type: 'start', options });
   });
 
+  const outbox = new EventEmitter<{ 'mail-sent': [recipients: string[]] }>();
+  child.on('message', (message: ChildMessage) => {
+    if (message.type === 'mail-sent') outbox.emit('mail-sent', message.to);
+  });
   let nextId = 0;
   return {
     endpoints,
+    outbox,
     dynamoRequests: () => statsOf(child, nextId++),
     stop: async () => {
       if (child.exitCode === null && child.connected) child.disconnect();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import libmime from 'libmime';
@@ -9,8 +10,16 @@ import { closeServer, listenOnLoopback } from './listen.ts';
 
 /** SES accepts messages up to 40 MB; so does the local intake. */
 const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
-/** Lambda retries an event invocation twice before it goes to the on-failure destination. */
-const EVENT_RETRIES = 2;
+/**
+ * Lambda retries a failed event invocation twice, about one and then two minutes later, before
+ * the event goes to the dead-letter queue. Locally the waits are seconds (with jitter, as
+ * Lambda's), so a burst of failures settles while a person or a test watches.
+ */
+const RETRY_DELAYS_MS = [1_000, 2_000];
+/** How often the journal is looked at for events put there by hand (a local redrive). */
+const JOURNAL_POLL_MS = 2_000;
+/** Events replayed from the journal at once after a restart, so a backlog does not swamp intake. */
+const REPLAY_CONCURRENCY = 16;
 
 export interface LocalSmtpOptions {
   readonly port: number;
@@ -20,6 +29,16 @@ export interface LocalSmtpOptions {
   readonly s3: S3Client;
   /** Directory for events whose handler failed after its retries (the local dead-letter queue). */
   readonly deadLetterDir: string;
+  /**
+   * Directory of accepted messages' events not yet taken in by the intake handler: written
+   * before the SMTP client hears 250, removed once the handler succeeded (or the event was
+   * dead-lettered), replayed at start. An event file put here by hand is delivered within
+   * seconds: that is how dead letters are redriven locally.
+   * @default `smtp-journal` beside the dead-letter directory
+   */
+  readonly journalDir?: string;
+  /** Waits before Lambda's two retries of a failed event invocation. @default [1000, 2000] */
+  readonly retryDelaysMs?: readonly number[];
   readonly invokeIntake: (event: SESEvent) => Promise<unknown>;
   readonly intakeFunctionArn: string;
   readonly log: (line: string) => void;
@@ -37,11 +56,28 @@ export interface LocalSmtp {
  * rule does on AWS — stores the raw message in S3, then invokes the intake handler with the
  * SES event (verdicts PASS, unless an `X-Local-Verdict` header asks for another) as an event
  * invocation, with Lambda's retries and a dead-letter directory, so a message that keeps
- * failing is kept and visible.
+ * failing is kept and visible. A message is accepted (250) only once it is in S3 and its event
+ * in the journal, so a crash of the local stack at any moment loses nothing it accepted: the
+ * next start delivers what the journal still holds.
  */
 export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
   const accepted = new Set(options.intakeAddresses.map((a) => a.toLowerCase()));
-  const inFlight = new Set<Promise<void>>();
+  const journalDir = options.journalDir ?? join(dirname(options.deadLetterDir), 'smtp-journal');
+  mkdirSync(journalDir, { recursive: true });
+  const inFlight = new Map<string, Promise<void>>();
+  const retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  let stopping = false;
+  const abort = new AbortController();
+
+  const start = (messageId: string, event: SESEvent) => {
+    if (inFlight.has(messageId)) return;
+    const delivery = deliver({ ...options, journalDir, retryDelaysMs }, event, messageId, {
+      stopping: () => stopping,
+      signal: abort.signal,
+    }).finally(() => inFlight.delete(messageId));
+    inFlight.set(messageId, delivery);
+  };
+
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -79,8 +115,6 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
             }),
           )
           .then(() => {
-            // Accepted only once stored: from here on the message cannot be lost.
-            callback(null, `Ok: queued as ${messageId}`);
             const event = sesEvent({
               raw,
               messageId,
@@ -88,8 +122,10 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
               recipients,
               functionArn: options.intakeFunctionArn,
             });
-            const delivery = deliver(options, event, messageId).finally(() => inFlight.delete(delivery));
-            inFlight.add(delivery);
+            // Journalled before the 250: from here on the message cannot be lost.
+            writeJournal(journalDir, messageId, event);
+            callback(null, `Ok: queued as ${messageId}`);
+            start(messageId, event);
           })
           .catch((error: Error) => {
             options.log(`SMTP: could not store message: ${error.message}`);
@@ -103,26 +139,96 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
     },
   });
   const port = await listenOnLoopback(server.server, options.port, 'SMTP intake', 'SMTP_PORT');
+
+  // What the journal holds now was accepted before a stop or crash, or put there by hand.
+  const notStarted = (messageId: string) => !inFlight.has(messageId);
+  const backlog = readJournal(journalDir, notStarted);
+  if (backlog.length) options.log(`SMTP: delivering ${backlog.length} accepted message(s) from the journal`);
+  let replayed = false;
+  const replaying = (async () => {
+    for (let i = 0; i < backlog.length && !stopping; i += REPLAY_CONCURRENCY) {
+      for (const entry of backlog.slice(i, i + REPLAY_CONCURRENCY)) start(entry.messageId, entry.event);
+      await Promise.allSettled([...inFlight.values()]);
+    }
+    replayed = true;
+  })();
+  const poll = setInterval(() => {
+    if (stopping || !replayed) return;
+    for (const entry of readJournal(journalDir, notStarted)) start(entry.messageId, entry.event);
+  }, JOURNAL_POLL_MS);
+  poll.unref();
+
   return {
     port,
     async idle() {
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await replaying;
+      while (inFlight.size) await Promise.allSettled([...inFlight.values()]);
     },
     async stop() {
-      await Promise.allSettled([...inFlight]);
+      // Deliveries waiting to retry stay in the journal for the next start.
+      stopping = true;
+      clearInterval(poll);
+      abort.abort();
+      await replaying;
+      await Promise.allSettled([...inFlight.values()]);
       await closeServer(server.server);
     },
   };
 }
 
-async function deliver(options: LocalSmtpOptions, event: SESEvent, messageId: string): Promise<void> {
+interface JournalEntry {
+  readonly messageId: string;
+  readonly event: SESEvent;
+}
+
+function writeJournal(dir: string, messageId: string, event: SESEvent): void {
+  const file = join(dir, `${messageId}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify({ event }));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The journal's events (a dead-letter file has the same shape, so it can be moved here). */
+function readJournal(dir: string, wanted: (messageId: string) => boolean): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.json') || !wanted(file.slice(0, -'.json'.length))) continue;
+    try {
+      const { event } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { event?: SESEvent };
+      const messageId = event?.Records?.[0]?.ses?.mail?.messageId;
+      if (event && messageId) entries.push({ messageId, event });
+    } catch {
+      // Not an event: left alone.
+    }
+  }
+  return entries;
+}
+
+async function deliver(
+  options: LocalSmtpOptions & { journalDir: string; retryDelaysMs: readonly number[] },
+  event: SESEvent,
+  messageId: string,
+  control: { stopping: () => boolean; signal: AbortSignal },
+): Promise<void> {
+  const journalled = join(options.journalDir, `${messageId}.json`);
   let lastError: Error | undefined;
-  for (let attempt = 0; attempt <= EVENT_RETRIES; attempt++) {
+  for (let attempt = 0; attempt <= options.retryDelaysMs.length; attempt++) {
+    if (attempt > 0) {
+      // Lambda's retries come later, not at once; jitter spreads a burst of them.
+      const base = options.retryDelaysMs[attempt - 1] ?? 0;
+      try {
+        await sleep(base / 2 + Math.random() * base, undefined, { signal: control.signal });
+      } catch {
+        return; // Stopping: the event stays in the journal for the next start.
+      }
+    }
     try {
       await options.invokeIntake(event);
+      rmSync(journalled, { force: true });
       return;
     } catch (error) {
       lastError = error as Error;
+      // A failure caused by the stack stopping under the handler is not the message's fault.
+      if (control.stopping()) return;
     }
   }
   mkdirSync(options.deadLetterDir, { recursive: true });
@@ -130,8 +236,9 @@ async function deliver(options: LocalSmtpOptions, event: SESEvent, messageId: st
     join(options.deadLetterDir, `${messageId}.json`),
     JSON.stringify({ error: lastError?.name, message: lastError?.message, event }, null, 2),
   );
+  rmSync(journalled, { force: true });
   options.log(
-    `SMTP: intake failed ${EVENT_RETRIES + 1} times for ${messageId}; event kept in ${options.deadLetterDir}`,
+    `SMTP: intake failed ${options.retryDelaysMs.length + 1} times for ${messageId}; event kept in ${options.deadLetterDir}`,
   );
 }
 

@@ -7,7 +7,8 @@ import type { SESEvent } from 'aws-lambda';
 import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
 import { startApi } from './api-gateway.ts';
 import { LocalIssuer } from './auth.ts';
-import { startEmulators } from './emulators.ts';
+import { type Emulators, startEmulators } from './emulators.ts';
+import { type FaultCounts, type FaultOptions, withFaults } from './fault-proxy.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
 import { installScaledClock } from './scaled-clock.ts';
@@ -70,6 +71,8 @@ export interface LocalStackOptions {
   /** @default complaints@estate.example, fax@estate.example */
   readonly intakeAddresses?: readonly string[];
   readonly log?: (line: string) => void;
+  /** Fault injection between the handlers and DynamoDB, S3 and SES (tests; local/fault-proxy.ts). */
+  readonly faults?: FaultOptions;
 }
 
 export interface LocalStack {
@@ -84,11 +87,15 @@ export interface LocalStack {
   };
   readonly smtpPort: number;
   readonly stepFunctions: LocalStepFunctions;
+  /** `mail-sent` (recipients) for every email that reaches the SES outbox. */
+  readonly outbox: Emulators['outbox'];
   /** DynamoDB requests served so far, by operation. */
   dynamoRequests(): Promise<ReadonlyMap<string, number>>;
   readonly stateMachineArn: string;
   readonly tableName: string;
   readonly intakeAddresses: readonly string[];
+  /** Faults injected so far (none unless `faults` was given). */
+  faults(): FaultCounts;
   /** Waits until every accepted email has been handed to the intake handler. */
   mailIdle(): Promise<void>;
   stop(): Promise<void>;
@@ -145,14 +152,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const stateMachineArn = `arn:aws:states:us-east-1:000000000000:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
 
+    // Tests may put fault proxies between the handlers and the emulators (local/fault-proxy.ts).
+    const faults = await withFaults(options.faults, {
+      dynamodb: dynamo.endpoint,
+      s3: s3.endpoint,
+      ses: ses.endpoint,
+    });
+    stops.push(() => faults.stop());
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       // s3rver checks signatures against this key pair; the other emulators accept any.
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: faults.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_S3: faults.endpoints.s3,
+      AWS_ENDPOINT_URL_SES: faults.endpoints.ses,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       TABLE_NAME: LOCAL_RESOURCES.tableName,
       RAW_MAIL_BUCKET: LOCAL_RESOURCES.rawMailBucket,
@@ -281,10 +295,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       urls,
       smtpPort: smtp.port,
       stepFunctions,
+      outbox: emulators.outbox,
       dynamoRequests: () => emulators.dynamoRequests(),
       stateMachineArn,
       tableName: LOCAL_RESOURCES.tableName,
       intakeAddresses,
+      faults: () => faults.counts(),
       mailIdle: () => smtp.idle(),
       stop: async () => {
         await stopAll();

@@ -6,7 +6,12 @@ import { type LocalStepFunctions, SfnServiceError } from './engine.ts';
  * loopback, so handlers use `@aws-sdk/client-sfn` unchanged through AWS_ENDPOINT_URL_SFN.
  */
 const OPERATIONS: Record<string, (sfn: LocalStepFunctions, body: never) => unknown> = {
-  StartExecution: (sfn, body) => sfn.startExecution(body),
+  // Answered once the execution is on disk: a started complaint survives a kill of the stack.
+  StartExecution: async (sfn, body) => {
+    const started = sfn.startExecution(body);
+    await sfn.persisted();
+    return started;
+  },
   DescribeExecution: (sfn, body) => sfn.describeExecution(body),
   GetExecutionHistory: (sfn, body) => sfn.getExecutionHistory(body),
   ListExecutions: (sfn, body) => sfn.listExecutions(body),
@@ -52,7 +57,7 @@ export function stepFunctionsApi(sfn: LocalStepFunctions) {
       return;
     }
     try {
-      send(200, toWire(run(sfn, body as never)));
+      send(200, toWire(await run(sfn, body as never)));
     } catch (error) {
       if (error instanceof SfnServiceError) {
         send(error.statusCode, { __type: error.type, message: error.message });

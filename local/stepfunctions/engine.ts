@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { invokeLocal, type LocalHandler } from '../lambda-runtime.ts';
@@ -236,7 +237,7 @@ export class LocalStepFunctions {
     };
     this.executions.set(executionArn, record);
     this.run(record, input);
-    this.persist(record);
+    void this.persistInBackground(record);
     return { executionArn, startDate: record.startDate };
   }
 
@@ -688,7 +689,7 @@ export class LocalStepFunctions {
     if (this.persistTimer) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
-      this.persist();
+      void this.persistInBackground();
     }, 200);
     this.persistTimer.unref?.();
   }
@@ -701,10 +702,63 @@ export class LocalStepFunctions {
     this.persistTimer = undefined;
     for (const changed of this.dirty) {
       const file = join(this.persistDir, `${changed.name}.json`);
-      writeFileSync(`${file}.tmp`, JSON.stringify(changed));
-      renameSync(`${file}.tmp`, file);
+      const generation = this.nextGeneration(changed.name);
+      writeFileSync(`${file}.${generation}.tmp`, JSON.stringify(changed));
+      renameSync(`${file}.${generation}.tmp`, file);
     }
     this.dirty.clear();
+  }
+
+  private readonly generations = new Map<string, number>();
+  private writes: Promise<void> = Promise.resolve();
+
+  private nextGeneration(name: string): number {
+    const generation = (this.generations.get(name) ?? 0) + 1;
+    this.generations.set(name, generation);
+    return generation;
+  }
+
+  /**
+   * Like persist, off the event loop: the changed executions are serialised now and written by
+   * the thread pool, batch after batch. Resolves once they are on disk (StartExecution answers
+   * only then, so a started execution survives a kill). A file a later write has superseded is
+   * not renamed over the newer one.
+   */
+  private persistInBackground(record?: ExecutionRecord): Promise<void> {
+    if (!this.persistDir || this.stopping) return this.writes;
+    if (record) this.dirty.add(record);
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    const dir = this.persistDir;
+    const batch = [...this.dirty].map((changed) => ({
+      name: changed.name,
+      json: JSON.stringify(changed),
+      generation: this.nextGeneration(changed.name),
+    }));
+    this.dirty.clear();
+    this.writes = this.writes.then(() =>
+      Promise.all(
+        batch.map(async ({ name, json, generation }) => {
+          const file = join(dir, `${name}.json`);
+          const temporary = `${file}.${generation}.tmp`;
+          await writeFile(temporary, json);
+          if (this.generations.get(name) === generation) await rename(temporary, file);
+          else await rm(temporary, { force: true });
+        }),
+      ).then(
+        () => undefined,
+        (error: unknown) => {
+          // The stack goes on; the execution is kept in memory and written with its next change.
+          console.error(`Step Functions: could not save executions: ${(error as Error).message}`);
+        },
+      ),
+    );
+    return this.writes;
+  }
+
+  /** Resolves once every execution started so far is on disk. */
+  persisted(): Promise<void> {
+    return this.writes;
   }
 
   /** Loads the records of earlier runs; `resumeInterrupted` carries on the running ones. */
@@ -712,6 +766,8 @@ export class LocalStepFunctions {
     if (!this.persistDir) return;
     mkdirSync(this.persistDir, { recursive: true });
     for (const file of readdirSync(this.persistDir)) {
+      // A write cut short by a kill: the last complete file of that execution still stands.
+      if (file.endsWith('.tmp')) rmSync(join(this.persistDir, file), { force: true });
       if (!file.endsWith('.json')) continue;
       try {
         const record = JSON.parse(readFileSync(join(this.persistDir, file), 'utf8')) as ExecutionRecord;

@@ -1,4 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
+import * as z from 'zod';
 import type { Language } from '../complaint.ts';
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './parse.ts';
 
@@ -26,7 +27,9 @@ export const MAX_SUBJECT_CHARS = 500;
 export function capText(text: string, max = MAX_TEXT_CHARS): { text: string; truncated: boolean } {
   const clean = stripControl(text)
     .replace(/\r\n?/g, '\n')
-    .replace(/[ \t]+\n/g, '\n')
+    // Each run of blanks is matched once, whatever follows it (`/[ \t]+\n/` would rescan a long
+    // run from each of its characters: minutes on a body of a few hundred kilobytes of spaces).
+    .replace(/[ \t]+(\n|(?![ \t]))/g, (run, end: string) => (end === '\n' ? '\n' : run))
     .replace(/\n{4,}/g, '\n\n\n')
     .trim();
   if (clean.length <= max) return { text: clean, truncated: false };
@@ -109,14 +112,13 @@ const ENTITIES: Record<string, string> = {
  * (an alternative with only HTML). Blocks become lines; scripts, styles and tags go.
  */
 export function htmlToText(html: string): string {
-  return html
-    .slice(0, MAX_HTML_TO_SANITISE)
-    .replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<br\b[^>]*>/gi, '\n')
+  // Tags are matched up to the next `<` or `>` (`[^<>]*`), never to the end of the text and back:
+  // a body of unclosed `<` would otherwise take time quadratic in its length.
+  return withoutHiddenBlocks(html.slice(0, MAX_HTML_TO_SANITISE))
+    .replace(/<br\b[^<>]*>/gi, '\n')
     .replace(/<\/(p|div|tr|li|h[1-6]|table|blockquote|pre|section|article)\s*>/gi, '\n')
-    .replace(/<(td|th)\b[^>]*>/gi, ' ')
-    .replace(/<[^>]*>/g, '')
+    .replace(/<(td|th)\b[^<>]*>/gi, ' ')
+    .replace(/<[^<>]*>/g, '')
     .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (entity, name: string) => {
       if (name.startsWith('#')) {
         const code =
@@ -131,6 +133,32 @@ export function htmlToText(html: string): string {
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * HTML without its scripts, styles, head, title and comments, in one pass. A block whose
+ * closing tag never comes is left to the tag stripping, as before; and once a closing tag is
+ * known to be missing it is not searched for again (searching from each of a body's thousands
+ * of unclosed `<script>` to its end would take time quadratic in its length).
+ */
+function withoutHiddenBlocks(html: string): string {
+  const opening = /<(script|style|head|title)\b[^<>]*>|<!--/gi;
+  const unclosed = new Set<string>();
+  let text = '';
+  let from = 0;
+  for (let open = opening.exec(html); open; open = opening.exec(html)) {
+    const name = open[1]?.toLowerCase() ?? '!--';
+    if (unclosed.has(name)) continue;
+    const closing = open[1] ? new RegExp(`</${name}\\s*>`, 'gi') : /-->/g;
+    closing.lastIndex = opening.lastIndex;
+    if (!closing.exec(html)) {
+      unclosed.add(name);
+      continue;
+    }
+    text += html.slice(from, open.index);
+    from = opening.lastIndex = closing.lastIndex;
+  }
+  return text + html.slice(from);
 }
 
 /**
@@ -151,6 +179,8 @@ export function refInOurMessageId(messageId: string, domain: string): string | u
 const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|noreply[-_.].*)$/i;
 /** "Chan Tai Man via Residents" <residents@lists.example>: a list rewrote From (DMARC mitigation). */
 const VIA = /^(.*?)\s+(via|through|經由|经由)\s+\S.*$/i;
+/** An owner's address as reception may enter it (OwnerInput's rule): one intake can answer. */
+const ANSWERABLE = z.email().max(254);
 
 /**
  * Who to answer: the Reply-To when the message has one (where a person's client would send a
@@ -159,18 +189,26 @@ const VIA = /^(.*?)\s+(via|through|經由|经由)\s+\S.*$/i;
  * name without a list's "via ..." suffix, else Reply-To's, else the address's local part.
  */
 export function ownerOf(m: ParsedMessage, ownAddresses: readonly string[] = []): MailAddress | undefined {
-  const own = (address: string) => ownAddresses.includes(address.toLowerCase());
-  // Our own address is never the owner's (an answer there would come back to intake).
-  const from = m.from && !own(m.from.address) ? m.from : undefined;
-  const replyTo = m.replyTo.find((r) => r.address.includes('@') && !own(r.address));
+  // Our own address is never the owner's (an answer there would come back to intake), and an
+  // address reception could not enter (OwnerInput) cannot be answered either.
+  const usable = (address: string) =>
+    !ownAddresses.includes(address.toLowerCase()) && ANSWERABLE.safeParse(address.trim()).success;
+  const from = m.from && usable(m.from.address) ? m.from : undefined;
+  const replyTo = m.replyTo.find((r) => usable(r.address));
   const address = (replyTo ?? from)?.address.trim().toLowerCase();
   if (!address) return undefined;
-  const fromName = from?.name ? from.name.replace(VIA, '$1').replace(/^["']|["']$/g, '') : '';
+  // Shortened before the "via" pattern reads it: a name is a header line, up to 1 MB of it.
+  const fromName = from?.name
+    ? oneLine(from.name, 4 * MAX_NAME_CHARS)
+        .replace(VIA, '$1')
+        .replace(/^["']|["']$/g, '')
+    : '';
   const separateReplyTo = replyTo && replyTo.address.toLowerCase() !== from?.address.toLowerCase();
-  const name = oneLine(
-    (separateReplyTo ? replyTo.name : '') || fromName || replyTo?.name || (address.split('@')[0] ?? ''),
-    MAX_NAME_CHARS,
-  );
+  // The first name that is still a name once control and zero-width characters are gone.
+  const name =
+    [separateReplyTo ? replyTo.name : '', fromName, replyTo?.name ?? '', address.split('@')[0] ?? '']
+      .map((candidate) => oneLine(candidate, MAX_NAME_CHARS))
+      .find(Boolean) ?? address;
   return { address, name };
 }
 
@@ -255,12 +293,14 @@ export function isExecutable(
   if (extension && EXECUTABLE_EXTENSIONS.has(extension)) return true;
   if (EXECUTABLE_TYPES.test(attachment.contentType)) return true;
   const head = attachment.content.subarray(0, 4);
+  // A file shorter than four bytes has no magic number to read (and readUInt32BE would throw).
+  const magic = head.length === 4 ? head.readUInt32BE(0) : undefined;
   // "MZ" (Windows PE), ELF, Mach-O: whatever the name says.
   return (
     (head[0] === 0x4d && head[1] === 0x5a) ||
-    head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46])) ||
-    head.readUInt32BE(0) === 0xcffaedfe ||
-    head.readUInt32BE(0) === 0xfeedfacf
+    magic === 0x7f454c46 ||
+    magic === 0xcffaedfe ||
+    magic === 0xfeedfacf
   );
 }
 

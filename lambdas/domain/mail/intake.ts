@@ -65,12 +65,19 @@ export interface AttachmentMeta {
   readonly notStored?: 'too-many' | 'too-large' | 'virus-verdict' | 'automatic-message';
 }
 
-/** A message's attachments, in order, with where each is stored (or why not). */
+/**
+ * Attachments listed on the record and the correspondence, stored or not: the list shares a
+ * DynamoDB item (400 KB) with the message's text and HTML, and a message may have 1,000 parts.
+ * The raw message keeps the rest.
+ */
+export const MAX_ATTACHMENTS_LISTED = 50;
+
+/** A message's attachments, in order, with where each is stored (or why not); the first 50. */
 export function planAttachments(
   attachments: readonly ParsedAttachment[],
   options: { sesMessageId: string; bucket: string; withhold?: AttachmentMeta['notStored'] },
 ): { meta: AttachmentMeta; content?: ParsedAttachment }[] {
-  return attachments.map((attachment, index) => {
+  return attachments.slice(0, MAX_ATTACHMENTS_LISTED).map((attachment, index) => {
     const filename = safeFileName(attachment.filename, index, attachment.contentType);
     const base = {
       filename,

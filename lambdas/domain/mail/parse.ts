@@ -157,7 +157,9 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
   const visit = (entries: AddressObject['value']) => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);
-      else if (entry.address) out.push({ address: entry.address, name: (entry.name ?? '').trim() });
+      // Longer than RFC 5321's 254 is no address, only a way to fill the records we keep.
+      else if (entry.address && entry.address.length <= 254)
+        out.push({ address: entry.address, name: (entry.name ?? '').trim() });
     }
   };
   for (const object of [value ?? []].flat()) visit(object.value);
@@ -189,6 +191,19 @@ function headerMap(parsed: ParsedMail): Map<string, string[]> {
     map.set(name, [...(map.get(name) ?? []), value]);
   }
   return map;
+}
+
+/**
+ * An attachment's media type as RFC 6838 writes it (type and subtype of at most 127 characters
+ * each), lower case; anything else is unknown bytes. A Content-Type line may be 64 KB long, and
+ * every attachment's type is kept on the record.
+ */
+function mediaType(declared: string | false | undefined): string {
+  // mailparser gives `false` for an empty Content-Type value.
+  const type = (declared || '').trim().toLowerCase();
+  return /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/.test(type)
+    ? type
+    : 'application/octet-stream';
 }
 
 function declaredCharsets(raw: Buffer): string[] {
@@ -232,7 +247,7 @@ function normalise(parsed: ParsedMail, raw: Buffer, repaired: ParsedMessage['rep
     charsets: declaredCharsets(raw),
     attachments: parsed.attachments.map((a) => ({
       ...(a.filename ? { filename: a.filename } : {}),
-      contentType: (a.contentType || 'application/octet-stream').toLowerCase(),
+      contentType: mediaType(a.contentType),
       size: a.size ?? a.content.length,
       content: a.content,
       inline: a.contentDisposition === 'inline' || Boolean(a.related && a.contentId),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { mayMakeReports } from '#domain/report/access.ts';
 import { PeriodError, parsePeriod } from '#domain/report/period.ts';

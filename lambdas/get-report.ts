@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getReportItem } from '#adapters/reports.ts';
 import { fieldErrors, LANGUAGES } from '#domain/complaint.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '#domain/errors.ts';

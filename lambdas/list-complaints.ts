@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { overdueTasksFor, queryAreaMonth } from '#adapters/complaints.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { fieldErrors } from '#domain/complaint.ts';

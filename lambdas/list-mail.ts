@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mailForReview, mailOfDay } from '#adapters/inbound-mail.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { listRectificationItems } from '#adapters/reports.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { intakeSettingsFrom } from '#domain/mail/settings.ts';
 import { AREAS } from '../config/areas.ts';
 import { TABLE } from '../config/table.ts';

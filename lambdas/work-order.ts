@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { workOrderMail } from '#domain/emails.ts';

@@ -1,5 +1,5 @@
-import Holidays from 'date-holidays';
 import { CN_ARRANGEMENTS } from './calendars/cn-arrangements.ts';
+import { PUBLIC_HOLIDAY_YEARS, PUBLIC_HOLIDAYS } from './calendars/public-holidays.ts';
 import { TW_ARRANGEMENTS } from './calendars/tw-arrangements.ts';
 
 /**
@@ -38,18 +38,6 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** More consecutive non-working days than this means a misconfigured calendar, not a long holiday. */
 const MAX_CONSECUTIVE_DAYS_OFF = 400;
-/**
- * Mainland days that date-holidays lists as `public` although they are days (or half-days) off only for a
- * group of people, not for a company: 国际妇女节 03-08, 青年节 05-04, 六一儿童节 06-01, 建军节 08-01.
- * Matched on the holiday's rule, which does not depend on the language of the names.
- */
-const CN_GROUP_ONLY_RULE = /^(?:03-08|05-04|06-01|08-01)(?:\s|$)/;
-/** Holiday types that close the office, per country. */
-const CLOSING_TYPES: Readonly<Record<CalendarCountry, ReadonlySet<string>>> = {
-  HK: new Set(['public', 'bank']),
-  TW: new Set(['public']),
-  CN: new Set(['public']),
-};
 
 interface YearData {
   /** Day number (days since 1970-01-01) of 1 January. */
@@ -75,11 +63,10 @@ export class BusinessCalendar {
   readonly #years = new Map<number, YearData>();
   /** The year last looked up: the hot loops stay within it most of the time. */
   #current: YearData = NO_YEAR;
-  #holidays: Holidays | undefined;
 
   constructor(options: BusinessCalendarOptions) {
     const { country, hours = DEFAULT_BUSINESS_HOURS, utcOffsetMinutes = 480 } = options;
-    if (!Object.hasOwn(CLOSING_TYPES, country))
+    if (!Object.hasOwn(PUBLIC_HOLIDAYS, country))
       throw new RangeError(`unsupported calendar country: ${String(country)}`);
     if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) {
       throw new RangeError(`utcOffsetMinutes must be an integer within ±840, got ${utcOffsetMinutes}`);
@@ -233,15 +220,20 @@ export class BusinessCalendar {
       return { daysOff, makeUpWorkdays: arrangement.makeUpWorkdays.map((m) => parseLocalDate(m.date)) };
     }
 
-    this.#holidays ??= new Holidays(this.country);
-    const closing = CLOSING_TYPES[this.country];
-    for (const holiday of this.#holidays.getHolidays(year)) {
-      if (!closing.has(holiday.type)) continue;
-      if (this.country === 'CN' && CN_GROUP_ONLY_RULE.test(holiday.rule)) continue;
-      // `date` is the local date in the country's own time zone, whatever the machine's time zone.
-      const firstDay = parseLocalDate(holiday.date.slice(0, 10));
-      const span = Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY_MS));
-      for (let i = 0; i < span; i++) addName(firstDay + i, holiday.name);
+    // date-holidays' closing days, computed at build time (calendars/generate-public-holidays.ts):
+    // the library's lunar calendar would be most of every handler's bundle and cold start.
+    const table = PUBLIC_HOLIDAYS[this.country];
+    const days = table.years[year];
+    if (days === undefined) {
+      const { first, last } = PUBLIC_HOLIDAY_YEARS;
+      throw new RangeError(
+        `no public holidays of ${this.country} for ${year}: the table covers ${first}–${last} (widen it in lambdas/domain/calendars/generate-public-holidays.ts, then npm run generate:holidays)`,
+      );
+    }
+    for (const entry of days.split(' ')) {
+      if (entry === '') continue;
+      const name = table.names[Number(entry.slice(5))] ?? '';
+      daysOff.set(parseLocalDate(`${year}-${entry.slice(0, 2)}-${entry.slice(2, 4)}`), name);
     }
     return { daysOff, makeUpWorkdays: [] };
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AREAS, areaById } from '../../config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '../../config/catalogue.ts';
 import type { StepId } from '../../config/workflow.ts';

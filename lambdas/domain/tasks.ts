@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAFF_ROLES, type StaffRole } from '../../config/roles.ts';
 import { COMPANY_WIDE_ROLES, STEP_IDS, type StepId } from '../../config/workflow.ts';
 import type { StaffMember } from './staff.ts';

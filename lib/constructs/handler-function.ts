@@ -2,27 +2,83 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../../config/functions.ts';
+import { HANDLER_BUNDLING, PROJECT_ROOT } from '../bundling/handler-bundling.ts';
 
 /**
  * The project root, from this file's location rather than the working directory, so entry
  * paths and the lock file resolve the same under `cdk synth`, vitest and any other caller.
  */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { PROJECT_ROOT };
 
 /** Powertools service name shared by every handler (lambdas/commons/powertools.ts reads it). */
 export const SERVICE_NAME = 'complaints';
 
 /**
- * Handlers are bundled as ESM; a few dependencies (mailparser's, the SDK's) still call
- * `require`, which ESM does not define. The banner provides one.
+ * HANDLER_BUNDLING (lib/bundling/handler-bundling.ts, which the Lambda benchmark bundles with
+ * too) as NodejsFunction's bundling props. A key this does not translate stops synth, so the
+ * deployed bundles and the measured ones cannot drift apart.
  */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export function nodejsBundling(options: typeof HANDLER_BUNDLING = HANDLER_BUNDLING): BundlingOptions {
+  const translated = new Set([
+    'bundle',
+    'platform',
+    'format',
+    'target',
+    'mainFields',
+    'banner',
+    'minify',
+    'sourcemap',
+    'sourcesContent',
+    'external',
+    'alias',
+    'logLevel',
+  ]);
+  const unknown = Object.keys(options).filter((key) => !translated.has(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `lib/bundling/handler-bundling.ts: no NodejsFunction translation for ${unknown.join(', ')}`,
+    );
+  }
+  // NodejsFunction always runs `esbuild --bundle --platform=node`; ESM output and an external
+  // source map are what the rest of this construct (and Lambda's `index.handler`) expect.
+  if (
+    options.bundle !== true ||
+    options.platform !== 'node' ||
+    options.format !== 'esm' ||
+    options.sourcemap !== 'external' ||
+    options.logLevel !== 'warning'
+  ) {
+    throw new Error(
+      'lib/bundling/handler-bundling.ts: bundle, platform, format, sourcemap or logLevel changed',
+    );
+  }
+  return {
+    format: OutputFormat.ESM,
+    target: options.target,
+    mainFields: [...options.mainFields],
+    banner: options.banner.js,
+    minify: options.minify,
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.EXTERNAL,
+    sourcesContent: options.sourcesContent,
+    // Bundled, with nothing left to the runtime: see HANDLER_BUNDLING for why.
+    bundleAwsSDK: true,
+    externalModules: [...options.external],
+    logLevel: LogLevel.WARNING,
+    esbuildArgs: { '--alias': Object.entries(options.alias).map(([name, target]) => `${name}=${target}`) },
+  };
+}
 
 export interface HandlerFunctionProps {
   /** The function's entry in config/functions.ts: entry file, description, memory, timeout. */
@@ -84,22 +140,7 @@ export class HandlerFunction extends Construct implements IGrantable {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
-        // Line numbers are enough for stack traces; the sources would double the bundle.
-        sourcesContent: false,
-        // The SDK is bundled at the version the tests ran against, not the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-        logLevel: LogLevel.WARNING,
-      },
+      bundling: nodejsBundling(),
     });
 
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions, so the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEPARTMENT_IDS } from '../../../config/catalogue.ts';
 import { StateConflictError, ValidationError } from '../errors.ts';
 import { RECTIFICATION_STATUSES, type RectificationItem, TRANSITIONS } from './rectification.ts';

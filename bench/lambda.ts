@@ -1,0 +1,244 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { FUNCTION_SPECS } from '../config/functions.ts';
+import { FUNCTION_ACCESS, type FunctionAccess } from '../lib/access.ts';
+import { handlerBuildOptions, PROJECT_ROOT } from '../lib/bundling/handler-bundling.ts';
+import { SERVICE_NAME } from '../lib/constructs/handler-function.ts';
+import type { Figure } from './figures.ts';
+
+/**
+ * Every handler of config/functions.ts bundled exactly as CDK deploys it (the shared options
+ * of lib/bundling/handler-bundling.ts, through esbuild's JS API), then:
+ *
+ * - Size: the minified bundle (index.mjs, not its source map), in KB of 1024 bytes; the
+ *   packages that fill it are logged from esbuild's metafile.
+ * - Cold initialisation: a fresh Node process (this project's Node 24) imports the bundle
+ *   with the environment Lambda gives it: the runtime's variables, NODE_OPTIONS as deployed,
+ *   and a dummy value for each variable its access in lib/access.ts sets. The time is
+ *   `performance.now()` once the import has resolved: from the process's start to the
+ *   handler module evaluated, as Lambda's init phase runs the runtime and then the module.
+ *   A hello-world handler, bundled the same way, is measured alternately with each handler
+ *   so that noise on this shared machine falls on both; a handler's ratio is the median of
+ *   its runs ÷ the median of the hello-world runs taken between them.
+ *
+ * Also measured: a handler that only creates a DynamoDB document client, the floor any
+ * handler using the SDK starts from.
+ */
+const RUNS = 9;
+/** The project's Node 24, as every npm script runs it. */
+const NODE = join(PROJECT_ROOT, 'node_modules', '.bin', 'node');
+const SIZE_GOAL_KB = 500;
+const RATIO_GOAL = 2;
+
+const HELLO_SOURCE = "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n";
+const SDK_ONLY_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export const handler = async () => client.send(new GetCommand({ TableName: 'table', Key: { PK: 'a', SK: 'b' } }));
+`;
+
+/** What Lambda's nodejs24.x runtime and this stack set for every function (dummies, no real account). */
+const LAMBDA_ENVIRONMENT: Readonly<Record<string, string>> = {
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+  AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/bench',
+  AWS_REGION: 'ap-east-1',
+  AWS_DEFAULT_REGION: 'ap-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret',
+  AWS_SESSION_TOKEN: 'bench-token',
+  LAMBDA_TASK_ROOT: '/var/task',
+  LAMBDA_RUNTIME_DIR: '/var/runtime',
+  _HANDLER: 'index.handler',
+  TZ: ':UTC',
+  LANG: 'en_US.UTF-8',
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  // As deployed (lib/constructs/handler-function.ts): Node reads the source map at load.
+  NODE_OPTIONS: '--enable-source-maps',
+  // No log line from the handlers' module scope reaches the benchmark's output.
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+
+/** The variables lib/access.ts's applyAccess sets for an access, with dummy values. */
+function accessEnvironment(access: FunctionAccess): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (access.tableWrites?.length || access.tableReads?.length || access.indexQueries?.length) {
+    env.TABLE_NAME = 'bench-table';
+  }
+  if (access.readRawMail) Object.assign(env, { RAW_MAIL_BUCKET: 'bench-raw', RAW_MAIL_PREFIX: 'incoming/' });
+  if (access.sendMail) env.MAIL_FROM = 'complaints@bench.example';
+  if (access.startWorkflow) {
+    env.STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:bench';
+  }
+  if (access.uploadAttachments || access.readAttachments || access.storeMailAttachments) {
+    env.ATTACHMENTS_BUCKET = 'bench-attachments';
+  }
+  if (access.intakeSettings) env.INTAKE_ADDRESSES = 'complaints@bench.example';
+  if (access.writeReports || access.readReports) env.REPORTS_BUCKET = 'bench-reports';
+  if (access.reportSettings) env.REPORT_RECIPIENTS = 'manager@bench.example';
+  if (access.appLinks) env.PUBLIC_APP_URL = 'https://app.bench.example';
+  if (access.staffMail) env.STAFF_EMAIL_PATTERN = '{role}.{area}@bench.example';
+  if (access.departmentMail) env.DEPARTMENT_EMAIL_PATTERN = '{department}@bench.example';
+  return env;
+}
+
+/** Prints, once the bundle given as argument is imported, the milliseconds since the process started. */
+const PROBE_SOURCE = `await import(process.argv[2]);
+process.stdout.write(String(performance.now()));
+`;
+
+interface Bundle {
+  readonly id: string;
+  readonly file: string;
+  readonly kb: number;
+  readonly env: Readonly<Record<string, string>>;
+  /** Packages (or own folders) by bytes in the bundle, largest first. */
+  readonly parts: readonly (readonly [string, number])[];
+}
+
+export async function benchLambda(log: (line: string) => void): Promise<Figure[]> {
+  // Inside the project, so that anything left external would resolve from node_modules as on Lambda.
+  const dir = mkdtempSync(join(PROJECT_ROOT, '.scratch-bench-lambda-'));
+  try {
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(probe, PROBE_SOURCE);
+    writeFileSync(join(dir, 'hello.ts'), HELLO_SOURCE);
+    writeFileSync(join(dir, 'sdk-only.ts'), SDK_ONLY_SOURCE);
+
+    const hello = await bundle(dir, 'hello-world', join(dir, 'hello.ts'), {});
+    const sdkOnly = await bundle(dir, 'sdk-only', join(dir, 'sdk-only.ts'), {});
+    const handlers: Bundle[] = [];
+    for (const spec of FUNCTION_SPECS) {
+      handlers.push(
+        await bundle(dir, spec.id, spec.entry, accessEnvironment(FUNCTION_ACCESS[spec.id] ?? {})),
+      );
+    }
+    log(`  hello-world ${hello.kb} KB, sdk-only ${sdkOnly.kb} KB`);
+    for (const handler of handlers) {
+      const parts = handler.parts
+        .slice(0, 5)
+        .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)}`)
+        .join(', ');
+      log(`  ${handler.id}: ${handler.kb} KB (${parts})`);
+    }
+
+    // Every bundle once, not timed: the files are in the page cache for every timed run.
+    for (const target of [hello, sdkOnly, ...handlers]) await initMs(probe, target);
+    const helloRuns: number[] = [];
+    const ratios = new Map<string, { ms: number; ratio: number }>();
+    for (const target of [sdkOnly, ...handlers]) {
+      const own: number[] = [];
+      const paired: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        paired.push(await initMs(probe, hello));
+        own.push(await initMs(probe, target));
+      }
+      helloRuns.push(...paired);
+      const ms = median(own);
+      ratios.set(target.id, { ms, ratio: ms / median(paired) });
+      log(
+        `  ${target.id}: init ${ms.toFixed(1)} ms, hello-world ${median(paired).toFixed(1)} ms, × ${(ms / median(paired)).toFixed(2)}`,
+      );
+    }
+
+    const largest = handlers.reduce((a, b) => (b.kb > a.kb ? b : a));
+    const slowest = handlers.reduce((a, b) =>
+      (ratios.get(b.id)?.ratio ?? 0) > (ratios.get(a.id)?.ratio ?? 0) ? b : a,
+    );
+    const slowestRatio = ratios.get(slowest.id) ?? { ms: 0, ratio: 0 };
+    log(
+      `  largest: ${largest.id} ${largest.kb} KB; slowest: ${slowest.id} × ${slowestRatio.ratio.toFixed(2)}`,
+    );
+    return [
+      { name: 'lambda.max_bundle_kb', value: largest.kb, unit: 'KB', goal: `≤ ${SIZE_GOAL_KB}` },
+      { name: 'lambda.max_init_ratio', value: round(slowestRatio.ratio), unit: '×', goal: `≤ ${RATIO_GOAL}` },
+      { name: 'lambda.max_init_ms', value: round(slowestRatio.ms), unit: 'ms', goal: null },
+      { name: 'lambda.hello_init_ms', value: round(median(helloRuns)), unit: 'ms', goal: null },
+      {
+        name: 'lambda.sdk_only_init_ratio',
+        value: round(ratios.get(sdkOnly.id)?.ratio ?? 0),
+        unit: '×',
+        goal: null,
+      },
+      ...handlers.map((h) => ({
+        name: `lambda.bundle_kb.${h.id}`,
+        value: h.kb,
+        unit: 'KB',
+        goal: `≤ ${SIZE_GOAL_KB}`,
+      })),
+      ...handlers.map((h) => ({
+        name: `lambda.init_ratio.${h.id}`,
+        value: round(ratios.get(h.id)?.ratio ?? 0),
+        unit: '×',
+        goal: `≤ ${RATIO_GOAL}`,
+      })),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bundle(
+  dir: string,
+  id: string,
+  entry: string,
+  env: Readonly<Record<string, string>>,
+): Promise<Bundle> {
+  const file = join(dir, id, 'index.mjs');
+  const result = await build({ ...handlerBuildOptions(entry, file), metafile: true });
+  return { id, file, kb: Math.round(statSync(file).size / 1024), env, parts: partsOf(result.metafile) };
+}
+
+/** Bytes in the output by npm package, or by the project's own top folder. */
+function partsOf(metafile: Metafile): [string, number][] {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+  const parts = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+    const name = pkg ?? `${input.split('/').slice(0, 2).join('/')}`;
+    parts.set(name, (parts.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...parts].sort((a, b) => b[1] - a[1]);
+}
+
+/** One cold initialisation in a fresh process: milliseconds from its start to the bundle imported. */
+function initMs(probe: string, target: Bundle): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // Only Lambda's variables: none of this machine's (AWS_*, proxies, NODE_OPTIONS) leak in.
+    const child = spawn(NODE, [probe, target.file], {
+      env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENVIRONMENT, ...target.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(out);
+      if (code !== 0 || !Number.isFinite(ms) || ms <= 0) {
+        reject(new Error(`Initialising ${target.id} failed (exit ${code}): ${err.slice(-800)}`));
+        return;
+      }
+      resolve(ms);
+    });
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

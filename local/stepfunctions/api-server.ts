@@ -9,7 +9,7 @@ const OPERATIONS: Record<string, (sfn: LocalStepFunctions, body: never) => unkno
   // Answered once the execution is on disk: a started complaint survives a kill of the stack.
   StartExecution: async (sfn, body) => {
     const started = sfn.startExecution(body);
-    await sfn.persisted();
+    await sfn.persisted(started.executionArn);
     return started;
   },
   DescribeExecution: (sfn, body) => sfn.describeExecution(body),

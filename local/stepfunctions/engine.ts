@@ -705,11 +705,14 @@ export class LocalStepFunctions {
       const generation = this.nextGeneration(changed.name);
       writeFileSync(`${file}.${generation}.tmp`, JSON.stringify(changed));
       renameSync(`${file}.${generation}.tmp`, file);
+      this.written.set(changed.name, generation);
     }
     this.dirty.clear();
   }
 
   private readonly generations = new Map<string, number>();
+  /** The last generation of each execution's file that reached the disk. */
+  private readonly written = new Map<string, number>();
   private writes: Promise<void> = Promise.resolve();
 
   private nextGeneration(name: string): number {
@@ -739,11 +742,17 @@ export class LocalStepFunctions {
     this.writes = this.writes.then(() =>
       Promise.all(
         batch.map(async ({ name, json, generation }) => {
+          // A later change of the same execution is already queued: that write stands for this one.
+          if (this.generations.get(name) !== generation) return;
           const file = join(dir, `${name}.json`);
           const temporary = `${file}.${generation}.tmp`;
           await writeFile(temporary, json);
-          if (this.generations.get(name) === generation) await rename(temporary, file);
-          else await rm(temporary, { force: true });
+          if (this.generations.get(name) === generation) {
+            await rename(temporary, file);
+            this.written.set(name, generation);
+          } else {
+            await rm(temporary, { force: true });
+          }
         }),
       ).then(
         () => undefined,
@@ -756,9 +765,20 @@ export class LocalStepFunctions {
     return this.writes;
   }
 
-  /** Resolves once every execution started so far is on disk. */
-  persisted(): Promise<void> {
-    return this.writes;
+  /** Resolves once the execution, as it stands now, is on disk (or at once without a directory). */
+  async persisted(executionArn: string): Promise<void> {
+    const name = this.executions.get(executionArn)?.name;
+    if (!this.persistDir || name === undefined) return;
+    const target = this.generations.get(name) ?? 0;
+    // A write skipped for a newer one counts once that newer one is written.
+    while ((this.written.get(name) ?? 0) < target && !this.stopping) {
+      const queued = this.writes;
+      await queued;
+      if (queued === this.writes && (this.written.get(name) ?? 0) < target) {
+        // Nothing further queued, and still not written: the write failed (logged above).
+        throw new Error(`Execution ${name} could not be saved under ${this.persistDir}`);
+      }
+    }
   }
 
   /** Loads the records of earlier runs; `resumeInterrupted` carries on the running ones. */

@@ -123,7 +123,8 @@ export const FUNCTIONS = {
   getAttachment: {
     id: 'get-attachment',
     entry: 'lambdas/get-attachment.ts',
-    description: "A short-lived download URL for one of a complaint's scanned attachments",
+    description:
+      "A short-lived download URL for one of a complaint's files: scans uploaded with it, attachments of mail received on it",
   },
   // ---- Owner pages (no sign-in; single-use links from our emails) ------------------------
   getOwnerLink: {

@@ -26,6 +26,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/openapi.json', fn: 'getOpenApi', auth: false },
   { method: 'POST', path: '/api/attachments', fn: 'createUpload' },
   { method: 'GET', path: '/api/complaints/{ref}/attachments/{index}', fn: 'getAttachment' },
+  { method: 'GET', path: '/api/complaints/{ref}/mail/{mailId}/attachments/{index}', fn: 'getAttachment' },
   { method: 'GET', path: '/api/owner/{linkId}', fn: 'getOwnerLink', auth: false },
   { method: 'POST', path: '/api/owner/{linkId}', fn: 'answerOwnerLink', auth: false },
   { method: 'POST', path: '/api/reports', fn: 'createReport' },

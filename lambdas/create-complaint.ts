@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { areaOfKey } from '#domain/attachments.ts';
 import { NewComplaintInput } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
@@ -7,22 +8,34 @@ import { requireEnv } from './commons/config.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
-import { openComplaint } from './services/open-complaint.ts';
+import { openComplaint, openSubmittedComplaint } from './services/open-complaint.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
+
+/**
+ * The complaint, and optionally the client's id for this submission: with one, sending the same
+ * submission again (a retry after a 5xx or a lost answer) returns the complaint already opened.
+ */
+const NewComplaintRequest = NewComplaintInput.extend({
+  submissionId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,100}$/, 'Use 8 to 100 letters, digits, - or _ (a UUID will do)')
+    .optional(),
+});
 
 /** Staff who take complaints from owners (PROCEDURE.md §3–4: reception, and anyone covering). */
 const MAY_LOG: readonly StaffRole[] = ['reception', 'followup', 'supervisor', 'customer-service', 'manager'];
 
 /**
  * `POST /api/complaints`: reception logs a phone, walk-in, letter or fax complaint while the
- * owner is still talking; the workflow starts at once. 201 with the reference number.
+ * owner is still talking; the workflow starts at once. 201 with the reference number (also for
+ * a repeat of a submission already opened: the client sees the same answer as the first time).
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
   if (!MAY_LOG.includes(caller.role)) throw new ForbiddenError(`A ${caller.role} cannot log complaints`);
-  const input = parseBody(event, NewComplaintInput);
+  const { submissionId, ...input } = parseBody(event, NewComplaintRequest);
   if (!COMPANY_WIDE_ROLES.includes(caller.role) && input.area !== caller.area) {
     throw new ForbiddenError(`You can log complaints for ${caller.area} only`);
   }
@@ -32,11 +45,11 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       { field: `attachments.${foreign}.key`, message: 'This file was uploaded for another area' },
     ]);
   }
-  const record = await openComplaint({ table: TABLE_NAME, stateMachineArn: STATE_MACHINE_ARN }, input, {
-    by: caller.username,
-    role: caller.role,
-    at: new Date().toISOString(),
-  });
+  const deps = { table: TABLE_NAME, stateMachineArn: STATE_MACHINE_ARN };
+  const receivedBy = { by: caller.username, role: caller.role, at: new Date().toISOString() };
+  const record = submissionId
+    ? await openSubmittedComplaint(deps, input, receivedBy, submissionId)
+    : await openComplaint(deps, input, receivedBy);
   logger.info('Complaint logged', { ref: record.ref, channel: record.channel, area: record.area });
   metrics.addMetric('ComplaintsReceived', 'Count', 1);
   return json(201, {

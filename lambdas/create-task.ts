@@ -1,4 +1,4 @@
-import { appendAuditEvent, putTask, updateRecord } from '#adapters/complaints.ts';
+import { appendAuditEventOnce, getTask, putTask, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { taskMail } from '#domain/emails.ts';
 import { taskIdFor } from '#domain/keys.ts';
@@ -35,35 +35,47 @@ export const handler = withPowertools(async (event: unknown) => {
     status: 'open',
     taskToken: input.taskToken,
   };
-  // One step at a time: a task left open by an earlier step (a window that ran out) closes now.
-  await closeOpenTasks(TABLE_NAME, task.ref, now, 'timed-out', task.id);
+  // One step at a time: a task left open by an earlier step (a window that ran out) closes now;
+  // one of this step left by an attempt that failed (a retry comes with a new token) is void.
+  await closeOpenTasks(
+    TABLE_NAME,
+    task.ref,
+    now,
+    (open) => (open.step === task.step ? 'cancelled' : 'timed-out'),
+    task.id,
+  );
   const created = await putTask(TABLE_NAME, task);
+  if (!created) logger.info('Task already stored for this token (retried invocation)', { taskId: task.id });
+  // A retry for the same token carries on with the task as first stored (its times).
+  const stored = created ? task : ((await getTask(TABLE_NAME, task.ref, task.id)) ?? task);
   const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
-  if (created) {
-    // An escalation task opening is the complaint raised to that level (the report counts it).
-    await updateRecord(
-      TABLE_NAME,
-      task.ref,
-      { currentStep: task.step },
-      factsOfTaskOpened(task.step, reminder),
-    );
-    await appendAuditEvent(TABLE_NAME, {
+  // An escalation task opening is the complaint raised to that level (the report counts it).
+  await updateRecord(
+    TABLE_NAME,
+    task.ref,
+    { currentStep: task.step },
+    created ? factsOfTaskOpened(task.step, reminder) : undefined,
+  );
+  // Keyed by the task: a retried invocation writes the line it may have missed, never a second one.
+  const action = reminder ? 'reminder-task-opened' : 'task-opened';
+  await appendAuditEventOnce(
+    TABLE_NAME,
+    {
       ref: task.ref,
-      at: task.createdAt,
+      at: stored.createdAt,
       actor: SYSTEM_ACTOR,
       role: SYSTEM_ACTOR,
-      action: reminder ? 'reminder-task-opened' : 'task-opened',
+      action,
       details: {
         taskId: task.id,
         step: task.step,
         role: task.role,
-        dueAt: task.dueAt,
+        dueAt: stored.dueAt,
         procedureStep: STEPS[task.step].procedureStep,
       },
-    });
-  } else {
-    logger.info('Task already stored for this token (retried invocation)', { taskId: task.id });
-  }
+    },
+    `${action}.${task.id}`,
+  );
   // Sent once per task even when this invocation is a retry that found the task stored.
   if (STEPS[task.step].emailOnOpen || reminder || task.late) {
     const to = staffAddress(task.role, task.area);
@@ -75,7 +87,7 @@ export const handler = withPowertools(async (event: unknown) => {
       content: taskMail({
         ref: task.ref,
         step: task.step,
-        dueAt: task.dueAt,
+        dueAt: stored.dueAt,
         taskUrl: `${appUrl()}/tasks/${encodeURIComponent(task.id)}`,
         reminder,
       }),

@@ -1,11 +1,11 @@
-import { z } from 'zod';
-import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
+import * as z from 'zod';
+import { appendAuditEvent, appendAuditEventOnce, getRecord, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { factsOfOverdue } from '#domain/record-facts.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
-import { closeOpenTasks, dueFor } from './services/steps.ts';
+import { closeLateTasks, closeOpenTasks, dueFor } from './services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -74,19 +74,39 @@ export const handler = withPowertools(async (event: unknown) => {
     }
     case 'step-overdue':
     case 'manager-reminded': {
-      const closed = await closeOpenTasks(TABLE_NAME, input.ref, now);
+      const { closed, late } = await closeLateTasks(TABLE_NAME, input.ref, now, input.late?.overdue);
       await updateRecord(
         TABLE_NAME,
         input.ref,
         { escalationCount: record.escalationCount + 1 },
         factsOfOverdue(input.late?.overdue),
       );
-      await audit(input.action, {
+      // The task that ran out, also when an earlier attempt of this invocation closed it.
+      const timedOut = late && late.status !== 'completed' ? [late.id] : [];
+      const details = {
         overdueStep: input.late?.overdue,
         lateStep: input.late?.step,
         level: input.late?.level,
-        timedOutTasks: closed,
-      });
+        timedOutTasks: [...new Set([...timedOut, ...closed])],
+      };
+      // Written once per late task however often Step Functions retries this step: dated by the
+      // deadline that passed, keyed by the task.
+      if (late) {
+        await appendAuditEventOnce(
+          TABLE_NAME,
+          {
+            ref: input.ref,
+            at: late.dueAt,
+            actor: SYSTEM_ACTOR,
+            role: SYSTEM_ACTOR,
+            action: input.action,
+            details,
+          },
+          `${input.action}.${late.id}`,
+        );
+      } else {
+        await audit(input.action, details);
+      }
       metrics.addMetric(input.action === 'manager-reminded' ? 'ManagerReminded' : 'StepsOverdue', 'Count', 1);
       break;
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { appendAuditEvent, getRecord, putOwnerLink, updateRecord } from '#adapters/complaints.ts';
+import * as z from 'zod';
+import { appendAuditEventOnce, getRecord, putOwnerLink, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
@@ -56,6 +56,7 @@ export const handler = withPowertools(async (event: unknown) => {
         : 0;
 
   let sent = false;
+  let sentAt: string | undefined;
   if (record.owner.email) {
     const linkUrl = answerStep ? await ownerLink(record, answerStep, now) : undefined;
     const result = await sendOnce({
@@ -74,26 +75,34 @@ export const handler = withPowertools(async (event: unknown) => {
       replyTo: mailFrom(),
     });
     sent = result.sent;
+    // Sent now, or by an attempt that failed after sending: what follows is written either way.
+    if (result.sent || result.alreadySent) sentAt = result.at ?? now.toISOString();
   }
   await updateRecord(
     TABLE_NAME,
     record.ref,
     { currentStep: CURRENT_STEP[input.kind] },
-    sent && input.kind === 'acknowledgement' ? factsOfAcknowledgementSent(now.toISOString()) : undefined,
+    sentAt && input.kind === 'acknowledgement' ? factsOfAcknowledgementSent(sentAt) : undefined,
   );
-  if (sent) {
-    await appendAuditEvent(TABLE_NAME, {
-      ref: record.ref,
-      at: now.toISOString(),
-      actor: SYSTEM_ACTOR,
-      role: SYSTEM_ACTOR,
-      action: `owner-${input.kind}-sent`,
-      details: { round, ...(answerBy ? { answerBy } : {}) },
-    });
-    metrics.addMetric('OwnerEmailsSent', 'Count', 1);
+  if (sentAt) {
+    // Keyed by the email, so a retried invocation writes the line once.
+    const action = `owner-${input.kind}-sent`;
+    await appendAuditEventOnce(
+      TABLE_NAME,
+      {
+        ref: record.ref,
+        at: sentAt,
+        actor: SYSTEM_ACTOR,
+        role: SYSTEM_ACTOR,
+        action,
+        details: { round, ...(answerBy ? { answerBy } : {}) },
+      },
+      `${action}.${round}`,
+    );
   }
-  logger.info('Owner notified', { ref: record.ref, kind: input.kind, emailed: sent });
-  return { due, emailed: sent };
+  if (sent) metrics.addMetric('OwnerEmailsSent', 'Count', 1);
+  logger.info('Owner notified', { ref: record.ref, kind: input.kind, emailed: Boolean(sentAt) });
+  return { due, emailed: Boolean(sentAt) };
 });
 
 async function ownerLink(record: ComplaintRecord, step: string, now: Date): Promise<string> {

@@ -52,6 +52,11 @@ export interface FunctionAccess {
    */
   readonly storeMailAttachments?: boolean;
   /**
+   * Presigns downloads of the attachments of received mail (`s3:GetObject` under `mail/` of the
+   * attachments bucket). Sets ATTACHMENTS_BUCKET.
+   */
+  readonly readMailAttachments?: boolean;
+  /**
    * Email intake's options: intake addresses, fax gateways, areas by address, flood limit. Sets
    * INTAKE_ADDRESSES and, when configured, FAX_GATEWAY_ADDRESSES, INTAKE_AREA_BY_ADDRESS and
    * FLOOD_LIMIT_PER_HOUR. No permission.
@@ -139,8 +144,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     workflowSettings: true,
     intakeSettings: true,
   },
-  // The reference counter (UpdateItem), the record and its first audit event, then the execution.
-  'create-complaint': { tableWrites: WRITE_ITEMS, startWorkflow: true, workflowSettings: true },
+  // The reference counter (UpdateItem), the record and its first audit event, then the execution;
+  // with a submission id, its item first (GetItem, then a conditional put), so a repeat opens nothing new.
+  'create-complaint': {
+    tableReads: ['dynamodb:GetItem'],
+    tableWrites: WRITE_ITEMS,
+    startWorkflow: true,
+    workflowSettings: true,
+  },
   // One Query of the complaint's partition.
   'get-complaint': { tableReads: ['dynamodb:Query'] },
   'list-complaints': { indexQueries: ['ComplaintsByAreaMonth'] },
@@ -158,8 +169,13 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'who-am-i': {},
   // Signs one upload URL under uploads/<area>/; the browser PUTs the file, Lambda never sees it.
   'create-upload': { uploadAttachments: true },
-  // Reads the record (area check, the attachment's key), signs one download URL.
-  'get-attachment': { tableReads: ['dynamodb:GetItem'], readAttachments: true },
+  // Reads the record (area check, an uploaded scan's key) and, for an attachment of received
+  // mail, that day's items of the complaint's correspondence (Query); signs one download URL.
+  'get-attachment': {
+    tableReads: READ_PARTITION,
+    readAttachments: true,
+    readMailAttachments: true,
+  },
   // The owner's link (GetItem) and the complaint's partition (Query: record, is the step open).
   'get-owner-link': { tableReads: READ_PARTITION },
   // As complete-task, plus the link: spent by a conditional UpdateItem.
@@ -295,20 +311,20 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
     });
   }
 
-  if (access.storeMailAttachments) {
+  if (access.storeMailAttachments || access.readMailAttachments) {
     const bucket = data.attachmentsBucket;
     handler.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    const actions = [
+      ...(access.storeMailAttachments ? ['s3:PutObject'] : []),
+      ...(access.readMailAttachments ? ['s3:GetObject'] : []),
+    ];
     handler.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${MAIL_ATTACHMENT_PREFIX}*`)],
-      }),
+      new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${MAIL_ATTACHMENT_PREFIX}*`)] }),
     );
     const bucketId = Stack.of(handler).getLogicalId(bucket.node.defaultChild as CfnBucket);
     Validations.of(handler.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${MAIL_ATTACHMENT_PREFIX}*]`,
-      reason:
-        'Attachments are keyed by the SES message id they came with, unknown in advance; s3:PutObject is limited to the mail/ prefix of the attachments bucket.',
+      reason: `Attachments are keyed by the SES message id they came with, unknown in advance; ${actions.join(' and ')} ${actions.length > 1 ? 'are' : 'is'} limited to the mail/ prefix of the attachments bucket.`,
     });
   }
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ROUTES, type RouteSpec, routeFunction, routeKey } from '../config/routes.ts';
-import { claimsAsApiGatewayPassesThem, DEMO_USERS, type LocalIssuer } from './auth.ts';
+import { claimsAsApiGatewayPassesThem, DEMO_USERS, type LocalIssuer, oauthEndpoint } from './auth.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, listenOnLoopback } from './listen.ts';
 
@@ -63,8 +63,9 @@ interface CompiledRoute {
 /**
  * The API Gateway (HTTP API, payload v2) and Cognito stand-in. Routes come from
  * config/routes.ts, the table CDK builds the real API from; each request becomes the event
- * API Gateway would send, with the JWT authorizer's claims. It also serves the web app and
- * two local-only endpoints for signing in as a demo user.
+ * API Gateway would send, with the JWT authorizer's claims. It also serves the web app,
+ * two local-only endpoints for signing in as a demo user, and Cognito's `/oauth2/token` and
+ * `/oauth2/revoke` for refreshing and ending those sessions.
  */
 export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
   const routes = ROUTES.map((spec) => compileRoute(spec, options.handlers));
@@ -101,14 +102,43 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
         sendJson(response, 400, { errors: [{ field: 'body', message: 'Send JSON: {"username": "..."}' }] });
         return;
       }
-      const token = typeof username === 'string' ? options.issuer.issue(username) : undefined;
-      if (!token) {
+      const signedIn = typeof username === 'string' ? options.issuer.signIn(username) : undefined;
+      if (!signedIn) {
         sendJson(response, 400, {
           errors: [{ field: 'username', message: 'Unknown demo user: GET /api/local/users lists them' }],
         });
         return;
       }
-      sendJson(response, 200, { token });
+      // `token` for scripts (README); the rest as Cognito's /oauth2/token answers a sign-in.
+      sendJson(response, 200, {
+        token: signedIn.idToken,
+        id_token: signedIn.idToken,
+        refresh_token: signedIn.refreshToken,
+        expires_in: signedIn.expiresIn,
+        token_type: 'Bearer',
+      });
+      return;
+    }
+    // Cognito's token and revocation endpoints, on the app's own origin: the local config's
+    // sign-in domain (web/src/auth.ts), so refreshing and signing out run as deployed.
+    if (url.pathname === '/oauth2/token' || url.pathname === '/oauth2/revoke') {
+      if (method !== 'POST') {
+        sendJson(response, 405, { message: 'Method Not Allowed' });
+        return;
+      }
+      const body = await readBody(request);
+      if (body === undefined) {
+        sendJson(response, 413, { message: 'Request Entity Too Large' });
+        return;
+      }
+      const answer = oauthEndpoint(
+        options.issuer,
+        url.pathname === '/oauth2/token' ? 'token' : 'revoke',
+        request.headers['content-type'] ?? '',
+        body.toString('utf8'),
+      );
+      if (answer.body) sendJson(response, answer.status, answer.body);
+      else response.writeHead(answer.status, { 'cache-control': 'no-store' }).end();
       return;
     }
     if (url.pathname.startsWith('/api/')) {

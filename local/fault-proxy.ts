@@ -37,12 +37,21 @@ export interface FaultOptions {
    * @default ['dynamodb', 's3']
    */
   readonly lostResponses?: readonly FaultService[];
+  /**
+   * Short outages, as throttling comes on AWS: a fault starts one with this chance, and for
+   * `ms` every request to that service fails. They outlast the SDK's own three attempts, so
+   * the handlers fail and their retries (Lambda's, Step Functions', the client's) take over.
+   * @default none
+   */
+  readonly outages?: { readonly chance: number; readonly ms: number };
 }
 
 /** Faults injected so far: service → error code → phase → count; and requests seen. */
 export interface FaultCounts {
   readonly requests: Record<FaultService, number>;
   readonly injected: Record<FaultService, Record<string, Record<FaultPhase, number>>>;
+  /** Outages started, and the requests that failed during them (also counted in `injected`). */
+  readonly outages: Record<FaultService, { started: number; failed: number }>;
   readonly total: number;
 }
 
@@ -108,23 +117,42 @@ export async function withFaults(
 ): Promise<FaultProxies> {
   const requests: FaultCounts['requests'] = { dynamodb: 0, s3: 0, ses: 0 };
   const injected: FaultCounts['injected'] = { dynamodb: {}, s3: {}, ses: {} };
+  const outages: FaultCounts['outages'] = {
+    dynamodb: { started: 0, failed: 0 },
+    s3: { started: 0, failed: 0 },
+    ses: { started: 0, failed: 0 },
+  };
   let total = 0;
-  const counts = (): FaultCounts => structuredClone({ requests, injected, total });
+  const counts = (): FaultCounts => structuredClone({ requests, injected, outages, total });
   if (!options) return { endpoints, counts, stop: async () => undefined };
   if (!(options.rate >= 0 && options.rate <= 1)) {
     throw new LocalStackError(`Fault rate ${options.rate} must be between 0 and 1`);
   }
   if (!Number.isInteger(options.seed))
     throw new LocalStackError(`Fault seed ${options.seed} must be an integer`);
+  if (options.outages && !(options.outages.chance >= 0 && options.outages.ms > 0)) {
+    throw new LocalStackError('Fault outages need a chance of 0–1 and a length in ms above 0');
+  }
   const services = options.services ?? FAULT_SERVICES;
   const lostResponses = new Set(options.lostResponses ?? ['dynamodb', 's3']);
   const random = mulberry32(options.seed);
   const proxied = { ...endpoints };
   const stops: (() => Promise<void>)[] = [];
   for (const service of services) {
+    let outageUntil = 0;
     const proxy = await startProxy(service, new URL(endpoints[service]), (request) => {
       requests[service] += 1;
-      if (!faultable(service, request) || random() >= options.rate) return undefined;
+      if (!faultable(service, request)) return undefined;
+      const now = Date.now();
+      if (now < outageUntil) {
+        outages[service].failed += 1;
+      } else {
+        if (random() >= options.rate) return undefined;
+        if (options.outages && random() < options.outages.chance) {
+          outageUntil = now + options.outages.ms;
+          outages[service].started += 1;
+        }
+      }
       const kinds = KINDS[service];
       const kind = kinds[Math.floor(random() * kinds.length)] as FaultKind;
       const phase: FaultPhase =
@@ -155,7 +183,11 @@ export function describeFaults(counts: FaultCounts): string {
     const detail = kinds
       .map(([code, by]) => `${code} ${by.before} before + ${by.after} after (response lost)`)
       .join(', ');
-    lines.push(`  ${service}: ${counts.requests[service]} requests; ${detail || 'no faults'}`);
+    const outages = counts.outages[service];
+    const during = outages.started
+      ? `; ${outages.started} outage(s), ${outages.failed} requests failed during them`
+      : '';
+    lines.push(`  ${service}: ${counts.requests[service]} requests; ${detail || 'no faults'}${during}`);
   }
   return lines.join('\n');
 }

@@ -254,6 +254,8 @@ export function sesEvent(input: {
   mailFrom: string;
   recipients: string[];
   functionArn: string;
+  /** When SES received it. @default now */
+  receivedAt?: string;
 }): SESEvent {
   const headers = parseHeaders(input.raw);
   const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value;
@@ -265,7 +267,7 @@ export function sesEvent(input: {
     const value = decoded(name);
     return value ? value.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((s) => s.trim()) : [];
   };
-  const now = new Date().toISOString();
+  const now = input.receivedAt ?? new Date().toISOString();
   const pass = { status: 'PASS' as const };
   // SES scans every message; locally a test or a person asks for a verdict with a header such
   // as `X-Local-Verdict: spam=FAIL` or `virus=FAIL` (honoured here only, never on AWS).

@@ -6,11 +6,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
 import { startApi } from './api-gateway.ts';
-import { LocalIssuer } from './auth.ts';
+import { LocalIssuer, type LocalTokenLifetimes } from './auth.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type FaultCounts, type FaultOptions, withFaults } from './fault-proxy.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
+import { readyInterruptedExecutions } from './recover-executions.ts';
 import { installScaledClock } from './scaled-clock.ts';
 import { type ReportKind, startLocalScheduler } from './scheduler.ts';
 import { startSmtp } from './smtp.ts';
@@ -73,6 +74,8 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** Fault injection between the handlers and DynamoDB, S3 and SES (tests; local/fault-proxy.ts). */
   readonly faults?: FaultOptions;
+  /** Shorter sign-in token lifetimes (tests watching tokens expire). @default as Cognito: 1 h, 12 h */
+  readonly tokenLifetimes?: LocalTokenLifetimes;
 }
 
 export interface LocalStack {
@@ -193,6 +196,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_PROFILE;
 
     const handlers = await loadHandlers();
+    // What a crash caught where the engine cannot resume it is readied first (local/recover-executions.ts).
+    const readied = await readyInterruptedExecutions({
+      dir: join(dataDir, 'stepfunctions', 'executions'),
+      definition: readFileSync(ASL_FILE, 'utf8'),
+      dynamodbEndpoint: dynamo.endpoint,
+      table: LOCAL_RESOURCES.tableName,
+    });
+    if (readied.restarted || readied.reopened)
+      log(
+        `Step Functions: ${readied.restarted} execution(s) start again, ${readied.reopened} task(s) open again`,
+      );
     const stepFunctions = new LocalStepFunctions({
       definition: readFileSync(ASL_FILE, 'utf8'),
       substitutions: Object.fromEntries(
@@ -227,7 +241,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => smtp.stop());
 
-    const issuer = new LocalIssuer('urn:local:estate-complaints', join(dataDir, 'jwt-signing-key.pem'));
+    const issuer = new LocalIssuer(
+      'urn:local:estate-complaints',
+      join(dataDir, 'jwt-signing-key.pem'),
+      options.tokenLifetimes,
+    );
     const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
     const urls = {
       web: '',

@@ -31,18 +31,32 @@ const LAMBDA_RETRY = [
     JitterStrategy: 'FULL',
   },
   {
-    // DynamoDB throttling or a transient SES/S3 error inside a handler.
+    // Throttling or a transient error of DynamoDB, S3 or SES inside a handler, once the SDK's own
+    // three attempts are spent: the function's error type is the service's error code. Every
+    // handler is idempotent, so trying again is safe; the waits grow to five minutes (up to a
+    // quarter of an hour in all), so a short outage is absorbed before the complaint's workflow
+    // fails (then: docs/operations.md, Recovery).
     ErrorEquals: [
+      // DynamoDB
       'ProvisionedThroughputExceededException',
       'ThrottlingException',
       'RequestLimitExceeded',
       'InternalServerError',
+      // S3
+      'SlowDown',
+      'InternalError',
       'ServiceUnavailable',
+      // SES
+      'Throttling',
+      'InternalFailure',
+      // The SDK: no answer in time
       'TimeoutError',
+      'RequestTimeout',
     ],
     IntervalSeconds: 5,
-    MaxAttempts: 5,
+    MaxAttempts: 8,
     BackoffRate: 2,
+    MaxDelaySeconds: 300,
     JitterStrategy: 'FULL',
   },
 ];

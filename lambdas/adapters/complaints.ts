@@ -121,6 +121,25 @@ export async function updateRecord(
   );
 }
 
+/**
+ * Appends an audit event whose key is derived from what caused it (`key`: e.g. the task id), so
+ * a retried handler finds its line written instead of adding a second one. The first write
+ * wins: a retry that knows less (a task it closed on the first attempt) does not overwrite it.
+ */
+export async function appendAuditEventOnce(table: string, event: AuditEvent, key: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table,
+        Item: { PK: complaintPk(event.ref), SK: eventSk(event.at, key), type: 'event', ...event },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
 /** Appends an audit event. Events are never updated or deleted. */
 export async function appendAuditEvent(table: string, event: AuditEvent): Promise<void> {
   await dynamo().send(
@@ -294,10 +313,23 @@ export async function openTasksFor(
 }
 
 export async function hasMarker(table: string, ref: string, key: string): Promise<boolean> {
+  return (await getMarker(table, ref, key)) !== undefined;
+}
+
+/** A marker and what was stored with it; read strongly, as it decides whether to act again. */
+export async function getMarker(
+  table: string,
+  ref: string,
+  key: string,
+): Promise<Record<string, unknown> | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: table, Key: { PK: complaintPk(ref), SK: `ONCE#${key}` } }),
+    new GetCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: `ONCE#${key}` },
+      ConsistentRead: true,
+    }),
   );
-  return result.Item !== undefined;
+  return result.Item;
 }
 
 /**
@@ -420,4 +452,56 @@ export async function overdueTasksFor(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return tasks;
+}
+
+/**
+ * A complaint submitted by a client that names its submission (`submissionId`, one per draft in
+ * the web app): the submission's item points at the complaint's reference, so a repeat of the
+ * same submission opens nothing new. Keyed by who submitted it, so ids cannot collide across staff.
+ */
+export interface Submission {
+  readonly by: string;
+  readonly submissionId: string;
+  readonly ref: string;
+  /** A hash of the submitted complaint: a repeat must carry the same one. */
+  readonly fingerprint: string;
+  readonly receivedAt: string;
+}
+
+const submissionKey = (by: string, submissionId: string) => ({
+  PK: `SUBMISSION#${by}#${submissionId}`,
+  SK: 'SUBMISSION',
+});
+
+export async function getSubmission(
+  table: string,
+  by: string,
+  submissionId: string,
+): Promise<Submission | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table, Key: submissionKey(by, submissionId), ConsistentRead: true }),
+  );
+  return result.Item ? stripKeys<Submission>(result.Item) : undefined;
+}
+
+/**
+ * Records a submission's reference (conditional put): the first attempt wins, and a later or
+ * concurrent one gets the submission as it was first recorded.
+ */
+export async function claimSubmission(table: string, submission: Submission): Promise<Submission> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...submissionKey(submission.by, submission.submissionId), type: 'submission', ...submission },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return submission;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const existing = await getSubmission(table, submission.by, submission.submissionId);
+    if (!existing) throw error;
+    return existing;
+  }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ATTACHMENT_TYPES,
   MAX_ATTACHMENT_BYTES,
@@ -59,4 +59,81 @@ export function areaOfKey(key: string): string | undefined {
 export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * Types a download may declare as they are. Anything else a sender attached (HTML, SVG,
+ * scripts...) is served as an opaque download, so no browser ever renders it from our bucket.
+ */
+const INERT_TYPES: ReadonlySet<string> = new Set([
+  ...ATTACHMENT_TYPES,
+  'image/gif',
+  'image/webp',
+  'image/bmp',
+  'text/plain',
+  'text/csv',
+]);
+
+export function downloadContentType(contentType: string): string {
+  const bare = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return INERT_TYPES.has(bare) ? bare : 'application/octet-stream';
+}
+
+/** A position in an attachment list as a route gives it: digits only (`1.5`, `-1`, `1e2` are no index). */
+export function attachmentIndex(raw: string | undefined): number | undefined {
+  return raw !== undefined && /^\d{1,3}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * Where intake stores the attachments of received mail: `mail/<SES message id>/<nn>-<name>`.
+ * The same as domain/mail/intake.ts MAIL_ATTACHMENT_PREFIX (a unit test holds them together),
+ * repeated here so that the download function does not bundle the mail parser and sanitiser.
+ */
+export const MAIL_ATTACHMENT_FOLDER = 'mail/';
+
+/** The fields of an attachment of received mail (lambdas/domain/mail/intake.ts AttachmentMeta) used here. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly executable: boolean;
+  readonly key?: string;
+  readonly notStored?: string;
+}
+
+export type MailAttachmentDownload =
+  | {
+      readonly ok: true;
+      readonly key: string;
+      readonly name: string;
+      readonly contentType: string;
+      readonly size: number;
+    }
+  | { readonly ok: false; readonly problem: 'no-such-attachment' | 'not-stored' | 'executable' };
+
+/**
+ * Which stored file one attachment of a received message is, if staff may download it. An
+ * executable or macro document is kept as evidence and never handed out; a file intake did not
+ * store (too many, too large, virus verdict, automatic message) is only in the raw message. The
+ * key must lie in that message's own folder under `mail/`, whatever the item says.
+ */
+export function mailAttachmentDownload(
+  mail: { readonly sesMessageId: string; readonly attachments?: readonly MailAttachment[] },
+  index: number,
+): MailAttachmentDownload {
+  const attachment = mail.attachments?.[index];
+  if (!attachment) return { ok: false, problem: 'no-such-attachment' };
+  if (attachment.executable) return { ok: false, problem: 'executable' };
+  const folder = `${MAIL_ATTACHMENT_FOLDER}${mail.sesMessageId}/`;
+  const key = attachment.key;
+  if (attachment.notStored || !key?.startsWith(folder) || key.split('/').includes('..')) {
+    return { ok: false, problem: 'not-stored' };
+  }
+  return {
+    ok: true,
+    key,
+    name: attachment.filename,
+    contentType: downloadContentType(attachment.contentType),
+    size: attachment.size,
+  };
 }

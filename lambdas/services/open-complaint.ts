@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#adapters/clients.ts';
-import { appendAuditEvent, nextSequence, putNewComplaint } from '#adapters/complaints.ts';
+import {
+  appendAuditEventOnce,
+  claimSubmission,
+  getSubmission,
+  nextSequence,
+  putNewComplaint,
+} from '#adapters/complaints.ts';
 import {
   type ComplaintRecord,
   flagsFor,
@@ -12,6 +19,7 @@ import {
   type Signature,
 } from '#domain/complaint.ts';
 import { dueTable } from '#domain/deadlines.ts';
+import { StateConflictError } from '#domain/errors.ts';
 import { areaById } from '../../config/areas.ts';
 import { workflowSettings } from '../commons/settings.ts';
 
@@ -37,37 +45,70 @@ export async function openComplaint(
     ...newComplaintRecord(ref, input, receivedBy, flagsFor(input, options)),
     ...options.extra,
   };
-  let created = true;
   try {
     await putNewComplaint(deps.table, record);
   } catch (error) {
-    // A given reference may already have its record: the same message delivered twice.
+    // A given reference may already have its record: the same message or submission again.
     if (!(options.ref && error instanceof ConditionalCheckFailedException)) throw error;
-    created = false;
   }
-  // The first audit line and the workflow's start do not depend on each other.
+  // The first audit line and the workflow's start do not depend on each other. The line is
+  // keyed by the complaint, so an attempt that stopped after the record (or whose answer was
+  // lost) writes it on the retry, once.
   await Promise.all([
-    created
-      ? appendAuditEvent(deps.table, {
-          ref,
-          at: receivedBy.at,
-          actor: receivedBy.by,
-          role: receivedBy.role,
-          action: 'complaint-received',
-          details: {
-            channel: input.channel,
-            checklist: record.checklist,
-            flags: record.flags,
-            ...options.details,
-          },
-        })
-      : undefined,
+    appendAuditEventOnce(
+      deps.table,
+      {
+        ref,
+        at: receivedBy.at,
+        actor: receivedBy.by,
+        role: receivedBy.role,
+        action: 'complaint-received',
+        details: {
+          channel: input.channel,
+          checklist: record.checklist,
+          flags: record.flags,
+          ...options.details,
+        },
+      },
+      'complaint-received',
+    ),
     startWorkflow(deps, record, new Date()).catch((error: unknown) => {
       // The execution is named by the reference: it exists, so the workflow runs.
       if (!(options.ref && error instanceof ExecutionAlreadyExists)) throw error;
     }),
   ]);
   return record;
+}
+
+/**
+ * Opens a complaint once per submission. The client names each submission (the web app: one id
+ * per draft), so a repeat — the user retrying after a 5xx, or a lost answer — gets the complaint
+ * the first attempt opened (same reference, same time of receipt), and whatever that attempt did
+ * not finish is finished now. The same id with other details is refused: it would silently drop
+ * what changed.
+ */
+export async function openSubmittedComplaint(
+  deps: OpenComplaintDeps,
+  input: NewComplaintInput,
+  receivedBy: Signature,
+  submissionId: string,
+): Promise<ComplaintRecord> {
+  const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+  const submission =
+    (await getSubmission(deps.table, receivedBy.by, submissionId)) ??
+    (await claimSubmission(deps.table, {
+      by: receivedBy.by,
+      submissionId,
+      ref: await allocateRef(deps.table, input.area, receivedBy.at),
+      fingerprint,
+      receivedAt: receivedBy.at,
+    }));
+  if (submission.fingerprint !== fingerprint) {
+    throw new StateConflictError(
+      `This submission was already recorded as ${submission.ref} with other details: check that complaint, or start a new one`,
+    );
+  }
+  return openComplaint(deps, input, { ...receivedBy, at: submission.receivedAt }, { ref: submission.ref });
 }
 
 export interface OpenComplaintOptions {

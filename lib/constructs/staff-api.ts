@@ -153,6 +153,10 @@ export class StaffApi extends Construct {
           }
         : { disableOAuth: true }),
       preventUserExistenceErrors: true,
+      // Staff use the app all day: the ID token the API checks lasts an hour (a stolen one is
+      // soon useless) and the app renews it with the refresh token (web/src/auth.ts), which
+      // lasts a working day, so nobody signs in again mid-shift or loses what they typed.
+      // Sign-out revokes the refresh token at /oauth2/revoke, hence revocation on.
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

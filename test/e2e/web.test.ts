@@ -331,7 +331,15 @@ describe('the staff web app and owner pages', () => {
     await focusOn('f-content');
     await page.keyboard.type('大堂冷氣機漏水，地面濕滑。');
 
-    // A reload (or a crash of the tab) loses nothing.
+    // A reload (or a crash of the tab) loses nothing, the draft's submission id included.
+    const draftKey = 'draft:new-complaint:reception.hk-island';
+    const submissionOf = async () =>
+      (
+        JSON.parse(String(await page.evaluate(`sessionStorage.getItem('${draftKey}')`))) as {
+          submissionId: string;
+        }
+      ).submissionId;
+    const submissionId = await submissionOf();
     await page.reload();
     await page.getByText('已恢復未提交的草稿。').waitFor();
     expect(await page.getByLabel('業主姓名').inputValue()).toBe('李小姐');
@@ -349,8 +357,12 @@ describe('the staff web app and owner pages', () => {
     await page.keyboard.press('Space'); // 已作適當解釋（面談）
     expect(await page.getByLabel('已作適當解釋（面談）').isChecked()).toBe(true);
     const started = t.nextTask();
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/complaints'));
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
+    // One submission id per draft, kept through the reload: a resend cannot log it twice.
+    expect(submissionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse((await posted).postData() ?? '{}')).toMatchObject({ submissionId });
     const created = await page.getByTestId('created-ref').textContent();
     const ref = /HKI-\d{4}-\d{4}/.exec(created ?? '')?.[0] ?? '';
     expect(ref).not.toBe('');

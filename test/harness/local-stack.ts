@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { STEP_IDS } from '../../config/workflow.ts';
 import { type NewComplaintInput, newComplaintRecord } from '../../lambdas/domain/complaint.ts';
+import type { FaultOptions } from '../../local/fault-proxy.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 /** A `due` table giving every step the same number of seconds (for driving the ASL directly). */
@@ -40,12 +41,15 @@ export interface TestStack {
  * directory. Clients use the endpoints the stack exports (AWS_ENDPOINT_URL_*), exactly as the
  * handlers do; AWS credential variables from outside were removed by the setup file.
  */
-export async function startTestStack(options: { timeScale?: number } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { timeScale?: number; faults?: FaultOptions } = {},
+): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'complaints-test-'));
   const stack = await startLocalStack({
     dataDir,
     ports: { web: 0, smtp: 0, ses: 0, dynamodb: 0, s3: 0, sfn: 0 },
     timeScale: options.timeScale ?? 1,
+    ...(options.faults ? { faults: options.faults } : {}),
   });
   const sfn = new SFNClient({});
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));

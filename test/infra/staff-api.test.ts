@@ -9,6 +9,7 @@ import {
   declaredActions,
   logicalId,
   resource,
+  resourcesFor,
   type Synthesized,
   synthesize,
 } from './support.ts';
@@ -107,6 +108,24 @@ describe('the staff HTTP API', () => {
     for (const handler of built.stack.staffApi.functions.values()) {
       expect(allowedActions(built.template, handler), handler.spec.id).toEqual(declaredActions(handler));
     }
+  });
+
+  it('lets the download function read uploaded scans and mail attachments only: no raw mail, no reports, no writes', () => {
+    const handler = built.stack.staffApi.functions.get('getAttachment');
+    if (!handler) throw new Error('no getAttachment function');
+    const roleId = logicalId(handler.role);
+    const attachments = arnOf(built.stack.data.attachmentsBucket);
+    const reads = resourcesFor(built.template, roleId, 's3:GetObject');
+    expect(reads).toHaveLength(2);
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        { 'Fn::Join': ['', [attachments, '/uploads/*']] },
+        { 'Fn::Join': ['', [attachments, '/mail/*']] },
+      ]),
+    );
+    expect(resourcesFor(built.template, roleId, 's3:PutObject')).toEqual([]);
+    // The record (GetItem) and a day of the complaint's correspondence (Query), on the table only.
+    expect(resourcesFor(built.template, roleId, 'dynamodb:Query')).toEqual([arnOf(built.stack.data.table)]);
   });
 });
 

@@ -114,6 +114,7 @@ export function declaredActions(handler: HandlerFunction, extra: readonly string
       ...(access.uploadAttachments ? ['s3:PutObject'] : []),
       ...(access.readAttachments ? ['s3:GetObject'] : []),
       ...(access.storeMailAttachments ? ['s3:PutObject'] : []),
+      ...(access.readMailAttachments ? ['s3:GetObject'] : []),
       ...(access.writeReports ? ['s3:AbortMultipartUpload', 's3:PutObject'] : []),
       ...(access.readReports ? ['s3:GetObject'] : []),
       ...(access.sendMail ? ['ses:SendRawEmail'] : []),

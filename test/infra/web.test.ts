@@ -106,6 +106,37 @@ describe('the web app on S3 and CloudFront', () => {
     ]);
   });
 
+  it('keeps staff signed in for a working day: hour-long ID tokens, renewed with a revocable 12-hour refresh token', () => {
+    const client = resource(
+      built.template,
+      'AWS::Cognito::UserPoolClient',
+      logicalId(built.stack.staffApi.webClient),
+    ).Properties;
+    // The app renews its ID token with the refresh token from the code exchange (web/src/auth.ts).
+    expect(client.ExplicitAuthFlows).toContain('ALLOW_REFRESH_TOKEN_AUTH');
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.TokenValidityUnits).toEqual({
+      IdToken: 'minutes',
+      AccessToken: 'minutes',
+      RefreshToken: 'minutes',
+    });
+    expect(client.IdTokenValidity).toBe(60);
+    expect(client.AccessTokenValidity).toBe(60);
+    expect(client.RefreshTokenValidity).toBe(12 * 60);
+    // Sign-out revokes the refresh token at the hosted domain's /oauth2/revoke.
+    expect(client.EnableTokenRevocation).toBe(true);
+    // …which, like /oauth2/token, the page may call: the CSP lets it connect to the hosted domain.
+    const csp = JSON.stringify(
+      resource(
+        built.template,
+        'AWS::CloudFront::ResponseHeadersPolicy',
+        logicalId(built.stack.web.responseHeadersPolicy),
+      ).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
+        .ContentSecurityPolicy,
+    );
+    expect(csp).toMatch(/connect-src [^;]*https:\/\/\*\.auth\./);
+  });
+
   it('deploys the build with a config.json that points the app at the API and the hosted sign-in', () => {
     const deployments = Object.values(built.template.findResources('Custom::CDKBucketDeployment'));
     expect(deployments).toHaveLength(2);

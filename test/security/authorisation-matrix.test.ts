@@ -2,7 +2,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS } from '../../config/areas.ts';
 import { STAFF_ROLES } from '../../config/roles.ts';
+import { ROUTES } from '../../config/routes.ts';
 import { COMPANY_WIDE_ROLES, STEP_IDS, STEPS } from '../../config/workflow.ts';
+import { MAIL_REVIEW_ROLES } from '../../lambdas/domain/mail/review.ts';
 import { DEMO_USERS } from '../../local/auth.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
@@ -80,5 +82,158 @@ describe('who may answer which step', () => {
       }
     }
     expect(checked).toBe(STEP_IDS.length * STAFF_ROLES.length * AREAS.length);
+  });
+});
+
+type DemoUser = (typeof DEMO_USERS)[number];
+/** Who may see a complaint of AREA (lambdas/domain/tasks.ts maySee). */
+const maySeeArea = (user: DemoUser) => user.area === AREA || COMPANY_WIDE_ROLES.includes(user.role);
+
+describe('who may download a complaint’s files', () => {
+  it('gives a short-lived link to an uploaded scan or a received fax page to the area’s staff and head office only, and never for an executable', async () => {
+    const ref = 'AZ-files';
+    const sesMessageId = 'azfiles0000000000000000000000000000000001';
+    const at = new Date().toISOString();
+    await t.putComplaint(ref, AREA, {
+      channel: 'letter',
+      attachments: [
+        {
+          key: `uploads/${AREA}/0b9f6f0e-6a55-4b8e-9d3b-2f7c1c2e8a11`,
+          name: '業主來信.pdf',
+          contentType: 'application/pdf',
+          size: 1200,
+        },
+      ],
+    });
+    // A fax received on the complaint, as intake files it on the correspondence.
+    await t.db.send(
+      new PutCommand({
+        TableName: t.stack.tableName,
+        Item: {
+          PK: `C#${ref}`,
+          SK: `MAIL#${at}#in.${sesMessageId}`,
+          type: 'mail',
+          ref,
+          id: `in.${sesMessageId}`,
+          at,
+          direction: 'in',
+          kind: 'reply',
+          sesMessageId,
+          subject: '傳真',
+          attachments: [
+            {
+              filename: '傳真第1頁.pdf',
+              contentType: 'application/pdf',
+              size: 2048,
+              inline: false,
+              executable: false,
+              bucket: 'attachments',
+              key: `mail/${sesMessageId}/01-傳真第1頁.pdf`,
+            },
+            {
+              filename: 'invoice.pdf.exe',
+              contentType: 'application/x-msdownload',
+              size: 4,
+              inline: false,
+              executable: true,
+              bucket: 'attachments',
+              key: `mail/${sesMessageId}/02-invoice.pdf.exe`,
+            },
+          ],
+        },
+      }),
+    );
+    const mailId = `${at.slice(0, 10)}.${sesMessageId}`;
+    const files = [
+      `/api/complaints/${ref}/attachments/0`,
+      `/api/complaints/${ref}/mail/${mailId}/attachments/0`,
+    ];
+    let checked = 0;
+    for (const user of DEMO_USERS) {
+      for (const path of files) {
+        const answer = await api.get<{ url?: string }>(user.username, path);
+        checked += 1;
+        if (maySeeArea(user)) {
+          expect(answer.status, `${user.username} ${path}`).toBe(200);
+          expect(answer.body.url, `${user.username} ${path}`).toMatch(
+            /^http:\/\/127\.0\.0\.1:\d+\/.+X-Amz-Signature=/,
+          );
+        } else {
+          expect(answer.status, `${user.username} ${path}`).toBe(403);
+          expect(answer.body.url, `${user.username} ${path}`).toBeUndefined();
+        }
+      }
+      const executable = await api.get<{ url?: string }>(
+        user.username,
+        `/api/complaints/${ref}/mail/${mailId}/attachments/1`,
+      );
+      checked += 1;
+      expect(executable.status, `${user.username} executable`).toBe(403);
+      expect(executable.body.url).toBeUndefined();
+    }
+    expect(checked).toBe(DEMO_USERS.length * 3);
+  });
+});
+
+describe('who may review received mail', () => {
+  it('lets reception and supervisors of the intake address’s area, and customer service, list, read and release it; nobody else', async () => {
+    const sesMessageId = 'azmail00000000000000000000000000000000001';
+    const receivedAt = new Date().toISOString();
+    const day = receivedAt.slice(0, 10);
+    // A message that already opened a complaint: past authorisation, releasing it is a 409.
+    await t.db.send(
+      new PutCommand({
+        TableName: t.stack.tableName,
+        Item: {
+          PK: `MAILLOG#${day}`,
+          SK: `MSG#${sesMessageId}`,
+          type: 'mail-log',
+          id: `${day}.${sesMessageId}`,
+          sesMessageId,
+          receivedAt,
+          area: AREA,
+          outcome: 'complaint-opened',
+          ref: 'AZ-files',
+          recipients: ['complaints@estate.example'],
+          rawMessage: { bucket: 'raw-mail', key: `incoming/${sesMessageId}`, bytes: 100 },
+          verdicts: { spam: 'PASS', virus: 'PASS' },
+          subject: '升降機故障',
+        },
+      }),
+    );
+    const id = `${day}.${sesMessageId}`;
+    for (const user of DEMO_USERS) {
+      const reviewer = MAIL_REVIEW_ROLES.includes(user.role);
+      const ofArea = reviewer && maySeeArea(user);
+      const list = await api.get(user.username, '/api/mail?status=held');
+      expect(list.status, `${user.username} list`).toBe(reviewer ? 200 : 403);
+      const read = await api.get<{ subject?: string }>(user.username, `/api/mail/${id}`);
+      expect(read.status, `${user.username} read`).toBe(ofArea ? 200 : 403);
+      expect(read.body.subject, `${user.username} read`).toBe(ofArea ? '升降機故障' : undefined);
+      const release = await api.post(user.username, `/api/mail/${id}/release`, {});
+      expect(release.status, `${user.username} release`).toBe(ofArea ? 409 : 403);
+    }
+  });
+});
+
+describe('every signed-in route', () => {
+  it('refuses a request without a valid token before any handler runs', async () => {
+    const signedIn = ROUTES.filter((route) => route.auth ?? true);
+    expect(signedIn.length).toBeGreaterThan(15);
+    for (const route of signedIn) {
+      const path = route.path.replace(/\{[^}]+\}/g, 'x');
+      for (const authorization of [undefined, 'Bearer not-a-token']) {
+        const response = await fetch(`${t.stack.urls.web}${path}`, {
+          method: route.method,
+          headers: {
+            ...(authorization ? { authorization } : {}),
+            ...(route.method === 'GET' ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(route.method === 'GET' ? {} : { body: '{}' }),
+        });
+        await response.text();
+        expect(response.status, `${route.method} ${route.path} ${authorization ?? 'no token'}`).toBe(401);
+      }
+    }
   });
 });

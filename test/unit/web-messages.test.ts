@@ -74,6 +74,7 @@ describe('the web app’s field checks', () => {
     apologyGiven: false,
     explanationGiven: false,
     attachments: [],
+    submissionId: 'draft-0001',
   };
 
   it('find the problems the API would, at the same fields', () => {

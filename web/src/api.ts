@@ -1,4 +1,4 @@
-import { appConfig, clearSession, currentSession } from './auth.ts';
+import { appConfig, clearSession, currentSession, needsRefresh, refreshSession } from './auth.ts';
 
 /** What the API answered when it was not a success. */
 export class ApiError extends Error {
@@ -14,26 +14,52 @@ export class ApiError extends Error {
 
 let onSignedOut: () => void = () => undefined;
 
-/** What to do when the API says the session is no longer valid (401). */
+/** What to do when the session has ended for good (its refresh token expired or was revoked). */
 export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-/** Calls the staff API as the signed-in user. Network failures come back as status 0. */
+function sessionEnded(): ApiError {
+  clearSession();
+  onSignedOut();
+  return new ApiError(401, 'Unauthorized');
+}
+
+/**
+ * Calls the staff API as the signed-in user. The ID token is renewed shortly before it
+ * expires and, should the API still say 401 (a clock off, a token the API no longer takes),
+ * once more, and the request sent again: the authorizer answers 401 before any handler runs,
+ * so sending it again does nothing twice. Network failures come back as status 0.
+ */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
-  const session = currentSession();
-  let response: Response;
-  try {
-    response = await fetch(`${appConfig().apiUrl}${path}`, {
-      method,
-      headers: {
-        ...(session ? { authorization: `Bearer ${session.token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiError(0, 'network');
+  let session = currentSession();
+  if (session && needsRefresh(session)) {
+    const outcome = await refreshSession();
+    if (outcome === 'ended') throw sessionEnded();
+    // Unavailable: the token in hand may still do; if not, the API says so below.
+    session = currentSession();
+  }
+  const send = async (token: string | undefined): Promise<Response> => {
+    try {
+      return await fetch(`${appConfig().apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, 'network');
+    }
+  };
+  let response = await send(session?.token);
+  if (response.status === 401 && session) {
+    const outcome = await refreshSession();
+    if (outcome === 'ended') throw sessionEnded();
+    if (outcome === 'unavailable') throw new ApiError(0, 'network');
+    response = await send(currentSession()?.token);
+    if (response.status === 401) throw sessionEnded();
   }
   const text = await response.text();
   let parsed: unknown = {};
@@ -44,10 +70,6 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, bod
   }
   if (response.ok) return parsed as T;
   const answer = parsed as { message?: string; errors?: { field: string; message: string }[] };
-  if (response.status === 401 && session) {
-    clearSession();
-    onSignedOut();
-  }
   throw new ApiError(response.status, answer.message ?? response.statusText, answer.errors ?? []);
 }
 

@@ -1,13 +1,22 @@
 /**
- * Who is signed in, and how: locally, a demo user picked on the sign-in page gets a token from
+ * Who is signed in, and how: locally, a demo user picked on the sign-in page gets tokens from
  * the local stack's `/api/local/token`; deployed, Cognito's hosted sign-in (authorization
  * code with PKCE; the ID token carries the role group and `custom:area` the API reads).
+ * Either way the app keeps a refresh token and renews the hour-long ID token at the sign-in
+ * domain's `/oauth2/token`, so staff stay signed in for the working day; signing out revokes
+ * it at `/oauth2/revoke`. Locally that domain is the local stack itself (local/auth.ts).
  * `/config.json` says which (CDK writes the deployed one).
  */
 export interface AppConfig {
   readonly apiUrl: string;
   readonly auth:
-    | { readonly kind: 'local' }
+    | {
+        readonly kind: 'local';
+        /** Where `/oauth2/token` and `/oauth2/revoke` are. @default apiUrl (the local stack) */
+        readonly domain?: string;
+        /** @default 'local-web-client' (local/auth.ts LOCAL_AUDIENCE) */
+        readonly clientId?: string;
+      }
     | { readonly kind: 'cognito'; readonly domain: string; readonly clientId: string };
 }
 
@@ -16,6 +25,8 @@ export interface Session {
   readonly username: string;
   readonly role: string;
   readonly area: string;
+  /** Seconds since the epoch. */
+  readonly iat: number;
   /** Seconds since the epoch. */
   readonly exp: number;
 }
@@ -39,7 +50,33 @@ export function appConfig(): AppConfig {
   return config;
 }
 
-const SESSION_KEY = 'session';
+/** The sign-in domain's token endpoints and the app client they know this app as. */
+function tokenEndpoints(): { domain: string; clientId: string } {
+  const auth = config.auth;
+  if (auth.kind === 'cognito') return { domain: auth.domain.replace(/\/+$/, ''), clientId: auth.clientId };
+  return {
+    domain: (auth.domain ?? config.apiUrl).replace(/\/+$/, ''),
+    clientId: auth.clientId ?? 'local-web-client',
+  };
+}
+
+/**
+ * Both tokens are kept in localStorage, as the ID token always was: staff open task notices
+ * from their email in new tabs, which sessionStorage would sign out, and a reload must not
+ * lose the session. What guards them is the CSP without inline or third-party script (no
+ * injected script can read them), the refresh token's working-day lifetime, and sign-out,
+ * which revokes it at Cognito before forgetting it here.
+ */
+const ID_TOKEN_KEY = 'session';
+const REFRESH_TOKEN_KEY = 'session.refresh';
+
+function stored(key: string): string | undefined {
+  try {
+    return localStorage.getItem(key) ?? undefined;
+  } catch {
+    return undefined; // No storage: not signed in.
+  }
+}
 
 /** The claims the app shows; the API checks the token itself. */
 export function sessionFromToken(token: string): Session | undefined {
@@ -58,6 +95,7 @@ export function sessionFromToken(token: string): Session | undefined {
       username: String(claims['cognito:username'] ?? claims.email ?? ''),
       role,
       area: String(claims['custom:area'] ?? ''),
+      iat: Number(claims.iat ?? 0),
       exp: Number(claims.exp ?? 0),
     };
   } catch {
@@ -65,25 +103,95 @@ export function sessionFromToken(token: string): Session | undefined {
   }
 }
 
+/**
+ * The signed-in user, or undefined. With a refresh token the session outlives its ID token:
+ * the API client renews the token before it is sent (api.ts).
+ */
 export function currentSession(): Session | undefined {
-  try {
-    const token = localStorage.getItem(SESSION_KEY);
-    const session = token ? sessionFromToken(token) : undefined;
-    if (session && session.exp * 1000 > Date.now()) return session;
-  } catch {
-    // No storage: not signed in.
-  }
+  const token = stored(ID_TOKEN_KEY);
+  const session = token ? sessionFromToken(token) : undefined;
+  if (!session) return undefined;
+  if (session.exp * 1000 > Date.now() || stored(REFRESH_TOKEN_KEY)) return session;
   return undefined;
 }
 
-export function saveSession(token: string): Session | undefined {
-  const session = sessionFromToken(token);
-  if (session) localStorage.setItem(SESSION_KEY, token);
+/**
+ * Whether the session's ID token should be renewed before it is sent: in its last five
+ * minutes (a fifth of its life, when it lives under 25 minutes), so no request carries a
+ * token that expires on the way.
+ */
+export function needsRefresh(session: Session, now = Date.now()): boolean {
+  const margin = Math.min(300, Math.max(0, session.exp - session.iat) / 5);
+  return session.exp - margin <= now / 1000;
+}
+
+function saveTokens(idToken: string, refreshToken: string | undefined): Session | undefined {
+  const session = sessionFromToken(idToken);
+  if (!session) return undefined;
+  localStorage.setItem(ID_TOKEN_KEY, idToken);
+  if (refreshToken) localStorage.setItem(REFRESH_TOKEN_KEY, refreshToken);
   return session;
 }
 
 export function clearSession(): void {
-  localStorage.removeItem(SESSION_KEY);
+  try {
+    localStorage.removeItem(ID_TOKEN_KEY);
+    localStorage.removeItem(REFRESH_TOKEN_KEY);
+  } catch {
+    // No storage: nothing kept.
+  }
+}
+
+/**
+ * `refreshed`: a new ID token is stored. `ended`: the refresh token is gone, expired or revoked
+ * (`invalid_grant`), so only signing in again helps. `unavailable`: the sign-in domain could
+ * not be reached or failed; the session may still be good, so nothing is forgotten.
+ */
+export type RefreshOutcome = 'refreshed' | 'ended' | 'unavailable';
+
+let refreshing: Promise<RefreshOutcome> | undefined;
+
+/** Trades the refresh token for a new ID token; requests made meanwhile share the one exchange. */
+export function refreshSession(): Promise<RefreshOutcome> {
+  refreshing ??= exchangeRefreshToken().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+async function exchangeRefreshToken(): Promise<RefreshOutcome> {
+  const refreshToken = stored(REFRESH_TOKEN_KEY);
+  if (!refreshToken) return 'ended';
+  const { domain, clientId } = tokenEndpoints();
+  let response: Response;
+  try {
+    response = await fetch(`${domain}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        refresh_token: refreshToken,
+      }),
+    });
+  } catch {
+    return 'unavailable';
+  }
+  // Cognito answers 400 invalid_grant for an expired or revoked refresh token; any 400 means
+  // this token will never work again.
+  if (response.status === 400 || response.status === 401) return 'ended';
+  if (!response.ok) return 'unavailable';
+  try {
+    const answer = (await response.json()) as { id_token?: string; refresh_token?: string };
+    // Another tab may have signed out meanwhile: then this answer is not kept.
+    if (stored(REFRESH_TOKEN_KEY) !== refreshToken) return stored(REFRESH_TOKEN_KEY) ? 'refreshed' : 'ended';
+    // With refresh-token rotation on, Cognito sends a new refresh token too.
+    return answer.id_token && saveTokens(answer.id_token, answer.refresh_token ?? refreshToken)
+      ? 'refreshed'
+      : 'unavailable';
+  } catch {
+    return 'unavailable';
+  }
 }
 
 /** Local demo sign-in. */
@@ -94,7 +202,8 @@ export async function signInLocal(username: string): Promise<Session | undefined
     body: JSON.stringify({ username }),
   });
   if (!response.ok) return undefined;
-  return saveSession(((await response.json()) as { token: string }).token);
+  const answer = (await response.json()) as { id_token: string; refresh_token?: string };
+  return saveTokens(answer.id_token, answer.refresh_token);
 }
 
 export async function demoUsers(): Promise<{ username: string; role: string; area: string }[]> {
@@ -154,11 +263,31 @@ export async function finishHostedSignIn(code: string, state: string): Promise<S
     }),
   });
   if (!response.ok) return undefined;
-  return saveSession(((await response.json()) as { id_token: string }).id_token);
+  const answer = (await response.json()) as { id_token: string; refresh_token?: string };
+  return saveTokens(answer.id_token, answer.refresh_token);
 }
 
-export function signOut(): void {
+/**
+ * Forgets the session here, revokes its refresh token (so a copy of it is worthless), then,
+ * deployed, ends the hosted sign-in's own session too.
+ */
+export async function signOut(): Promise<void> {
+  const refreshToken = stored(REFRESH_TOKEN_KEY);
   clearSession();
+  const { domain, clientId } = tokenEndpoints();
+  if (refreshToken) {
+    try {
+      await fetch(`${domain}/oauth2/revoke`, {
+        method: 'POST',
+        // Finishes even if the page moves on to the hosted sign-out first.
+        keepalive: true,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: refreshToken, client_id: clientId }),
+      });
+    } catch {
+      // Unreachable: this browser has forgotten the token anyway; it expires within the day.
+    }
+  }
   if (config.auth.kind === 'cognito') {
     const query = new URLSearchParams({ client_id: config.auth.clientId, logout_uri: redirectUri() });
     location.assign(`${config.auth.domain}/logout?${query}`);

@@ -28,6 +28,11 @@ export interface ComplaintDraft {
   apologyGiven: boolean;
   explanationGiven: boolean;
   attachments: { key: string; name: string; contentType: string; size: number }[];
+  /**
+   * Names this draft's submission: sending it again (a retry after an error, or a second click)
+   * gives back the complaint it already opened instead of a second one. One per draft.
+   */
+  submissionId: string;
 }
 
 export function validateComplaint(draft: ComplaintDraft): FieldErrors {

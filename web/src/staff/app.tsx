@@ -14,9 +14,11 @@ import {
   t,
 } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
+import { MAY_REVIEW_MAIL } from './access.ts';
 import { ComplaintPage } from './complaint.tsx';
 import { ComplaintList } from './complaints.tsx';
 import { Form17 } from './form17.tsx';
+import { MailLog, MailMessagePage } from './mail.tsx';
 import { NewComplaint } from './new-complaint.tsx';
 import {
   MAY_REPORT,
@@ -43,11 +45,14 @@ function App() {
   const [, setRenders] = useState(0);
   useEffect(() => onLangChange(() => setRenders((n) => n + 1)), []);
   useEffect(() => {
+    // The session ended for good: sign in again, then back to this very page (query and all).
     whenSignedOut(() => {
       setSession(undefined);
-      navigate(`/sign-in?expired=1&next=${encodeURIComponent(location.path)}`, { replace: true });
+      if (window.location.pathname === '/sign-in') return;
+      const here = `${window.location.pathname}${window.location.search}`;
+      navigate(`/sign-in?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
     });
-  }, [location.path]);
+  }, []);
 
   const path = location.path;
   if (path === '/sign-in') {
@@ -88,6 +93,9 @@ function App() {
   if (path === '/reports') page = <ReportsPage session={session} />;
   else if (report?.[1]) page = <ReportPage session={session} id={decodeURIComponent(report[1])} />;
   else if (path === '/rectifications') page = <RectificationPage session={session} />;
+  const mailId = /^\/mail\/([^/]+)$/.exec(path);
+  if (path === '/mail') page = <MailLog query={location.query} />;
+  else if (mailId?.[1]) page = <MailMessagePage session={session} id={decodeURIComponent(mailId[1])} />;
 
   return (
     <>
@@ -108,6 +116,11 @@ function App() {
           <Link href="/complaints" aria-current={path === '/complaints' ? 'page' : undefined}>
             {t('nav.complaints')}
           </Link>
+          {MAY_REVIEW_MAIL.includes(session.role) ? (
+            <Link href="/mail" aria-current={path.startsWith('/mail') ? 'page' : undefined}>
+              {t('nav.mail')}
+            </Link>
+          ) : null}
           {MAY_REPORT.includes(session.role) ? (
             <Link href="/reports" aria-current={path.startsWith('/reports') ? 'page' : undefined}>
               {reportNav('nav.reports')}
@@ -131,7 +144,7 @@ function App() {
           type="button"
           class="link-button"
           onClick={() => {
-            signOut();
+            void signOut();
             setSession(undefined);
             navigate('/sign-in', { replace: true });
           }}

@@ -17,6 +17,7 @@ import {
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { Link } from '../router.tsx';
 import { DecisionForm } from './decision-form.tsx';
+import { downloadable, MailFiles } from './mail-files.tsx';
 import type { Complaint, OpenTask, Signature, TimelineEvent } from './types.ts';
 
 const COMPANY_WIDE = ['customer-service', 'manager'];
@@ -109,6 +110,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
                 <span class="sub">{t('tasks.late', { step: stepName(task.late.step) })}</span>
               ) : null}
             </p>
+            {task.step === 'transcribeFax' ? <FaxPages complaint={c} /> : null}
             <DecisionForm
               key={task.id}
               complaint={c}
@@ -133,6 +135,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
             })}
           </p>
         ) : null}
+        {task && !mayAct(session, task) && task.step === 'transcribeFax' ? <FaxPages complaint={c} /> : null}
       </section>
 
       <section class="card" aria-labelledby="record-heading">
@@ -225,6 +228,9 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
               </span>{' '}
               {mail.subject}{' '}
               <span class="sub">{(mail.direction === 'in' ? mail.from : mail.to?.join(', ')) ?? ''}</span>
+              {mail.direction === 'in' && mail.attachments?.length ? (
+                <MailFiles attachments={mail.attachments} complaintRef={c.ref} mail={mail} />
+              ) : null}
             </li>
           ))}
         </ul>
@@ -238,7 +244,15 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
   );
 }
 
-function Item({ label, children, wide }: { label: string; children: ComponentChildren; wide?: boolean }) {
+export function Item({
+  label,
+  children,
+  wide,
+}: {
+  label: string;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
   return (
     <div class={wide ? 'record__item record__item--wide' : 'record__item'}>
       <dt>{label}</dt>
@@ -248,12 +262,18 @@ function Item({ label, children, wide }: { label: string; children: ComponentChi
 }
 
 function Attachments({ complaint }: { complaint: Complaint }) {
-  const open = async (index: number) => {
-    const answer = await api<{ url: string }>(
-      'GET',
-      `/api/complaints/${encodeURIComponent(complaint.ref)}/attachments/${index}`,
-    );
-    location.assign(answer.url);
+  const [failed, setFailed] = useState<string | undefined>();
+  const open = async (index: number, name: string) => {
+    setFailed(undefined);
+    try {
+      const answer = await api<{ url: string }>(
+        'GET',
+        `/api/complaints/${encodeURIComponent(complaint.ref)}/attachments/${index}`,
+      );
+      location.assign(answer.url);
+    } catch {
+      setFailed(name);
+    }
   };
   return (
     <>
@@ -262,13 +282,45 @@ function Attachments({ complaint }: { complaint: Complaint }) {
         {complaint.attachments?.map((file, index) => (
           <li key={file.key}>
             {file.name}{' '}
-            <button type="button" class="link-button" onClick={() => void open(index)}>
+            <button
+              type="button"
+              class="link-button"
+              aria-label={t('mailFiles.download', { name: file.name })}
+              onClick={() => void open(index, file.name)}
+            >
               {t('attach.download')}
             </button>
           </li>
         ))}
       </ul>
+      {failed ? <Notice kind="error">{t('mailFiles.failed', { name: failed })}</Notice> : null}
     </>
+  );
+}
+
+/**
+ * The pages reception reads to transcribe a fax (the *Transcribe fax* task): the documents of
+ * every email or fax received on the complaint, each downloadable where it was stored.
+ */
+function FaxPages({ complaint }: { complaint: Complaint }) {
+  const received = complaint.correspondence.filter(
+    (mail) => mail.direction === 'in' && mail.attachments?.some((file) => !file.inline),
+  );
+  const any = received.some((mail) => mail.attachments?.some((file) => !file.inline && downloadable(file)));
+  return (
+    <section class="fax-pages" aria-labelledby="fax-pages-heading" data-testid="fax-pages">
+      <h3 id="fax-pages-heading">{t('faxPages.title')}</h3>
+      <p class="hint">{any ? t('faxPages.intro') : t('faxPages.none')}</p>
+      {received.map((mail) => (
+        <MailFiles
+          key={mail.id}
+          attachments={mail.attachments ?? []}
+          complaintRef={complaint.ref}
+          mail={mail}
+          only={(file) => !file.inline}
+        />
+      ))}
+    </section>
   );
 }
 

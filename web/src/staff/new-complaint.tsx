@@ -36,7 +36,36 @@ const emptyDraft = (area: string): ComplaintDraft => ({
   apologyGiven: false,
   explanationGiven: false,
   attachments: [],
+  submissionId: crypto.randomUUID(),
 });
+
+/** What reception is told when the complaint could not be sent. */
+const FAILURES: Record<number, MessageKey> = {
+  0: 'error.network',
+  403: 'error.forbidden',
+  409: 'error.alreadySubmitted',
+};
+
+/** Waits before sending a submission again after a network error or a 5xx. */
+const RESEND_AFTER_MS = [500, 1500];
+
+/**
+ * POSTs the complaint; after a network error or a 5xx it sends the same submission again (the
+ * server gives back the complaint a lost attempt opened, so nothing is logged twice).
+ */
+async function submitOnce(body: Record<string, unknown>): Promise<{ ref: string }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api<{ ref: string }>('POST', '/api/complaints', body);
+    } catch (error) {
+      const status = (error as ApiError).status;
+      const transient = status === 0 || status >= 500;
+      const wait = RESEND_AFTER_MS[attempt];
+      if (!transient || wait === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 
 /** The draft survives a reload of this tab (sessionStorage), not the closing of it. */
 const draftKey = (user: string) => `draft:new-complaint:${user}`;
@@ -47,7 +76,9 @@ function loadDraft(session: Session): { draft: ComplaintDraft; restored: boolean
     const saved = sessionStorage.getItem(draftKey(session.username));
     if (saved) {
       const draft = { ...fresh, ...(JSON.parse(saved) as Partial<ComplaintDraft>) };
-      return { draft, restored: JSON.stringify(draft) !== JSON.stringify(fresh) };
+      const edited =
+        JSON.stringify({ ...draft, submissionId: '' }) !== JSON.stringify({ ...fresh, submissionId: '' });
+      return { draft, restored: edited };
     }
   } catch {
     // A damaged draft is dropped.
@@ -145,7 +176,8 @@ export function NewComplaint({ session }: { session: Session }) {
     if (Object.keys(found).length) return;
     setSubmitting(true);
     try {
-      const answer = await api<{ ref: string }>('POST', '/api/complaints', {
+      const answer = await submitOnce({
+        submissionId: draft.submissionId,
         channel: draft.channel,
         area: draft.area,
         owner: {
@@ -173,7 +205,7 @@ export function NewComplaint({ session }: { session: Session }) {
     } catch (error) {
       const e = error as ApiError;
       if (e.status === 400) setErrors(fromServer(e.fields));
-      else setFailure(e.status === 0 ? 'error.network' : e.status === 403 ? 'error.forbidden' : 'app.error');
+      else setFailure(FAILURES[e.status] ?? 'app.error');
     } finally {
       setSubmitting(false);
     }

@@ -23,6 +23,20 @@ export interface TimelineEvent {
   readonly details?: Record<string, unknown>;
 }
 
+/** An attachment of received mail as intake lists it (docs/openapi.json `MailAttachment`). */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly inline?: boolean;
+  /** An executable or macro document: kept as evidence, never offered for download. */
+  readonly executable: boolean;
+  readonly key?: string;
+  /** Why intake did not store it (it is only in the raw message). */
+  readonly notStored?: string;
+}
+
+/** One email in or out on the complaint (docs/openapi.json `Correspondence`). */
 export interface Mail {
   readonly id: string;
   readonly at: string;
@@ -31,7 +45,11 @@ export interface Mail {
   readonly audience?: string;
   readonly to?: string[];
   readonly from?: string;
+  readonly fromName?: string;
   readonly subject?: string;
+  /** Received mail: the SES message id, which with the day of `at` makes the mail-log id. */
+  readonly sesMessageId?: string;
+  readonly attachments?: MailAttachment[];
 }
 
 export interface Complaint {

@@ -11,7 +11,6 @@ import { type Emulators, startEmulators } from './emulators.ts';
 import { type FaultCounts, type FaultOptions, withFaults } from './fault-proxy.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
-import { readyInterruptedExecutions } from './recover-executions.ts';
 import { installScaledClock } from './scaled-clock.ts';
 import { type ReportKind, startLocalScheduler } from './scheduler.ts';
 import { startSmtp } from './smtp.ts';
@@ -196,17 +195,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_PROFILE;
 
     const handlers = await loadHandlers();
-    // What a crash caught where the engine cannot resume it is readied first (local/recover-executions.ts).
-    const readied = await readyInterruptedExecutions({
-      dir: join(dataDir, 'stepfunctions', 'executions'),
-      definition: readFileSync(ASL_FILE, 'utf8'),
-      dynamodbEndpoint: dynamo.endpoint,
-      table: LOCAL_RESOURCES.tableName,
-    });
-    if (readied.restarted || readied.reopened)
-      log(
-        `Step Functions: ${readied.restarted} execution(s) start again, ${readied.reopened} task(s) open again`,
-      );
     const stepFunctions = new LocalStepFunctions({
       definition: readFileSync(ASL_FILE, 'utf8'),
       substitutions: Object.fromEntries(
@@ -223,8 +211,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sfnApi = stepFunctionsApi(stepFunctions);
     stops.push(async () => stepFunctions.shutdown());
     const resumed = stepFunctions.resumeInterrupted();
-    if (resumed)
+    if (resumed) {
+      const { restarted, reinvoked } = stepFunctions.resumeDetails;
       log(`Step Functions: resumed ${resumed} execution(s) that were running when the stack stopped`);
+      // What a kill caught half-way: an execution before its first step was saved, a task
+      // whose handler had not finished storing it.
+      if (restarted || reinvoked)
+        log(`Step Functions: ${restarted} execution(s) start again, ${reinvoked} task(s) open again`);
+    }
 
     const intake = handlers.get(FUNCTIONS.intakeEmail.id) as LocalHandler;
     const s3Client = new S3Client({});

@@ -53,8 +53,17 @@ export interface ExecutionRecord {
   history: HistoryEvent[];
   /** Where a running execution stands, so it can resume after the local stack restarts. */
   resume?: { state: string; input: unknown; deadlineAt?: string };
-  /** The token of the task the execution waits on (reused on resume: it is stored with the task). */
-  pendingToken?: { state: string; token: string };
+  /**
+   * The token of the task the execution waits on (reused on resume: it is stored with the
+   * task), and whether the task's handler is known to have finished with it.
+   */
+  pendingToken?: PendingToken;
+}
+
+interface PendingToken {
+  state: string;
+  token: string;
+  handled?: boolean;
 }
 
 /** A service error with the `__type` the AWS JSON protocol carries. */
@@ -140,7 +149,9 @@ export class LocalStepFunctions {
   private readonly dirty = new Set<ExecutionRecord>();
   private readonly settled = new Map<string, Promise<void>>();
   /** Tokens of tasks that were waiting when the stack stopped, by execution, to be reused. */
-  private readonly resumeTokens = new Map<string, { state: string; token: string }>();
+  private readonly resumeTokens = new Map<string, PendingToken>();
+  /** What the last resumeInterrupted did beyond resuming where each execution stood. */
+  resumeDetails = { restarted: 0, reinvoked: 0 };
   private stopping = false;
 
   private readonly options: LocalStepFunctionsOptions;
@@ -168,8 +179,16 @@ export class LocalStepFunctions {
    */
   resumeInterrupted(): number {
     let resumed = 0;
+    this.resumeDetails = { restarted: 0, reinvoked: 0 };
     for (const record of this.executions.values()) {
       if (record.status !== 'RUNNING') continue;
+      if (!record.resume && this.definition.States[this.definition.StartAt]) {
+        // Killed before its first step's position was saved: it starts again from the first
+        // state with its input, as AWS never loses a started execution (the steps are
+        // idempotent, so one that had already run does not act twice).
+        record.resume = { state: this.definition.StartAt, input: JSON.parse(record.input) as unknown };
+        this.resumeDetails.restarted += 1;
+      }
       if (!record.resume || !this.definition.States[record.resume.state]) {
         this.markInterrupted(record);
         continue;
@@ -181,8 +200,10 @@ export class LocalStepFunctions {
         const left = Math.max(1, Math.ceil((Date.parse(deadlineAt) - Date.now()) / 1000));
         setPath(input, state.TimeoutSecondsPath, left);
       }
-      if (record.pendingToken?.state === stateName)
+      if (record.pendingToken?.state === stateName) {
         this.resumeTokens.set(record.executionArn, record.pendingToken);
+        if (!record.pendingToken.handled) this.resumeDetails.reinvoked += 1;
+      }
       const machine = new StateMachine({ ...this.definition, StartAt: stateName } as never, {
         validationOptions: { noValidate: true },
       });
@@ -545,12 +566,15 @@ export class LocalStepFunctions {
     const encodedArn = [...text.matchAll(SENTINEL)][0]?.[1] ?? '';
     const executionArn = Buffer.from(encodedArn, 'base64url').toString();
     const kept = this.resumeTokens.get(executionArn);
-    if (kept?.state === stateName) {
+    if (kept?.state === stateName) this.resumeTokens.delete(executionArn);
+    if (kept?.state === stateName && kept.handled) {
       // Resumed after a restart: the task is stored with this token already; wait on it again.
-      this.resumeTokens.delete(executionArn);
       return this.awaitToken(kept.token, executionArn, stateName, state);
     }
-    const token = `${randomBytes(24).toString('base64url')}.${encodedArn}`;
+    // A task resumed before its handler was known to have finished gets the handler again,
+    // with the same token: the handler is idempotent per token, so it stores the task once.
+    const token =
+      kept?.state === stateName ? kept.token : `${randomBytes(24).toString('base64url')}.${encodedArn}`;
     const withToken = JSON.parse(text.replaceAll(SENTINEL, token)) as { Payload?: unknown };
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
     const task: PendingTask = {
@@ -570,6 +594,10 @@ export class LocalStepFunctions {
     }
     this.invoke(handler, name, withToken.Payload ?? withToken).then(
       () => {
+        if (record?.pendingToken?.token === token) {
+          record.pendingToken.handled = true;
+          this.persistSoon(record);
+        }
         if (this.pending.has(token)) this.events.emit('task-waiting', { executionArn, stateName, token });
       },
       (error: Error) => {

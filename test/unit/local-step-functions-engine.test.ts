@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,53 @@ describe('local Step Functions engine', () => {
     const done = await after.whenSettled(executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.history.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('carries on what a kill caught half-way: an execution saved before its first step starts again, a task whose handler had not finished is handed to it again with the same token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-kill-'));
+    const tokens: string[] = [];
+    const handler: LocalHandler = async (event) => {
+      tokens.push(String((event as { token: string }).token));
+      return {};
+    };
+    const before = engine(callbackMachine({ TimeoutSeconds: 3600 }), handler, dir);
+    const first = await run(before, { n: 1 });
+    const [task] = await first.waiting;
+    const second = await run(before, { n: 2 });
+    await second.waiting;
+    before.shutdown();
+    // As a kill would have left the files: the first waiting on a token its handler may not
+    // have stored (no `handled`), the second with nothing saved beyond its start.
+    const file = (arn: string) => join(dir, 'executions', `${arn.split(':').at(-1)}.json`);
+    const edit = (arn: string, change: (record: Record<string, unknown>) => void) => {
+      const record = JSON.parse(readFileSync(file(arn), 'utf8')) as Record<string, unknown>;
+      change(record);
+      writeFileSync(file(arn), JSON.stringify(record));
+    };
+    edit(first.executionArn, (record) => {
+      delete (record.pendingToken as Record<string, unknown>).handled;
+    });
+    edit(second.executionArn, (record) => {
+      delete record.resume;
+      delete record.pendingToken;
+    });
+
+    const after = engine(callbackMachine({ TimeoutSeconds: 3600 }), handler, dir);
+    const waiting = new Map<string, string>();
+    after.events.on('task-waiting', (t: { executionArn: string; token: string }) =>
+      waiting.set(t.executionArn, t.token),
+    );
+    expect(after.resumeInterrupted()).toBe(2);
+    expect(after.resumeDetails).toEqual({ restarted: 1, reinvoked: 1 });
+    await vi.waitFor(() => expect(waiting.size).toBe(2));
+    // The handler saw the first task's token again (idempotent per token), and a new one for the second.
+    expect(tokens.filter((t) => t === task.token)).toHaveLength(2);
+    expect(waiting.get(first.executionArn)).toBe(task.token);
+    for (const [executionArn, token] of waiting) {
+      after.sendTaskSuccess({ taskToken: token, output: '{}' });
+      expect((await after.whenSettled(executionArn)).status).toBe('SUCCEEDED');
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 

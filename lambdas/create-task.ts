@@ -1,16 +1,22 @@
-import { appendAuditEventOnce, getTask, putTask, updateRecord } from '#adapters/complaints.ts';
+import { appendAuditEventOnce, getPartition, getTask, putTask, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { taskMail } from '#domain/emails.ts';
 import { taskIdFor } from '#domain/keys.ts';
-import { factsOfTaskOpened } from '#domain/record-facts.ts';
-import { CreateTaskInput, dueAt, type StoredTask, taskSuffixForToken } from '#domain/tasks.ts';
+import { factCause, factsOfTaskOpened } from '#domain/record-facts.ts';
+import {
+  CreateTaskInput,
+  dueAt,
+  earlierAttempt,
+  type StoredTask,
+  taskSuffixForToken,
+} from '#domain/tasks.ts';
 import { STEPS } from '../config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
 import { appUrl, staffAddress } from './commons/settings.ts';
 import { sendOnce } from './services/send-once.ts';
-import { closeOpenTasks } from './services/steps.ts';
+import { closeTasks } from './services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -22,8 +28,12 @@ const TABLE_NAME = requireEnv('TABLE_NAME');
 export const handler = withPowertools(async (event: unknown) => {
   const input = CreateTaskInput.parse(event);
   const now = new Date();
+  const id = taskIdFor(input.ref, taskSuffixForToken(input.taskToken));
+  const { tasks } = await getPartition(TABLE_NAME, input.ref);
+  // A retry (new token) carries on the turn its failed attempt began, so it is counted once.
+  const earlier = earlierAttempt(tasks, input.step, id);
   const task: StoredTask = {
-    id: taskIdFor(input.ref, taskSuffixForToken(input.taskToken)),
+    id,
     ref: input.ref,
     area: input.area,
     step: input.step,
@@ -34,12 +44,13 @@ export const handler = withPowertools(async (event: unknown) => {
     dueAt: dueAt(now, input.timeoutSeconds),
     status: 'open',
     taskToken: input.taskToken,
+    attemptOf: earlier ? (earlier.attemptOf ?? earlier.id) : id,
   };
   // One step at a time: a task left open by an earlier step (a window that ran out) closes now;
   // one of this step left by an attempt that failed (a retry comes with a new token) is void.
-  await closeOpenTasks(
+  await closeTasks(
     TABLE_NAME,
-    task.ref,
+    tasks,
     now,
     (open) => (open.step === task.step ? 'cancelled' : 'timed-out'),
     task.id,
@@ -49,12 +60,14 @@ export const handler = withPowertools(async (event: unknown) => {
   // A retry for the same token carries on with the task as first stored (its times).
   const stored = created ? task : ((await getTask(TABLE_NAME, task.ref, task.id)) ?? task);
   const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
-  // An escalation task opening is the complaint raised to that level (the report counts it).
+  // An escalation task opening is the complaint raised to that level (the report counts it):
+  // once per turn, whichever attempt gets here first (an earlier one may have, then failed).
   await updateRecord(
     TABLE_NAME,
     task.ref,
     { currentStep: task.step },
-    created ? factsOfTaskOpened(task.step, reminder) : undefined,
+    factsOfTaskOpened(task.step, reminder),
+    factCause('opened', stored.attemptOf ?? stored.id),
   );
   // Keyed by the task: a retried invocation writes the line it may have missed, never a second one.
   const action = reminder ? 'reminder-task-opened' : 'task-opened';
@@ -76,13 +89,15 @@ export const handler = withPowertools(async (event: unknown) => {
     },
     `${action}.${task.id}`,
   );
-  // Sent once per task even when this invocation is a retry that found the task stored.
+  // Sent once per turn even when this invocation is a retry: one that found the task stored, or
+  // one with a new token after an attempt that had emailed (its link opens the complaint, which
+  // shows the task now open).
   if (STEPS[task.step].emailOnOpen || reminder || task.late) {
     const to = staffAddress(task.role, task.area);
     await sendOnce({
       table: TABLE_NAME,
       ref: task.ref,
-      key: `task:${task.id}`,
+      key: `task:${stored.attemptOf ?? task.id}`,
       to: [to],
       content: taskMail({
         ref: task.ref,

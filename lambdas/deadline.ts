@@ -1,7 +1,13 @@
 import * as z from 'zod';
-import { appendAuditEvent, appendAuditEventOnce, getRecord, updateRecord } from '#adapters/complaints.ts';
+import {
+  appendAuditEvent,
+  appendAuditEventOnce,
+  getPartition,
+  getRecord,
+  updateRecord,
+} from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
-import { factsOfOverdue } from '#domain/record-facts.ts';
+import { ESCALATION_COUNTED, factCause, factsOfOverdue } from '#domain/record-facts.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
@@ -75,11 +81,15 @@ export const handler = withPowertools(async (event: unknown) => {
     case 'step-overdue':
     case 'manager-reminded': {
       const { closed, late } = await closeLateTasks(TABLE_NAME, input.ref, now, input.late?.overdue);
+      // Counted once per late task, however often Step Functions retries this step. (Without a
+      // task of the late step, which the workflow does not leave, there is nothing to key by.)
+      if (!late) logger.warn('No task of the overdue step', { ref: input.ref, step: input.late?.overdue });
       await updateRecord(
         TABLE_NAME,
         input.ref,
-        { escalationCount: record.escalationCount + 1 },
-        factsOfOverdue(input.late?.overdue),
+        {},
+        { ...factsOfOverdue(input.late?.overdue), ...ESCALATION_COUNTED },
+        late ? factCause('late', late.id) : undefined,
       );
       // The task that ran out, also when an earlier attempt of this invocation closed it.
       const timedOut = late && late.status !== 'completed' ? [late.id] : [];
@@ -111,12 +121,37 @@ export const handler = withPowertools(async (event: unknown) => {
       break;
     }
     case 'escalated': {
-      await updateRecord(TABLE_NAME, input.ref, { escalationCount: record.escalationCount + 1 });
-      await audit('escalated', {
-        lateStep: input.late?.step,
-        level: input.late?.level,
-        reason: input.late?.reason,
-      });
+      // Sent up by the decision just taken (an objection or reopen past the limit, an obstacle
+      // not cleared): its task, the newest, is what this is counted and written once for.
+      const { tasks } = await getPartition(TABLE_NAME, input.ref);
+      const decided = tasks.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+      await updateRecord(
+        TABLE_NAME,
+        input.ref,
+        {},
+        ESCALATION_COUNTED,
+        decided ? factCause('sent-up', decided.id) : undefined,
+      );
+      const details = { lateStep: input.late?.step, level: input.late?.level, reason: input.late?.reason };
+      if (decided) {
+        // Dated by the decision, so every attempt writes the same line: a millisecond after the
+        // decision's own line, as lines of the same time would show in the order of their keys.
+        const decidedAt = decided.closedAt ? Date.parse(decided.closedAt) : Number.NaN;
+        await appendAuditEventOnce(
+          TABLE_NAME,
+          {
+            ref: input.ref,
+            at: Number.isNaN(decidedAt) ? at : new Date(decidedAt + 1).toISOString(),
+            actor: SYSTEM_ACTOR,
+            role: SYSTEM_ACTOR,
+            action: 'escalated',
+            details,
+          },
+          `escalated.${decided.id}`,
+        );
+      } else {
+        await audit('escalated', details);
+      }
       break;
     }
     case 'workflow-error': {

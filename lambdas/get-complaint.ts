@@ -1,11 +1,14 @@
 import { getPartition } from '#adapters/complaints.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
-import { maySee, publicTask } from '#domain/tasks.ts';
+import { maySee, publicTask, replacedByRetry } from '#domain/tasks.ts';
 import { requireEnv } from './commons/config.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
+
+/** Timeline lines of a task opening (create-task). */
+const OPENINGS = new Set(['task-opened', 'reminder-task-opened']);
 
 /**
  * `GET /api/complaints/{ref}`: the Form 17 record, the open task(s), the correspondence and
@@ -18,6 +21,9 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   if (!record) throw new NotFoundError(`No complaint ${ref}`);
   if (!maySee(caller, record)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
   const now = new Date();
+  // A step's opening shows once, though a retried create-task may have written a line for the
+  // task of its failed attempt too.
+  const replaced = replacedByRetry(tasks);
   return json(200, {
     ...record,
     tasks: tasks
@@ -38,6 +44,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
         };
       }),
     timeline: events
+      .filter((e) => !OPENINGS.has(e.action) || !replaced.has(String(e.details?.taskId)))
       .sort((a, b) => a.at.localeCompare(b.at))
       .map(({ at, actor, role, action, details }) => ({
         at,

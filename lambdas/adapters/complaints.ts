@@ -18,7 +18,7 @@ import {
   RECORD_SK,
   taskSk,
 } from '#domain/keys.ts';
-import { hasFacts, type RecordFacts } from '#domain/record-facts.ts';
+import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 import { dynamo } from './clients.ts';
 
@@ -79,15 +79,27 @@ export async function getRecord(table: string, ref: string): Promise<ComplaintRe
   return result.Item ? stripKeys<ComplaintRecord>(result.Item) : undefined;
 }
 
-/** Sets top-level fields on an existing record (a step on an unknown complaint is an error). */
+/**
+ * Sets top-level fields on an existing record (a step on an unknown complaint is an error), and
+ * adds the report's facts (lambdas/domain/record-facts.ts) in the same write.
+ *
+ * With a `cause`, the facts are applied once per cause: the write is conditional on the cause
+ * not being in the record's `factsApplied` set yet, and adds it. A retried handler whose first
+ * attempt got that far finds its cause there: its facts are left as they are, and only its
+ * fields are set again (they are values, not increments, so setting them twice is harmless).
+ * Without a cause, appended entries and counters are added every time: only for facts that
+ * cannot be repeated, or set once.
+ */
 export async function updateRecord(
   table: string,
   ref: string,
   fields: Record<string, unknown>,
   facts?: RecordFacts,
+  cause?: FactCause,
 ): Promise<void> {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  if (entries.length === 0 && !hasFacts(facts)) return;
+  const withFacts = hasFacts(facts);
+  if (entries.length === 0 && !withFacts) return;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = entries.map(([field, value], i) => {
@@ -95,7 +107,7 @@ export async function updateRecord(
     values[`:v${i}`] = value;
     return `#f${i} = :v${i}`;
   });
-  // The report's summary facts (lambdas/domain/record-facts.ts), in the same write.
+  const adds: string[] = [];
   for (const [i, [field, value]] of Object.entries(facts?.setOnce ?? {}).entries()) {
     names[`#o${i}`] = field;
     values[`:o${i}`] = value;
@@ -109,16 +121,57 @@ export async function updateRecord(
     values[':noFacts'] = [];
     sets.push(`#${list} = list_append(if_not_exists(#${list}, :noFacts), :${list})`);
   }
-  await dynamo().send(
-    new UpdateCommand({
+  for (const [i, [counter, by]] of Object.entries(facts?.counters ?? {}).entries()) {
+    names[`#c${i}`] = counter;
+    values[`:c${i}`] = by;
+    adds.push(`#c${i} :c${i}`);
+  }
+  const once = withFacts && cause !== undefined;
+  if (once) {
+    names['#applied'] = FACTS_APPLIED;
+    values[':cause'] = cause;
+    values[':causes'] = new Set([cause]);
+    adds.push('#applied :causes');
+  }
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { PK: complaintPk(ref), SK: RECORD_SK },
+        UpdateExpression: [
+          sets.length ? `SET ${sets.join(', ')}` : '',
+          adds.length ? `ADD ${adds.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ConditionExpression: once
+          ? 'attribute_exists(PK) AND NOT contains(#applied, :cause)'
+          : 'attribute_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (!once || !(error instanceof ConditionalCheckFailedException)) throw error;
+    // No record, or this cause's facts are on it already (a retry): the fields settle which.
+    if (entries.length) await updateRecord(table, ref, fields);
+    else if (!(await getRecordKey(table, ref))) throw error;
+  }
+}
+
+/** The record's set of the causes whose facts it has (see updateRecord). */
+const FACTS_APPLIED = 'factsApplied';
+
+async function getRecordKey(table: string, ref: string): Promise<Record<string, unknown> | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({
       TableName: table,
       Key: { PK: complaintPk(ref), SK: RECORD_SK },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ConditionExpression: 'attribute_exists(PK)',
+      ProjectionExpression: 'PK',
+      ConsistentRead: true,
     }),
   );
+  return result.Item;
 }
 
 /**
@@ -420,7 +473,19 @@ export async function queryAreaMonth(
   };
 }
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
+/** Keys, and the record's own bookkeeping (a string set, which JSON could not show anyway). */
+const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'type',
+  FACTS_APPLIED,
+];
 
 function stripKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };

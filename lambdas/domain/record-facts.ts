@@ -17,6 +17,11 @@ import type { Signature } from './complaint.ts';
  *
  * Entries are short strings rather than maps: the report reads every complaint of a month, and
  * these are most of what it reads. The audit trail stays the full story, with the times.
+ *
+ * Appending to a list or adding to a counter is not idempotent, and Step Functions retries a
+ * handler whose answer was lost after its write: so each such update names its cause (a
+ * `FactCause`, e.g. the task that opened or ran late), the record keeps the causes it applied
+ * (`factsApplied`, a string set), and an update whose cause is there already adds nothing.
  */
 export type DeadlineFact = `${StepId}:${'met' | 'missed'}`;
 
@@ -49,12 +54,17 @@ export function parseEscalationFact(fact: string): { level: string; event: strin
   return { level, event: fact.slice(first + 1, second), by: fact.slice(second + 1) };
 }
 
+/** Counters on the record that facts add to (the complaint page shows them). */
+export type RecordCounter = 'escalationCount';
+
 /** What an update adds to the record besides its plain fields. */
 export interface RecordFacts {
   /** Set only when the record does not have them yet (`if_not_exists`). */
   readonly setOnce?: Readonly<Record<string, string>>;
   readonly deadlines?: readonly DeadlineFact[];
   readonly escalations?: readonly EscalationFact[];
+  /** Added to the record's counters (`ADD`), not set from a value read earlier. */
+  readonly counters?: Readonly<Partial<Record<RecordCounter, number>>>;
 }
 
 export const NO_FACTS: RecordFacts = {};
@@ -62,9 +72,28 @@ export const NO_FACTS: RecordFacts = {};
 export function hasFacts(facts: RecordFacts | undefined): facts is RecordFacts {
   return Boolean(
     facts &&
-      (Object.keys(facts.setOnce ?? {}).length || facts.deadlines?.length || facts.escalations?.length),
+      (Object.keys(facts.setOnce ?? {}).length ||
+        facts.deadlines?.length ||
+        facts.escalations?.length ||
+        Object.keys(facts.counters ?? {}).length),
   );
 }
+
+/**
+ * What a fact update is applied once for, kept in the record's `factsApplied` set: what
+ * happened to which task — `opened` (an escalation task: raised), `answered` (a person's
+ * decision), `late` (its deadline passed), `sent-up` (its decision put the complaint on the
+ * ladder). The task is named by its id's suffix (the reference is the record's own), so the set
+ * stays small: a complaint has tens of such events at most.
+ */
+export type FactCause = `${'opened' | 'answered' | 'late' | 'sent-up'}:${string}`;
+
+export function factCause(event: 'opened' | 'answered' | 'late' | 'sent-up', taskId: string): FactCause {
+  return `${event}:${taskId.slice(taskId.lastIndexOf('.') + 1)}`;
+}
+
+/** One more escalation on the record's counter (a step overdue, or sent up the ladder). */
+export const ESCALATION_COUNTED = { counters: { escalationCount: 1 } } as const satisfies RecordFacts;
 
 /** The ladder level an escalation step belongs to; undefined for other steps. */
 export function ladderLevelOf(step: string): LadderLevel | undefined {

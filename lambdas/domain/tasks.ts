@@ -58,6 +58,48 @@ export interface StoredTask extends Task {
   readonly closedAt?: string;
   readonly closedBy?: string;
   readonly decision?: unknown;
+  /**
+   * The first task stored for this step's turn in the workflow. Step Functions retries a failed
+   * create-task with a new token, so one turn may leave several tasks (all but the last
+   * cancelled): what happened once for the turn is keyed by this id. Absent on tasks stored
+   * before it existed (their own id stands in).
+   */
+  readonly attemptOf?: string;
+}
+
+/**
+ * The task an earlier attempt at this step's turn left, if this create-task is a retry: the
+ * newest of the step, still open or cancelled by another retry. A turn that ended left it
+ * completed or timed out (the workflow closes a task before it moves on), so a newer turn of
+ * the same step never mistakes the last turn's task for its own.
+ */
+export function earlierAttempt(
+  tasks: readonly StoredTask[],
+  step: StepId,
+  taskId: string,
+): StoredTask | undefined {
+  const newest = tasks
+    .filter((task) => task.step === step && task.id !== taskId)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .at(-1);
+  return newest?.status === 'open' || newest?.status === 'cancelled' ? newest : undefined;
+}
+
+/**
+ * Tasks an attempt that failed left and its retry cancelled: a newer task of the same step
+ * replaced each. Nobody could act on them, so the staff timeline leaves out their opening.
+ * (The only other cancelling is filing's, of whatever is left open at the very end.)
+ */
+export function replacedByRetry(tasks: readonly StoredTask[]): Set<string> {
+  return new Set(
+    tasks
+      .filter(
+        (task) =>
+          task.status === 'cancelled' &&
+          tasks.some((other) => other.step === task.step && other.createdAt > task.createdAt),
+      )
+      .map((task) => task.id),
+  );
 }
 
 /**

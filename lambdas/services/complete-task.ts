@@ -11,7 +11,7 @@ import {
 import type { Signature } from '#domain/complaint.ts';
 import { applyDecision } from '#domain/decisions.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';
-import { factsOfCompletion } from '#domain/record-facts.ts';
+import { factCause, factsOfCompletion } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 import { workflowSettings } from '../commons/settings.ts';
 import { dueFor } from './steps.ts';
@@ -56,7 +56,15 @@ export async function completeTask(
     closedBy: actor.by,
     decision: input,
   });
-  await updateRecord(table, ref, effect.fields, factsOfCompletion(task, input, effect.decision, actor));
+  // Once per task: a task put back after the workflow missed its answer, and answered again,
+  // is still one deadline met or missed (its later answer's fields replace the first's).
+  await updateRecord(
+    table,
+    ref,
+    effect.fields,
+    factsOfCompletion(task, input, effect.decision, actor),
+    factCause('answered', task.id),
+  );
   await appendAuditEvent(table, {
     ref,
     at: actor.at,

@@ -40,7 +40,8 @@ export async function closeLateTasks(
   return { closed: await closeTasks(table, tasks, now, 'timed-out'), ...(late ? { late } : {}) };
 }
 
-async function closeTasks(
+/** Closes the open ones of tasks already read (but `exceptTaskId`); returns the ids it closed. */
+export async function closeTasks(
   table: string,
   tasks: readonly StoredTask[],
   now: Date,

@@ -1,3 +1,4 @@
+import './quiet.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,6 @@ const ROOT = join(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
 for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 for (const name of wanted) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { realNow } from './scaled-clock.ts';
 
 /** A Lambda handler module's `handler` export, as the local stack calls it. */
 export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -19,7 +20,9 @@ export async function invokeLocal(
   functionName: string,
   event: unknown,
 ): Promise<unknown> {
-  const started = Date.now();
+  // A function's time limit is wall-clock time, as on Lambda: TIME_SCALE speeds up workflow
+  // time only (with a scaled clock, 30 s would run out within a millisecond at 86,400×).
+  const started = realNow();
   const context: Context = {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -29,7 +32,7 @@ export async function invokeLocal(
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (Date.now() - started)),
+    getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (realNow() - started)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -40,7 +43,7 @@ export async function invokeLocal(
   } finally {
     const stats = invocationStats.get(functionName) ?? { count: 0, totalMs: 0 };
     stats.count += 1;
-    stats.totalMs += Date.now() - started;
+    stats.totalMs += realNow() - started;
     invocationStats.set(functionName, stats);
   }
 }

@@ -107,6 +107,16 @@ export async function updateRecord(
     values[`:v${i}`] = value;
     return `#f${i} = :v${i}`;
   });
+  // The owner's contact keys the complaint in GSI3 (threading, repeat complainants): a contact
+  // given after intake (a transcribed fax) is indexed too, under the time the complaint came in.
+  const contact = fields.owner
+    ? ownerContactKey(fields.owner as { email?: string; phone?: string })
+    : undefined;
+  if (contact) {
+    Object.assign(names, { '#gsi3pk': 'GSI3PK', '#gsi3sk': 'GSI3SK', '#receivedAt': 'receivedAt' });
+    values[':contact'] = contact;
+    sets.push('#gsi3pk = :contact', '#gsi3sk = #receivedAt');
+  }
   const adds: string[] = [];
   for (const [i, [field, value]] of Object.entries(facts?.setOnce ?? {}).entries()) {
     names[`#o${i}`] = field;

@@ -581,7 +581,7 @@ describe('a fax', () => {
       `/api/tasks/${encodeURIComponent(String(task?.id))}/complete`,
       {
         content: '本人住海濱花園二座8樓A室，單位窗框漏水，請派人檢查。',
-        owner: { name: '黃太', phone: '+852 9876 5432' },
+        owner: { name: '黃太', phone: '+852 9876 5432', email: 'wong.tai@example.com' },
         building: '海濱花園二座',
         unit: '8樓A室',
       },
@@ -594,6 +594,9 @@ describe('a fax', () => {
       owner: { name: '黃太', phone: '+852 9876 5432' },
     });
     expect(transcribed.timeline.map((e) => e.action)).toContain('fax-transcribed');
+    // The owner's address, known only from the fax's pages, now finds the complaint (threading,
+    // repeat complainants), as an address given at intake would.
+    expect(await complaintsOf('wong.tai@example.com')).toEqual([ref]);
   });
 });
 

@@ -1,7 +1,10 @@
 import './quiet.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { benchApi } from './api.ts';
 import { type Figure, meetsGoal } from './figures.ts';
 import { benchIntake } from './intake.ts';
@@ -24,6 +27,26 @@ const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure
 };
 
 const ROOT = join(import.meta.dirname, '..');
+const FIGURES_LINE = 'FIGURES ';
+
+/** Runs `bench/run.ts <name> --one` and returns the figures it printed; its other lines pass through. */
+async function runInChild(name: string): Promise<Figure[]> {
+  const child = spawn(process.execPath, [import.meta.filename, name, '--one'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let figures: Figure[] | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith(FIGURES_LINE)) figures = JSON.parse(line.slice(FIGURES_LINE.length)) as Figure[];
+    else console.log(line);
+  }
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0 || !figures) {
+    console.error(`Benchmark ${name} failed (exit ${code}); its figures keep their earlier values`);
+    process.exitCode = 1;
+    return [];
+  }
+  return figures;
+}
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
 for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
@@ -43,12 +66,22 @@ try {
 } catch {
   // First run.
 }
+// `--one <name>`: a single benchmark in this process, its figures on the last line (see below).
+const one = process.argv.includes('--one');
+if (one) {
+  const run = BENCHMARKS[selected[0] ?? ''];
+  const result = run ? await run((line) => console.log(line)) : [];
+  console.log(`${FIGURES_LINE}${JSON.stringify(result)}`);
+  process.exit(0);
+}
+
 const figures = new Map(previous.figures.map((f) => [f.name, f]));
 for (const name of selected) {
-  const run = BENCHMARKS[name];
-  if (!run) continue;
   console.log(`== ${name}`);
-  for (const figure of await run((line) => console.log(line))) figures.set(figure.name, figure);
+  // Each benchmark in a process of its own: handlers keep their SDK clients (and the endpoints
+  // of the local stack they first met) for the life of the process, as a Lambda container does,
+  // so two benchmarks' stacks cannot share one; and each starts from a cold process.
+  for (const figure of await runInChild(name)) figures.set(figure.name, figure);
 }
 
 const all = [...figures.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -124,4 +157,4 @@ for (const f of all) {
     `${f.name}: ${f.value} ${f.unit}${f.goal ? ` (goal ${f.goal}: ${met ? 'met' : 'NOT met'})` : ''}`,
   );
 }
-process.exit(0);
+process.exit(process.exitCode ?? 0);

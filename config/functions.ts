@@ -105,6 +105,11 @@ export const FUNCTIONS = {
     entry: 'lambdas/complete-task.ts',
     description: "Records a step's decision and moves the workflow on",
   },
+  changeArea: {
+    id: 'change-area',
+    entry: 'lambdas/change-area.ts',
+    description: 'Moves a complaint that landed in the wrong area, with its open task, to another area',
+  },
   getOpenApi: {
     id: 'get-openapi',
     entry: 'lambdas/get-openapi.ts',

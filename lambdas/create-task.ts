@@ -29,13 +29,17 @@ export const handler = withPowertools(async (event: unknown) => {
   const input = CreateTaskInput.parse(event);
   const now = new Date();
   const id = taskIdFor(input.ref, taskSuffixForToken(input.taskToken));
-  const { tasks } = await getPartition(TABLE_NAME, input.ref);
+  const { record, tasks } = await getPartition(TABLE_NAME, input.ref);
+  // The workflow carries the area it started with; a complaint moved to another area since
+  // (POST /api/complaints/{ref}/area) opens its next tasks there. The record comes with the
+  // partition read above, so this costs no extra call.
+  const area = record?.area ?? input.area;
   // A retry (new token) carries on the turn its failed attempt began, so it is counted once.
   const earlier = earlierAttempt(tasks, input.step, id);
   const task: StoredTask = {
     id,
     ref: input.ref,
-    area: input.area,
+    area,
     step: input.step,
     role: input.role,
     ...(input.assignee ? { assignee: input.assignee } : {}),

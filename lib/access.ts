@@ -163,6 +163,12 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     answerTasks: true,
     workflowSettings: true,
   },
+  // Reads the record (GetItem), moves it and its open tasks (conditional UpdateItems) after a
+  // Query of the partition, appends the audit event (PutItem).
+  'change-area': {
+    tableReads: READ_PARTITION,
+    tableWrites: WRITE_ITEMS,
+  },
   // Serves a document bundled with it.
   'get-openapi': {},
   // Reads only the caller's JWT claims.

@@ -580,3 +580,67 @@ export async function claimSubmission(table: string, submission: Submission): Pr
     return existing;
   }
 }
+
+/**
+ * Moves an open complaint's record to another area: its `area` and its area/month index key
+ * (still under the month it was received). The reference number keeps the old area's code: it
+ * is already on the owner's acknowledgement. Conditional on the record being open and still in
+ * `from`, so two people moving it at once, or the workflow filing it meanwhile, give one winner
+ * and a ConflictError for the other.
+ */
+export async function moveRecordToArea(
+  table: string,
+  record: { ref: string; receivedAt: string },
+  from: string,
+  to: string,
+): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { PK: complaintPk(record.ref), SK: RECORD_SK },
+        UpdateExpression: 'SET #area = :to, GSI2PK = :areaMonth',
+        ConditionExpression: '#area = :from AND #status = :open',
+        ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': to,
+          ':from': from,
+          ':open': 'open',
+          ':areaMonth': areaMonthPk(to, record.receivedAt),
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new ConflictError('The complaint was moved or closed meanwhile: reload it');
+    }
+    throw error;
+  }
+}
+
+/**
+ * Moves an open task to another area's inbox: its `area` and its open-tasks index key (role and
+ * area). False when it closed meanwhile (answered, timed out): a closed task is in no inbox.
+ */
+export async function moveOpenTaskToArea(
+  table: string,
+  task: { ref: string; id: string; role: string },
+  to: string,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+        UpdateExpression: 'SET #area = :to, GSI1PK = :openTasks',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
+        ExpressionAttributeValues: { ':to': to, ':open': 'open', ':openTasks': openTasksPk(task.role, to) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

@@ -216,6 +216,53 @@ describe('who may review received mail', () => {
   });
 });
 
+describe('who may move a complaint to another area', () => {
+  it('lets reception and the supervisor of its area, customer service and the manager; nobody else, and a refusal changes nothing', async () => {
+    const ref = 'AZ-area';
+    await t.putComplaint(ref, AREA);
+    const mayMove = (user: DemoUser) =>
+      COMPANY_WIDE_ROLES.includes(user.role) ||
+      ((user.role === 'reception' || user.role === 'supervisor') && user.area === AREA);
+    let checked = 0;
+    for (const user of DEMO_USERS) {
+      // An area that does not exist: past authorisation the answer is a 400, so nothing moves.
+      const answer = await api.post<{ errors?: { field: string }[] }>(
+        user.username,
+        `/api/complaints/${ref}/area`,
+        {
+          area: 'no-such-area',
+          reason: '測試',
+        },
+      );
+      checked += 1;
+      if (mayMove(user)) {
+        expect(answer.status, user.username).toBe(400);
+        expect(
+          answer.body.errors?.map((e) => e.field),
+          user.username,
+        ).toEqual(['area']);
+      } else {
+        expect(answer.status, user.username).toBe(403);
+      }
+    }
+    expect(checked).toBe(STAFF_ROLES.length * AREAS.length);
+    expect(
+      DEMO_USERS.filter(mayMove)
+        .map((u) => u.username)
+        .sort(),
+    ).toEqual(
+      [
+        'reception.kowloon-east',
+        'supervisor.kowloon-east',
+        ...AREAS.flatMap((area) => COMPANY_WIDE_ROLES.map((role) => `${role}.${area.id}`)),
+      ].sort(),
+    );
+    const items = await t.complaintItems(ref);
+    expect(items.find((i) => i.SK === 'RECORD')?.area).toBe(AREA);
+    expect(items.filter((i) => i.type === 'event')).toEqual([]);
+  });
+});
+
 describe('every signed-in route', () => {
   it('refuses a request without a valid token before any handler runs', async () => {
     const signedIn = ROUTES.filter((route) => route.auth ?? true);

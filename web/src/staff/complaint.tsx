@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { AREAS } from '../../../config/areas.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
-import { Notice, useFocusHeading } from '../components.tsx';
+import { ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
 import {
   actorName,
   areaName,
@@ -15,7 +16,8 @@ import {
   tOr,
 } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
-import { Link } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
+import { type FieldErrors, fromServer } from '../validation.ts';
 import { DecisionForm } from './decision-form.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
 import type { Complaint, OpenTask, Signature, TimelineEvent } from './types.ts';
@@ -24,6 +26,14 @@ const COMPANY_WIDE = ['customer-service', 'manager'];
 
 export const mayAct = (session: Session, task: OpenTask) =>
   session.role === task.role && (COMPANY_WIDE.includes(session.role) || session.area === task.area);
+
+/**
+ * Who may move a complaint to another area (lambdas/domain/area-change.ts mayChangeArea): the
+ * reception and supervisor of its area, and head office.
+ */
+export const mayChangeArea = (session: Session, complaint: Complaint) =>
+  COMPANY_WIDE.includes(session.role) ||
+  ((session.role === 'reception' || session.role === 'supervisor') && session.area === complaint.area);
 
 export function useComplaint(ref: string) {
   const [complaint, setComplaint] = useState<Complaint | undefined>();
@@ -137,6 +147,19 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         ) : null}
         {task && !mayAct(session, task) && task.step === 'transcribeFax' ? <FaxPages complaint={c} /> : null}
       </section>
+
+      {c.status === 'open' && mayChangeArea(session, c) ? (
+        <MoveAreaForm
+          complaint={c}
+          onMoved={() => {
+            // Staff of the old area no longer see it: back to their tasks.
+            if (COMPANY_WIDE.includes(session.role)) {
+              setNotice({ kind: 'success', text: 'moveArea.done' });
+              void reload();
+            } else navigate('/tasks');
+          }}
+        />
+      ) : null}
 
       <section class="card" aria-labelledby="record-heading">
         <h2 id="record-heading">{t('complaint.record')}</h2>
@@ -324,6 +347,80 @@ function FaxPages({ complaint }: { complaint: Complaint }) {
   );
 }
 
+/**
+ * *Move to another area*: for a complaint that landed in the wrong area (email intake gives it
+ * the intake address's default area). It moves with its open task; the reason goes on the
+ * timeline.
+ */
+function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: () => void }) {
+  const others = AREAS.filter((area) => area.id !== complaint.area);
+  const [area, setArea] = useState(others[0]?.id ?? '');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<MessageKey | undefined>();
+  const [sending, setSending] = useState(false);
+  const labels = { area: t('moveArea.area'), reason: t('moveArea.reason') };
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setFailure(undefined);
+    if (!reason.trim()) {
+      setErrors({ reason: 'error.required' });
+      return;
+    }
+    setErrors({});
+    setSending(true);
+    try {
+      await api('POST', `/api/complaints/${encodeURIComponent(complaint.ref)}/area`, { area, reason });
+      onMoved();
+    } catch (e) {
+      const error = e as ApiError;
+      if (error.status === 400) setErrors(fromServer(error.fields));
+      else setFailure(error.status === 409 ? 'error.conflict' : loadError(error));
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="move-area-heading">
+      <details>
+        <summary>
+          <h2 id="move-area-heading">{t('moveArea.title')}</h2>
+        </summary>
+        <p class="hint">{t('moveArea.intro')}</p>
+        <form onSubmit={(e) => void submit(e)} noValidate data-testid="move-area">
+          <ErrorSummary errors={errors} labels={labels} />
+          <Field field="area" label={labels.area} errors={errors}>
+            {(attributes) => (
+              <select {...attributes} value={area} onChange={(e) => setArea(e.currentTarget.value)}>
+                {others.map((option) => (
+                  <option key={option.id} value={option.id}>
+                    {areaName(option.id)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field field="reason" label={labels.reason} errors={errors} hint={t('moveArea.reasonHint')}>
+            {(attributes) => (
+              <textarea
+                {...attributes}
+                rows={2}
+                maxLength={1000}
+                value={reason}
+                onInput={(e) => setReason(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          {failure ? <Notice kind="error">{t(failure)}</Notice> : null}
+          <button type="submit" disabled={sending}>
+            {t('moveArea.submit')}
+          </button>
+        </form>
+      </details>
+    </section>
+  );
+}
+
 /** Detail keys worth a line on the timeline, in this order. */
 const DETAIL_KEYS = [
   'opinion',
@@ -340,13 +437,19 @@ const DETAIL_KEYS = [
 
 export function eventDetails(event: TimelineEvent): string {
   const details = event.details ?? {};
-  return DETAIL_KEYS.filter((key) => typeof details[key] === 'string' && details[key] !== '')
-    .map((key) => {
-      const value = String(details[key]);
-      if (key === 'plannedStart' || key === 'plannedCompletion') return formatDateTime(value);
-      if (key === 'rating') return tOr(`rating.${value}`, value);
-      return value;
-    })
+  const moved =
+    event.action === 'area-changed'
+      ? [t('moveArea.fromTo', { from: areaName(String(details.from)), to: areaName(String(details.to)) })]
+      : [];
+  return moved
+    .concat(
+      DETAIL_KEYS.filter((key) => typeof details[key] === 'string' && details[key] !== '').map((key) => {
+        const value = String(details[key]);
+        if (key === 'plannedStart' || key === 'plannedCompletion') return formatDateTime(value);
+        if (key === 'rating') return tOr(`rating.${value}`, value);
+        return value;
+      }),
+    )
     .join(' · ');
 }
 

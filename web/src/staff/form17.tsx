@@ -27,6 +27,7 @@ const SIGNATURES = {
 
 /** Follow-up records (procedure steps 1–2, 4–6, 8): who did what, when. */
 const FOLLOW_UPS = new Set([
+  'area-changed',
   'complaint-clarified',
   'owner-acknowledged-by-phone',
   'owner-acknowledgement-sent',

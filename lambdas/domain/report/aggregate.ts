@@ -870,7 +870,16 @@ function record(location: LocationCount, ref: string, department: string, catego
   location.categories[category] = (location.categories[category] ?? 0) + 1;
 }
 
+/**
+ * Keeps the REFS_KEPT most recent references, newest first. References number complaints in
+ * the order an area received them, so they sort by time; keeping them by value (not in the
+ * order rows happen to be read) makes a report the same however its pages arrive.
+ */
 function keepRecent(refs: string[], ref: string): void {
-  refs.push(ref);
-  if (refs.length > REFS_KEPT) refs.shift();
+  if (refs.length >= REFS_KEPT && ref <= (refs.at(-1) ?? '')) return;
+  if (refs.includes(ref)) return;
+  let at = refs.findIndex((kept) => kept < ref);
+  if (at < 0) at = refs.length;
+  refs.splice(at, 0, ref);
+  if (refs.length > REFS_KEPT) refs.pop();
 }

@@ -56,6 +56,24 @@ describe('owners’ complaints from Chinese mail clients', () => {
     expect(made).toMatchObject({ unclear: false, needsTranscription: false });
   });
 
+  it('decodes Big5 whatever the sender calls it: big5_tw (Python), x-x-big5 (old webmail)', async () => {
+    const subject = Buffer.from('=?big5_tw?b?p+u2RKFHr0Srx7p8pPQ=?=');
+    // 請派人檢查漏水 in Big5, base64.
+    const body = Buffer.from('vdCso6RIwMusZLp8pPQ=');
+    const m = await parseMessage(
+      Buffer.concat([
+        Buffer.from('From: chan.taiman@example.com\r\nSubject: '),
+        subject,
+        Buffer.from('\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset="x-x-big5"\r\n'),
+        Buffer.from('Content-Transfer-Encoding: base64\r\n\r\n'),
+        body,
+        Buffer.from('\r\n'),
+      ]),
+    );
+    expect(m.subject).toBe('投訴：浴室漏水');
+    expect(m.text.trim()).toBe('請派人檢查漏水');
+  });
+
   it('decodes the Cantonese characters of Big5-HKSCS that Hong Kong owners write', async () => {
     const m = await parseMessage(
       big5OutlookComplaint({

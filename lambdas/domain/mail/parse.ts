@@ -108,8 +108,35 @@ export function bodyOnlyMessage(raw: Buffer): ParsedMessage {
   };
 }
 
+/**
+ * Charset labels real senders write that the decoder does not know, and what they mean.
+ * Python's email package labels Big5 headers `big5_tw` (its codec's name); some Taiwanese
+ * webmail and old Outlook builds write `x-x-big5`. Big5-HKSCS is the superset: Hong Kong
+ * owners' characters decode too.
+ */
+const CHARSET_ALIASES: ReadonlyArray<readonly [RegExp, string]> = [[/big5[_-]tw|x-x-big5/i, 'big5-hkscs']];
+const ALIAS_PATTERN = new RegExp(CHARSET_ALIASES.map(([label]) => label.source).join('|'), 'i');
+
+/**
+ * Renames unknown charset labels in encoded words (`=?label?B?`) and `charset=` parameters
+ * only; the bytes of the text are untouched. A message with none is returned as it is.
+ */
+export function withKnownCharsets(raw: Buffer): Buffer {
+  // Most mail names no Big5 at all: skip copying a large message into a string for nothing.
+  if (!['big5', 'BIG5', 'Big5'].some((word) => raw.includes(word))) return raw;
+  const text = raw.toString('latin1');
+  if (!ALIAS_PATTERN.test(text)) return raw;
+  let fixed = text;
+  for (const [label, charset] of CHARSET_ALIASES) {
+    fixed = fixed
+      .replace(new RegExp(`=\\?(?:${label.source})\\?([bq])\\?`, 'gi'), `=?${charset}?$1?`)
+      .replace(new RegExp(`(charset\\s*=\\s*"?)(?:${label.source})\\b`, 'gi'), `$1${charset}`);
+  }
+  return Buffer.from(fixed, 'latin1');
+}
+
 function parse(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(raw, {
+  return simpleParser(withKnownCharsets(raw), {
     skipImageLinks: true,
     skipTextToHtml: true,
     skipTextLinks: true,

@@ -12,8 +12,9 @@ export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Complaints',
-  // Its notices (such as "no metrics to publish") follow the log level like every other line.
-  logger,
+  // Its own notices go through our logger, errors only: "no metrics to publish" would
+  // otherwise be a WARN line after every invocation of a handler that records none.
+  logger: logger.createChild({ logLevel: 'ERROR' }),
 });
 
 /** What the handlers use of Powertools' Tracer. */

@@ -298,9 +298,9 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
           decision: { action: 'close' },
         };
       }
+      // escalationCount grows with the completion's facts (record-facts.ts), once per answer.
       return {
         ...none,
-        fields: { escalationCount: record.escalationCount + 1 },
         audit: { action: 'escalated', details: { from: level, note: d.note, lateStep: ctx.lateStep } },
         decision: { action: 'escalate' },
       };

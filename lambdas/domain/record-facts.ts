@@ -135,10 +135,14 @@ export function factsOfCompletion(
   const level = ladderLevelOf(task.step);
   const event = ESCALATION_DECISIONS[decision.action ?? ''];
   if (level && event) escalations.push(escalationFact(level, event, actor.by));
+  // A level sending the complaint up counts as an escalation, added (not read and set) so a
+  // retried completion counts once under its cause.
+  const escalated = level !== undefined && event === 'escalated';
   return {
     ...(Object.keys(setOnce).length ? { setOnce } : {}),
     ...(deadlines.length ? { deadlines } : {}),
     ...(escalations.length ? { escalations } : {}),
+    ...(escalated ? ESCALATION_COUNTED : {}),
   };
 }
 

@@ -6,11 +6,14 @@ import {
   moveRecordToArea,
 } from '#adapters/complaints.ts';
 import { AreaChangeInput, mayChangeArea, requireDifferentArea } from '#domain/area-change.ts';
+import { taskMail } from '#domain/emails.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
 import { requireEnv } from './commons/config.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
+import { appUrl, staffAddress } from './commons/settings.ts';
+import { sendOnce } from './services/send-once.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -45,7 +48,26 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const { tasks } = await getPartition(TABLE_NAME, ref);
   const moved: string[] = [];
   for (const task of tasks.filter((t) => t.status === 'open' && t.area !== input.area)) {
-    if (await moveOpenTaskToArea(TABLE_NAME, task, input.area)) moved.push(task.id);
+    if (!(await moveOpenTaskToArea(TABLE_NAME, task, input.area))) continue;
+    moved.push(task.id);
+    // The new area's staff learn of the task as if it had opened there: its role's mailbox is
+    // emailed once per move of that task (the old area's notice pointed to staff who no longer
+    // see it).
+    await sendOnce({
+      table: TABLE_NAME,
+      ref,
+      key: `task-moved:${task.id}:${input.area}`,
+      to: [staffAddress(task.role, input.area)],
+      content: taskMail({
+        ref,
+        step: task.step,
+        dueAt: task.dueAt,
+        taskUrl: `${appUrl()}/tasks/${encodeURIComponent(task.id)}`,
+        reminder: false,
+      }),
+      kind: 'task-notice',
+      audience: 'staff',
+    });
   }
   await appendAuditEvent(TABLE_NAME, {
     ref,

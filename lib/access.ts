@@ -164,10 +164,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     workflowSettings: true,
   },
   // Reads the record (GetItem), moves it and its open tasks (conditional UpdateItems) after a
-  // Query of the partition, appends the audit event (PutItem).
+  // Query of the partition, appends the audit event (PutItem), emails the new area's role
+  // mailbox of each moved task once.
   'change-area': {
     tableReads: READ_PARTITION,
     tableWrites: WRITE_ITEMS,
+    sendMail: true,
+    appLinks: true,
+    staffMail: true,
   },
   // Serves a document bundled with it.
   'get-openapi': {},

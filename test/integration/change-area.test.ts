@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '../../config/catalogue.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
-import { staffClient } from '../harness/staff-client.ts';
+import { outbox, staffClient } from '../harness/staff-client.ts';
 import { big5OutlookComplaint } from '../intake/messages.ts';
 
 /**
@@ -148,6 +148,13 @@ describe('moving a complaint to another area', () => {
     expect(await tasksOf('supervisor.hk-island', ref)).toMatchObject([
       { id: task?.id, step: 'supervisorReview', area: 'hk-island' },
     ]);
+    // The new area's supervisors are told by email, as when a task opens there, with its link.
+    const notices = (await outbox(t)).filter(
+      (e) =>
+        e.destination.to.includes('supervisor.hk-island@staff.estate.example') && e.subject.includes(ref),
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.body.text).toContain(`/tasks/${encodeURIComponent(String(task?.id))}`);
     // Listed under its new area (the area/month index), no longer under the old one.
     const listed = async (username: string) =>
       (await api.get<{ items: { ref: string }[] }>(username, '/api/complaints')).body.items.some(

@@ -451,6 +451,7 @@ export const en: Messages = {
   'moveArea.reasonHint': 'E.g. the owner lives in a building of that area.',
   'moveArea.submit': 'Move',
   'moveArea.done': 'Moved to the other area.',
+  'moveArea.movedAway': 'Moved to {area}. It no longer belongs to your area, so you cannot open it any more.',
   'moveArea.fromTo': '{from} → {to}',
   'action.task-opened': 'Task opened',
   'action.reminder-task-opened': 'Reminder task opened',

@@ -437,6 +437,7 @@ export const zhHans: Messages = {
   'moveArea.reasonHint': '例如：业主住在该区的大厦。',
   'moveArea.submit': '转交',
   'moveArea.done': '已转交其他区域。',
+  'moveArea.movedAway': '已转交{area}。此投诉已不属于您的地区，您不能再打开它。',
   'moveArea.fromTo': '{from} → {to}',
   'action.task-opened': '开出工作',
   'action.reminder-task-opened': '开出提示工作',

@@ -439,6 +439,7 @@ export const zhHant = {
   'moveArea.reasonHint': '例如：業主住在該區的大廈。',
   'moveArea.submit': '轉交',
   'moveArea.done': '已轉交其他區域。',
+  'moveArea.movedAway': '已轉交{area}。此投訴已不屬於您的地區，您不能再開啟它。',
   'moveArea.fromTo': '{from} → {to}',
   'action.task-opened': '開出工作',
   'action.reminder-task-opened': '開出提示工作',

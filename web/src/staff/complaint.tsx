@@ -16,7 +16,7 @@ import {
   tOr,
 } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link } from '../router.tsx';
 import { type FieldErrors, fromServer } from '../validation.ts';
 import { DecisionForm } from './decision-form.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
@@ -71,9 +71,26 @@ export const signed = (signature: Signature | undefined) =>
 
 /** One complaint: its open task and that step's form first, then the record, mail and timeline. */
 export function ComplaintPage({ session, complaintRef }: { session: Session; complaintRef: string }) {
-  const heading = useFocusHeading(complaintRef);
+  /** The area this member moved the complaint to, when that took it out of their sight. */
+  const [movedAway, setMovedAway] = useState<string | undefined>();
+  const heading = useFocusHeading(movedAway ?? complaintRef);
   const { complaint, error, reload } = useComplaint(complaintRef);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: MessageKey } | undefined>();
+
+  if (movedAway) {
+    // Staff of the old area can no longer open it: say where it went, and the way back to work.
+    return (
+      <section>
+        <h1 ref={heading} tabIndex={-1}>
+          {t('complaint.title', { ref: complaintRef })}
+        </h1>
+        <Notice kind="success">{t('moveArea.movedAway', { area: areaName(movedAway) })}</Notice>
+        <p>
+          <Link href="/tasks">{t('nav.tasks')}</Link>
+        </p>
+      </section>
+    );
+  }
 
   if (error) {
     return (
@@ -151,12 +168,11 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
       {c.status === 'open' && mayChangeArea(session, c) ? (
         <MoveAreaForm
           complaint={c}
-          onMoved={() => {
-            // Staff of the old area no longer see it: back to their tasks.
+          onMoved={(to) => {
             if (COMPANY_WIDE.includes(session.role)) {
               setNotice({ kind: 'success', text: 'moveArea.done' });
               void reload();
-            } else navigate('/tasks');
+            } else setMovedAway(to);
           }}
         />
       ) : null}
@@ -352,7 +368,7 @@ function FaxPages({ complaint }: { complaint: Complaint }) {
  * the intake address's default area). It moves with its open task; the reason goes on the
  * timeline.
  */
-function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: () => void }) {
+function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: (area: string) => void }) {
   const others = AREAS.filter((area) => area.id !== complaint.area);
   const [area, setArea] = useState(others[0]?.id ?? '');
   const [reason, setReason] = useState('');
@@ -371,7 +387,7 @@ function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: (
     setSending(true);
     try {
       await api('POST', `/api/complaints/${encodeURIComponent(complaint.ref)}/area`, { area, reason });
-      onMoved();
+      onMoved(area);
     } catch (e) {
       const error = e as ApiError;
       if (error.status === 400) setErrors(fromServer(error.fields));

@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '../commons/powertools.ts';
 
 /**
@@ -35,4 +35,18 @@ export function ses(): SESClient {
 export function sfn(): SFNClient {
   sfnClient ??= tracer.captureAWSv3Client(new SFNClient({}));
   return sfnClient;
+}
+
+/**
+ * Sends a conditional write: true when it was applied, false when its condition did not hold
+ * (the item exists already, changed, or was closed meanwhile). Any other error is thrown.
+ */
+export async function writeIfCondition(command: PutCommand | UpdateCommand): Promise<boolean> {
+  try {
+    await dynamo().send(command as PutCommand);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

@@ -20,7 +20,7 @@ import {
 } from '#domain/keys.ts';
 import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { dynamo } from './clients.ts';
+import { dynamo, writeIfCondition } from './clients.ts';
 
 /**
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
@@ -251,26 +251,20 @@ export async function getPartition(table: string, ref: string): Promise<Complain
 }
 
 export async function putTask(table: string, task: StoredTask): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          PK: complaintPk(task.ref),
-          SK: taskSk(task.id),
-          type: 'task',
-          ...task,
-          GSI1PK: openTasksPk(task.role, task.area),
-          GSI1SK: openTasksSk(task.dueAt, task.id),
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        PK: complaintPk(task.ref),
+        SK: taskSk(task.id),
+        type: 'task',
+        ...task,
+        GSI1PK: openTasksPk(task.role, task.area),
+        GSI1SK: openTasksSk(task.dueAt, task.id),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
 }
 
 export async function getTask(table: string, ref: string, taskId: string): Promise<StoredTask | undefined> {
@@ -405,25 +399,19 @@ export async function markOnce(
   key: string,
   attributes: Record<string, unknown> = {},
 ) {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          PK: complaintPk(ref),
-          SK: `ONCE#${key}`,
-          type: 'once',
-          at: new Date().toISOString(),
-          ...attributes,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        PK: complaintPk(ref),
+        SK: `ONCE#${key}`,
+        type: 'once',
+        at: new Date().toISOString(),
+        ...attributes,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
 }
 
 /** One email in or out, on the complaint's correspondence. */
@@ -627,20 +615,14 @@ export async function moveOpenTaskToArea(
   task: { ref: string; id: string; role: string },
   to: string,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
-        UpdateExpression: 'SET #area = :to, GSI1PK = :openTasks',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':open': 'open', ':openTasks': openTasksPk(task.role, to) },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+      UpdateExpression: 'SET #area = :to, GSI1PK = :openTasks',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
+      ExpressionAttributeValues: { ':to': to, ':open': 'open', ':openTasks': openTasksPk(task.role, to) },
+    }),
+  );
 }

@@ -12,7 +12,7 @@ import { complaintPk, eventSk, mailLogPk, mailLogSk, taskSk } from '#domain/keys
 import type { MailOutcome } from '#domain/mail/intake.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
 import type { OwnerReply } from '#domain/tasks.ts';
-import { dynamo, s3 } from './clients.ts';
+import { dynamo, s3, writeIfCondition } from './clients.ts';
 import { ConflictError } from './complaints.ts';
 
 /**
@@ -371,29 +371,23 @@ export async function addOwnerReplyToTask(
   task: { ref: string; id: string },
   reply: OwnerReply,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
-        UpdateExpression:
-          'SET ownerReplies = list_append(if_not_exists(ownerReplies, :none), :reply), ownerReplyIds = list_append(if_not_exists(ownerReplyIds, :none), :ids)',
-        ConditionExpression: '#status = :open AND NOT contains(ownerReplyIds, :id)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':none': [],
-          ':reply': [reply],
-          ':ids': [reply.sesMessageId],
-          ':id': reply.sesMessageId,
-          ':open': 'open',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+      UpdateExpression:
+        'SET ownerReplies = list_append(if_not_exists(ownerReplies, :none), :reply), ownerReplyIds = list_append(if_not_exists(ownerReplyIds, :none), :ids)',
+      ConditionExpression: '#status = :open AND NOT contains(ownerReplyIds, :id)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':none': [],
+        ':reply': [reply],
+        ':ids': [reply.sesMessageId],
+        ':id': reply.sesMessageId,
+        ':open': 'open',
+      },
+    }),
+  );
 }
 
 const KEYS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type'];

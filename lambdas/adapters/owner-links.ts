@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OwnerLink } from '#domain/owner-links.ts';
-import { dynamo } from './clients.ts';
+import { dynamo, writeIfCondition } from './clients.ts';
 
 /**
  * The owners' single-use links (`LINK#<id>`, written by notify-owner through putOwnerLink).
@@ -25,21 +24,15 @@ export async function getOwnerLink(table: string, id: string): Promise<OwnerLink
 
 /** Marks the link used; false when it was already used or has expired meanwhile. */
 export async function spendOwnerLink(table: string, id: string, now: Date): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keyOf(id),
-        UpdateExpression: 'SET usedAt = :now',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: keyOf(id),
+      UpdateExpression: 'SET usedAt = :now',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    }),
+  );
 }
 
 /** Gives a spent link back when its answer could not be recorded, so the owner can try again. */

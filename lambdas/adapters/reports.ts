@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   QueryCommand as RawQueryCommand,
   type QueryCommandOutput as RawQueryOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -24,7 +23,7 @@ import {
 import type { Language } from '#domain/complaint.ts';
 import type { ReportSummary, ReportTrigger } from '#domain/report/data.ts';
 import type { ProgressEntry, RectificationItem } from '#domain/report/rectification.ts';
-import { dynamo, s3 } from './clients.ts';
+import { dynamo, s3, writeIfCondition } from './clients.ts';
 
 /**
  * The periodic report's storage: pages of the area/month index (Query, never Scan), the
@@ -226,24 +225,18 @@ export async function startReportItem(
   item: ReportItem,
   staleAfterMs: number,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { PK: REPORTS_PK, SK: reportSk(item.id), type: 'report', ...item },
-        ConditionExpression: 'attribute_not_exists(PK) OR #status = :failed OR startedAt < :stale',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':failed': 'failed',
-          ':stale': new Date(Date.parse(item.startedAt) - staleAfterMs).toISOString(),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new PutCommand({
+      TableName: table,
+      Item: { PK: REPORTS_PK, SK: reportSk(item.id), type: 'report', ...item },
+      ConditionExpression: 'attribute_not_exists(PK) OR #status = :failed OR startedAt < :stale',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':stale': new Date(Date.parse(item.startedAt) - staleAfterMs).toISOString(),
+      },
+    }),
+  );
 }
 
 export async function finishReportItem(
@@ -370,19 +363,13 @@ export async function getRectificationItem(
 
 /** Puts a drafted item; false when it exists already (the same report period drafted it). */
 export async function putDraftItem(table: string, item: RectificationItem): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { PK: RECTIFICATION_PK, SK: itemSk(item.id), type: 'rectification', ...item },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new PutCommand({
+      TableName: table,
+      Item: { PK: RECTIFICATION_PK, SK: itemSk(item.id), type: 'rectification', ...item },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
 }
 
 /** Writes an edited item, only if nobody changed it since `previousVersion` (else false). */
@@ -391,21 +378,15 @@ export async function replaceRectificationItem(
   item: RectificationItem,
   previousVersion: number,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { PK: RECTIFICATION_PK, SK: itemSk(item.id), type: 'rectification', ...item },
-        ConditionExpression: 'attribute_exists(PK) AND #version = :previous',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':previous': previousVersion },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return writeIfCondition(
+    new PutCommand({
+      TableName: table,
+      Item: { PK: RECTIFICATION_PK, SK: itemSk(item.id), type: 'rectification', ...item },
+      ConditionExpression: 'attribute_exists(PK) AND #version = :previous',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':previous': previousVersion },
+    }),
+  );
 }
 
 /** Records the subject's complaints in a report's period (a re-run of the period overwrites it). */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { failOnPageErrors, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
+import { BrowserPages, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 
@@ -15,14 +15,14 @@ let base: string;
 let browser: Browser;
 let api: ReturnType<typeof staffClient>;
 let page: Page;
-let open: Page | undefined;
-let pageErrors: string[];
+let pages: BrowserPages;
 
 beforeAll(async () => {
   t = await startTestStack();
   base = t.stack.urls.web;
   api = staffClient(t);
   browser = await launchBrowser();
+  pages = new BrowserPages(browser);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -32,21 +32,10 @@ afterAll(async () => {
 
 /** A new browser context (a new person at a new PC), after checking the last page had no errors. */
 async function freshPage(): Promise<Page> {
-  await closePage();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-HK' });
-  page = await context.newPage();
-  open = page;
-  pageErrors = failOnPageErrors(page);
+  page = await pages.fresh();
   return page;
 }
-async function closePage() {
-  if (!open) return;
-  const errors = pageErrors;
-  await open.context().close();
-  open = undefined;
-  expect(errors, 'uncaught errors in the page').toEqual([]);
-}
-afterEach(closePage);
+afterEach(() => pages.close());
 
 const REASON = '業主住在港島區的海怡半島，應由港島管理處跟進。';
 

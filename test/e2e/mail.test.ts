@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { failOnPageErrors, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
+import { BrowserPages, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 
@@ -17,8 +17,7 @@ let base: string;
 let browser: Browser;
 let api: ReturnType<typeof staffClient>;
 let page: Page;
-let open: Page | undefined;
-let pageErrors: string[];
+let pages: BrowserPages;
 
 const INTAKE = 'complaints@estate.example';
 
@@ -27,6 +26,7 @@ beforeAll(async () => {
   base = t.stack.urls.web;
   api = staffClient(t);
   browser = await launchBrowser();
+  pages = new BrowserPages(browser);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -34,22 +34,12 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** A new browser context (a new person at a new PC), after checking the last page had no errors. */
 async function freshPage(): Promise<Page> {
-  await closePage();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-HK' });
-  page = await context.newPage();
-  open = page;
-  pageErrors = failOnPageErrors(page);
+  page = await pages.fresh();
   return page;
 }
-async function closePage() {
-  if (!open) return;
-  const errors = pageErrors;
-  await open.context().close();
-  open = undefined;
-  expect(errors, 'uncaught errors in the page').toEqual([]);
-}
-afterEach(closePage);
+afterEach(() => pages.close());
 
 /** Sends one message to the local SES receiving stand-in, waits for intake, returns its SES id. */
 async function deliver(message: SendMailOptions): Promise<string> {

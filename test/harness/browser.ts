@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 
 /**
@@ -44,4 +45,37 @@ export function failOnPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/**
+ * Pages for one test file's browser, each in a new context (a new person at a new PC, signed
+ * out, in Hong Kong Chinese). Closing the page fails the test if it had uncaught errors.
+ */
+export class BrowserPages {
+  private open: { page: Page; errors: string[] } | undefined;
+  private readonly browser: Browser;
+
+  constructor(browser: Browser) {
+    this.browser = browser;
+  }
+
+  /** Closes the last page (checking it), then opens a fresh one. */
+  async fresh(): Promise<Page> {
+    await this.close();
+    const context = await this.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-HK',
+    });
+    const page = await context.newPage();
+    this.open = { page, errors: failOnPageErrors(page) };
+    return page;
+  }
+
+  async close(): Promise<void> {
+    if (!this.open) return;
+    const { page, errors } = this.open;
+    this.open = undefined;
+    await page.context().close();
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  }
 }

@@ -576,17 +576,7 @@ export class LocalStepFunctions {
     const token =
       kept?.state === stateName ? kept.token : `${randomBytes(24).toString('base64url')}.${encodedArn}`;
     const withToken = JSON.parse(text.replaceAll(SENTINEL, token)) as { Payload?: unknown };
-    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    const task: PendingTask = {
-      token,
-      executionArn,
-      stateName,
-      resolve,
-      reject,
-      ...(state.HeartbeatSeconds ? { heartbeatMs: (state.HeartbeatSeconds * 1000) / this.timeScale } : {}),
-    };
-    this.pending.set(token, task);
-    if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
+    const { promise, reject } = this.registerTask(token, executionArn, stateName, state);
     const record = this.executions.get(executionArn);
     if (record) {
       record.pendingToken = { state: stateName, token };
@@ -614,6 +604,13 @@ export class LocalStepFunctions {
     stateName: string,
     state: AslState,
   ): Promise<unknown> {
+    const { promise } = this.registerTask(token, executionArn, stateName, state);
+    queueMicrotask(() => this.events.emit('task-waiting', { executionArn, stateName, token }));
+    return promise;
+  }
+
+  /** A task now waiting for its token: answerable through the API, with its heartbeat armed. */
+  private registerTask(token: string, executionArn: string, stateName: string, state: AslState) {
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
     const task: PendingTask = {
       token,
@@ -625,8 +622,7 @@ export class LocalStepFunctions {
     };
     this.pending.set(token, task);
     if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
-    queueMicrotask(() => this.events.emit('task-waiting', { executionArn, stateName, token }));
-    return promise;
+    return { promise, reject };
   }
 
   /** When a Task state entered now times out, in workflow time, for resuming after a restart. */
@@ -725,17 +721,26 @@ export class LocalStepFunctions {
   /** Writes every changed execution now (and `record`, when given), each to its own file. */
   private persist(record?: ExecutionRecord): void {
     if (!this.persistDir || this.stopping) return;
+    for (const { name, json, generation } of this.takeChanged(record)) {
+      const file = join(this.persistDir, `${name}.json`);
+      writeFileSync(`${file}.${generation}.tmp`, json);
+      renameSync(`${file}.${generation}.tmp`, file);
+      this.written.set(name, generation);
+    }
+  }
+
+  /** The changed executions (and `record`), serialised now, each with its next generation. */
+  private takeChanged(record?: ExecutionRecord): { name: string; json: string; generation: number }[] {
     if (record) this.dirty.add(record);
     clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
-    for (const changed of this.dirty) {
-      const file = join(this.persistDir, `${changed.name}.json`);
-      const generation = this.nextGeneration(changed.name);
-      writeFileSync(`${file}.${generation}.tmp`, JSON.stringify(changed));
-      renameSync(`${file}.${generation}.tmp`, file);
-      this.written.set(changed.name, generation);
-    }
+    const batch = [...this.dirty].map((changed) => ({
+      name: changed.name,
+      json: JSON.stringify(changed),
+      generation: this.nextGeneration(changed.name),
+    }));
     this.dirty.clear();
+    return batch;
   }
 
   private readonly generations = new Map<string, number>();
@@ -757,16 +762,8 @@ export class LocalStepFunctions {
    */
   private persistInBackground(record?: ExecutionRecord): Promise<void> {
     if (!this.persistDir || this.stopping) return this.writes;
-    if (record) this.dirty.add(record);
-    clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
     const dir = this.persistDir;
-    const batch = [...this.dirty].map((changed) => ({
-      name: changed.name,
-      json: JSON.stringify(changed),
-      generation: this.nextGeneration(changed.name),
-    }));
-    this.dirty.clear();
+    const batch = this.takeChanged(record);
     this.writes = this.writes.then(() =>
       Promise.all(
         batch.map(async ({ name, json, generation }) => {

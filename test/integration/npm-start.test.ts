@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,21 +6,13 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../local/stack.ts';
+import { startLocalStart, urlOf } from '../harness/npm-start.ts';
 
 /**
  * `npm start` as a person runs it: a real process, its printed URLs, Ctrl-C, a restart that
  * keeps the data, `--reset`, and the one-line errors for a busy port or an unwritable folder.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'complaints-start-'));
-const FREE_PORTS = {
-  PORT: '0',
-  SMTP_PORT: '0',
-  SES_PORT: '0',
-  DYNAMODB_PORT: '0',
-  S3_PORT: '0',
-  SFN_PORT: '0',
-};
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
@@ -30,36 +21,7 @@ afterAll(() => {
 });
 
 function launch(args: string[] = [], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local/start.ts'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...FREE_PORTS, LOCAL_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', () => {
-      if (stdout.includes('Press Ctrl-C to stop.')) resolve(stdout);
-    });
-    void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  // Tests of failed starts await `exited`, not `ready`; its rejection is expected there.
-  ready.catch(() => undefined);
-  return { child, ready, exited, output: () => ({ stdout, stderr }) };
-}
-
-function urlOf(stdout: string, label: string): string {
-  const match = new RegExp(`${label}\\s+(\\S+)`).exec(stdout);
-  if (!match?.[1]) throw new Error(`${label} not printed:\n${stdout}`);
-  return match[1];
+  return startLocalStart({ dataDir, args, env, children });
 }
 
 async function dynamoFrom(stdout: string) {

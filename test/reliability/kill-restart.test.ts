@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { DescribeExecutionCommand, SendTaskHeartbeatCommand, SFNClient } from '@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/stack.ts';
+import { startLocalStart, urlOf } from '../harness/npm-start.ts';
 import {
   type Accepted,
   EXPECTED_OUTCOMES,
@@ -59,45 +59,16 @@ interface Running {
 }
 
 async function launch(dir = dataDir): Promise<Running> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local/start.ts')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      SMTP_PORT: '0',
-      SES_PORT: '0',
-      DYNAMODB_PORT: '0',
-      S3_PORT: '0',
-      SFN_PORT: '0',
-      LOCAL_DATA_DIR: dir,
-      REPORT_SCHEDULE: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', () => {
-      if (output.includes('Press Ctrl-C to stop.')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`npm start exited ${code}:\n${output}`)));
-  });
-  const url = (label: string) => {
-    const match = new RegExp(`${label}\\s+(\\S+)`).exec(output);
-    if (!match?.[1]) throw new Error(`${label} not printed:\n${output}`);
-    return match[1];
-  };
+  const started = startLocalStart({ dataDir: dir, env: { REPORT_SCHEDULE: 'off' }, children });
+  const stdout = await started.ready;
+  const url = (label: string) => urlOf(stdout, label);
   return {
-    child,
-    exited,
-    output: () => output,
+    child: started.child,
+    exited: started.exited,
+    output: () => {
+      const { stdout: out, stderr } = started.output();
+      return out + stderr;
+    },
     urls: {
       web: url('Web app'),
       smtpPort: Number(new URL(url('SMTP intake')).port),

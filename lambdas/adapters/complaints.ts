@@ -369,10 +369,6 @@ export async function openTasksFor(
   return tasks;
 }
 
-export async function hasMarker(table: string, ref: string, key: string): Promise<boolean> {
-  return (await getMarker(table, ref, key)) !== undefined;
-}
-
 /** A marker and what was stored with it; read strongly, as it decides whether to act again. */
 export async function getMarker(
   table: string,

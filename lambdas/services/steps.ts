@@ -72,7 +72,3 @@ export function dueFor(record: ComplaintRecord, now: Date): DueTable {
     plannedCompletion: record.commitment?.plannedCompletion,
   });
 }
-
-export async function setCurrentStep(table: string, ref: string, currentStep: string): Promise<void> {
-  await updateRecord(table, ref, { currentStep });
-}

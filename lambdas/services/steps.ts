@@ -1,4 +1,4 @@
-import { ConflictError, closeTask, getPartition, updateRecord } from '#adapters/complaints.ts';
+import { ConflictError, closeTask, getPartition } from '#adapters/complaints.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type DueTable, dueTable } from '#domain/deadlines.ts';
 import type { StoredTask } from '#domain/tasks.ts';

@@ -3,7 +3,6 @@ import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AREAS, type AreaSpec } from '../config/areas.ts';
 import type { Channel } from '../config/catalogue.ts';
 import { DEFAULT_WORKFLOW_SETTINGS, type LadderLevel, STEPS, type StepId } from '../config/workflow.ts';
-import { ownerContactKey } from '../lambdas/adapters/complaints.ts';
 import { formatRef, refSequenceScope } from '../lambdas/domain/complaint.ts';
 import { calendarFor } from '../lambdas/domain/deadlines.ts';
 import {
@@ -11,6 +10,7 @@ import {
   complaintPk,
   openTasksPk,
   openTasksSk,
+  ownerContactKey,
   RECORD_SK,
   taskSk,
 } from '../lambdas/domain/keys.ts';

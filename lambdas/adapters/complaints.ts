@@ -15,6 +15,7 @@ import {
   eventSk,
   openTasksPk,
   openTasksSk,
+  ownerContactKey,
   RECORD_SK,
   taskSk,
 } from '#domain/keys.ts';
@@ -44,13 +45,6 @@ export async function nextSequence(table: string, scope: string): Promise<number
     }),
   );
   return Number(result.Attributes?.seq);
-}
-
-/** Owner contact key for GSI3: email when there is one, else the phone's digits. */
-export function ownerContactKey(owner: { email?: string; phone?: string }): string | undefined {
-  if (owner.email) return `OWNER#email:${owner.email.toLowerCase()}`;
-  if (owner.phone) return `OWNER#phone:${owner.phone.replace(/\D/g, '')}`;
-  return undefined;
 }
 
 export async function putNewComplaint(table: string, record: ComplaintRecord): Promise<void> {

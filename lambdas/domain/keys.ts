@@ -12,6 +12,13 @@ export const openTasksPk = (role: string, area: string) => `OPEN#${role}#${area}
 export const openTasksSk = (dueAt: string, taskId: string) => `${dueAt}#${taskId}`;
 
 /** GSI2: complaints by area and month of receipt (YYYY-MM). */
+/** Owner contact key for GSI3: email when there is one, else the phone's digits. */
+export function ownerContactKey(owner: { email?: string; phone?: string }): string | undefined {
+  if (owner.email) return `OWNER#email:${owner.email.toLowerCase()}`;
+  if (owner.phone) return `OWNER#phone:${owner.phone.replace(/\D/g, '')}`;
+  return undefined;
+}
+
 export const areaMonthPk = (area: string, receivedAt: string) => `AREA#${area}#${receivedAt.slice(0, 7)}`;
 
 /**

@@ -184,17 +184,14 @@ async function getRecordKey(table: string, ref: string): Promise<Record<string, 
  * wins: a retry that knows less (a task it closed on the first attempt) does not overwrite it.
  */
 export async function appendAuditEventOnce(table: string, event: AuditEvent, key: string): Promise<void> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { PK: complaintPk(event.ref), SK: eventSk(event.at, key), type: 'event', ...event },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // Written already (a retry): that line stands.
+  await writeIfCondition(
+    new PutCommand({
+      TableName: table,
+      Item: { PK: complaintPk(event.ref), SK: eventSk(event.at, key), type: 'event', ...event },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
 }
 
 /** Appends an audit event. Events are never updated or deleted. */
@@ -283,29 +280,24 @@ export async function closeTask(
     decision?: unknown;
   },
 ): Promise<void> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
-        UpdateExpression:
-          'SET #status = :status, closedAt = :at, closedBy = :by, decision = :decision REMOVE GSI1PK, GSI1SK',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': closing.status,
-          ':at': closing.closedAt,
-          ':by': closing.closedBy ?? 'system',
-          ':decision': closing.decision ?? null,
-          ':open': 'open',
-        },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException)
-      throw new ConflictError('The task is no longer open');
-    throw error;
-  }
+  const closed = await writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+      UpdateExpression:
+        'SET #status = :status, closedAt = :at, closedBy = :by, decision = :decision REMOVE GSI1PK, GSI1SK',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': closing.status,
+        ':at': closing.closedAt,
+        ':by': closing.closedBy ?? 'system',
+        ':decision': closing.decision ?? null,
+        ':open': 'open',
+      },
+    }),
+  );
+  if (!closed) throw new ConflictError('The task is no longer open');
 }
 
 /** A completed task whose answer came after its deadline: the workflow never took it. */
@@ -572,28 +564,22 @@ export async function moveRecordToArea(
   from: string,
   to: string,
 ): Promise<void> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { PK: complaintPk(record.ref), SK: RECORD_SK },
-        UpdateExpression: 'SET #area = :to, GSI2PK = :areaMonth',
-        ConditionExpression: '#area = :from AND #status = :open',
-        ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':to': to,
-          ':from': from,
-          ':open': 'open',
-          ':areaMonth': areaMonthPk(to, record.receivedAt),
-        },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new ConflictError('The complaint was moved or closed meanwhile: reload it');
-    }
-    throw error;
-  }
+  const written = await writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(record.ref), SK: RECORD_SK },
+      UpdateExpression: 'SET #area = :to, GSI2PK = :areaMonth',
+      ConditionExpression: '#area = :from AND #status = :open',
+      ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':to': to,
+        ':from': from,
+        ':open': 'open',
+        ':areaMonth': areaMonthPk(to, record.receivedAt),
+      },
+    }),
+  );
+  if (!written) throw new ConflictError('The complaint was moved or closed meanwhile: reload it');
 }
 
 /**

@@ -118,39 +118,35 @@ export async function claimMessage(
  * deliveries of one message racing agree on one complaint).
  */
 export async function linkClaimToRef(table: string, messageId: string, ref: string): Promise<string> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: messageLinkKey(messageId),
-        UpdateExpression: 'SET #ref = :ref',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#ref) OR #ref = :ref)',
-        ExpressionAttributeNames: { '#ref': 'ref' },
-        ExpressionAttributeValues: { ':ref': ref },
-      }),
-    );
-    return ref;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const existing = await getLink(table, messageId);
-    if (existing?.ref) return existing.ref;
-    // No claim at all (a release of a message claimed under another key): make one.
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          ...messageLinkKey(messageId),
-          type: 'message-link',
-          messageId,
-          ref,
-          direction: 'in',
-          at: new Date().toISOString(),
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return ref;
-  }
+  const linked = await writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: messageLinkKey(messageId),
+      UpdateExpression: 'SET #ref = :ref',
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#ref) OR #ref = :ref)',
+      ExpressionAttributeNames: { '#ref': 'ref' },
+      ExpressionAttributeValues: { ':ref': ref },
+    }),
+  );
+  if (linked) return ref;
+  const existing = await getLink(table, messageId);
+  if (existing?.ref) return existing.ref;
+  // No claim at all (a release of a message claimed under another key): make one.
+  await dynamo().send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        ...messageLinkKey(messageId),
+        type: 'message-link',
+        messageId,
+        ref,
+        direction: 'in',
+        at: new Date().toISOString(),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+  return ref;
 }
 
 /** New complaints opened for an owner's address since a time (ComplaintsByOwnerContact). */
@@ -273,29 +269,23 @@ export async function beginRelease(
   release: { by: string; at: string; from: readonly MailOutcome[]; staleBefore: string },
 ): Promise<void> {
   const allowed = Object.fromEntries(release.from.map((outcome, i) => [`:from${i}`, outcome]));
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { PK: mailLogPk(item.receivedAt), SK: mailLogSk(item.sesMessageId) },
-        UpdateExpression:
-          'SET outcome = :releasing, releasedBy = :by, releaseStartedAt = :at, previousOutcome = if_not_exists(previousOutcome, outcome)',
-        ConditionExpression: `outcome IN (${Object.keys(allowed).join(', ')}) OR (outcome = :releasing AND releaseStartedAt < :stale)`,
-        ExpressionAttributeValues: {
-          ...allowed,
-          ':releasing': 'releasing',
-          ':by': release.by,
-          ':at': release.at,
-          ':stale': release.staleBefore,
-        },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new ConflictError('This message is no longer waiting for review');
-    }
-    throw error;
-  }
+  const written = await writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: mailLogPk(item.receivedAt), SK: mailLogSk(item.sesMessageId) },
+      UpdateExpression:
+        'SET outcome = :releasing, releasedBy = :by, releaseStartedAt = :at, previousOutcome = if_not_exists(previousOutcome, outcome)',
+      ConditionExpression: `outcome IN (${Object.keys(allowed).join(', ')}) OR (outcome = :releasing AND releaseStartedAt < :stale)`,
+      ExpressionAttributeValues: {
+        ...allowed,
+        ':releasing': 'releasing',
+        ':by': release.by,
+        ':at': release.at,
+        ':stale': release.staleBefore,
+      },
+    }),
+  );
+  if (!written) throw new ConflictError('This message is no longer waiting for review');
 }
 
 /** Sets the release's reference once; a resumed release gets the one already chosen. */
@@ -305,22 +295,18 @@ export async function setReleaseRef(
   ref: string,
 ): Promise<string> {
   const key = { PK: mailLogPk(item.receivedAt), SK: mailLogSk(item.sesMessageId) };
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table,
-        Key: key,
-        UpdateExpression: 'SET releasedRef = :ref',
-        ConditionExpression: 'attribute_not_exists(releasedRef)',
-        ExpressionAttributeValues: { ':ref': ref },
-      }),
-    );
-    return ref;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const existing = await dynamo().send(new GetCommand({ TableName: table, Key: key }));
-    return String(existing.Item?.releasedRef ?? ref);
-  }
+  const set = await writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET releasedRef = :ref',
+      ConditionExpression: 'attribute_not_exists(releasedRef)',
+      ExpressionAttributeValues: { ':ref': ref },
+    }),
+  );
+  if (set) return ref;
+  const existing = await dynamo().send(new GetCommand({ TableName: table, Key: key }));
+  return String(existing.Item?.releasedRef ?? ref);
 }
 
 /** Ends a release: the message is a complaint now, and off the review list. */

@@ -12,9 +12,12 @@ export function realNow(): number {
   return Math.round(performance.timeOrigin + performance.now());
 }
 
-export function installScaledClock(scale: number): () => void {
+/**
+ * `realStart`: the wall-clock moment scaled time starts from; threads hosting functions pass
+ * the stack's, so every clock in the process shows the same time.
+ */
+export function installScaledClock(scale: number, realStart = realNow()): () => void {
   if (scale === 1) return () => undefined;
-  const realStart = realNow();
   const scaledNow = () => Math.round(realStart + (realNow() - realStart) * scale);
   class ScaledDate extends RealDate {
     constructor(...args: unknown[]) {

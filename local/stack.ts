@@ -10,8 +10,9 @@ import { LocalIssuer, type LocalTokenLifetimes } from './auth.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type FaultCounts, type FaultOptions, withFaults } from './fault-proxy.ts';
 import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
+import { startLambdaThread } from './lambda-thread.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
-import { installScaledClock } from './scaled-clock.ts';
+import { installScaledClock, realNow } from './scaled-clock.ts';
 import { type ReportKind, startLocalScheduler } from './scheduler.ts';
 import { startSmtp } from './smtp.ts';
 import { stepFunctionsApi } from './stepfunctions/api-server.ts';
@@ -73,6 +74,12 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** Fault injection between the handlers and DynamoDB, S3 and SES (tests; local/fault-proxy.ts). */
   readonly faults?: FaultOptions;
+  /**
+   * Runs the functions the state machine invokes on a thread of their own (local/lambda-thread.ts).
+   * Tests that drive a fake clock (vitest's) turn it off: the thread has a clock of its own.
+   * @default true
+   */
+  readonly functionThread?: boolean;
   /** Shorter sign-in token lifetimes (tests watching tokens expire). @default as Cognito: 1 h, 12 h */
   readonly tokenLifetimes?: LocalTokenLifetimes;
 }
@@ -115,7 +122,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ensureWritable(dataDir);
   const intakeAddresses = options.intakeAddresses ?? ['complaints@estate.example', 'fax@estate.example'];
   const stops: (() => Promise<void>)[] = [];
-  const restoreClock = installScaledClock(options.timeScale ?? 1);
+  const clockStart = realNow();
+  const restoreClock = installScaledClock(options.timeScale ?? 1, clockStart);
   stops.push(async () => restoreClock());
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -195,6 +203,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_PROFILE;
 
     const handlers = await loadHandlers();
+    // The functions the state machine invokes run on a thread of their own (local/lambda-thread.ts).
+    if (options.functionThread ?? true) {
+      const workflowThread = await startLambdaThread({
+        root: PROJECT_ROOT,
+        functions: FUNCTION_SPECS.filter((f) => f.placeholder),
+        timeScale: options.timeScale ?? 1,
+        clockStart,
+      });
+      stops.push(() => workflowThread.stop());
+      for (const [id, handler] of workflowThread.handlers) handlers.set(id, handler);
+    }
     const stepFunctions = new LocalStepFunctions({
       definition: readFileSync(ASL_FILE, 'utf8'),
       substitutions: Object.fromEntries(

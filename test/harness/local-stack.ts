@@ -42,7 +42,7 @@ export interface TestStack {
  * handlers do; AWS credential variables from outside were removed by the setup file.
  */
 export async function startTestStack(
-  options: { timeScale?: number; faults?: FaultOptions } = {},
+  options: { timeScale?: number; faults?: FaultOptions; functionThread?: boolean } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'complaints-test-'));
   const stack = await startLocalStack({
@@ -50,6 +50,7 @@ export async function startTestStack(
     ports: { web: 0, smtp: 0, ses: 0, dynamodb: 0, s3: 0, sfn: 0 },
     timeScale: options.timeScale ?? 1,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.functionThread === false ? { functionThread: false } : {}),
   });
   const sfn = new SFNClient({});
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -21,7 +21,8 @@ beforeAll(async () => {
     shouldAdvanceTime: true,
     now: START,
   });
-  t = await startTestStack();
+  // The functions run on the test's thread: vitest's fake clock does not reach another one.
+  t = await startTestStack({ functionThread: false });
   api = staffClient(t);
 });
 afterEach(async () => {

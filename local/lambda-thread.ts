@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isMainThread, parentPort, SHARE_ENV, Worker, workerData } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+import type { FunctionSpec } from '../config/functions.ts';
+import type { LocalHandler } from './lambda-runtime.ts';
+import { installScaledClock, realNow } from './scaled-clock.ts';
+
+/**
+ * Lambda functions hosted on a thread of their own. On AWS every function runs in containers
+ * of its own, beside the API's; here the functions the state machine invokes get a worker
+ * thread, so the workflow's steps use the second core instead of queueing behind the API and
+ * the SMTP intake on one event loop. The handler modules are loaded in the thread (their SDK
+ * clients and module state are the thread's, as a container's are its own); events and
+ * results cross as the Lambda runtime's do, by value.
+ */
+
+interface ThreadData {
+  readonly root: string;
+  readonly functions: readonly Pick<FunctionSpec, 'id' | 'entry'>[];
+  readonly timeScale: number;
+  readonly clockStart: number;
+}
+
+type Request = { id: number; functionName: string; event: unknown; requestId: string };
+type Reply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } }
+  | { ready: true };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface LambdaThread {
+  /** A stand-in handler per hosted function: invoking it runs the function on the thread. */
+  readonly handlers: ReadonlyMap<string, LocalHandler>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a thread hosting `functions`. A thread that dies (an uncaught error in a handler's
+ * background work) fails the invocations in flight, as a crashed container would, and a new
+ * one takes the next invocation.
+ */
+export async function startLambdaThread(options: {
+  root: string;
+  functions: readonly Pick<FunctionSpec, 'id' | 'entry'>[];
+  timeScale: number;
+  clockStart: number;
+}): Promise<LambdaThread> {
+  const data: ThreadData = {
+    root: options.root,
+    functions: options.functions.map(({ id, entry }) => ({ id, entry })),
+    timeScale: options.timeScale,
+    clockStart: options.clockStart,
+  };
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let stopping = false;
+  let worker: Worker | undefined;
+  let ready: Promise<Worker> | undefined;
+
+  const spawn = (): Promise<Worker> => {
+    // SHARE_ENV: the stack sets some variables after the thread starts (the app's URL, once
+    // it listens); the functions read them when invoked, as they do in-process.
+    const thread = new Worker(new URL(import.meta.url), { workerData: data, env: SHARE_ENV });
+    worker = thread;
+    const started = new Promise<Worker>((resolve, reject) => {
+      thread.once('error', reject);
+      const onReady = (reply: Reply) => {
+        if ('ready' in reply) {
+          thread.off('message', onReady);
+          thread.off('error', reject);
+          resolve(thread);
+        }
+      };
+      thread.on('message', onReady);
+    });
+    thread.on('message', (reply: Reply) => {
+      if ('ready' in reply) return;
+      const call = pending.get(reply.id);
+      if (!call) return;
+      pending.delete(reply.id);
+      if (reply.ok) call.resolve(reply.result);
+      else call.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+    });
+    thread.on('exit', (code) => {
+      if (worker === thread) {
+        worker = undefined;
+        ready = undefined;
+      }
+      for (const [id, call] of pending) {
+        pending.delete(id);
+        call.reject(
+          Object.assign(new Error(`The function's thread exited (code ${code})`), { name: 'Lambda.Unknown' }),
+        );
+      }
+    });
+    return started;
+  };
+
+  ready = spawn();
+  await ready;
+
+  const invoke = async (functionName: string, event: unknown, context: Context): Promise<unknown> => {
+    if (stopping) throw Object.assign(new Error('The local stack is stopping'), { name: 'Lambda.Unknown' });
+    ready ??= spawn();
+    const thread = await ready;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      thread.postMessage({ id, functionName, event, requestId: context.awsRequestId } satisfies Request);
+    });
+  };
+
+  return {
+    handlers: new Map(
+      options.functions.map(({ id }) => [
+        id,
+        (event: unknown, context: Context) => invoke(id, event, context),
+      ]),
+    ),
+    stop: async () => {
+      stopping = true;
+      await worker?.terminate();
+    },
+  };
+}
+
+/** The thread's side: load the functions, then run each invocation posted to it. */
+async function serve(data: ThreadData): Promise<void> {
+  installScaledClock(data.timeScale, data.clockStart);
+  const handlers = new Map<string, LocalHandler>();
+  for (const spec of data.functions) {
+    const module = (await import(pathToFileURL(join(data.root, spec.entry)).href)) as {
+      handler?: LocalHandler;
+    };
+    if (typeof module.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
+    handlers.set(spec.id, module.handler);
+  }
+  const port = parentPort;
+  if (!port) return;
+  port.on('message', (request: Request) => {
+    const handler = handlers.get(request.functionName);
+    const started = realNow();
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: request.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${request.functionName}`,
+      memoryLimitInMB: '256',
+      awsRequestId: request.requestId || randomUUID(),
+      logGroupName: `/aws/lambda/${request.functionName}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (realNow() - started)),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    const run = handler
+      ? handler(request.event, context)
+      : Promise.reject(new Error(`No function ${request.functionName} on this thread`));
+    run.then(
+      (result) => port.postMessage({ id: request.id, ok: true, result: result ?? null } satisfies Reply),
+      (error: unknown) => {
+        const err = error instanceof Error ? error : new Error(String(error));
+        port.postMessage({
+          id: request.id,
+          ok: false,
+          error: { name: err.name || 'Error', message: err.message },
+        } satisfies Reply);
+      },
+    );
+  });
+  port.postMessage({ ready: true } satisfies Reply);
+}
+
+if (!isMainThread && (workerData as ThreadData | undefined)?.functions) {
+  await serve(workerData as ThreadData);
+}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rename, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import libmime from 'libmime';
@@ -114,7 +115,7 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
               ContentType: 'message/rfc822',
             }),
           )
-          .then(() => {
+          .then(async () => {
             const event = sesEvent({
               raw,
               messageId,
@@ -123,7 +124,7 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
               functionArn: options.intakeFunctionArn,
             });
             // Journalled before the 250: from here on the message cannot be lost.
-            writeJournal(journalDir, messageId, event);
+            await writeJournal(journalDir, messageId, event);
             callback(null, `Ok: queued as ${messageId}`);
             start(messageId, event);
           })
@@ -181,10 +182,18 @@ interface JournalEntry {
   readonly event: SESEvent;
 }
 
-function writeJournal(dir: string, messageId: string, event: SESEvent): void {
+const writeFileAsync = promisify(writeFile);
+const renameAsync = promisify(rename);
+const rmAsync = promisify(rm);
+
+/**
+ * Writes the entry by the thread pool (the callback API: lighter on the event loop than
+ * fs/promises' file handles), renamed into place so a kill mid-write leaves no torn entry.
+ */
+async function writeJournal(dir: string, messageId: string, event: SESEvent): Promise<void> {
   const file = join(dir, `${messageId}.json`);
-  writeFileSync(`${file}.tmp`, JSON.stringify({ event }));
-  renameSync(`${file}.tmp`, file);
+  await writeFileAsync(`${file}.tmp`, JSON.stringify({ event }));
+  await renameAsync(`${file}.tmp`, file);
 }
 
 /** The journal's events (a dead-letter file has the same shape, so it can be moved here). */
@@ -223,7 +232,9 @@ async function deliver(
     }
     try {
       await options.invokeIntake(event);
-      rmSync(journalled, { force: true });
+      // Delivered: a kill before the entry goes only delivers it again, which intake ignores
+      // (the same SES message id).
+      await rmAsync(journalled, { force: true });
       return;
     } catch (error) {
       lastError = error as Error;

@@ -1,8 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rename as renameCallback,
+  renameSync,
+  rm as rmCallback,
+  rmSync,
+  writeFile as writeFileCallback,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { invokeLocal, type LocalHandler } from '../lambda-runtime.ts';
 
@@ -825,6 +835,12 @@ export class LocalStepFunctions {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
+
+// The callback API by the thread pool: fs/promises' file handles cost the event loop several
+// times as much per small file, and the engine writes one per execution change.
+const writeFile = promisify(writeFileCallback);
+const rename = promisify(renameCallback);
+const rm = promisify(rmCallback);
 
 /** Applies CDK-style `${Name}` substitutions; an unknown placeholder is an error. */
 export function substitute(definition: string, substitutions: Record<string, string>): string {

@@ -45,7 +45,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   await moveRecordToArea(TABLE_NAME, record, from, input.area);
   // The tasks are read after the record moved: a task the workflow opens from now on takes the
   // new area from the record, and one opened before is open here to be moved.
-  const { tasks } = await getPartition(TABLE_NAME, ref);
+  const { tasks, correspondence } = await getPartition(TABLE_NAME, ref, { consistent: true });
   const moved: string[] = [];
   for (const task of tasks.filter((t) => t.status === 'open' && t.area !== input.area)) {
     if (!(await moveOpenTaskToArea(TABLE_NAME, task, input.area))) continue;
@@ -67,6 +67,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       }),
       kind: 'task-notice',
       audience: 'staff',
+      correspondence,
     });
   }
   await appendAuditEvent(TABLE_NAME, {

@@ -29,7 +29,8 @@ export const handler = withPowertools(async (event: unknown) => {
   const input = CreateTaskInput.parse(event);
   const now = new Date();
   const id = taskIdFor(input.ref, taskSuffixForToken(input.taskToken));
-  const { record, tasks } = await getPartition(TABLE_NAME, input.ref);
+  // Strongly read: the task notice sent by an earlier attempt is looked for here (sendOnce).
+  const { record, tasks, correspondence } = await getPartition(TABLE_NAME, input.ref, { consistent: true });
   // The workflow carries the area it started with; a complaint moved to another area since
   // (POST /api/complaints/{ref}/area) opens its next tasks there. The record comes with the
   // partition read above, so this costs no extra call.
@@ -112,6 +113,7 @@ export const handler = withPowertools(async (event: unknown) => {
       }),
       kind: reminder ? 'task-reminder' : 'task-notice',
       audience: 'staff',
+      correspondence,
     });
   }
   logger.info('Task opened', { taskId: task.id, step: task.step, role: task.role });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { appendAuditEventOnce, getRecord, putOwnerLink, updateRecord } from '#adapters/complaints.ts';
+import { appendAuditEventOnce, getPartition, putOwnerLink, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
@@ -41,7 +41,9 @@ const CURRENT_STEP: Record<OwnerMailKind, string> = {
  */
 export const handler = withPowertools(async (event: unknown) => {
   const input = NotifyOwnerInput.parse(event);
-  const record = await getRecord(TABLE_NAME, input.ref);
+  // The record with its correspondence, strongly read: an email an earlier attempt sent is
+  // found there (sendOnce), in the same read.
+  const { record, correspondence } = await getPartition(TABLE_NAME, input.ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${input.ref}`);
   const now = new Date();
   const due = dueFor(record, now);
@@ -73,6 +75,7 @@ export const handler = withPowertools(async (event: unknown) => {
       kind: input.kind,
       audience: 'owner',
       replyTo: mailFrom(),
+      correspondence,
     });
     sent = result.sent;
     // Sent now, or by an attempt that failed after sending: what follows is written either way.

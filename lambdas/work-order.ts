@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
+import { appendAuditEvent, getPartition, updateRecord } from '#adapters/complaints.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { workOrderMail } from '#domain/emails.ts';
 import { requireEnv } from './commons/config.ts';
@@ -20,7 +20,8 @@ const WorkOrderInput = z.object({ ref: z.string().min(1), area: z.string().min(1
  */
 export const handler = withPowertools(async (event: unknown) => {
   const { ref } = WorkOrderInput.parse(event);
-  const record = await getRecord(TABLE_NAME, ref);
+  // With its correspondence, strongly read: a work order an earlier attempt emailed is found there.
+  const { record, correspondence } = await getPartition(TABLE_NAME, ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${ref}`);
   if (!record.department) throw new Error(`Complaint ${ref} has no responsible department`);
   const now = new Date();
@@ -35,6 +36,7 @@ export const handler = withPowertools(async (event: unknown) => {
     content: workOrderMail(record, number, `${appUrl()}/complaints/${encodeURIComponent(ref)}`),
     kind: 'work-order',
     audience: 'department',
+    correspondence,
   });
   if (sent) {
     await appendAuditEvent(TABLE_NAME, {

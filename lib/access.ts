@@ -94,17 +94,19 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     appLinks: true,
     staffMail: true,
   },
-  // Reads the record, stores the owner's single-use link, emails the owner once per round.
+  // Reads the record with its correspondence (Query of the partition: the emails already
+  // sent), stores the owner's single-use link, emails the owner once per round.
   'notify-owner': {
-    tableReads: ['dynamodb:GetItem'],
+    tableReads: READ_PARTITION,
     tableWrites: WRITE_ITEMS,
     sendMail: true,
     appLinks: true,
     workflowSettings: true,
   },
-  // Numbers the work order on the record and emails the department once.
+  // Numbers the work order on the record and emails the department once (the partition's
+  // correspondence tells whether it was).
   'work-order': {
-    tableReads: ['dynamodb:GetItem'],
+    tableReads: READ_PARTITION,
     tableWrites: WRITE_ITEMS,
     sendMail: true,
     appLinks: true,

@@ -17,6 +17,7 @@ import {
   openTasksSk,
   ownerContactKey,
   RECORD_SK,
+  sentMailSk,
   taskSk,
 } from '#domain/keys.ts';
 import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
@@ -216,8 +217,15 @@ export interface ComplaintPartition {
   readonly correspondence: Record<string, unknown>[];
 }
 
-/** Everything about one complaint, in one paged Query of its partition. */
-export async function getPartition(table: string, ref: string): Promise<ComplaintPartition> {
+/**
+ * Everything about one complaint, in one paged Query of its partition. `consistent`: read
+ * strongly, for a handler that decides from it whether to act again (an email sent once).
+ */
+export async function getPartition(
+  table: string,
+  ref: string,
+  options: { consistent?: boolean } = {},
+): Promise<ComplaintPartition> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -227,6 +235,7 @@ export async function getPartition(table: string, ref: string): Promise<Complain
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': complaintPk(ref) },
         ExclusiveStartKey: startKey,
+        ...(options.consistent ? { ConsistentRead: true } : {}),
       }),
     );
     items.push(...(page.Items ?? []));
@@ -355,8 +364,11 @@ export async function openTasksFor(
   return tasks;
 }
 
-/** A marker and what was stored with it; read strongly, as it decides whether to act again. */
-export async function getMarker(
+/**
+ * The email sent once under `key`, if it was (lambdas/services/send-once.ts): read strongly, as
+ * it decides whether to send.
+ */
+export async function getSentMail(
   table: string,
   ref: string,
   key: string,
@@ -364,33 +376,27 @@ export async function getMarker(
   const result = await dynamo().send(
     new GetCommand({
       TableName: table,
-      Key: { PK: complaintPk(ref), SK: `ONCE#${key}` },
+      Key: { PK: complaintPk(ref), SK: sentMailSk(key) },
       ConsistentRead: true,
     }),
   );
-  return result.Item;
+  return result.Item ? stripKeys<Record<string, unknown>>(result.Item) : undefined;
 }
 
 /**
- * Writes a marker once: true the first time, false after. Used so a retried Lambda does not
- * repeat a side effect such as an email.
+ * Files an email sent once under `key` on the correspondence: true the first time, false when
+ * an earlier attempt filed it (that line stands).
  */
-export async function markOnce(
+export async function putSentMail(
   table: string,
   ref: string,
   key: string,
-  attributes: Record<string, unknown> = {},
-) {
+  mail: Record<string, unknown> & { at: string; id: string },
+): Promise<boolean> {
   return writeIfCondition(
     new PutCommand({
       TableName: table,
-      Item: {
-        PK: complaintPk(ref),
-        SK: `ONCE#${key}`,
-        type: 'once',
-        at: new Date().toISOString(),
-        ...attributes,
-      },
+      Item: { PK: complaintPk(ref), SK: sentMailSk(key), type: 'mail', ref, onceKey: key, ...mail },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );

@@ -6,6 +6,11 @@ export const complaintPk = (ref: string) => `C#${ref}`;
 export const RECORD_SK = 'RECORD';
 export const taskSk = (taskId: string) => `TASK#${taskId}`;
 export const eventSk = (at: string, seq: string) => `EVENT#${at}#${seq}`;
+/**
+ * An email sent once under `key` (e.g. `owner:plan:1`): its line on the correspondence, which
+ * is also the mark that it was sent, so a retried handler finds it with the partition it reads.
+ */
+export const sentMailSk = (key: string) => `MAIL#OUT#${key}`;
 
 /** GSI1: open tasks for a role in an area, ordered by due time. */
 export const openTasksPk = (role: string, area: string) => `OPEN#${role}#${area}`;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getMarker, markOnce, putCorrespondence } from '#adapters/complaints.ts';
+import { getSentMail, putSentMail } from '#adapters/complaints.ts';
 import { putSentMessageLink } from '#adapters/inbound-mail.ts';
 import { sendMail } from '#adapters/mail.ts';
 import type { MailContent } from '#domain/emails.ts';
@@ -16,6 +16,11 @@ export interface SendOnceInput {
   readonly kind: string;
   readonly audience: 'owner' | 'staff' | 'department';
   readonly replyTo?: string;
+  /**
+   * The complaint's correspondence, when the caller read its partition strongly in this
+   * invocation: the email's earlier sending is looked for there, at no extra read.
+   */
+  readonly correspondence?: readonly Record<string, unknown>[];
 }
 
 export interface SendOnceResult {
@@ -40,27 +45,26 @@ const MARKER_RETRY_WAITS_MS = [200, 400, 800, 1_600, 3_200, 5_000, 5_000];
  * the complaint's correspondence. A retry after a failure sends it then; a retry after success
  * does not send it again, and files what the earlier attempt may not have filed.
  *
- * The marker written after SES accepted the email is what stops a second send, so it is
- * written with retries of its own: an email cannot be unsent. What remains is a crash between
- * SES accepting and the marker (or SES accepting and its answer being lost, which SES, with no
- * idempotency token, cannot tell apart from a failure): then the retry sends it a second time.
- * At least once, and in practice once.
+ * The correspondence line, written once SES accepted the email, is what stops a second send
+ * (its key is the email's: lambdas/domain/keys.ts sentMailSk), so it is written with retries
+ * of its own: an email cannot be unsent. What remains is a crash between SES accepting and
+ * that line (or SES accepting and its answer being lost, which SES, with no idempotency token,
+ * cannot tell apart from a failure): then the retry sends it a second time. At least once, and
+ * in practice once.
  */
 export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
-  const markerKey = `mail:${input.key}`;
-  const earlier = await getMarker(input.table, input.ref, markerKey);
+  const earlier = input.correspondence
+    ? input.correspondence.find((mail) => mail.onceKey === input.key)
+    : await getSentMail(input.table, input.ref, input.key);
   if (earlier) {
-    const sent = {
-      messageId: String(earlier.messageId ?? ''),
-      sesMessageId: typeof earlier.sesMessageId === 'string' ? earlier.sesMessageId : '',
-      at: String(earlier.at),
-    };
-    if (sent.messageId) await file(input, sent);
+    const messageId = String(earlier.messageId ?? '');
+    const sesMessageId = typeof earlier.sesMessageId === 'string' ? earlier.sesMessageId : '';
+    await linkForReplies(input, sesMessageId);
     return {
       sent: false,
       alreadySent: true,
-      ...(sent.messageId ? { messageId: sent.messageId } : {}),
-      at: sent.at,
+      ...(messageId ? { messageId } : {}),
+      at: String(earlier.at),
     };
   }
   const messageId = newMessageId(input.ref, messageIdDomain());
@@ -72,35 +76,38 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
   });
   const at = new Date().toISOString();
+  const line = {
+    id: messageId,
+    at,
+    direction: 'out',
+    audience: input.audience,
+    kind: input.kind,
+    to: [...input.to],
+    subject: input.content.subject,
+    messageId,
+    sesMessageId,
+  };
   for (const wait of [...MARKER_RETRY_WAITS_MS, undefined]) {
     try {
-      await markOnce(input.table, input.ref, markerKey, { messageId, sesMessageId, at });
+      // False: an attempt whose answer was lost wrote it; that line stands.
+      await putSentMail(input.table, input.ref, input.key, line);
       break;
     } catch (error) {
       if (wait === undefined) throw error;
       await sleep(wait);
     }
   }
-  await file(input, { messageId, sesMessageId, at });
+  await linkForReplies(input, sesMessageId);
   return { sent: true, alreadySent: false, messageId, at };
 }
 
-/** Files a sent email: its correspondence line and its threading link, both keyed by the email. */
-async function file(input: SendOnceInput, sent: { messageId: string; sesMessageId: string; at: string }) {
-  await Promise.all([
-    // SES replaces our Message-ID with <SES message id>@…amazonses.com, which replies then name
-    // in In-Reply-To: email intake finds the complaint through this link.
-    putSentMessageLink(input.table, { sesMessageId: sent.sesMessageId, ref: input.ref }),
-    putCorrespondence(input.table, input.ref, {
-      id: sent.messageId,
-      at: sent.at,
-      direction: 'out',
-      audience: input.audience,
-      kind: input.kind,
-      to: [...input.to],
-      subject: input.content.subject,
-      messageId: sent.messageId,
-      sesMessageId: sent.sesMessageId,
-    }),
-  ]);
+/**
+ * SES replaces our Message-ID with <SES message id>@…amazonses.com, which replies then name in
+ * In-Reply-To: email intake finds the complaint through this link. Owners' emails only: every
+ * subject carries `[ref]`, which threads a reply first; the link is for the owner whose mail
+ * client loses it. Staff and departments reply from the app, or keep the subject.
+ */
+async function linkForReplies(input: SendOnceInput, sesMessageId: string): Promise<void> {
+  if (input.audience !== 'owner' || !sesMessageId) return;
+  await putSentMessageLink(input.table, { sesMessageId, ref: input.ref });
 }

@@ -1,18 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
+  appendFileSync,
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
-  rename as renameCallback,
   renameSync,
-  rm as rmCallback,
   rmSync,
-  writeFile as writeFileCallback,
+  write as writeCallback,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { invokeLocal, type LocalHandler } from '../lambda-runtime.ts';
 
@@ -154,7 +155,7 @@ export class LocalStepFunctions {
   private readonly aborters = new Map<string, () => void>();
   private readonly pending = new Map<string, PendingTask>();
   private readonly timeScale: number;
-  /** One JSON file per execution, rewritten only when that execution changes. */
+  /** Where the journal of executions is kept (see Persistence below). */
   private readonly persistDir: string | undefined;
   private readonly dirty = new Set<ExecutionRecord>();
   private readonly settled = new Map<string, Promise<void>>();
@@ -396,6 +397,8 @@ export class LocalStepFunctions {
     for (const record of this.executions.values()) if (record.status === 'RUNNING') this.dirty.add(record);
     this.persist();
     this.stopping = true;
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.journalFd = undefined;
     for (const task of this.pending.values()) clearTimeout(task.heartbeatTimer);
     this.pending.clear();
     for (const abort of this.aborters.values()) abort();
@@ -713,8 +716,16 @@ export class LocalStepFunctions {
   }
 
   // ---- Persistence ------------------------------------------------------------------------
+  //
+  // One append-only journal (`executions.jsonl`): each line is an execution as it stood when it
+  // changed, so the last line of an execution is where it stands. Appending a batch of changes
+  // is one write, where a file per execution cost an open, a write, a close and a rename each.
+  // A line cut short by a kill is skipped when the journal is read; the journal is rewritten
+  // with one line per execution when the engine starts and when it has grown large.
 
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  private journalFd: number | undefined;
+  private journalBytes = 0;
 
   /** Marks an execution changed and writes the changed ones shortly (history grows in bursts). */
   private persistSoon(record: ExecutionRecord): void {
@@ -728,15 +739,16 @@ export class LocalStepFunctions {
     this.persistTimer.unref?.();
   }
 
-  /** Writes every changed execution now (and `record`, when given), each to its own file. */
+  /** Writes every changed execution now (and `record`, when given), before returning. */
   private persist(record?: ExecutionRecord): void {
     if (!this.persistDir || this.stopping) return;
-    for (const { name, json, generation } of this.takeChanged(record)) {
-      const file = join(this.persistDir, `${name}.json`);
-      writeFileSync(`${file}.${generation}.tmp`, json);
-      renameSync(`${file}.${generation}.tmp`, file);
-      this.written.set(name, generation);
-    }
+    const lines = this.current(this.takeChanged(record));
+    if (!lines.length) return;
+    const fd = this.openJournal();
+    writeSync(fd, lines.map((line) => line.json).join(''));
+    this.journalBytes += lines.reduce((bytes, line) => bytes + line.json.length, 0);
+    for (const { name, generation } of lines) this.markWritten(name, generation);
+    this.compactIfLarge();
   }
 
   /** The changed executions (and `record`), serialised now, each with its next generation. */
@@ -746,17 +758,27 @@ export class LocalStepFunctions {
     this.persistTimer = undefined;
     const batch = [...this.dirty].map((changed) => ({
       name: changed.name,
-      json: JSON.stringify(changed),
+      json: `${JSON.stringify(changed)}\n`,
       generation: this.nextGeneration(changed.name),
     }));
     this.dirty.clear();
     return batch;
   }
 
+  /** Leaves out the lines a later change of the same execution has superseded: that one stands for them. */
+  private current<T extends { name: string; generation: number }>(lines: T[]): T[] {
+    return lines.filter(({ name, generation }) => this.generations.get(name) === generation);
+  }
+
+  private markWritten(name: string, generation: number): void {
+    if ((this.written.get(name) ?? 0) < generation) this.written.set(name, generation);
+  }
+
   private readonly generations = new Map<string, number>();
-  /** The last generation of each execution's file that reached the disk. */
+  /** The last generation of each execution that reached the disk. */
   private readonly written = new Map<string, number>();
   private writes: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | undefined;
 
   private nextGeneration(name: string): number {
     const generation = (this.generations.get(name) ?? 0) + 1;
@@ -765,38 +787,41 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Like persist, off the event loop: the changed executions are serialised now and written by
-   * the thread pool, batch after batch. Resolves once they are on disk (StartExecution answers
-   * only then, so a started execution survives a kill). A file a later write has superseded is
-   * not renamed over the newer one.
+   * Like persist, off the event loop: the executions changed in this turn of the event loop
+   * (and `record`) are serialised together and appended by the thread pool in one write.
+   * Resolves once they are on disk (StartExecution answers only then, so a started execution
+   * survives a kill).
    */
   private persistInBackground(record?: ExecutionRecord): Promise<void> {
     if (!this.persistDir || this.stopping) return this.writes;
-    const dir = this.persistDir;
-    const batch = this.takeChanged(record);
-    this.writes = this.writes.then(() =>
-      Promise.all(
-        batch.map(async ({ name, json, generation }) => {
-          // A later change of the same execution is already queued: that write stands for this one.
-          if (this.generations.get(name) !== generation) return;
-          const file = join(dir, `${name}.json`);
-          const temporary = `${file}.${generation}.tmp`;
-          await writeFile(temporary, json);
-          if (this.generations.get(name) === generation) {
-            await rename(temporary, file);
-            this.written.set(name, generation);
-          } else {
-            await rm(temporary, { force: true });
-          }
-        }),
-      ).then(
-        () => undefined,
-        (error: unknown) => {
-          // The stack goes on; the execution is kept in memory and written with its next change.
-          console.error(`Step Functions: could not save executions: ${(error as Error).message}`);
-        },
-      ),
+    if (record) this.dirty.add(record);
+    this.flushing ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.flushing = undefined;
+        resolve(this.appendChanged());
+      }),
     );
+    return this.flushing;
+  }
+
+  private appendChanged(): Promise<void> {
+    if (this.stopping) return this.writes;
+    const batch = this.takeChanged();
+    this.writes = this.writes.then(async () => {
+      // Serialised above; what a later change superseded meanwhile is not written.
+      const lines = this.current(batch);
+      if (!lines.length || this.stopping) return;
+      try {
+        const text = lines.map((line) => line.json).join('');
+        await appendText(this.openJournal(), text);
+        this.journalBytes += text.length;
+        for (const { name, generation } of lines) this.markWritten(name, generation);
+        this.compactIfLarge();
+      } catch (error) {
+        // The stack goes on; the executions are kept in memory and written with their next change.
+        console.error(`Step Functions: could not save executions: ${(error as Error).message}`);
+      }
+    });
     return this.writes;
   }
 
@@ -807,12 +832,40 @@ export class LocalStepFunctions {
     const target = this.generations.get(name) ?? 0;
     // A write skipped for a newer one counts once that newer one is written.
     while ((this.written.get(name) ?? 0) < target && !this.stopping) {
+      await (this.flushing ?? this.writes);
       const queued = this.writes;
       await queued;
-      if (queued === this.writes && (this.written.get(name) ?? 0) < target) {
+      if (!this.flushing && queued === this.writes && (this.written.get(name) ?? 0) < target) {
         // Nothing further queued, and still not written: the write failed (logged above).
         throw new Error(`Execution ${name} could not be saved under ${this.persistDir}`);
       }
+    }
+  }
+
+  private get journalFile(): string {
+    return join(this.persistDir as string, JOURNAL_FILE);
+  }
+
+  private openJournal(): number {
+    this.journalFd ??= openSync(this.journalFile, 'a');
+    return this.journalFd;
+  }
+
+  private compactIfLarge(): void {
+    if (this.journalBytes > JOURNAL_COMPACT_BYTES) this.compact();
+  }
+
+  /** Rewrites the journal with one line per execution, as each stands now (tmp file, renamed over). */
+  private compact(): void {
+    if (!this.persistDir) return;
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.journalFd = undefined;
+    const text = [...this.executions.values()].map((record) => `${JSON.stringify(record)}\n`).join('');
+    writeFileSync(`${this.journalFile}.tmp`, text);
+    renameSync(`${this.journalFile}.tmp`, this.journalFile);
+    this.journalBytes = text.length;
+    for (const record of this.executions.values()) {
+      this.markWritten(record.name, this.generations.get(record.name) ?? 0);
     }
   }
 
@@ -820,27 +873,73 @@ export class LocalStepFunctions {
   private load(): void {
     if (!this.persistDir) return;
     mkdirSync(this.persistDir, { recursive: true });
+    // Earlier versions kept a file per execution: read first, so the journal's lines win.
+    const legacy: string[] = [];
     for (const file of readdirSync(this.persistDir)) {
-      // A write cut short by a kill: the last complete file of that execution still stands.
       if (file.endsWith('.tmp')) rmSync(join(this.persistDir, file), { force: true });
       if (!file.endsWith('.json')) continue;
+      legacy.push(file);
       try {
         const record = JSON.parse(readFileSync(join(this.persistDir, file), 'utf8')) as ExecutionRecord;
         this.executions.set(record.executionArn, record);
       } catch {
-        // A file cut short by a kill mid-write: its .tmp twin was never renamed; skip it.
+        // Cut short by a kill mid-write: skipped.
       }
     }
+    for (const record of readJournal(this.persistDir).values())
+      this.executions.set(record.executionArn, record);
+    this.compact();
+    for (const file of legacy) rmSync(join(this.persistDir, file), { force: true });
   }
 }
 
-// ---- Helpers --------------------------------------------------------------------------------
+/** The journal of executions, under the engine's directory. */
+const JOURNAL_FILE = 'executions.jsonl';
+/** The journal is rewritten with one line per execution once it passes about this size (characters). */
+const JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024;
 
-// The callback API by the thread pool: fs/promises' file handles cost the event loop several
-// times as much per small file, and the engine writes one per execution change.
-const writeFile = promisify(writeFileCallback);
-const rename = promisify(renameCallback);
-const rm = promisify(rmCallback);
+/** The journal's executions by ARN, each as its last complete line has it. */
+function readJournal(executionsDir: string): Map<string, ExecutionRecord> {
+  const records = new Map<string, ExecutionRecord>();
+  let text = '';
+  try {
+    text = readFileSync(join(executionsDir, JOURNAL_FILE), 'utf8');
+  } catch {
+    return records; // No journal yet.
+  }
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const record = JSON.parse(line) as ExecutionRecord;
+      records.set(record.executionArn, record);
+    } catch {
+      // The last line, cut short by a kill mid-write: the line before it stands.
+    }
+  }
+  return records;
+}
+
+/**
+ * The executions saved under a stack's `stepfunctions/executions` directory, by name, as the
+ * next start will load them (tests inspect them, and stage what a crash leaves with saveExecution).
+ */
+export function savedExecutions(executionsDir: string): Map<string, ExecutionRecord> {
+  return new Map([...readJournal(executionsDir).values()].map((record) => [record.name, record]));
+}
+
+/** Saves an execution as it would stand after a change (appended: the next start loads this). */
+export function saveExecution(executionsDir: string, record: ExecutionRecord): void {
+  appendFileSync(join(executionsDir, JOURNAL_FILE), `${JSON.stringify(record)}\n`);
+}
+
+/** Appends by the thread pool (fs callbacks: lighter on the event loop than fs/promises). */
+function appendText(fd: number, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    writeCallback(fd, text, null, 'utf8', (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+// ---- Helpers --------------------------------------------------------------------------------
 
 /** Applies CDK-style `${Name}` substitutions; an unknown placeholder is an error. */
 export function substitute(definition: string, substitutions: Record<string, string>): string {

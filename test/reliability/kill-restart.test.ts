@@ -1,6 +1,6 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +9,7 @@ import { DescribeExecutionCommand, SendTaskHeartbeatCommand, SFNClient } from '@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/stack.ts';
+import { type ExecutionRecord, savedExecutions, saveExecution } from '../../local/stepfunctions/engine.ts';
 import { startLocalStart, urlOf } from '../harness/npm-start.ts';
 import {
   type Accepted,
@@ -133,7 +134,7 @@ describe('npm start killed mid-burst and started again', () => {
     const submitting = submitForms(first.urls.web, forms, { stop });
     const began = Date.now();
     while (Date.now() - began < 30_000) {
-      const complaints = readdirSync(join(dataDir, 'stepfunctions', 'executions')).length;
+      const complaints = savedExecutions(join(dataDir, 'stepfunctions', 'executions')).size;
       if (complaints >= (EMAILS + FORMS) / 4) break;
       await sleep(50);
     }
@@ -311,13 +312,19 @@ describe('npm start killed mid-burst and started again', () => {
 
     // As a crash would have left them: one execution saved before its first step was, and one
     // waiting on a token whose task create-task never stored.
-    const file = (ref: string) => join(crashDir, 'stepfunctions', 'executions', `${ref}.json`);
-    const saved = (ref: string) => JSON.parse(readFileSync(file(ref), 'utf8')) as Record<string, unknown>;
+    const executionsDir = join(crashDir, 'stepfunctions', 'executions');
+    const saved = (ref: string) => {
+      const record = savedExecutions(executionsDir).get(ref);
+      if (!record) throw new Error(`The execution of ${ref} was not saved`);
+      return record as unknown as Record<string, unknown>;
+    };
+    const save = (record: Record<string, unknown>) =>
+      saveExecution(executionsDir, record as unknown as ExecutionRecord);
     const early = saved(started);
     delete early.resume;
     delete early.pendingToken;
     early.history = [];
-    writeFileSync(file(started), JSON.stringify(early));
+    save(early);
     const cut = saved(waiting);
     const pending = cut.pendingToken as { state: string; token: string };
     // Its handler not known to have finished (no `handled`), with a token no task was stored under.
@@ -325,7 +332,7 @@ describe('npm start killed mid-burst and started again', () => {
       state: pending.state,
       token: `${randomBytes(24).toString('base64url')}.${pending.token.split('.')[1]}`,
     };
-    writeFileSync(file(waiting), JSON.stringify(cut));
+    save(cut);
 
     const second = await launch(crashDir);
     expect(second.output()).toContain('Step Functions: 1 execution(s) start again, 1 task(s) open again');

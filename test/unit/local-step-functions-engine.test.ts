@@ -1,10 +1,10 @@
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LocalHandler } from '../../local/lambda-runtime.ts';
-import { LocalStepFunctions } from '../../local/stepfunctions/engine.ts';
+import { LocalStepFunctions, savedExecutions, saveExecution } from '../../local/stepfunctions/engine.ts';
 
 /**
  * The local engine's fidelity to AWS on the points the complaint workflow relies on,
@@ -120,11 +120,12 @@ describe('local Step Functions engine', () => {
     before.shutdown();
     // As a kill would have left the files: the first waiting on a token its handler may not
     // have stored (no `handled`), the second with nothing saved beyond its start.
-    const file = (arn: string) => join(dir, 'executions', `${arn.split(':').at(-1)}.json`);
+    const executionsDir = join(dir, 'executions');
     const edit = (arn: string, change: (record: Record<string, unknown>) => void) => {
-      const record = JSON.parse(readFileSync(file(arn), 'utf8')) as Record<string, unknown>;
-      change(record);
-      writeFileSync(file(arn), JSON.stringify(record));
+      const record = savedExecutions(executionsDir).get(arn.split(':').at(-1) as string);
+      if (!record) throw new Error(`${arn} was not saved`);
+      change(record as unknown as Record<string, unknown>);
+      saveExecution(executionsDir, record);
     };
     edit(first.executionArn, (record) => {
       delete (record.pendingToken as Record<string, unknown>).handled;

@@ -15,12 +15,16 @@ export interface EmulatorOptions {
   readonly tableName: string;
   readonly buckets: readonly string[];
   readonly bucketConfigs: Readonly<Record<string, readonly string[]>>;
+  /** The ones this process runs (emulators.ts gives DynamoDB a process of its own). @default all */
+  readonly services?: readonly EmulatedService[];
 }
+
+export type EmulatedService = 'dynamodb' | 's3' | 'ses';
 
 export type ParentMessage = { type: 'start'; options: EmulatorOptions } | { type: 'stats'; id: number };
 
 export type ChildMessage =
-  | { type: 'ready'; endpoints: { dynamodb: string; s3: string; ses: string } }
+  | { type: 'ready'; endpoints: Partial<Record<EmulatedService, string>> }
   | { type: 'error'; message: string; fixable: boolean }
   | { type: 'stats'; id: number; dynamoRequests: [string, number][] }
   | { type: 'mail-sent'; to: string[] };
@@ -30,25 +34,36 @@ let stops: (() => Promise<void>)[] = [];
 let dynamoRequests: ReadonlyMap<string, number> = new Map();
 
 async function start(options: EmulatorOptions): Promise<void> {
+  const services = new Set(options.services ?? ['dynamodb', 's3', 'ses']);
+  const endpoints: Partial<Record<EmulatedService, string>> = {};
   try {
-    const dynamo = await startDynamo({
-      port: options.ports.dynamodb,
-      path: options.dataDir.dynamodb,
-      tableName: options.tableName,
-    });
-    stops.push(() => dynamo.stop());
-    dynamoRequests = dynamo.requests;
-    const s3 = await startS3({
-      port: options.ports.s3,
-      directory: options.dataDir.s3,
-      buckets: [...options.buckets],
-      bucketConfigs: options.bucketConfigs,
-    });
-    stops.push(() => s3.stop());
-    const ses = await startSes({ port: options.ports.ses });
-    stops.push(() => ses.stop());
-    announceSentMail();
-    send({ type: 'ready', endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint } });
+    if (services.has('dynamodb')) {
+      const dynamo = await startDynamo({
+        port: options.ports.dynamodb,
+        path: options.dataDir.dynamodb,
+        tableName: options.tableName,
+      });
+      stops.push(() => dynamo.stop());
+      dynamoRequests = dynamo.requests;
+      endpoints.dynamodb = dynamo.endpoint;
+    }
+    if (services.has('s3')) {
+      const s3 = await startS3({
+        port: options.ports.s3,
+        directory: options.dataDir.s3,
+        buckets: [...options.buckets],
+        bucketConfigs: options.bucketConfigs,
+      });
+      stops.push(() => s3.stop());
+      endpoints.s3 = s3.endpoint;
+    }
+    if (services.has('ses')) {
+      const ses = await startSes({ port: options.ports.ses });
+      stops.push(() => ses.stop());
+      announceSentMail();
+      endpoints.ses = ses.endpoint;
+    }
+    send({ type: 'ready', endpoints });
   } catch (error) {
     send({
       type: 'error',

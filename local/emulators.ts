@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { ChildMessage, EmulatorOptions } from './emulators-child.ts';
+import type { ChildMessage, EmulatedService, EmulatorOptions } from './emulators-child.ts';
 import { LocalStackError } from './listen.ts';
 
 export type { EmulatorOptions } from './emulators-child.ts';
@@ -16,11 +16,49 @@ export interface Emulators {
 }
 
 /**
- * Starts DynamoDB, S3 and SES in a child process, so the emulators and the handlers run on
- * different cores, as the services and the Lambdas do on AWS. A port in use or an unwritable
- * directory is reported as the same one-line LocalStackError as before.
+ * Starts DynamoDB in a child process, and S3 and SES in another, so the emulators and the
+ * handlers run on different cores, as the services and the Lambdas do on AWS; DynamoDB, the
+ * busiest (a complaint makes a dozen and more calls), has an event loop to itself. A port in
+ * use or an unwritable directory is reported as the same one-line LocalStackError as before.
  */
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+  const started = await Promise.allSettled([
+    startChild({ ...options, services: ['dynamodb'] }),
+    startChild({ ...options, services: ['s3', 'ses'] }),
+  ]);
+  const children = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(children.map((child) => child.stop()));
+    throw failed.reason;
+  }
+  const [dynamoChild, storageChild] = children as [EmulatorChild, EmulatorChild];
+  const outbox = new EventEmitter<{ 'mail-sent': [recipients: string[]] }>();
+  storageChild.process.on('message', (message: ChildMessage) => {
+    if (message.type === 'mail-sent') outbox.emit('mail-sent', message.to);
+  });
+  let nextId = 0;
+  return {
+    endpoints: {
+      dynamodb: dynamoChild.endpoints.dynamodb ?? '',
+      s3: storageChild.endpoints.s3 ?? '',
+      ses: storageChild.endpoints.ses ?? '',
+    },
+    outbox,
+    dynamoRequests: () => statsOf(dynamoChild.process, nextId++),
+    stop: async () => {
+      await Promise.all(children.map((child) => child.stop()));
+    },
+  };
+}
+
+interface EmulatorChild {
+  readonly process: ChildProcess;
+  readonly endpoints: Partial<Record<EmulatedService, string>>;
+  stop(): Promise<void>;
+}
+
+async function startChild(options: EmulatorOptions): Promise<EmulatorChild> {
   const child = fork(join(import.meta.dirname, 'emulators-child.ts'), [], {
     execArgv: [],
     // Their own log lines (none, normally) go where the stack's go; crashes are visible.
@@ -28,7 +66,11 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     serialization: 'json',
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const endpoints = await new Promise<Emulators['endpoints']>((resolve, reject) => {
+  const stop = async () => {
+    if (child.exitCode === null && child.connected) child.disconnect();
+    await exited;
+  };
+  const endpoints = await new Promise<Partial<Record<EmulatedService, string>>>((resolve, reject) => {
     const onMessage = (message: ChildMessage) => {
       if (message.type === 'ready') {
         child.off('message', onMessage);
@@ -44,21 +86,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     );
     child.send({ type: 'start', options });
   });
-
-  const outbox = new EventEmitter<{ 'mail-sent': [recipients: string[]] }>();
-  child.on('message', (message: ChildMessage) => {
-    if (message.type === 'mail-sent') outbox.emit('mail-sent', message.to);
-  });
-  let nextId = 0;
-  return {
-    endpoints,
-    outbox,
-    dynamoRequests: () => statsOf(child, nextId++),
-    stop: async () => {
-      if (child.exitCode === null && child.connected) child.disconnect();
-      await exited;
-    },
-  };
+  return { process: child, endpoints, stop };
 }
 
 function statsOf(child: ChildProcess, id: number): Promise<ReadonlyMap<string, number>> {

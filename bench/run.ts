@@ -138,8 +138,11 @@ emulators, DynamoDB, S3 and SES, in a second one, so the two cores are shared as
   GB-seconds (256 MB, 200 ms billed each), DynamoDB on-demand units (2 per write, 1 per read),
   SES emails out and one email in, API Gateway requests, S3, CloudWatch Logs and X-Ray.
 - \`intake.*\`: 400 complaints (UTF-8 Chinese, each from its own sender) sent over SMTP by 8 concurrent
-  senders to an in-process local stack in a child process, after 24 to warm up. Latency: from the SMTP
-  intake's 250 (stored in S3) to the owner's acknowledgement reaching the SES outbox, through the
+  senders to a local stack in a child process, after 24 to warm up; the senders (one pooled nodemailer
+  connection each to 127.0.0.1) run in a process of their own (\`bench/intake-load.ts\`), driven over
+  IPC, so sending does not take the stack's event loop. Latency: from the SMTP intake's 250 (stored in
+  S3) as the sender saw it to the owner's acknowledgement reaching the SES outbox (both on the
+  machine's wall clock, \`performance.timeOrigin + performance.now()\` in each process), through the
   intake function, the workflow's start and its "Acknowledge owner" step; each sender sends its next
   complaint once the previous one is acknowledged. Throughput: complaints per second over the run,
   which ends when every complaint is acknowledged and its workflow waits on the supervisor.

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '../local/stack.ts';
 import { type LoadResult, runLoad } from './api-load.ts';
+import { costPerComplaint, sampleCpu } from './cpu.ts';
 import type { Figure } from './figures.ts';
 
 /**
@@ -101,6 +102,7 @@ export async function benchApi(log: (line: string) => void): Promise<Figure[]> {
       );
     };
 
+    const cpuBefore = await sampleCpu(stack);
     const saturation = await load(0, 0);
     log(
       `api: closed loop, ${CONNECTIONS} connections each sending when answered (saturation): ${describe(saturation)}`,
@@ -113,6 +115,10 @@ export async function benchApi(log: (line: string) => void): Promise<Figure[]> {
         ? `api: the saturation run's workflows had not caught up ${SATURATION_DRAIN_LIMIT_S} s after it (${waitingExecutions.size} of ${created}); the next run shares the cores with them`
         : `api: the saturation run's workflows caught up ${((saturationCaughtUp - saturationEnd) / 1000).toFixed(1)} s after it`,
     );
+    // What a complaint costs, its workflow to the first task included (the load process's own
+    // CPU not counted): the ceiling it sets on this machine, whatever the latency.
+    const cost = costPerComplaint(cpuBefore, await sampleCpu(stack), saturation.createdTotal, cpus().length);
+    log(`api: ${cost.describe()}`);
 
     const constant = await load(OFFERED_RATE, saturation.nextN);
     const loadEnd = performance.now();
@@ -142,6 +148,18 @@ export async function benchApi(log: (line: string) => void): Promise<Figure[]> {
       },
       { name: 'api.create_complaint_p99_ms', value: constant.latencyMs.p99, unit: 'ms', goal: '≤ 50' },
       { name: 'api.create_complaint_max_rps', value: saturation.achievedRate, unit: 'req/s', goal: null },
+      {
+        name: 'api.cpu_ms_per_complaint',
+        value: Number(cost.totalMs.toFixed(1)),
+        unit: 'ms (all processes of the stack)',
+        goal: null,
+      },
+      {
+        name: 'api.dynamodb_calls_per_complaint',
+        value: Number(cost.dynamoCalls.toFixed(1)),
+        unit: 'calls',
+        goal: null,
+      },
       {
         name: 'api.workflow_drain_s',
         value: Number(drainS.toFixed(1)),

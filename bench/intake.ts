@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '../local/stack.ts';
+import { costPerComplaint, sampleCpu } from './cpu.ts';
 import type { Figure } from './figures.ts';
 import { startSenders, wallClockNow } from './intake-load.ts';
 
@@ -32,6 +33,8 @@ interface Result {
   readonly messages: number;
   readonly seconds: number;
   readonly latenciesMs: number[];
+  readonly cpuMsPerComplaint: number;
+  readonly dynamoCallsPerComplaint: number;
 }
 
 export async function benchIntake(log: (line: string) => void): Promise<Figure[]> {
@@ -82,6 +85,18 @@ export async function benchIntake(log: (line: string) => void): Promise<Figure[]
       name: 'intake.ack_latency_p50_ms',
       value: Math.round(percentile(50)),
       unit: 'ms',
+      goal: null,
+    },
+    {
+      name: 'intake.cpu_ms_per_complaint',
+      value: result.cpuMsPerComplaint,
+      unit: 'ms (all processes of the stack)',
+      goal: null,
+    },
+    {
+      name: 'intake.dynamodb_calls_per_complaint',
+      value: result.dynamoCallsPerComplaint,
+      unit: 'calls',
       goal: null,
     },
   ];
@@ -147,14 +162,25 @@ async function runChild(): Promise<void> {
     );
     await Promise.race([runAll(WARM_UP, false), limit]);
     say(`intake: warmed up with ${WARM_UP} complaints`);
+    const cpuBefore = await sampleCpu(stack);
     const started = performance.now();
     await Promise.race([runAll(MESSAGES, true), limit]);
     // Sustained: the run ends when every complaint's workflow has also caught up (acknowledged,
     // waiting on the supervisor), not merely when the last acknowledgement went out.
     await Promise.race([settled, limit]);
     const seconds = (performance.now() - started) / 1000;
+    // What a complaint costs, from SMTP to its workflow waiting on the supervisor (the senders'
+    // own CPU not counted): the ceiling it sets on this machine.
+    const cost = costPerComplaint(cpuBefore, await sampleCpu(stack), MESSAGES, cpus().length);
+    say(`intake: ${cost.describe()}`);
     await senders.close();
-    const result: Result = { messages: MESSAGES, seconds, latenciesMs: latencies };
+    const result: Result = {
+      messages: MESSAGES,
+      seconds,
+      latenciesMs: latencies,
+      cpuMsPerComplaint: Number(cost.totalMs.toFixed(1)),
+      dynamoCallsPerComplaint: Number(cost.dynamoCalls.toFixed(1)),
+    };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {
     senderProcess?.kill();

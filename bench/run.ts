@@ -109,8 +109,9 @@ ${machine.measuredAt}. Raw figures: [bench/results.json](../bench/results.json).
 | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-How each is measured (the local stack runs the handlers and Step Functions in one process and the
-emulators, DynamoDB, S3 and SES, in a second one, so the two cores are shared as on one machine):
+How each is measured (the local stack runs the API, the SMTP intake and Step Functions on one
+thread, the functions Step Functions invokes on a second, DynamoDB in a process of its own and S3
+and SES in another; all of them, and the load, share the two cores as on one machine):
 - \`api.*\`: \`POST /api/complaints\` (a phone complaint in Chinese, each from its own owner) against an
   in-process local stack, as wrk2 measures: the load comes from a separate process (\`bench/api-load.ts\`)
   over 32 keep-alive HTTP/1.1 connections to 127.0.0.1, one request at a time on each. \`rps\` and
@@ -125,6 +126,10 @@ emulators, DynamoDB, S3 and SES, in a second one, so the two cores are shared as
   first task on the same cores meanwhile; \`workflow_drain_s\`: seconds from the end of the 300 req/s
   run until the workflow of every complaint created (both runs) waits on its first staff task (at most
   60 s; the saturation run's workflows are left to catch up, at most 30 s, before the 300 req/s run).
+  \`cpu_ms_per_complaint\`: CPU time (user + system, from /proc) the stack's processes spent over the
+  saturation run and its workflows' catching up, ÷ the complaints it created; the load process's own
+  is not counted. \`dynamodb_calls_per_complaint\`: DynamoDB requests served over the same span, ÷ the
+  same. The log adds the split by process and the ceiling they set: cores × 1000 ÷ CPU ms.
 - \`web.*\`: the built web app's JavaScript, every chunk gzipped at level 9; and *My tasks* in headless
   Chromium against an in-process local stack with 25 open tasks: navigation start to the task list
   painted (a \`performance.mark\` after the frame that shows the data), median of 7 runs, each in a
@@ -146,6 +151,8 @@ emulators, DynamoDB, S3 and SES, in a second one, so the two cores are shared as
   intake function, the workflow's start and its "Acknowledge owner" step; each sender sends its next
   complaint once the previous one is acknowledged. Throughput: complaints per second over the run,
   which ends when every complaint is acknowledged and its workflow waits on the supervisor.
+  \`cpu_ms_per_complaint\` and \`dynamodb_calls_per_complaint\`: as for \`api.*\`, over the measured run
+  (the senders' own CPU not counted).
 - \`lambda.*\`: every handler bundled as CDK deploys it (the options of \`lib/bundling/handler-bundling.ts\`,
   SDK included). Size: the minified \`index.mjs\`, without its source map. Init: a fresh Node 24 process
   imports the bundle with Lambda's environment (dummy values): from the process's start to the module

@@ -12,6 +12,8 @@ export interface Emulators {
   dynamoRequests(): Promise<ReadonlyMap<string, number>>;
   /** `mail-sent` (recipients: string[]) for every email the SES outbox accepts. */
   readonly outbox: EventEmitter<{ 'mail-sent': [recipients: string[]] }>;
+  /** The emulators' processes (the benchmarks read the CPU each spends). */
+  readonly pids: { readonly dynamodb: number; readonly storage: number };
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
       ses: storageChild.endpoints.ses ?? '',
     },
     outbox,
+    pids: { dynamodb: dynamoChild.process.pid ?? 0, storage: storageChild.process.pid ?? 0 },
     dynamoRequests: () => statsOf(dynamoChild.process, nextId++),
     stop: async () => {
       await Promise.all(children.map((child) => child.stop()));

@@ -100,6 +100,8 @@ export interface LocalStack {
   readonly outbox: Emulators['outbox'];
   /** DynamoDB requests served so far, by operation. */
   dynamoRequests(): Promise<ReadonlyMap<string, number>>;
+  /** The emulators' processes: DynamoDB's, and S3's with the SES outbox (benchmarks). */
+  readonly emulatorPids: Emulators['pids'];
   readonly stateMachineArn: string;
   readonly tableName: string;
   readonly intakeAddresses: readonly string[];
@@ -328,6 +330,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stepFunctions,
       outbox: emulators.outbox,
       dynamoRequests: () => emulators.dynamoRequests(),
+      emulatorPids: emulators.pids,
       stateMachineArn,
       tableName: LOCAL_RESOURCES.tableName,
       intakeAddresses,

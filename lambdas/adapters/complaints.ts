@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import {
@@ -22,7 +16,7 @@ import {
 } from '#domain/keys.ts';
 import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { dynamo, writeIfCondition } from './clients.ts';
+import { dynamo, queryAll, writeIfCondition } from './clients.ts';
 
 /**
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
@@ -226,21 +220,12 @@ export async function getPartition(
   ref: string,
   options: { consistent?: boolean } = {},
 ): Promise<ComplaintPartition> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': complaintPk(ref) },
-        ExclusiveStartKey: startKey,
-        ...(options.consistent ? { ConsistentRead: true } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': complaintPk(ref) },
+    ...(options.consistent ? { ConsistentRead: true } : {}),
+  });
   const record = items.find((i) => i.SK === RECORD_SK);
   return {
     record: record ? stripKeys<ComplaintRecord>(record) : undefined,
@@ -346,22 +331,13 @@ export async function openTasksFor(
   role: string,
   area: string,
 ): Promise<StoredTask[]> {
-  const tasks: StoredTask[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: indexName,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': openTasksPk(role, area) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    tasks.push(...(page.Items ?? []).map((i) => stripKeys<StoredTask>(i)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return tasks;
+  const items = await queryAll({
+    TableName: table,
+    IndexName: indexName,
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': openTasksPk(role, area) },
+  });
+  return items.map((i) => stripKeys<StoredTask>(i));
 }
 
 /**
@@ -487,22 +463,13 @@ export async function overdueTasksFor(
   area: string,
   now: Date,
 ): Promise<StoredTask[]> {
-  const tasks: StoredTask[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: indexName,
-        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
-        ExpressionAttributeValues: { ':pk': openTasksPk(role, area), ':now': now.toISOString() },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    tasks.push(...(page.Items ?? []).map((i) => stripKeys<StoredTask>(i)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return tasks;
+  const items = await queryAll({
+    TableName: table,
+    IndexName: indexName,
+    KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
+    ExpressionAttributeValues: { ':pk': openTasksPk(role, area), ':now': now.toISOString() },
+  });
+  return items.map((i) => stripKeys<StoredTask>(i));
 }
 
 /**

@@ -1,6 +1,5 @@
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { complaintPk } from '#domain/keys.ts';
-import { dynamo } from './clients.ts';
+import { queryPages } from './clients.ts';
 
 /** A received message as the complaint's correspondence keeps it (adapters/complaints.ts putCorrespondence). */
 export interface IncomingMailItem extends Record<string, unknown> {
@@ -20,28 +19,23 @@ export async function getIncomingMail(
   ref: string,
   mail: { readonly day: string; readonly sesMessageId: string },
 ): Promise<IncomingMailItem | undefined> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :day)',
-        FilterExpression: '#id = :id',
-        ExpressionAttributeNames: { '#id': 'id' },
-        ExpressionAttributeValues: {
-          ':pk': complaintPk(ref),
-          ':day': `MAIL#${mail.day}`,
-          ':id': `in.${mail.sesMessageId}`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = queryPages({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :day)',
+    FilterExpression: '#id = :id',
+    ExpressionAttributeNames: { '#id': 'id' },
+    ExpressionAttributeValues: {
+      ':pk': complaintPk(ref),
+      ':day': `MAIL#${mail.day}`,
+      ':id': `in.${mail.sesMessageId}`,
+    },
+  });
+  for await (const page of pages) {
     const found = page.Items?.[0];
     if (found) {
       const { PK: _pk, SK: _sk, ...item } = found;
       return item as IncomingMailItem;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return undefined;
 }

@@ -1,18 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
 import { complaintPk, eventSk, mailLogPk, mailLogSk, taskSk } from '#domain/keys.ts';
 import type { MailOutcome } from '#domain/mail/intake.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
 import type { OwnerReply } from '#domain/tasks.ts';
-import { dynamo, s3, writeIfCondition } from './clients.ts';
+import { dynamo, queryAll, queryPages, s3, writeIfCondition } from './clients.ts';
 import { ConflictError } from './complaints.ts';
 
 /**
@@ -157,21 +151,14 @@ export async function countComplaintsSince(
   since: string,
 ): Promise<number> {
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: indexName,
-        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
-        ExpressionAttributeValues: { ':pk': ownerContactKey, ':since': since },
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = queryPages({
+    TableName: table,
+    IndexName: indexName,
+    KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
+    ExpressionAttributeValues: { ':pk': ownerContactKey, ':since': since },
+    Select: 'COUNT',
+  });
+  for await (const page of pages) count += page.Count ?? 0;
   return count;
 }
 
@@ -242,21 +229,12 @@ export async function mailForReview(
 
 /** Every message received on a day (the mail log), in order of SES message id. */
 export async function mailOfDay(table: string, day: string): Promise<MailLogItem[]> {
-  const items: MailLogItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': mailLogPk(day) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map(stripMailKeys));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': mailLogPk(day) },
+  });
+  return items.map(stripMailKeys);
 }
 
 /**

@@ -13,17 +13,11 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '#domain/complaint.ts';
 import type { ReportSummary, ReportTrigger } from '#domain/report/data.ts';
 import type { ProgressEntry, RectificationItem } from '#domain/report/rectification.ts';
-import { dynamo, s3, writeIfCondition } from './clients.ts';
+import { dynamo, queryAll, queryPages, s3, writeIfCondition } from './clients.ts';
 
 /**
  * The periodic report's storage: pages of the area/month index (Query, never Scan), the
@@ -162,24 +156,15 @@ export async function ownerComplaints<T>(options: {
   attributes: readonly string[];
 }): Promise<T[]> {
   const { ProjectionExpression, ExpressionAttributeNames } = projection(options.attributes);
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: options.table,
-        IndexName: options.index,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { ...ExpressionAttributeNames, '#pk': 'GSI3PK', '#sk': 'GSI3SK' },
-        ExpressionAttributeValues: { ':pk': options.contactKey, ':from': options.from, ':to': options.to },
-        ProjectionExpression,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll({
+    TableName: options.table,
+    IndexName: options.index,
+    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+    ExpressionAttributeNames: { ...ExpressionAttributeNames, '#pk': 'GSI3PK', '#sk': 'GSI3SK' },
+    ExpressionAttributeValues: { ':pk': options.contactKey, ':from': options.from, ':to': options.to },
+    ProjectionExpression,
+  });
+  return items as T[];
 }
 
 // ---- Report items ------------------------------------------------------------------------
@@ -305,50 +290,36 @@ export async function latestReportOf(
   period: string,
   startedAfter: string,
 ): Promise<ReportItem | undefined> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        FilterExpression: '#period = :period AND #status = :done AND startedAt >= :after',
-        ExpressionAttributeNames: { '#period': 'period', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':pk': REPORTS_PK,
-          ':prefix': 'REPORT#',
-          ':period': period,
-          ':done': 'done',
-          ':after': startedAfter,
-        },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = queryPages({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: '#period = :period AND #status = :done AND startedAt >= :after',
+    ExpressionAttributeNames: { '#period': 'period', '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':pk': REPORTS_PK,
+      ':prefix': 'REPORT#',
+      ':period': period,
+      ':done': 'done',
+      ':after': startedAfter,
+    },
+    ScanIndexForward: false,
+  });
+  for await (const page of pages) {
     const found = page.Items?.[0];
     if (found) return strip<ReportItem>(found);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return undefined;
 }
 
 // ---- Rectification items -----------------------------------------------------------------
 
 export async function listRectificationItems(table: string): Promise<RectificationItem[]> {
-  const items: RectificationItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await dynamo().send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': RECTIFICATION_PK, ':prefix': 'ITEM#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map((i) => strip<RectificationItem>(i)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': RECTIFICATION_PK, ':prefix': 'ITEM#' },
+  });
+  return items.map((i) => strip<RectificationItem>(i));
 }
 
 export async function getRectificationItem(

@@ -84,15 +84,22 @@ export async function startLambdaThread(options: {
       if (reply.ok) call.resolve(reply.result);
       else call.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
     });
+    // An error nothing caught (a handler's stray callback throwing) ends the thread, as it
+    // ends a Lambda container: what was in flight fails with it, as Lambda.Unknown.
+    let crash: Error | undefined;
+    thread.on('error', (error) => {
+      crash = error;
+    });
     thread.on('exit', (code) => {
       if (worker === thread) {
         worker = undefined;
         ready = undefined;
       }
+      const reason = crash ? `${crash.name}: ${crash.message}` : `exit code ${code}`;
       for (const [id, call] of pending) {
         pending.delete(id);
         call.reject(
-          Object.assign(new Error(`The function's thread exited (code ${code})`), { name: 'Lambda.Unknown' }),
+          Object.assign(new Error(`The function's thread stopped (${reason})`), { name: 'Lambda.Unknown' }),
         );
       }
     });

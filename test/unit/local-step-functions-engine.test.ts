@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -258,5 +258,63 @@ describe('local Step Functions engine', () => {
     const { executionArn } = sfn.startExecution({ stateMachineArn: sfn.stateMachineArn, input: '{}' });
     const done = await sfn.whenSettled(executionArn);
     expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('ResourceNotFoundException');
+  });
+
+  it("keeps every execution through a kill that tears the journal's last line, and starts the next run from one line each", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-journal-'));
+    const before = engine(callbackMachine({ TimeoutSeconds: 3600 }), async () => ({}), dir);
+    const runs = [];
+    for (let n = 0; n < 3; n++) runs.push(await run(before, { n }));
+    await Promise.all(runs.map((r) => r.waiting));
+    await Promise.all(runs.map((r) => before.persisted(r.executionArn)));
+    before.shutdown();
+    const journal = join(dir, 'executions', 'executions.jsonl');
+    // A kill mid-append: half a line after the complete ones.
+    const whole = readFileSync(journal, 'utf8');
+    appendFileSync(journal, whole.slice(0, Math.floor(whole.length / 3)).replace(/\n/g, ''));
+
+    const after = engine(callbackMachine({ TimeoutSeconds: 3600 }), async () => ({}), dir);
+    // Rewritten at the start: one complete line per execution, the torn one gone.
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(after.resumeInterrupted()).toBe(3);
+    for (const { executionArn } of runs) {
+      expect(after.describeExecution({ executionArn }).status).toBe('RUNNING');
+    }
+    after.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("folds executions saved one file each by an earlier version into the journal, the journal's newer lines winning", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-legacy-'));
+    const before = engine(callbackMachine({ TimeoutSeconds: 3600 }), async () => ({}), dir);
+    const first = await run(before, { n: 1 });
+    const second = await run(before, { n: 2 });
+    await Promise.all([first.waiting, second.waiting]);
+    await before.persisted(second.executionArn);
+    before.shutdown();
+    const executionsDir = join(dir, 'executions');
+    const saved = savedExecutions(executionsDir);
+    const name = (arn: string) => arn.split(':').at(-1) as string;
+    // As the earlier version left them: the first only in a file of its own; the second in a
+    // stale file and, newer, in the journal.
+    const firstRecord = saved.get(name(first.executionArn));
+    const secondRecord = saved.get(name(second.executionArn));
+    if (!firstRecord || !secondRecord) throw new Error('not saved');
+    writeFileSync(join(executionsDir, `${firstRecord.name}.json`), JSON.stringify(firstRecord));
+    writeFileSync(
+      join(executionsDir, `${secondRecord.name}.json`),
+      JSON.stringify({ ...secondRecord, status: 'FAILED' }),
+    );
+    writeFileSync(join(executionsDir, 'executions.jsonl'), `${JSON.stringify(secondRecord)}\n`);
+
+    const after = engine(callbackMachine({ TimeoutSeconds: 3600 }), async () => ({}), dir);
+    expect(after.describeExecution({ executionArn: first.executionArn }).status).toBe('RUNNING');
+    expect(after.describeExecution({ executionArn: second.executionArn }).status).toBe('RUNNING');
+    expect(readdirSync(executionsDir)).toEqual(['executions.jsonl']);
+    expect(savedExecutions(executionsDir).size).toBe(2);
+    after.shutdown();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -154,6 +154,8 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly aborters = new Map<string, () => void>();
   private readonly pending = new Map<string, PendingTask>();
+  /** The tokens in `pending` by execution: closing an execution's tasks looks at its own only. */
+  private readonly pendingByExecution = new Map<string, Set<string>>();
   private readonly timeScale: number;
   /** Where the journal of executions is kept (see Persistence below). */
   private readonly persistDir: string | undefined;
@@ -380,9 +382,8 @@ export class LocalStepFunctions {
 
   /** Tokens of the tasks an execution is waiting on now. */
   openTaskTokens(executionArn?: string): string[] {
-    return [...this.pending.values()]
-      .filter((t) => !executionArn || t.executionArn === executionArn)
-      .map((t) => t.token);
+    if (executionArn) return [...(this.pendingByExecution.get(executionArn) ?? [])];
+    return [...this.pending.keys()];
   }
 
   executionsSummary() {
@@ -401,6 +402,7 @@ export class LocalStepFunctions {
     this.journalFd = undefined;
     for (const task of this.pending.values()) clearTimeout(task.heartbeatTimer);
     this.pending.clear();
+    this.pendingByExecution.clear();
     for (const abort of this.aborters.values()) abort();
     this.aborters.clear();
   }
@@ -634,6 +636,9 @@ export class LocalStepFunctions {
       ...(state.HeartbeatSeconds ? { heartbeatMs: (state.HeartbeatSeconds * 1000) / this.timeScale } : {}),
     };
     this.pending.set(token, task);
+    const tokens = this.pendingByExecution.get(executionArn) ?? new Set<string>();
+    tokens.add(token);
+    this.pendingByExecution.set(executionArn, tokens);
     if (task.heartbeatMs !== undefined) this.armHeartbeat(task);
     return { promise, reject };
   }
@@ -695,6 +700,9 @@ export class LocalStepFunctions {
     if (!task) return false;
     clearTimeout(task.heartbeatTimer);
     this.pending.delete(token);
+    const tokens = this.pendingByExecution.get(task.executionArn);
+    tokens?.delete(token);
+    if (tokens?.size === 0) this.pendingByExecution.delete(task.executionArn);
     return true;
   }
 
@@ -702,9 +710,9 @@ export class LocalStepFunctions {
     const record = this.executions.get(executionArn);
     if (record?.pendingToken && (!stateName || record.pendingToken.state === stateName))
       delete record.pendingToken;
-    for (const task of [...this.pending.values()]) {
-      if (task.executionArn === executionArn && (!stateName || task.stateName === stateName))
-        this.dropTask(task.token);
+    for (const token of [...(this.pendingByExecution.get(executionArn) ?? [])]) {
+      const task = this.pending.get(token);
+      if (task && (!stateName || task.stateName === stateName)) this.dropTask(token);
     }
   }
 

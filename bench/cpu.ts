@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { LocalStack } from '../local/stack.ts';
 
 /**
@@ -12,10 +12,10 @@ export interface CpuSample {
   readonly dynamoCalls: number;
 }
 
-/** CPU milliseconds a process has used so far (all its threads); 0 where /proc cannot tell. */
-function processCpuMs(pid: number): number {
+/** CPU milliseconds a process (all its threads), or one thread, has used so far; 0 where /proc cannot tell. */
+function processCpuMs(pid: number, path = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after the command name (which may hold spaces, in parentheses): utime is the 14th
     // field of the line, stime the 15th, in clock ticks (100 a second on Linux).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -25,17 +25,35 @@ function processCpuMs(pid: number): number {
   }
 }
 
-export async function sampleCpu(stack: LocalStack, extra: Record<string, number> = {}): Promise<CpuSample> {
-  const pids: Record<string, number> = {
-    'stack (API, SMTP, Step Functions, functions)': process.pid,
-    dynamodb: stack.emulatorPids.dynamodb,
-    's3 + ses': stack.emulatorPids.storage,
-    ...extra,
-  };
+/**
+ * This process's CPU by kind of thread: the main thread (API, SMTP intake, Step Functions), the
+ * function thread (local/lambda-thread.ts), and the rest (V8's GC helpers, libuv's I/O pool).
+ */
+function stackThreadsCpuMs(): Record<string, number> {
+  const split = { 'stack main thread': 0, 'function thread': 0, 'GC and I/O threads': 0 };
+  try {
+    for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+      const name = readFileSync(`/proc/${process.pid}/task/${tid}/comm`, 'utf8').trim();
+      const ms = processCpuMs(Number(tid), `/proc/${process.pid}/task/${tid}/stat`);
+      if (Number(tid) === process.pid) split['stack main thread'] += ms;
+      else if (name.startsWith('WorkerThread')) split['function thread'] += ms;
+      else split['GC and I/O threads'] += ms;
+    }
+  } catch {
+    split['stack main thread'] = processCpuMs(process.pid);
+  }
+  return split;
+}
+
+export async function sampleCpu(stack: LocalStack): Promise<CpuSample> {
   const requests = await stack.dynamoRequests();
   return {
     at: performance.now(),
-    ms: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)])),
+    ms: {
+      ...stackThreadsCpuMs(),
+      dynamodb: processCpuMs(stack.emulatorPids.dynamodb),
+      's3 + ses': processCpuMs(stack.emulatorPids.storage),
+    },
     dynamoCalls: [...requests.values()].reduce((sum, n) => sum + n, 0),
   };
 }

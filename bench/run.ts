@@ -129,7 +129,8 @@ and SES in another; all of them, and the load, share the two cores as on one mac
   \`cpu_ms_per_complaint\`: CPU time (user + system, from /proc) the stack's processes spent over the
   saturation run and its workflows' catching up, ÷ the complaints it created; the load process's own
   is not counted. \`dynamodb_calls_per_complaint\`: DynamoDB requests served over the same span, ÷ the
-  same. The log adds the split by process and the ceiling they set: cores × 1000 ÷ CPU ms.
+  same. The log adds the split by process and thread (the stack's main thread, its function thread,
+  V8's GC and libuv's I/O threads; DynamoDB; S3 + SES) and the ceiling they set: cores × 1000 ÷ CPU ms.
 - \`web.*\`: the built web app's JavaScript, every chunk gzipped at level 9; and *My tasks* in headless
   Chromium against an in-process local stack with 25 open tasks: navigation start to the task list
   painted (a \`performance.mark\` after the frame that shows the data), median of 7 runs, each in a

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import type { FunctionSpec } from '../config/functions.ts';
+import { LocalStackError } from './listen.ts';
 import { realNow } from './scaled-clock.ts';
 
 /** A Lambda handler module's `handler` export, as the local stack calls it. */
@@ -20,25 +24,12 @@ export async function invokeLocal(
   functionName: string,
   event: unknown,
 ): Promise<unknown> {
-  // A function's time limit is wall-clock time, as on Lambda: TIME_SCALE speeds up workflow
-  // time only (with a scaled clock, 30 s would run out within a millisecond at 86,400×).
   const started = realNow();
-  const context: Context = {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (realNow() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
   try {
-    const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+    const result = await handler(
+      JSON.parse(JSON.stringify(event ?? null)),
+      lambdaContext(functionName, randomUUID()),
+    );
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   } finally {
     const stats = invocationStats.get(functionName) ?? { count: 0, totalMs: 0 };
@@ -46,4 +37,39 @@ export async function invokeLocal(
     stats.totalMs += realNow() - started;
     invocationStats.set(functionName, stats);
   }
+}
+
+/**
+ * The context object Lambda passes a handler: the function's name and ARN, the request id, and
+ * the time left. A function's time limit is wall-clock time, as on Lambda: TIME_SCALE speeds up
+ * workflow time only (with a scaled clock, 30 s would run out within a millisecond at 86,400×).
+ */
+export function lambdaContext(functionName: string, awsRequestId: string): Context {
+  const started = realNow();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (realNow() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Imports a function's handler module (config/functions.ts's entry, under `root`). */
+export async function loadHandler(
+  root: string,
+  spec: Pick<FunctionSpec, 'id' | 'entry'>,
+): Promise<LocalHandler> {
+  const module = (await import(pathToFileURL(join(root, spec.entry)).href)) as { handler?: LocalHandler };
+  if (typeof module.handler !== 'function') {
+    throw new LocalStackError(`${spec.entry} does not export a handler (config/functions.ts, '${spec.id}')`);
+  }
+  return module.handler;
 }

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, SHARE_ENV, Worker, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../config/functions.ts';
-import type { LocalHandler } from './lambda-runtime.ts';
-import { installScaledClock, realNow } from './scaled-clock.ts';
+import { type LocalHandler, lambdaContext, loadHandler } from './lambda-runtime.ts';
+import { installScaledClock } from './scaled-clock.ts';
 
 /**
  * Lambda functions hosted on a thread of their own. On AWS every function runs in containers
@@ -28,8 +26,6 @@ type Reply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { name: string; message: string } }
   | { ready: true };
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface LambdaThread {
   /** A stand-in handler per hosted function: invoking it runs the function on the thread. */
@@ -138,34 +134,13 @@ export async function startLambdaThread(options: {
 async function serve(data: ThreadData): Promise<void> {
   installScaledClock(data.timeScale, data.clockStart);
   const handlers = new Map<string, LocalHandler>();
-  for (const spec of data.functions) {
-    const module = (await import(pathToFileURL(join(data.root, spec.entry)).href)) as {
-      handler?: LocalHandler;
-    };
-    if (typeof module.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
-    handlers.set(spec.id, module.handler);
-  }
+  for (const spec of data.functions) handlers.set(spec.id, await loadHandler(data.root, spec));
   const port = parentPort;
   if (!port) return;
   port.on('message', (request: Request) => {
     const handler = handlers.get(request.functionName);
-    const started = realNow();
-    const context: Context = {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName: request.functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${request.functionName}`,
-      memoryLimitInMB: '256',
-      awsRequestId: request.requestId || randomUUID(),
-      logGroupName: `/aws/lambda/${request.functionName}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (realNow() - started)),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
     const run = handler
-      ? handler(request.event, context)
+      ? handler(request.event, lambdaContext(request.functionName, request.requestId || randomUUID()))
       : Promise.reject(new Error(`No function ${request.functionName} on this thread`));
     run.then(
       (result) => port.postMessage({ id: request.id, ok: true, result: result ?? null } satisfies Reply),

@@ -1,7 +1,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
@@ -9,7 +8,7 @@ import { startApi } from './api-gateway.ts';
 import { LocalIssuer, type LocalTokenLifetimes } from './auth.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type FaultCounts, type FaultOptions, withFaults } from './fault-proxy.ts';
-import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
+import { invokeLocal, type LocalHandler, loadHandler } from './lambda-runtime.ts';
 import { startLambdaThread } from './lambda-thread.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
 import { installScaledClock, realNow } from './scaled-clock.ts';
@@ -350,17 +349,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** Imports every handler of config/functions.ts, keyed by function id. */
 async function loadHandlers(): Promise<Map<string, LocalHandler>> {
   const handlers = new Map<string, LocalHandler>();
-  for (const spec of FUNCTION_SPECS) {
-    const module = (await import(pathToFileURL(join(PROJECT_ROOT, spec.entry)).href)) as {
-      handler?: LocalHandler;
-    };
-    if (typeof module.handler !== 'function') {
-      throw new LocalStackError(
-        `${spec.entry} does not export a handler (config/functions.ts, '${spec.id}')`,
-      );
-    }
-    handlers.set(spec.id, module.handler);
-  }
+  for (const spec of FUNCTION_SPECS) handlers.set(spec.id, await loadHandler(PROJECT_ROOT, spec));
   return handlers;
 }
 

@@ -341,25 +341,6 @@ export async function openTasksFor(
 }
 
 /**
- * The email sent once under `key`, if it was (lambdas/services/send-once.ts): read strongly, as
- * it decides whether to send.
- */
-export async function getSentMail(
-  table: string,
-  ref: string,
-  key: string,
-): Promise<Record<string, unknown> | undefined> {
-  const result = await dynamo().send(
-    new GetCommand({
-      TableName: table,
-      Key: { PK: complaintPk(ref), SK: sentMailSk(key) },
-      ConsistentRead: true,
-    }),
-  );
-  return result.Item ? stripKeys<Record<string, unknown>>(result.Item) : undefined;
-}
-
-/**
  * Files an email sent once under `key` on the correspondence: true the first time, false when
  * an earlier attempt filed it (that line stands).
  */

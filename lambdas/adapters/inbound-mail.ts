@@ -66,20 +66,24 @@ export async function getMessageLink(table: string, messageId: string): Promise<
 /** Records a message we sent, so a reply that names it in In-Reply-To finds its complaint. */
 export async function putSentMessageLink(table: string, link: { sesMessageId: string; ref: string }) {
   if (!link.sesMessageId) return;
-  const messageId = `${SENT_LINK_PREFIX}${link.sesMessageId}`;
   await dynamo().send(
     new PutCommand({
       TableName: table,
-      Item: {
-        ...messageLinkKey(messageId),
-        type: 'message-link',
-        messageId,
-        ref: link.ref,
-        direction: 'out',
-        at: new Date().toISOString(),
-      },
+      Item: messageLinkItem(`${SENT_LINK_PREFIX}${link.sesMessageId}`, link.ref, 'out'),
     }),
   );
+}
+
+/** A message's link to its complaint, as the threading lookups read it. */
+function messageLinkItem(messageId: string, ref: string, direction: MessageLink['direction']) {
+  return {
+    ...messageLinkKey(messageId),
+    type: 'message-link',
+    messageId,
+    ref,
+    direction,
+    at: new Date().toISOString(),
+  };
 }
 
 /**
@@ -129,14 +133,7 @@ export async function linkClaimToRef(table: string, messageId: string, ref: stri
   await dynamo().send(
     new PutCommand({
       TableName: table,
-      Item: {
-        ...messageLinkKey(messageId),
-        type: 'message-link',
-        messageId,
-        ref,
-        direction: 'in',
-        at: new Date().toISOString(),
-      },
+      Item: messageLinkItem(messageId, ref, 'in'),
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getSentMail, putSentMail } from '#adapters/complaints.ts';
+import { putSentMail } from '#adapters/complaints.ts';
 import { putSentMessageLink } from '#adapters/inbound-mail.ts';
 import { sendMail } from '#adapters/mail.ts';
 import type { MailContent } from '#domain/emails.ts';
@@ -17,10 +17,10 @@ export interface SendOnceInput {
   readonly audience: 'owner' | 'staff' | 'department';
   readonly replyTo?: string;
   /**
-   * The complaint's correspondence, when the caller read its partition strongly in this
+   * The complaint's correspondence, as the caller read its partition strongly in this
    * invocation: the email's earlier sending is looked for there, at no extra read.
    */
-  readonly correspondence?: readonly Record<string, unknown>[];
+  readonly correspondence: readonly Record<string, unknown>[];
 }
 
 export interface SendOnceResult {
@@ -53,9 +53,7 @@ const MARKER_RETRY_WAITS_MS = [200, 400, 800, 1_600, 3_200, 5_000, 5_000];
  * in practice once.
  */
 export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
-  const earlier = input.correspondence
-    ? input.correspondence.find((mail) => mail.onceKey === input.key)
-    : await getSentMail(input.table, input.ref, input.key);
+  const earlier = input.correspondence.find((mail) => mail.onceKey === input.key);
   if (earlier) {
     const messageId = String(earlier.messageId ?? '');
     const sesMessageId = typeof earlier.sesMessageId === 'string' ? earlier.sesMessageId : '';

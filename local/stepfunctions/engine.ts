@@ -752,9 +752,14 @@ export class LocalStepFunctions {
     if (!this.persistDir || this.stopping) return;
     const lines = this.current(this.takeChanged(record));
     if (!lines.length) return;
-    const fd = this.openJournal();
-    writeSync(fd, lines.map((line) => line.json).join(''));
-    this.journalBytes += lines.reduce((bytes, line) => bytes + line.json.length, 0);
+    const text = lines.map((line) => line.json).join('');
+    writeSync(this.openJournal(), text);
+    this.appended(lines, text);
+  }
+
+  /** After lines reached the journal: their executions are saved as far as those lines go. */
+  private appended(lines: { name: string; generation: number }[], text: string): void {
+    this.journalBytes += text.length;
     for (const { name, generation } of lines) this.markWritten(name, generation);
     this.compactIfLarge();
   }
@@ -822,9 +827,7 @@ export class LocalStepFunctions {
       try {
         const text = lines.map((line) => line.json).join('');
         await appendText(this.openJournal(), text);
-        this.journalBytes += text.length;
-        for (const { name, generation } of lines) this.markWritten(name, generation);
-        this.compactIfLarge();
+        this.appended(lines, text);
       } catch (error) {
         // The stack goes on; the executions are kept in memory and written with their next change.
         console.error(`Step Functions: could not save executions: ${(error as Error).message}`);

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPages, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
-import { startTestStack, type TestStack } from '../harness/local-stack.ts';
-import { staffClient } from '../harness/staff-client.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserPages, screenshot, signInAs } from '../harness/browser.ts';
+import { type BrowserStack, browserStackPerFile } from '../harness/browser-stack.ts';
+import type { TestStack } from '../harness/local-stack.ts';
 
 /**
  * *Move to another area* on the staff complaint page, in Chromium against the whole local stack:
@@ -10,24 +10,14 @@ import { staffClient } from '../harness/staff-client.ts';
  * supervisor, and turns up in the other area's *My tasks* with the move on its timeline.
  * Screenshots go to test-artifacts/screenshots/.
  */
+const e2e = browserStackPerFile();
 let t: TestStack;
 let base: string;
-let browser: Browser;
-let api: ReturnType<typeof staffClient>;
+let api: BrowserStack['api'];
 let page: Page;
 let pages: BrowserPages;
-
-beforeAll(async () => {
-  t = await startTestStack();
-  base = t.stack.urls.web;
-  api = staffClient(t);
-  browser = await launchBrowser();
-  pages = new BrowserPages(browser);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.stopRunningExecutions();
-  await t?.stop();
+beforeAll(() => {
+  ({ t, base, api, pages } = e2e);
 });
 
 /** A new browser context (a new person at a new PC), after checking the last page had no errors. */
@@ -35,7 +25,6 @@ async function freshPage(): Promise<Page> {
   page = await pages.fresh();
   return page;
 }
-afterEach(() => pages.close());
 
 const REASON = '業主住在港島區的海怡半島，應由港島管理處跟進。';
 

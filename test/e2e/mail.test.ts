@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPages, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
-import { startTestStack, type TestStack } from '../harness/local-stack.ts';
-import { staffClient } from '../harness/staff-client.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserPages, screenshot, signInAs } from '../harness/browser.ts';
+import { type BrowserStack, browserStackPerFile } from '../harness/browser-stack.ts';
+import type { TestStack } from '../harness/local-stack.ts';
 
 /**
  * Received mail in the staff web app, in Chromium against the whole local stack: an emailed
@@ -12,34 +12,23 @@ import { staffClient } from '../harness/staff-client.ts';
  * short-lived links, and the *Mail* page where reception reviews held and quarantined mail and
  * releases it into a complaint. Screenshots go to test-artifacts/screenshots/.
  */
+const e2e = browserStackPerFile();
 let t: TestStack;
 let base: string;
-let browser: Browser;
-let api: ReturnType<typeof staffClient>;
+let api: BrowserStack['api'];
 let page: Page;
 let pages: BrowserPages;
+beforeAll(() => {
+  ({ t, base, api, pages } = e2e);
+});
 
 const INTAKE = 'complaints@estate.example';
-
-beforeAll(async () => {
-  t = await startTestStack();
-  base = t.stack.urls.web;
-  api = staffClient(t);
-  browser = await launchBrowser();
-  pages = new BrowserPages(browser);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.stopRunningExecutions();
-  await t?.stop();
-});
 
 /** A new browser context (a new person at a new PC), after checking the last page had no errors. */
 async function freshPage(): Promise<Page> {
   page = await pages.fresh();
   return page;
 }
-afterEach(() => pages.close());
 
 /** Sends one message to the local SES receiving stand-in, waits for intake, returns its SES id. */
 async function deliver(message: SendMailOptions): Promise<string> {

@@ -1,33 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPages, launchBrowser, SCREENSHOTS, screenshot, signInAs } from '../harness/browser.ts';
-import { startTestStack, type TestStack } from '../harness/local-stack.ts';
-import { outbox, staffClient } from '../harness/staff-client.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserPages, SCREENSHOTS, screenshot, signInAs } from '../harness/browser.ts';
+import { type BrowserStack, browserStackPerFile } from '../harness/browser-stack.ts';
+import type { TestStack } from '../harness/local-stack.ts';
+import { outbox } from '../harness/staff-client.ts';
 
 /**
  * The staff web app and the owner pages in Chromium, against the whole local stack: what
  * staff and owners see and do, in Chinese, page by page. Screenshots of each page go to
  * test-artifacts/screenshots/.
  */
+const e2e = browserStackPerFile();
 let t: TestStack;
 let base: string;
-let browser: Browser;
-let api: ReturnType<typeof staffClient>;
+let api: BrowserStack['api'];
 let page: Page;
 let pages: BrowserPages;
-
-beforeAll(async () => {
-  t = await startTestStack();
-  base = t.stack.urls.web;
-  api = staffClient(t);
-  browser = await launchBrowser();
-  pages = new BrowserPages(browser);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+beforeAll(() => {
+  ({ t, base, api, pages } = e2e);
 });
 
 /** A new browser context (a new person at a new PC), after checking the last page had no errors. */
@@ -35,7 +27,6 @@ async function freshPage(): Promise<Page> {
   page = await pages.fresh();
   return page;
 }
-afterEach(() => pages.close());
 
 const executionArn = (ref: string) =>
   `${t.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${ref}`;

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -57,13 +58,35 @@ export async function startDynamo(options: {
   };
 }
 
+/**
+ * Creates the table when the directory has none, and returns once it is ACTIVE: like DynamoDB,
+ * dynalite answers ResourceNotFoundException to reads and writes on a table still CREATING, so a
+ * request sent straight after the first start would fail.
+ */
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+  if ((await tableStatus(client, tableName)) === undefined) await createTable(client, tableName);
+  for (let waited = 0; (await tableStatus(client, tableName)) !== 'ACTIVE'; waited += TABLE_POLL_MS) {
+    if (waited >= TABLE_ACTIVE_WITHIN_MS) {
+      throw new Error(`DynamoDB table ${tableName} was not ACTIVE within ${TABLE_ACTIVE_WITHIN_MS / 1000} s`);
+    }
+    await sleep(TABLE_POLL_MS);
   }
+}
+
+const TABLE_POLL_MS = 5;
+const TABLE_ACTIVE_WITHIN_MS = 10_000;
+
+async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus ?? 'UNKNOWN';
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
   for (const index of TABLE.indexes) {
     attributes.add(index.partitionKey);

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type LocalS3, startS3 } from '../../local/s3.ts';
+
+/**
+ * The local S3 (s3rver) with this project's patch (patches/s3rver+3.7.1.patch): an object's MD5
+ * is kept in its metadata file rather than a file of its own, one file fewer to create per
+ * object. What S3 clients see must not change: the ETag is the body's MD5 on put, get, head,
+ * list and copy, metadata round-trips without the private field, and objects stored by the
+ * unpatched layout (a `.md5` file) still read.
+ */
+const BUCKET = 'patched-s3rver';
+let s3: LocalS3 | undefined;
+let client: S3Client | undefined;
+let dir = '';
+
+async function start(): Promise<S3Client> {
+  dir = mkdtempSync(join(tmpdir(), 's3rver-patch-'));
+  s3 = await startS3({ port: 0, directory: dir, buckets: [BUCKET] });
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  return client;
+}
+
+afterEach(async () => {
+  client?.destroy();
+  await s3?.stop();
+  s3 = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+const etagOf = (body: string) => `"${createHash('md5').update(body).digest('hex')}"`;
+const objectFile = (key: string, suffix: string) => join(dir, BUCKET, `${key}._S3rver_${suffix}`);
+
+describe('local S3 (patched s3rver)', () => {
+  it('answers the body MD5 as ETag and the metadata as stored, from two files per object', async () => {
+    const s3Client = await start();
+    const body = '樓上漏水 raw message';
+    const put = await s3Client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'mail/one',
+        Body: body,
+        ContentType: 'message/rfc822',
+        Metadata: { filename: 'fax.pdf' },
+      }),
+    );
+    expect(put.ETag).toBe(etagOf(body));
+    expect(existsSync(objectFile('mail/one', 'object'))).toBe(true);
+    expect(existsSync(objectFile('mail/one', 'metadata.json'))).toBe(true);
+    expect(existsSync(objectFile('mail/one', 'object.md5'))).toBe(false);
+
+    const got = await s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'mail/one' }));
+    expect(await got.Body?.transformToString()).toBe(body);
+    expect(got.ETag).toBe(etagOf(body));
+    expect(got.ContentType).toBe('message/rfc822');
+    expect(got.Metadata).toEqual({ filename: 'fax.pdf' });
+
+    const head = await s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'mail/one' }));
+    expect(head.ETag).toBe(etagOf(body));
+    const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'mail/' }));
+    expect(listed.Contents?.map((o) => [o.Key, o.ETag])).toEqual([['mail/one', etagOf(body)]]);
+  });
+
+  it('keeps the ETag right through copies, with and without new metadata', async () => {
+    const s3Client = await start();
+    await s3Client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'a', Body: 'first', ContentType: 'text/plain' }),
+    );
+    await s3Client.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'b', CopySource: `${BUCKET}/a` }));
+    const copied = await s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'b' }));
+    expect(copied.ETag).toBe(etagOf('first'));
+    expect(copied.ContentType).toBe('text/plain');
+
+    await s3Client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: 'a',
+        CopySource: `${BUCKET}/a`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/markdown',
+      }),
+    );
+    const replaced = await s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'a' }));
+    expect(replaced.ETag).toBe(etagOf('first'));
+    expect(replaced.ContentType).toBe('text/markdown');
+
+    // Overwritten after its metadata was replaced: the new body's MD5, not a stale one.
+    await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'a', Body: 'second' }));
+    const rewritten = await s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'a' }));
+    expect(rewritten.ETag).toBe(etagOf('second'));
+    expect(await rewritten.Body?.transformToString()).toBe('second');
+  });
+
+  it('reads objects stored in the unpatched layout, with the MD5 in a file of its own', async () => {
+    const s3Client = await start();
+    writeFileSync(objectFile('old', 'object'), 'stored before the patch');
+    writeFileSync(
+      objectFile('old', 'object.md5'),
+      createHash('md5').update('stored before the patch').digest('hex'),
+    );
+    writeFileSync(objectFile('old', 'metadata.json'), JSON.stringify({ 'content-type': 'text/plain' }));
+    const got = await s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'old' }));
+    expect(got.ETag).toBe(etagOf('stored before the patch'));
+    expect(got.ContentType).toBe('text/plain');
+    expect(await got.Body?.transformToString()).toBe('stored before the patch');
+  });
+});

@@ -28,6 +28,8 @@ const MESSAGES = Math.min(2000, Number(process.env.BENCH_INTAKE_MESSAGES) || 400
 const WARM_UP = 24;
 const SENDERS = Math.min(32, Number(process.env.BENCH_INTAKE_SENDERS) || 8);
 const TIME_LIMIT_MS = 180_000;
+/** Runs whose medians are reported; `BENCH_INTAKE_RUNS` changes it (1 to 9). */
+const RUNS = Math.max(1, Math.min(9, Number(process.env.BENCH_INTAKE_RUNS) || 3));
 
 interface Result {
   readonly messages: number;
@@ -38,35 +40,32 @@ interface Result {
 }
 
 export async function benchIntake(log: (line: string) => void): Promise<Figure[]> {
-  const result = await new Promise<Result>((resolve, reject) => {
-    const child = spawn(process.execPath, [import.meta.filename, '--child'], {
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffer = '';
-    let found: Result | undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('RESULT ')) found = JSON.parse(line.slice(7)) as Result;
-        else if (line.startsWith('LOG ')) log(line.slice(4));
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      found ? resolve(found) : reject(new Error(`intake benchmark exited with ${code} and no result`)),
+  // This machine is shared and noisy (the same code measured 52-68 msgs/s in one hour): each
+  // figure is the median over RUNS runs, each on a fresh stack.
+  const runs: RunFigures[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const result = await runOnce(log);
+    const figures = figuresOf(result);
+    log(
+      `intake run ${run}/${RUNS}: ${result.messages} complaints from ${SENDERS} concurrent SMTP senders in ${result.seconds.toFixed(2)} s: ` +
+        `${figures.throughput.toFixed(1)} msgs/s; SMTP accepted → acknowledgement in the outbox p50 ${figures.p50.toFixed(0)} ms, ` +
+        `p90 ${figures.p90.toFixed(0)} ms, p99 ${figures.p99.toFixed(0)} ms, max ${figures.max.toFixed(0)} ms`,
     );
-  });
-  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-  const throughput = result.messages / result.seconds;
+    runs.push(figures);
+  }
+  const median = (pick: (run: RunFigures) => number) => {
+    const values = runs.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)] ?? 0;
+  };
+  const result = {
+    cpuMsPerComplaint: median((run) => run.cpuMsPerComplaint),
+    dynamoCallsPerComplaint: median((run) => run.dynamoCallsPerComplaint),
+  };
+  const throughput = median((run) => run.throughput);
+  const percentile = (p: 50 | 99) => median((run) => (p === 50 ? run.p50 : run.p99));
   log(
-    `intake: ${result.messages} complaints from ${SENDERS} concurrent SMTP senders in ${result.seconds.toFixed(2)} s: ` +
-      `${throughput.toFixed(1)} msgs/s; SMTP accepted → acknowledgement in the outbox p50 ${percentile(50).toFixed(0)} ms, ` +
-      `p90 ${percentile(90).toFixed(0)} ms, p99 ${percentile(99).toFixed(0)} ms, max ${percentile(100).toFixed(0)} ms`,
+    `intake: medians of ${RUNS} runs: ${throughput.toFixed(1)} msgs/s, p50 ${percentile(50).toFixed(0)} ms, ` +
+      `p99 ${percentile(99).toFixed(0)} ms, ${result.cpuMsPerComplaint} ms of CPU per complaint`,
   );
   return [
     {
@@ -100,6 +99,56 @@ export async function benchIntake(log: (line: string) => void): Promise<Figure[]
       goal: null,
     },
   ];
+}
+
+interface RunFigures {
+  readonly throughput: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly cpuMsPerComplaint: number;
+  readonly dynamoCallsPerComplaint: number;
+}
+
+function figuresOf(result: Result): RunFigures {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  const percentile = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  return {
+    throughput: result.messages / result.seconds,
+    p50: percentile(50),
+    p90: percentile(90),
+    p99: percentile(99),
+    max: percentile(100),
+    cpuMsPerComplaint: result.cpuMsPerComplaint,
+    dynamoCallsPerComplaint: result.dynamoCallsPerComplaint,
+  };
+}
+
+/** One run on a fresh stack, in a child process (see above). */
+function runOnce(log: (line: string) => void): Promise<Result> {
+  return new Promise<Result>((resolve, reject) => {
+    const child = spawn(process.execPath, [import.meta.filename, '--child'], {
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffer = '';
+    let found: Result | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('RESULT ')) found = JSON.parse(line.slice(7)) as Result;
+        else if (line.startsWith('LOG ')) log(line.slice(4));
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      found ? resolve(found) : reject(new Error(`intake benchmark exited with ${code} and no result`)),
+    );
+  });
 }
 
 async function runChild(): Promise<void> {

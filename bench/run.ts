@@ -153,7 +153,8 @@ and SES in another; all of them, and the load, share the two cores as on one mac
   complaint once the previous one is acknowledged. Throughput: complaints per second over the run,
   which ends when every complaint is acknowledged and its workflow waits on the supervisor.
   \`cpu_ms_per_complaint\` and \`dynamodb_calls_per_complaint\`: as for \`api.*\`, over the measured run
-  (the senders' own CPU not counted).
+  (the senders' own CPU not counted). Each figure is the median of 3 such runs, each on a fresh stack
+  (\`BENCH_INTAKE_RUNS\`): on this shared machine one run's throughput varies by ±15%.
 - \`lambda.*\`: every handler bundled as CDK deploys it (the options of \`lib/bundling/handler-bundling.ts\`,
   SDK included). Size: the minified \`index.mjs\`, without its source map. Init: a fresh Node 24 process
   imports the bundle with Lambda's environment (dummy values): from the process's start to the module

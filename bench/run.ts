@@ -143,8 +143,9 @@ and SES in another; all of them, and the load, share the two cores as on one mac
   (\`PRICES\`, \`ASSUMPTIONS\`): Step Functions Standard transitions, Lambda requests and arm64
   GB-seconds (256 MB, 200 ms billed each), DynamoDB on-demand units (2 per write, 1 per read),
   SES emails out and one email in, API Gateway requests, S3, CloudWatch Logs and X-Ray.
-- \`intake.*\`: 400 complaints (UTF-8 Chinese, each from its own sender) sent over SMTP by 8 concurrent
-  senders to a local stack in a child process, after 24 to warm up; the senders (one pooled nodemailer
+- \`intake.*\`: 800 complaints (UTF-8 Chinese, each from its own sender) sent over SMTP by 8 concurrent
+  senders to a local stack in a child process, after 400 to warm up (V8 has compiled the hot code by
+  then: the rate sustained, not a cold start's); the senders (one pooled nodemailer
   connection each to 127.0.0.1) run in a process of their own (\`bench/intake-load.ts\`), driven over
   IPC, so sending does not take the stack's event loop. Latency: from the SMTP intake's 250 (stored in
   S3) as the sender saw it to the owner's acknowledgement reaching the SES outbox (both on the

@@ -80,6 +80,44 @@ describe('local DynamoDB (patched dynalite)', () => {
     expect(missing.Item).toBeUndefined();
   });
 
+  it('queries a partition larger than a read batch whole and in order, and pages it by Limit', async () => {
+    const db = await start();
+    const sk = (n: number) => `EVENT#${String(n).padStart(4, '0')}`;
+    await Promise.all(
+      Array.from({ length: 150 }, (_unused, n) =>
+        db.send(new PutCommand({ TableName: TABLE, Item: { PK: 'C#big', SK: sk(n), n } })),
+      ),
+    );
+    const all = await db.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'C#big' },
+      }),
+    );
+    expect(all.Items?.map((item) => item.n)).toEqual(Array.from({ length: 150 }, (_unused, n) => n));
+    expect(all.LastEvaluatedKey).toBeUndefined();
+
+    const pages: number[][] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :event)',
+          ExpressionAttributeValues: { ':pk': 'C#big', ':event': 'EVENT#' },
+          Limit: 70,
+          ScanIndexForward: false,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      pages.push((page.Items ?? []).map((item) => Number(item.n)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    expect(pages.map((page) => page.length)).toEqual([70, 70, 10]);
+    expect(pages.flat()).toEqual(Array.from({ length: 150 }, (_unused, n) => 149 - n));
+  });
+
   it('lets exactly one of many racing conditional puts win, and counts every racing ADD', async () => {
     const db = await start();
     const results = await Promise.allSettled(

@@ -137,6 +137,23 @@ describe('local SES outbox (patched aws-ses-v2-local)', () => {
     expect(email?.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-replied' });
   });
 
+  it('keeps the same list when the outbox is cleared, so sends after a clear are still seen', async () => {
+    const sesClient = await start();
+    const list = store.getStoreReadonly().emails;
+    await sesClient.send(
+      new SendRawEmailCommand({ RawMessage: { Data: message(ADDRESS_HEADERS[0] ?? []) } }),
+    );
+    expect((await fetch(`${ses?.endpoint}/clear-store`, { method: 'POST' })).status).toBe(200);
+    expect(store.getStoreReadonly().emails).toBe(list);
+    expect(list).toHaveLength(0);
+    await sesClient.send(
+      new SendRawEmailCommand({ RawMessage: { Data: message(ADDRESS_HEADERS[1] ?? []) } }),
+    );
+    expect(list.map((email) => email.destination.to)).toEqual([
+      ['"陳大文" <owner@example.com>, "Lee, Siu Ming" <lee@example.com>'],
+    ]);
+  });
+
   it('refuses a message with neither a From header nor a Source, as before (400), and keeps nothing', async () => {
     const sesClient = await start();
     const before = store.getStoreReadonly().emails.length;

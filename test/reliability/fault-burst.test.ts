@@ -93,10 +93,38 @@ async function settle(timeoutMs: number): Promise<{ redriven: number; seconds: n
     });
     if (busy.length === 0) return { redriven, seconds: (Date.now() - started) / 1000 };
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`Not settled after ${timeoutMs / 1000} s: ${busy.length} executions busy`);
+      throw new Error(
+        `Not settled after ${timeoutMs / 1000} s: ${busy.length} executions busy\n${busy
+          .slice(0, 5)
+          .map((e) => describeBusy(e.executionArn))
+          .join('\n')}`,
+      );
     }
     await sleep(1000);
   }
+}
+
+/** Where a busy execution stands: the task it waits on (if any) and its last history events. */
+function describeBusy(executionArn: string): string {
+  const { events } = t.stack.stepFunctions.getExecutionHistory({
+    executionArn,
+    reverseOrder: true,
+    maxResults: 4,
+  });
+  const last = events.map((event) => {
+    const {
+      id: _id,
+      previousEventId: _previous,
+      timestamp,
+      type,
+      ...details
+    } = event as Record<string, unknown>;
+    return `${String(timestamp)} ${String(type)} ${JSON.stringify(details).slice(0, 300)}`;
+  });
+  return [
+    `${executionArn.split(':').at(-1)}: waits on ${waitingOn.get(executionArn) ? 'a task' : 'no task'}, open tokens ${t.stack.stepFunctions.openTaskTokens(executionArn).length}`,
+    ...last.map((line) => `    ${line}`),
+  ].join('\n');
 }
 
 describe('faults injected into DynamoDB, S3 and SES', () => {

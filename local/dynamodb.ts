@@ -64,12 +64,17 @@ export async function startDynamo(options: {
  * request sent straight after the first start would fail.
  */
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  if ((await tableStatus(client, tableName)) === undefined) await createTable(client, tableName);
-  for (let waited = 0; (await tableStatus(client, tableName)) !== 'ACTIVE'; waited += TABLE_POLL_MS) {
+  let status = await tableStatus(client, tableName);
+  if (status === undefined) {
+    await createTable(client, tableName);
+    status = await tableStatus(client, tableName);
+  }
+  for (let waited = 0; status !== 'ACTIVE'; waited += TABLE_POLL_MS) {
     if (waited >= TABLE_ACTIVE_WITHIN_MS) {
       throw new Error(`DynamoDB table ${tableName} was not ACTIVE within ${TABLE_ACTIVE_WITHIN_MS / 1000} s`);
     }
     await sleep(TABLE_POLL_MS);
+    status = await tableStatus(client, tableName);
   }
 }
 

@@ -220,7 +220,7 @@ describe('npm start killed mid-burst and started again', () => {
       }
       expect(EXPECTED_OUTCOMES[message.kind], label).toContain(line.outcome);
     }
-    for (const line of [...state.mailLog.values()].flat()) {
+    for (const line of allLines) {
       if (line.outcome !== 'complaint-opened') continue;
       const messageId = bare(String(line.messageId));
       expect(refOfMessage.has(messageId), `one complaint for ${messageId}`).toBe(false);

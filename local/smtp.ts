@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rename, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import libmime from 'libmime';
 import { SMTPServer } from 'smtp-server';
 import { closeServer, listenOnLoopback } from './listen.ts';
+import { SmtpJournal } from './smtp-journal.ts';
 
 /** SES accepts messages up to 40 MB; so does the local intake. */
 const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
@@ -31,10 +31,10 @@ export interface LocalSmtpOptions {
   /** Directory for events whose handler failed after its retries (the local dead-letter queue). */
   readonly deadLetterDir: string;
   /**
-   * Directory of accepted messages' events not yet taken in by the intake handler: written
-   * before the SMTP client hears 250, removed once the handler succeeded (or the event was
-   * dead-lettered), replayed at start. An event file put here by hand is delivered within
-   * seconds: that is how dead letters are redriven locally.
+   * Directory of accepted messages' events not yet taken in by the intake handler
+   * (smtp-journal.ts): journalled before the SMTP client hears 250, marked done once the
+   * handler succeeded (or the event was dead-lettered), replayed at start. An event file put
+   * here by hand is delivered within seconds: that is how dead letters are redriven locally.
    * @default `smtp-journal` beside the dead-letter directory
    */
   readonly journalDir?: string;
@@ -64,7 +64,7 @@ export interface LocalSmtp {
 export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
   const accepted = new Set(options.intakeAddresses.map((a) => a.toLowerCase()));
   const journalDir = options.journalDir ?? join(dirname(options.deadLetterDir), 'smtp-journal');
-  mkdirSync(journalDir, { recursive: true });
+  const journal = new SmtpJournal(journalDir);
   const inFlight = new Map<string, Promise<void>>();
   const retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   let stopping = false;
@@ -72,7 +72,7 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
 
   const start = (messageId: string, event: SESEvent) => {
     if (inFlight.has(messageId)) return;
-    const delivery = deliver({ ...options, journalDir, retryDelaysMs }, event, messageId, {
+    const delivery = deliver({ ...options, journal, retryDelaysMs }, event, messageId, {
       stopping: () => stopping,
       signal: abort.signal,
     }).finally(() => inFlight.delete(messageId));
@@ -124,7 +124,7 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
               functionArn: options.intakeFunctionArn,
             });
             // Journalled before the 250: from here on the message cannot be lost.
-            await writeJournal(journalDir, messageId, event);
+            journal.accepted(messageId, event);
             callback(null, `Ok: queued as ${messageId}`);
             start(messageId, event);
           })
@@ -139,11 +139,16 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
       });
     },
   });
-  const port = await listenOnLoopback(server.server, options.port, 'SMTP intake', 'SMTP_PORT');
+  const port = await listenOnLoopback(server.server, options.port, 'SMTP intake', 'SMTP_PORT').catch(
+    (error: unknown) => {
+      journal.close();
+      throw error;
+    },
+  );
 
   // What the journal holds now was accepted before a stop or crash, or put there by hand.
   const notStarted = (messageId: string) => !inFlight.has(messageId);
-  const backlog = readJournal(journalDir, notStarted);
+  const backlog = journal.entries(notStarted);
   if (backlog.length) options.log(`SMTP: delivering ${backlog.length} accepted message(s) from the journal`);
   let replayed = false;
   const replaying = (async () => {
@@ -155,7 +160,7 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
   })();
   const poll = setInterval(() => {
     if (stopping || !replayed) return;
-    for (const entry of readJournal(journalDir, notStarted)) start(entry.messageId, entry.event);
+    for (const entry of journal.entries(notStarted)) start(entry.messageId, entry.event);
   }, JOURNAL_POLL_MS);
   poll.unref();
 
@@ -173,52 +178,17 @@ export async function startSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
       await replaying;
       await Promise.allSettled([...inFlight.values()]);
       await closeServer(server.server);
+      journal.close();
     },
   };
 }
 
-interface JournalEntry {
-  readonly messageId: string;
-  readonly event: SESEvent;
-}
-
-const writeFileAsync = promisify(writeFile);
-const renameAsync = promisify(rename);
-const rmAsync = promisify(rm);
-
-/**
- * Writes the entry by the thread pool (the callback API: lighter on the event loop than
- * fs/promises' file handles), renamed into place so a kill mid-write leaves no torn entry.
- */
-async function writeJournal(dir: string, messageId: string, event: SESEvent): Promise<void> {
-  const file = join(dir, `${messageId}.json`);
-  await writeFileAsync(`${file}.tmp`, JSON.stringify({ event }));
-  await renameAsync(`${file}.tmp`, file);
-}
-
-/** The journal's events (a dead-letter file has the same shape, so it can be moved here). */
-function readJournal(dir: string, wanted: (messageId: string) => boolean): JournalEntry[] {
-  const entries: JournalEntry[] = [];
-  for (const file of readdirSync(dir)) {
-    if (!file.endsWith('.json') || !wanted(file.slice(0, -'.json'.length))) continue;
-    try {
-      const { event } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { event?: SESEvent };
-      const messageId = event?.Records?.[0]?.ses?.mail?.messageId;
-      if (event && messageId) entries.push({ messageId, event });
-    } catch {
-      // Not an event: left alone.
-    }
-  }
-  return entries;
-}
-
 async function deliver(
-  options: LocalSmtpOptions & { journalDir: string; retryDelaysMs: readonly number[] },
+  options: LocalSmtpOptions & { journal: SmtpJournal; retryDelaysMs: readonly number[] },
   event: SESEvent,
   messageId: string,
   control: { stopping: () => boolean; signal: AbortSignal },
 ): Promise<void> {
-  const journalled = join(options.journalDir, `${messageId}.json`);
   let lastError: Error | undefined;
   for (let attempt = 0; attempt <= options.retryDelaysMs.length; attempt++) {
     if (attempt > 0) {
@@ -234,7 +204,7 @@ async function deliver(
       await options.invokeIntake(event);
       // Delivered: a kill before the entry goes only delivers it again, which intake ignores
       // (the same SES message id).
-      await rmAsync(journalled, { force: true });
+      options.journal.done(messageId);
       return;
     } catch (error) {
       lastError = error as Error;
@@ -247,7 +217,7 @@ async function deliver(
     join(options.deadLetterDir, `${messageId}.json`),
     JSON.stringify({ error: lastError?.name, message: lastError?.message, event }, null, 2),
   );
-  rmSync(journalled, { force: true });
+  options.journal.done(messageId);
   options.log(
     `SMTP: intake failed ${options.retryDelaysMs.length + 1} times for ${messageId}; event kept in ${options.deadLetterDir}`,
   );

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SendTaskHeartbeatCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { journalBacklog } from '../../local/smtp-journal.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 import { type ExecutionRecord, savedExecutions, saveExecution } from '../../local/stepfunctions/engine.ts';
 import { startLocalStart, urlOf } from '../harness/npm-start.ts';
@@ -94,10 +95,10 @@ async function settle(
   const started = Date.now();
   const arnPrefix = 'arn:aws:states:us-east-1:000000000000:execution:complaint:';
   for (;;) {
-    const journalled = readdirSync(join(dataDir, 'smtp-journal')).filter((f) => f.endsWith('.json'));
+    const journalled = journalBacklog(join(dataDir, 'smtp-journal'));
     const state = await readTable(db, 'complaints');
     let waiting = 0;
-    if (journalled.length === 0) {
+    if (journalled === 0) {
       for (const { ref, tasks } of state.complaints.values()) {
         const execution = await sfn
           .send(new DescribeExecutionCommand({ executionArn: `${arnPrefix}${ref}` }))

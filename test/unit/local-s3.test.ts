@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
+  DeleteBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -120,5 +122,35 @@ describe('local S3 (patched s3rver)', () => {
     expect(got.ETag).toBe(etagOf('stored before the patch'));
     expect(got.ContentType).toBe('text/plain');
     expect(await got.Body?.transformToString()).toBe('stored before the patch');
+  });
+
+  it('keeps a bucket CORS configuration in memory and honours a new or deleted one at once', async () => {
+    const s3Client = await start();
+    const preflight = (origin: string) =>
+      fetch(`${s3?.endpoint}/${BUCKET}/upload/one`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' },
+      });
+    const corsFor = (origin: string) =>
+      new PutBucketCorsCommand({
+        Bucket: BUCKET,
+        CORSConfiguration: { CORSRules: [{ AllowedOrigins: [origin], AllowedMethods: ['PUT'] }] },
+      });
+    // No configuration: S3 refuses a preflight (and remembers there is none).
+    expect((await preflight('http://127.0.0.1:3000')).status).toBe(403);
+    expect((await preflight('http://127.0.0.1:3000')).status).toBe(403);
+
+    await s3Client.send(corsFor('http://127.0.0.1:3000'));
+    const allowed = await preflight('http://127.0.0.1:3000');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect((await preflight('http://127.0.0.1:4000')).status).toBe(403);
+
+    // Replaced, then deleted: the next request sees each change.
+    await s3Client.send(corsFor('http://127.0.0.1:4000'));
+    expect((await preflight('http://127.0.0.1:3000')).status).toBe(403);
+    expect((await preflight('http://127.0.0.1:4000')).status).toBe(200);
+    await s3Client.send(new DeleteBucketCorsCommand({ Bucket: BUCKET }));
+    expect((await preflight('http://127.0.0.1:4000')).status).toBe(403);
   });
 });

@@ -207,9 +207,12 @@ async function runChild(): Promise<void> {
         }),
       );
     };
+    // Where a run that overstays stopped: unacknowledged complaints, or workflows not caught up.
+    const progress = () =>
+      `${waitingOnStaff} of ${WARM_UP + MESSAGES} workflows waiting on the supervisor, ${pending.size} complaint(s) sent and not yet acknowledged`;
     const limit = new Promise<never>((_resolve, reject) =>
       setTimeout(
-        () => reject(new Error(`intake benchmark took over ${TIME_LIMIT_MS / 1000} s`)),
+        () => reject(new Error(`intake benchmark took over ${TIME_LIMIT_MS / 1000} s: ${progress()}`)),
         TIME_LIMIT_MS,
       ).unref(),
     );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -152,5 +152,38 @@ describe('local S3 (patched s3rver)', () => {
     expect((await preflight('http://127.0.0.1:4000')).status).toBe(200);
     await s3Client.send(new DeleteBucketCorsCommand({ Bucket: BUCKET }));
     expect((await preflight('http://127.0.0.1:4000')).status).toBe(403);
+  });
+
+  it('answers a PUT only once the object is stored: a GET straight after it reads the whole body', async () => {
+    const s3Client = await start();
+    // Upstream answered once the body was handed to the file's write stream: a GET sent on
+    // the 200 could find the file still empty (email intake read 0 bytes and quarantined the
+    // mail, once in a few thousand under load). Slow disk writes make that window wide here.
+    // Writes of object bodies (not of metadata files) finish 50 ms late, as on a busy disk.
+    const { write, writev } = fs;
+    const isBody = (data: unknown): boolean =>
+      Array.isArray(data) ? data.some(isBody) : String(data).includes('raw message');
+    const later =
+      <F extends (...args: never[]) => void>(call: F) =>
+      (...args: Parameters<F>) => {
+        if (isBody(args[1])) setTimeout(() => call(...args), 50);
+        else call(...args);
+      };
+    fs.write = later(write) as unknown as typeof fs.write;
+    fs.writev = later(writev) as unknown as typeof fs.writev;
+    try {
+      const sizes = await Promise.all(
+        ['first', 'second', 'third'].map(async (key) => {
+          const body = `raw message ${key} `.repeat(100);
+          await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `raw/${key}`, Body: body }));
+          const got = await s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `raw/${key}` }));
+          return [(await got.Body?.transformToString())?.length, body.length];
+        }),
+      );
+      for (const [got, sent] of sizes) expect(got).toBe(sent);
+    } finally {
+      fs.write = write;
+      fs.writev = writev;
+    }
   });
 });

@@ -1,5 +1,12 @@
-import { appendAuditEventOnce, getPartition, getTask, putTask, updateRecord } from '#adapters/complaints.ts';
-import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import {
+  appendAuditEventOnce,
+  auditEventItem,
+  getPartition,
+  getTask,
+  putTask,
+  updateRecord,
+} from '#adapters/complaints.ts';
+import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
 import { taskMail } from '#domain/emails.ts';
 import { taskIdFor } from '#domain/keys.ts';
 import { factCause, factsOfTaskOpened } from '#domain/record-facts.ts';
@@ -76,30 +83,28 @@ export const handler = withPowertools(async (event: unknown) => {
   );
   // Keyed by the task: a retried invocation writes the line it may have missed, never a second one.
   const action = reminder ? 'reminder-task-opened' : 'task-opened';
-  await appendAuditEventOnce(
-    TABLE_NAME,
-    {
-      ref: task.ref,
-      at: stored.createdAt,
-      actor: SYSTEM_ACTOR,
-      role: SYSTEM_ACTOR,
-      action,
-      details: {
-        taskId: task.id,
-        step: task.step,
-        role: task.role,
-        dueAt: stored.dueAt,
-        procedureStep: STEPS[task.step].procedureStep,
-      },
+  const eventKey = `${action}.${task.id}`;
+  const opened: AuditEvent = {
+    ref: task.ref,
+    at: stored.createdAt,
+    actor: SYSTEM_ACTOR,
+    role: SYSTEM_ACTOR,
+    action,
+    details: {
+      taskId: task.id,
+      step: task.step,
+      role: task.role,
+      dueAt: stored.dueAt,
+      procedureStep: STEPS[task.step].procedureStep,
     },
-    `${action}.${task.id}`,
-  );
+  };
+  let openedFiled = false;
   // Sent once per turn even when this invocation is a retry: one that found the task stored, or
   // one with a new token after an attempt that had emailed (its link opens the complaint, which
   // shows the task now open).
   if (STEPS[task.step].emailOnOpen || reminder || task.late) {
     const to = staffAddress(task.role, task.area);
-    await sendOnce({
+    const notice = await sendOnce({
       table: TABLE_NAME,
       ref: task.ref,
       key: `task:${stored.attemptOf ?? task.id}`,
@@ -114,8 +119,12 @@ export const handler = withPowertools(async (event: unknown) => {
       kind: reminder ? 'task-reminder' : 'task-notice',
       audience: 'staff',
       correspondence,
+      // Sent now: the task's audit line goes with the notice's correspondence line.
+      alsoOnceSent: () => [auditEventItem(opened, eventKey)],
     });
+    openedFiled = notice.sent;
   }
+  if (!openedFiled) await appendAuditEventOnce(TABLE_NAME, opened, eventKey);
   logger.info('Task opened', { taskId: task.id, step: task.step, role: task.role });
   metrics.addMetric(reminder ? 'ManagerReminders' : 'TasksOpened', 'Count', 1);
   return { taskId: task.id };

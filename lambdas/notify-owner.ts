@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { appendAuditEventOnce, getPartition, putOwnerLink, updateRecord } from '#adapters/complaints.ts';
-import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import {
+  appendAuditEventOnce,
+  auditEventItem,
+  getPartition,
+  putOwnerLink,
+  updateRecord,
+} from '#adapters/complaints.ts';
+import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
 import { factsOfAcknowledgementSent } from '#domain/record-facts.ts';
@@ -57,6 +63,17 @@ export const handler = withPowertools(async (event: unknown) => {
         ? record.reopenCount
         : 0;
 
+  // Keyed by the email, so a retried invocation writes the line once.
+  const action = `owner-${input.kind}-sent`;
+  const eventKey = `${action}.${round}`;
+  const sentEvent = (at: string): AuditEvent => ({
+    ref: record.ref,
+    at,
+    actor: SYSTEM_ACTOR,
+    role: SYSTEM_ACTOR,
+    action,
+    details: { round, ...(answerBy ? { answerBy } : {}) },
+  });
   let sent = false;
   let sentAt: string | undefined;
   if (record.owner.email) {
@@ -76,6 +93,8 @@ export const handler = withPowertools(async (event: unknown) => {
       audience: 'owner',
       replyTo: mailFrom(),
       correspondence,
+      // Sent now: its audit line goes with its correspondence line.
+      alsoOnceSent: (at) => [auditEventItem(sentEvent(at), eventKey)],
     });
     sent = result.sent;
     // Sent now, or by an attempt that failed after sending: what follows is written either way.
@@ -87,22 +106,8 @@ export const handler = withPowertools(async (event: unknown) => {
     { currentStep: CURRENT_STEP[input.kind] },
     sentAt && input.kind === 'acknowledgement' ? factsOfAcknowledgementSent(sentAt) : undefined,
   );
-  if (sentAt) {
-    // Keyed by the email, so a retried invocation writes the line once.
-    const action = `owner-${input.kind}-sent`;
-    await appendAuditEventOnce(
-      TABLE_NAME,
-      {
-        ref: record.ref,
-        at: sentAt,
-        actor: SYSTEM_ACTOR,
-        role: SYSTEM_ACTOR,
-        action,
-        details: { round, ...(answerBy ? { answerBy } : {}) },
-      },
-      `${action}.${round}`,
-    );
-  }
+  // Sent by an earlier attempt: its audit line is written here unless that attempt wrote it.
+  if (sentAt && !sent) await appendAuditEventOnce(TABLE_NAME, sentEvent(sentAt), eventKey);
   if (sent) metrics.addMetric('OwnerEmailsSent', 'Count', 1);
   logger.info('Owner notified', { ref: record.ref, kind: input.kind, emailed: Boolean(sentAt) });
   return { due, emailed: Boolean(sentAt) };

@@ -77,7 +77,15 @@ export interface FunctionAccess {
 export const REPORTS_PREFIX = 'reports/';
 
 const READ_PARTITION: readonly ItemRead[] = ['dynamodb:GetItem', 'dynamodb:Query'];
-const WRITE_ITEMS: readonly ItemWrite[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/**
+ * BatchWriteItem puts lines that go together (an email's correspondence line and its audit
+ * event, a message's correspondence and mail-log lines) in one request (clients.ts putItems).
+ */
+const WRITE_ITEMS: readonly ItemWrite[] = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+];
 
 /**
  * The access of every function of config/functions.ts, by id: the one place where a handler's

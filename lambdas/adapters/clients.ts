@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   type PutCommand,
   QueryCommand,
@@ -55,6 +57,38 @@ export async function writeIfCondition(command: PutCommand | UpdateCommand): Pro
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
+  }
+}
+
+/** BatchWriteItem's limit of items per request. */
+const BATCH_WRITE_MAX = 25;
+/**
+ * Waits before writing again what DynamoDB left unprocessed (it throttles items of a batch one
+ * by one instead of failing the request): about 6 s in all, within every function's time limit.
+ */
+const UNPROCESSED_RETRY_WAITS_MS = [50, 100, 200, 400, 800, 1_600, 3_000];
+
+/**
+ * Writes new items of one table in a single request (BatchWriteItem), whatever it left
+ * unprocessed written again until none is left. Unconditional, so only for items whose key is
+ * theirs alone (a second write is the same item again); one request instead of one per item is
+ * what makes it worth it.
+ */
+export async function putItems(table: string, items: readonly Record<string, unknown>[]): Promise<void> {
+  if (items.length > BATCH_WRITE_MAX) {
+    throw new Error(`putItems writes at most ${BATCH_WRITE_MAX} items at once, not ${items.length}`);
+  }
+  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  for (const wait of [...UNPROCESSED_RETRY_WAITS_MS, undefined]) {
+    if (requests.length === 0) return;
+    const { UnprocessedItems } = await dynamo().send(
+      new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+    );
+    requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+    if (requests.length && wait !== undefined) await sleep(wait);
+  }
+  if (requests.length) {
+    throw new Error(`DynamoDB left ${requests.length} of ${items.length} items unwritten after retries`);
   }
 }
 

@@ -183,10 +183,15 @@ export async function appendAuditEventOnce(table: string, event: AuditEvent, key
   await writeIfCondition(
     new PutCommand({
       TableName: table,
-      Item: { PK: complaintPk(event.ref), SK: eventSk(event.at, key), type: 'event', ...event },
+      Item: auditEventItem(event, key),
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
+}
+
+/** An audit event keyed by `key` (as appendAuditEventOnce writes it), for putItems. */
+export function auditEventItem(event: AuditEvent, key: string): Record<string, unknown> {
+  return { PK: complaintPk(event.ref), SK: eventSk(event.at, key), type: 'event', ...event };
 }
 
 /** Appends an audit event. Events are never updated or deleted. */
@@ -340,23 +345,13 @@ export async function openTasksFor(
   return items.map((i) => stripKeys<StoredTask>(i));
 }
 
-/**
- * Files an email sent once under `key` on the correspondence: true the first time, false when
- * an earlier attempt filed it (that line stands).
- */
-export async function putSentMail(
-  table: string,
+/** An email sent once under `key`, on the complaint's correspondence (sendOnce writes it). */
+export function sentMailItem(
   ref: string,
   key: string,
   mail: Record<string, unknown> & { at: string; id: string },
-): Promise<boolean> {
-  return writeIfCondition(
-    new PutCommand({
-      TableName: table,
-      Item: { PK: complaintPk(ref), SK: sentMailSk(key), type: 'mail', ref, onceKey: key, ...mail },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+): Record<string, unknown> {
+  return { PK: complaintPk(ref), SK: sentMailSk(key), type: 'mail', ref, onceKey: key, ...mail };
 }
 
 /** One email in or out, on the complaint's correspondence. */
@@ -365,12 +360,15 @@ export async function putCorrespondence(
   ref: string,
   mail: Record<string, unknown> & { at: string; id: string },
 ) {
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: { PK: complaintPk(ref), SK: `MAIL#${mail.at}#${mail.id}`, type: 'mail', ref, ...mail },
-    }),
-  );
+  await dynamo().send(new PutCommand({ TableName: table, Item: correspondenceItem(ref, mail) }));
+}
+
+/** One email in or out as putCorrespondence writes it, for putItems. */
+export function correspondenceItem(
+  ref: string,
+  mail: Record<string, unknown> & { at: string; id: string },
+): Record<string, unknown> {
+  return { PK: complaintPk(ref), SK: `MAIL#${mail.at}#${mail.id}`, type: 'mail', ref, ...mail };
 }
 
 /** A single-use owner link (its id is the key; it never carries the task token). */

@@ -66,12 +66,12 @@ export async function getMessageLink(table: string, messageId: string): Promise<
 /** Records a message we sent, so a reply that names it in In-Reply-To finds its complaint. */
 export async function putSentMessageLink(table: string, link: { sesMessageId: string; ref: string }) {
   if (!link.sesMessageId) return;
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: messageLinkItem(`${SENT_LINK_PREFIX}${link.sesMessageId}`, link.ref, 'out'),
-    }),
-  );
+  await dynamo().send(new PutCommand({ TableName: table, Item: sentMessageLinkItem(link) }));
+}
+
+/** The link putSentMessageLink writes, for putItems. */
+export function sentMessageLinkItem(link: { sesMessageId: string; ref: string }): Record<string, unknown> {
+  return messageLinkItem(`${SENT_LINK_PREFIX}${link.sesMessageId}`, link.ref, 'out');
 }
 
 /** A message's link to its complaint, as the threading lookups read it. */
@@ -172,24 +172,24 @@ export interface MailLogItem extends Record<string, unknown> {
 }
 
 export async function putMailLog(table: string, item: MailLogItem): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table, Item: mailLogRecord(item) }));
+}
+
+/** The mail-log line as putMailLog writes it, for putItems. */
+export function mailLogRecord(item: MailLogItem): Record<string, unknown> {
   const review = item.outcome === 'held' || item.outcome === 'quarantined';
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        PK: mailLogPk(item.receivedAt),
-        SK: mailLogSk(item.sesMessageId),
-        type: 'mail-log',
-        ...item,
-        ...(review
-          ? {
-              GSI1PK: mailReviewPk(item.outcome, item.area),
-              GSI1SK: `${item.receivedAt}#${item.sesMessageId}`,
-            }
-          : {}),
-      },
-    }),
-  );
+  return {
+    PK: mailLogPk(item.receivedAt),
+    SK: mailLogSk(item.sesMessageId),
+    type: 'mail-log',
+    ...item,
+    ...(review
+      ? {
+          GSI1PK: mailReviewPk(item.outcome, item.area),
+          GSI1SK: `${item.receivedAt}#${item.sesMessageId}`,
+        }
+      : {}),
+  };
 }
 
 export async function getMailLog(

@@ -1,5 +1,6 @@
 import type { SESEventRecord } from 'aws-lambda';
-import { getPartition, getRecord, putCorrespondence } from '#adapters/complaints.ts';
+import { putItems } from '#adapters/clients.ts';
+import { correspondenceItem, getPartition, getRecord, putCorrespondence } from '#adapters/complaints.ts';
 import {
   addOwnerReplyToTask,
   beginRelease,
@@ -11,6 +12,7 @@ import {
   getRawMessage,
   linkClaimToRef,
   type MailLogItem,
+  mailLogRecord,
   putAttachment,
   putAuditEventOnce,
   putMailLog,
@@ -194,7 +196,7 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
       claimKey,
       await allocateRef(deps.table, arrival.area, arrival.receivedAt),
     ));
-  let result: IntakeResult | undefined;
+  const outcome = { ref, ...(thread ? { reason: 'previous-complaint-closed' } : {}) };
   await openFromMessage(
     deps,
     {
@@ -207,15 +209,9 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
       ...(thread ? { relatedRef: thread.ref } : {}),
     },
     // The mail-log line is written with the correspondence, once the complaint exists.
-    async () => {
-      result = await log(message, 'complaint-opened', {
-        ref,
-        ...(thread ? { reason: 'previous-complaint-closed' } : {}),
-      });
-    },
+    [mailLogRecord(mailLogLine(arrival, message, 'complaint-opened', outcome))],
   );
-  if (!result) throw new Error('The mail log was not written');
-  return result;
+  return resultOf(arrival, 'complaint-opened', outcome);
 }
 
 /** Why a new complaint should wait for staff instead of being opened and acknowledged. */
@@ -415,7 +411,7 @@ interface OpenFromMessage {
 async function openFromMessage(
   deps: IntakeDeps,
   input: OpenFromMessage,
-  alsoOnceOpen?: () => Promise<void>,
+  alsoOnceOpen: readonly Record<string, unknown>[] = [],
 ): Promise<void> {
   const { arrival, message, ref } = input;
   const made = complaintFromMessage(message, { settings: deps.settings, area: input.area });
@@ -448,8 +444,13 @@ async function openFromMessage(
       extra: { email, ...(attachments.length ? { mailAttachments: attachments } : {}) },
     },
   );
+  // The correspondence line and what the caller files with it (the mail-log line), in one
+  // request: each is keyed by the message, so a retry writes the same lines again.
   await Promise.all([
-    putCorrespondence(deps.table, ref, correspondenceOf(arrival, view, 'complaint', attachments, true)),
+    putItems(deps.table, [
+      correspondenceItem(ref, correspondenceOf(arrival, view, 'complaint', attachments, true)),
+      ...alsoOnceOpen,
+    ]),
     input.relatedRef
       ? putAuditEventOnce(
           deps.table,
@@ -464,11 +465,10 @@ async function openFromMessage(
           arrival.sesMessageId,
         )
       : undefined,
-    alsoOnceOpen?.(),
   ]);
 }
 
-/** The mail-log line: every message gets one, whatever became of it. */
+/** Writes the mail-log line: every message gets one, whatever became of it. */
 async function finish(
   deps: IntakeDeps,
   arrival: Arrival,
@@ -476,6 +476,25 @@ async function finish(
   outcome: MailOutcome,
   extra: { reason?: string; ref?: string },
 ): Promise<IntakeResult> {
+  await putMailLog(deps.table, mailLogLine(arrival, message, outcome, extra));
+  return resultOf(arrival, outcome, extra);
+}
+
+function resultOf(
+  arrival: Arrival,
+  outcome: MailOutcome,
+  extra: { reason?: string; ref?: string },
+): IntakeResult {
+  return { sesMessageId: arrival.sesMessageId, outcome, ...extra, bytes: arrival.rawMessage.bytes };
+}
+
+/** A message's mail-log line. */
+function mailLogLine(
+  arrival: Arrival,
+  message: ParsedMessage | undefined,
+  outcome: MailOutcome,
+  extra: { reason?: string; ref?: string },
+): MailLogItem {
   const view = message ? viewOf(message) : undefined;
   const review = outcome === 'held' || outcome === 'quarantined';
   // The complaint keeps what became one; the log keeps enough of the rest to review it.
@@ -503,13 +522,7 @@ async function finish(
         }
       : {}),
   };
-  await putMailLog(deps.table, item);
-  return {
-    sesMessageId: arrival.sesMessageId,
-    outcome,
-    ...extra,
-    bytes: arrival.rawMessage.bytes,
-  };
+  return item;
 }
 
 /**

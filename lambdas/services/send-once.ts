@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { putSentMail } from '#adapters/complaints.ts';
-import { putSentMessageLink } from '#adapters/inbound-mail.ts';
+import { putItems } from '#adapters/clients.ts';
+import { sentMailItem } from '#adapters/complaints.ts';
+import { putSentMessageLink, sentMessageLinkItem } from '#adapters/inbound-mail.ts';
 import { sendMail } from '#adapters/mail.ts';
 import type { MailContent } from '#domain/emails.ts';
 import { newMessageId } from '#domain/mime.ts';
@@ -21,6 +22,12 @@ export interface SendOnceInput {
    * invocation: the email's earlier sending is looked for there, at no extra read.
    */
   readonly correspondence: readonly Record<string, unknown>[];
+  /**
+   * Items to file with the email's correspondence line when this call sends it (its audit
+   * event), in the same request; `at` is when it was sent. Not written when an earlier attempt
+   * sent it: the caller then writes them as it would have (conditionally).
+   */
+  readonly alsoOnceSent?: (at: string) => readonly Record<string, unknown>[];
 }
 
 export interface SendOnceResult {
@@ -85,17 +92,25 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
     messageId,
     sesMessageId,
   };
+  // The line, the reply link and the caller's items, in one request. Unconditional: a line
+  // under this key written before would have been found in the correspondence (read strongly
+  // before sending), and every attempt of this loop writes the same items.
+  const items = [
+    sentMailItem(input.ref, input.key, line),
+    ...(input.audience === 'owner' && sesMessageId
+      ? [sentMessageLinkItem({ sesMessageId, ref: input.ref })]
+      : []),
+    ...(input.alsoOnceSent?.(at) ?? []),
+  ];
   for (const wait of [...MARKER_RETRY_WAITS_MS, undefined]) {
     try {
-      // False: an attempt whose answer was lost wrote it; that line stands.
-      await putSentMail(input.table, input.ref, input.key, line);
+      await putItems(input.table, items);
       break;
     } catch (error) {
       if (wait === undefined) throw error;
       await sleep(wait);
     }
   }
-  await linkForReplies(input, sesMessageId);
   return { sent: true, alreadySent: false, messageId, at };
 }
 

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { TABLE } from '../../config/table.ts';
 
 /** Item writes a handler may be granted: the audit trail is append-only, so never DeleteItem. */
-export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:BatchWriteItem';
 export type ItemRead = 'dynamodb:GetItem' | 'dynamodb:Query';
 export type IndexName = (typeof TABLE.indexes)[number]['name'];
 

@@ -111,6 +111,7 @@ describe('the intake-email function', () => {
         's3:GetObject',
         's3:PutObject',
         'sqs:SendMessage',
+        'dynamodb:BatchWriteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -125,6 +126,7 @@ describe('the intake-email function', () => {
     const roleId = logicalId(handler.role);
     const table = arnOf(built.stack.data.table);
     expect(resourcesFor(built.template, roleId, 'dynamodb:PutItem')).toEqual([table]);
+    expect(resourcesFor(built.template, roleId, 'dynamodb:BatchWriteItem')).toEqual([table]);
     // Query on the table (a complaint's partition) and on the owner-contact index only.
     expect(resourcesFor(built.template, roleId, 'dynamodb:Query')).toEqual([
       table,

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
   DeleteBucketCorsCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -185,5 +188,19 @@ describe('local S3 (patched s3rver)', () => {
       fs.write = write;
       fs.writev = writev;
     }
+  });
+
+  it('remembers a bucket exists only until it is deleted', async () => {
+    const s3Client = await start();
+    const put = () => s3Client.send(new PutObjectCommand({ Bucket: 'short-lived', Key: 'a', Body: 'a' }));
+    await s3Client.send(new CreateBucketCommand({ Bucket: 'short-lived' }));
+    await put();
+    await s3Client.send(new DeleteObjectCommand({ Bucket: 'short-lived', Key: 'a' }));
+    await s3Client.send(new DeleteBucketCommand({ Bucket: 'short-lived' }));
+    await expect(put()).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await s3Client.send(new CreateBucketCommand({ Bucket: 'short-lived' }));
+    await put();
+    const got = await s3Client.send(new GetObjectCommand({ Bucket: 'short-lived', Key: 'a' }));
+    expect(await got.Body?.transformToString()).toBe('a');
   });
 });

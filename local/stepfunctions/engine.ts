@@ -97,6 +97,12 @@ class TaskError extends Error {
   }
 }
 
+/** What the patched aws-local-stepfunctions passes a local task override with its input. */
+interface TaskAttempt {
+  /** Aborted when this attempt of the state is over: result, error or timeout. */
+  readonly signal?: AbortSignal;
+}
+
 interface PendingTask {
   readonly token: string;
   readonly executionArn: string;
@@ -487,15 +493,13 @@ export class LocalStepFunctions {
         };
       } else if (event.type === 'StateExited' && state) {
         details.stateExitedEventDetails = { name: state.name, output: JSON.stringify(state.output) };
-        this.closeTasks(record.executionArn, state.name);
       } else if (event.type === 'StateFailed' && state) {
+        // Its task token, if any, was dropped when the attempt ended (closeWhenOver).
         details.taskFailedEventDetails = {
           resource: state.name,
           error: event.Error,
           cause: String(event.Cause ?? ''),
         };
-        // A timed-out or failed task's token is dead, as on AWS.
-        this.closeTasks(record.executionArn, state.name);
       } else if (event.type === 'StateRetried' || event.type === 'StateCaught') {
         details.stateName = state?.name;
       } else if (event.type === 'ExecutionStarted') {
@@ -541,7 +545,8 @@ export class LocalStepFunctions {
           return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
         };
       }
-      return (input) => this.waitForToken(stateName, state, handler, functionName(input), input);
+      return (input, attempt?: TaskAttempt) =>
+        this.waitForToken(stateName, state, handler, functionName(input), input, attempt?.signal);
     }
     if (resource.startsWith('arn:aws:lambda:')) {
       const handler = this.options.handlers.get(lambdaName(resource));
@@ -576,6 +581,7 @@ export class LocalStepFunctions {
     handler: LocalHandler,
     name: string,
     input: unknown,
+    attemptOver?: AbortSignal,
   ): Promise<unknown> {
     const text = JSON.stringify(input);
     const encodedArn = [...text.matchAll(SENTINEL)][0]?.[1] ?? '';
@@ -584,6 +590,7 @@ export class LocalStepFunctions {
     if (kept?.state === stateName) this.resumeTokens.delete(executionArn);
     if (kept?.state === stateName && kept.handled) {
       // Resumed after a restart: the task is stored with this token already; wait on it again.
+      this.closeWhenOver(kept.token, executionArn, attemptOver);
       return this.awaitToken(kept.token, executionArn, stateName, state);
     }
     // A task resumed before its handler was known to have finished gets the handler again,
@@ -597,6 +604,7 @@ export class LocalStepFunctions {
       record.pendingToken = { state: stateName, token };
       this.persistSoon(record);
     }
+    this.closeWhenOver(token, executionArn, attemptOver);
     this.invoke(handler, name, withToken.Payload ?? withToken).then(
       () => {
         if (record?.pendingToken?.token === token) {
@@ -611,6 +619,27 @@ export class LocalStepFunctions {
       },
     );
     return promise;
+  }
+
+  /**
+   * The token is dead once the state's attempt is over (answered, failed, or timed out, as on
+   * AWS): dropped then, synchronously. Closing it later, when the history reaches the attempt's
+   * StateFailed, dropped the token of a retry already waiting (a retry can start within the same
+   * tick), and the execution then waited on a token nobody could answer.
+   */
+  private closeWhenOver(token: string, executionArn: string, attemptOver: AbortSignal | undefined): void {
+    attemptOver?.addEventListener(
+      'abort',
+      () => {
+        this.dropTask(token);
+        const record = this.executions.get(executionArn);
+        if (record?.pendingToken?.token === token) {
+          delete record.pendingToken;
+          this.persistSoon(record);
+        }
+      },
+      { once: true },
+    );
   }
 
   private awaitToken(
@@ -706,14 +735,11 @@ export class LocalStepFunctions {
     return true;
   }
 
-  private closeTasks(executionArn: string, stateName?: string): void {
+  /** The execution is over (or stopped): none of its task tokens answers any more. */
+  private closeTasks(executionArn: string): void {
     const record = this.executions.get(executionArn);
-    if (record?.pendingToken && (!stateName || record.pendingToken.state === stateName))
-      delete record.pendingToken;
-    for (const token of [...(this.pendingByExecution.get(executionArn) ?? [])]) {
-      const task = this.pending.get(token);
-      if (task && (!stateName || task.stateName === stateName)) this.dropTask(token);
-    }
+    if (record?.pendingToken) delete record.pendingToken;
+    for (const token of [...(this.pendingByExecution.get(executionArn) ?? [])]) this.dropTask(token);
   }
 
   private get(executionArn: string | undefined): ExecutionRecord {

@@ -158,13 +158,16 @@ describe('local Step Functions engine', () => {
     const sfn = engine(callbackMachine({ TimeoutSecondsPath: '$.deadlineSeconds' }));
     // `deadlineSeconds` is not in the Payload: an engine reading the Parameters output fails here.
     const { executionArn, waiting } = await run(sfn, { deadlineSeconds: 7200 });
-    await waiting;
+    const [task] = await waiting;
     await vi.advanceTimersByTimeAsync(7_199_000);
     expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
     await vi.advanceTimersByTimeAsync(1_000);
     const done = await sfn.whenSettled(executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? '{}').caught.Error).toBe('States.Timeout');
+    // A timed-out task's token is dead, as on AWS.
+    expect(sfn.openTaskTokens(executionArn)).toEqual([]);
+    expect(() => sfn.sendTaskSuccess({ taskToken: task.token, output: '{}' })).toThrow(/Task Timed Out/);
   });
 
   it('keeps a deadline longer than 24.8 days (the setTimeout limit) instead of firing at once', async () => {
@@ -247,6 +250,73 @@ describe('local Step Functions engine', () => {
     expect(() => engine(definition)).toThrow(
       /Task state 'Publish' uses resource 'arn:aws:states:::sns:publish'/,
     );
+  });
+
+  it("keeps a retried task's token answerable when the retry starts at once (FULL jitter drew 0 ms)", async () => {
+    // The failed attempt's token used to be dropped when the history reached its StateFailed:
+    // by then a retry with no wait had already registered its own token for the same state,
+    // which was dropped instead, and the execution waited for good (seen in fault-burst).
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    let attempts = 0;
+    const sfn = engine(
+      callbackMachine({
+        TimeoutSeconds: 3600,
+        Retry: [
+          { ErrorEquals: ['InternalFailure'], IntervalSeconds: 5, MaxAttempts: 3, JitterStrategy: 'FULL' },
+        ],
+      }),
+      async () => {
+        attempts += 1;
+        if (attempts === 1) {
+          const error = new Error('The request processing has failed because of an unknown error.');
+          error.name = 'InternalFailure';
+          throw error;
+        }
+        return {};
+      },
+    );
+    const { executionArn, waiting } = await run(sfn, {});
+    const [task] = await waiting;
+    vi.restoreAllMocks();
+    expect(attempts).toBe(2);
+    expect(sfn.openTaskTokens(executionArn)).toEqual([task.token]);
+    sfn.sendTaskSuccess({ taskToken: task.token, output: '{"done":true}' });
+    const done = await sfn.whenSettled(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.history.map((event) => event.type)).toContain('StateRetried');
+  }, 10_000); // Before the fix, the retry's task never reported waiting: fail fast.
+
+  it("drops a timed-out task's token at once, while the execution goes on to its next task", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const task = (next: Record<string, unknown>) => ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: '${WorkArn}', Payload: { 'token.$': '$$.Task.Token' } },
+      TimeoutSeconds: 60,
+      ...next,
+    });
+    const sfn = engine(
+      JSON.stringify({
+        StartAt: 'First',
+        States: {
+          First: task({
+            End: true,
+            Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.late', Next: 'Second' }],
+          }),
+          Second: task({ End: true }),
+        },
+      }),
+    );
+    const { executionArn, waiting } = await run(sfn, {});
+    const [first] = await waiting;
+    const second = once(sfn.events, 'task-waiting');
+    await vi.advanceTimersByTimeAsync(60_000);
+    const [next] = await second;
+    expect(next.stateName).toBe('Second');
+    expect(sfn.openTaskTokens(executionArn)).toEqual([next.token]);
+    expect(() => sfn.sendTaskSuccess({ taskToken: first.token, output: '{}' })).toThrow(/Task Timed Out/);
+    sfn.sendTaskSuccess({ taskToken: next.token, output: '{}' });
+    expect((await sfn.whenSettled(executionArn)).status).toBe('SUCCEEDED');
   });
 
   it('reports a handler error as the task error, named by the error type, to Retry and Catch', async () => {

@@ -31,6 +31,7 @@ export class SmtpJournal {
   private readonly dir: string;
   private readonly log: string;
   private fd: number;
+  private closed = false;
   /** Accepted, not yet taken in, from the log (hand-placed files are read from the directory). */
   private readonly pending = new Map<string, SESEvent>();
 
@@ -49,8 +50,13 @@ export class SmtpJournal {
     this.append({ accepted: messageId, event });
   }
 
-  /** The message was taken in (or dead-lettered): a restart does not deliver it again. */
+  /**
+   * The message was taken in (or dead-lettered): a restart does not deliver it again. After
+   * close (a delivery that ended as the stack stopped) it is left pending: the next start
+   * delivers it again, which intake recognises by its SES message id.
+   */
   done(messageId: string): void {
+    if (this.closed) return;
     if (this.pending.delete(messageId)) {
       this.append({ done: messageId });
       if (fstatSync(this.fd).size > COMPACT_AT_BYTES) {
@@ -73,10 +79,13 @@ export class SmtpJournal {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 
   private append(line: LogLine): void {
+    if (this.closed) throw new Error('The SMTP journal is closed: the local stack is stopping');
     writeSync(this.fd, `${JSON.stringify(line)}\n`);
   }
 

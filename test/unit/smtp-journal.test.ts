@@ -62,6 +62,16 @@ describe('SMTP journal', () => {
     expect(journalBacklog(dir)).toBe(0);
   });
 
+  it('keeps pending what is done after close (the stack stopping), and refuses to accept then', () => {
+    dir = mkdtempSync(join(tmpdir(), 'smtp-journal-'));
+    const first = open();
+    first.accepted('m1', eventOf('m1'));
+    first.close();
+    first.done('m1');
+    expect(() => first.accepted('m2', eventOf('m2'))).toThrow(/journal is closed/);
+    expect(ids(open())).toEqual(['m1']);
+  });
+
   it('skips a last line the kill cut short (its 250 was never sent) and reads the rest', () => {
     dir = mkdtempSync(join(tmpdir(), 'smtp-journal-'));
     const first = open();

@@ -1,7 +1,6 @@
 import {
   closeSync,
   existsSync,
-  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -32,6 +31,10 @@ export class SmtpJournal {
   private readonly log: string;
   private fd: number;
   private closed = false;
+  /** The log's size, kept here rather than asked of the disk at every message. */
+  private bytes = 0;
+  /** Messages read from hand-placed event files: their file goes once they are taken in. */
+  private readonly fromFiles = new Set<string>();
   /** Accepted, not yet taken in, from the log (hand-placed files are read from the directory). */
   private readonly pending = new Map<string, SESEvent>();
 
@@ -59,13 +62,12 @@ export class SmtpJournal {
     if (this.closed) return;
     if (this.pending.delete(messageId)) {
       this.append({ done: messageId });
-      if (fstatSync(this.fd).size > COMPACT_AT_BYTES) {
+      if (this.bytes > COMPACT_AT_BYTES) {
         closeSync(this.fd);
         this.fd = this.rewrite();
       }
     }
-    // A hand-placed event file of the same message, if that is where it came from.
-    rmSync(join(this.dir, `${messageId}.json`), { force: true });
+    if (this.fromFiles.delete(messageId)) rmSync(join(this.dir, `${messageId}.json`), { force: true });
   }
 
   /** Everything to deliver: the log's pending entries and the event files put here by hand. */
@@ -73,6 +75,7 @@ export class SmtpJournal {
     const entries: JournalEntry[] = [];
     for (const [messageId, event] of this.pending) if (wanted(messageId)) entries.push({ messageId, event });
     for (const entry of readEventFiles(this.dir)) {
+      this.fromFiles.add(entry.messageId);
       if (!this.pending.has(entry.messageId) && wanted(entry.messageId)) entries.push(entry);
     }
     return entries;
@@ -86,7 +89,7 @@ export class SmtpJournal {
 
   private append(line: LogLine): void {
     if (this.closed) throw new Error('The SMTP journal is closed: the local stack is stopping');
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
+    this.bytes += writeSync(this.fd, `${JSON.stringify(line)}\n`);
   }
 
   /** Writes the pending entries to a new log, renamed into place (a kill mid-way leaves the old). */
@@ -94,7 +97,9 @@ export class SmtpJournal {
     const lines = [...this.pending].map(
       ([messageId, event]) => `${JSON.stringify({ accepted: messageId, event })}\n`,
     );
-    writeFileSync(`${this.log}.tmp`, lines.join(''));
+    const text = lines.join('');
+    writeFileSync(`${this.log}.tmp`, text);
+    this.bytes = Buffer.byteLength(text);
     renameSync(`${this.log}.tmp`, this.log);
     return openSync(this.log, 'a');
   }

@@ -27,7 +27,7 @@ function processCpuMs(pid: number, path = `/proc/${pid}/stat`): number {
 
 /**
  * This process's CPU by kind of thread: the main thread (API, SMTP intake, Step Functions), the
- * function thread (local/lambda-thread.ts), and the rest (V8's GC helpers, libuv's I/O pool).
+ * function thread (local/runtime/lambda-thread.ts), and the rest (V8's GC helpers, libuv's I/O pool).
  */
 function stackThreadsCpuMs(): Record<string, number> {
   const split = { 'stack main thread': 0, 'function thread': 0, 'GC and I/O threads': 0 };

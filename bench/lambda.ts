@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { FUNCTION_SPECS } from '../config/functions.ts';
+import { FUNCTION_SPECS } from '#config/functions.ts';
 import { FUNCTION_ACCESS, type FunctionAccess } from '../lib/access.ts';
 import { handlerBuildOptions, PROJECT_ROOT } from '../lib/bundling/handler-bundling.ts';
 import { SERVICE_NAME } from '../lib/constructs/handler-function.ts';

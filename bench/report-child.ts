@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parsePeriod } from '../lambdas/domain/report/period.ts';
-import { reportConfig } from '../lambdas/services/report-config.ts';
-import { runReport } from '../lambdas/services/report-run.ts';
+import { parsePeriod } from '#domain/report/period.ts';
+import { reportConfig } from '#services/report-config.ts';
+import { runReport } from '#services/report-run.ts';
 
 /**
  * One report run in a process of its own, so its peak memory is the report's (plus Node and

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { seedTable } from '../local/seed-data.ts';
+import { seedTable } from '../local/cli/seed-data.ts';
 import { startLocalStack } from '../local/stack.ts';
 import type { Figure } from './figures.ts';
 

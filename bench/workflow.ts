@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { invocationStats } from '../local/lambda-runtime.ts';
+import { invocationStats } from '../local/runtime/lambda-runtime.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import type { Figure } from './figures.ts';
 

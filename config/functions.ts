@@ -34,16 +34,16 @@ export const FUNCTIONS = {
     placeholder: 'NotifyOwnerFunctionArn',
     description: 'Bilingual emails to the owner: acknowledgement, plan, satisfaction request, closing note',
   },
-  workOrder: {
-    id: 'work-order',
-    entry: 'lambdas/work-order.ts',
-    placeholder: 'WorkOrderFunctionArn',
+  issueWorkOrder: {
+    id: 'issue-work-order',
+    entry: 'lambdas/issue-work-order.ts',
+    placeholder: 'IssueWorkOrderFunctionArn',
     description: 'Issues the numbered work order to the responsible department (procedure step 4)',
   },
-  deadline: {
-    id: 'deadline',
-    entry: 'lambdas/deadline.ts',
-    placeholder: 'DeadlineFunctionArn',
+  recordWorkflowEvent: {
+    id: 'record-workflow-event',
+    entry: 'lambdas/record-workflow-event.ts',
+    placeholder: 'RecordWorkflowEventFunctionArn',
     description:
       'Records workflow events (late steps, escalations, no answer) and computes business-time deadlines',
   },
@@ -143,9 +143,9 @@ export const FUNCTIONS = {
     description: "Records the owner's answer to the plan or the satisfaction request and spends the link",
   },
   // ---- Periodic analysis report (procedure step 10) ---------------------------------------
-  report: {
-    id: 'report',
-    entry: 'lambdas/report.ts',
+  runScheduledReport: {
+    id: 'run-scheduled-report',
+    entry: 'lambdas/run-scheduled-report.ts',
     description:
       'The periodic analysis report and rectification plan, on schedule: stored in S3 (HTML, CSV) and emailed',
     memoryMb: 1024,

@@ -1,13 +1,13 @@
 import * as z from 'zod';
-import { areaOfKey } from '#domain/attachments.ts';
-import { NewComplaintInput } from '#domain/complaint.ts';
-import { ForbiddenError, ValidationError } from '#domain/errors.ts';
-import type { StaffRole } from '../config/roles.ts';
-import { COMPANY_WIDE_ROLES } from '../config/workflow.ts';
+import type { StaffRole } from '#config/roles.ts';
+import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
 import { requireEnv } from './commons/config.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
+import { areaOfKey } from './domain/attachments.ts';
+import { NewComplaintInput } from './domain/complaint.ts';
+import { ForbiddenError, ValidationError } from './domain/errors.ts';
 import { openComplaint, openSubmittedComplaint } from './services/open-complaint.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
-import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { appendAuditEvent, getRecord, updateRecord } from './adapters/complaints.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { metrics } from './commons/powertools.ts';
+import { SYSTEM_ACTOR } from './domain/audit.ts';
 import { closeOpenTasks } from './services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');

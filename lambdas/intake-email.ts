@@ -1,9 +1,9 @@
 import type { SESEvent } from 'aws-lambda';
-import { intakeSettingsFrom } from '#domain/mail/settings.ts';
-import { TABLE } from '../config/table.ts';
+import { TABLE } from '#config/table.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { logger, metrics } from './commons/powertools.ts';
+import { intakeSettingsFrom } from './domain/mail/settings.ts';
 import { type IntakeDeps, receiveMessage } from './services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {

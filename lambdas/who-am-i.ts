@@ -1,4 +1,4 @@
-import { ROLE_NAMES } from '../config/roles.ts';
+import { ROLE_NAMES } from '#config/roles.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
 import { withPowertools } from './commons/middy.ts';
 

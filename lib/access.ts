@@ -2,8 +2,8 @@ import { Annotations, Arn, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { UPLOAD_PREFIX } from '../config/attachments.ts';
-import { MAIL_ATTACHMENT_PREFIX } from '../lambdas/domain/mail/intake.ts';
+import { UPLOAD_PREFIX } from '#config/attachments.ts';
+import { MAIL_ATTACHMENT_PREFIX } from '#domain/mail/intake.ts';
 import type { DataStore, IndexName, ItemRead, ItemWrite } from './constructs/data.ts';
 import type { HandlerFunction } from './constructs/handler-function.ts';
 import type { Settings } from './settings.ts';
@@ -113,7 +113,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   // Numbers the work order on the record and emails the department once (the partition's
   // correspondence tells whether it was).
-  'work-order': {
+  'issue-work-order': {
     tableReads: READ_PARTITION,
     tableWrites: WRITE_ITEMS,
     sendMail: true,
@@ -122,7 +122,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     workflowSettings: true,
   },
   // Audit events, closing tasks the workflow no longer waits on, business-time deadlines.
-  deadline: { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS, workflowSettings: true },
+  'record-workflow-event': { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS, workflowSettings: true },
   // Closes the record and any leftover task, then appends its audit event.
   'file-record': { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS },
   // Reads the raw message and stores its attachments; claims its Message-ID (conditional put),
@@ -202,7 +202,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // The report: the period's pages of the area/month index, open tasks (past deadline), owners'
   // history (repeat complainants); its own item and rectification items (one partition each);
   // files under reports/; the email to the recipients.
-  report: {
+  'run-scheduled-report': {
     tableReads: READ_PARTITION,
     tableWrites: WRITE_ITEMS,
     indexQueries: ['ComplaintsByAreaMonth', 'OpenTasksByRoleArea', 'ComplaintsByOwnerContact'],

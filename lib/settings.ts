@@ -1,9 +1,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { workflowSettingsFrom } from '../config/workflow.ts';
-import { intakeSettingsFrom } from '../lambdas/domain/mail/settings.ts';
-import { parseRecipients } from '../lambdas/domain/report/email.ts';
-import { thresholdsFrom } from '../lambdas/domain/report/rectification.ts';
+import { workflowSettingsFrom } from '#config/workflow.ts';
+import { intakeSettingsFrom } from '#domain/mail/settings.ts';
+import { parseRecipients } from '#domain/report/email.ts';
+import { thresholdsFrom } from '#domain/report/rectification.ts';
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`) and checked once,

@@ -3,17 +3,16 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
-import { FUNCTION_SPECS, FUNCTIONS } from '../config/functions.ts';
-import { startApi } from './api-gateway.ts';
-import { LocalIssuer, type LocalTokenLifetimes } from './auth.ts';
-import { type Emulators, startEmulators } from './emulators.ts';
-import { type FaultCounts, type FaultOptions, withFaults } from './fault-proxy.ts';
-import { invokeLocal, type LocalHandler, loadHandler } from './lambda-runtime.ts';
-import { startLambdaThread } from './lambda-thread.ts';
-import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
-import { installScaledClock, realNow } from './scaled-clock.ts';
-import { type ReportKind, startLocalScheduler } from './scheduler.ts';
-import { startSmtp } from './smtp.ts';
+import { FUNCTION_SPECS, FUNCTIONS } from '#config/functions.ts';
+import { type Emulators, startEmulators } from './emulators/process.ts';
+import { startApi } from './gateway/api-gateway.ts';
+import { LocalIssuer, type LocalTokenLifetimes } from './gateway/auth.ts';
+import { startSmtp } from './mail/smtp.ts';
+import { invokeLocal, type LocalHandler, loadHandler } from './runtime/lambda-runtime.ts';
+import { startLambdaThread } from './runtime/lambda-thread.ts';
+import { closeServer, LocalStackError, listenOnLoopback } from './runtime/listen.ts';
+import { installScaledClock, realNow } from './runtime/scaled-clock.ts';
+import { type ReportKind, startLocalScheduler } from './runtime/scheduler.ts';
 import { stepFunctionsApi } from './stepfunctions/api-server.ts';
 import { LocalStepFunctions, localFunctionArn } from './stepfunctions/engine.ts';
 
@@ -71,10 +70,14 @@ export interface LocalStackOptions {
   /** @default complaints@estate.example, fax@estate.example */
   readonly intakeAddresses?: readonly string[];
   readonly log?: (line: string) => void;
-  /** Fault injection between the handlers and DynamoDB, S3 and SES (tests; local/fault-proxy.ts). */
-  readonly faults?: FaultOptions;
   /**
-   * Runs the functions the state machine invokes on a thread of their own (local/lambda-thread.ts).
+   * Something to put between the handlers and DynamoDB, S3 and SES: given the emulators'
+   * endpoints, it answers the ones the handlers should use (tests inject faults this way:
+   * test/harness/fault-proxy.ts). @default the emulators' own endpoints
+   */
+  readonly interpose?: EndpointInterposer;
+  /**
+   * Runs the functions the state machine invokes on a thread of their own (local/runtime/lambda-thread.ts).
    * Tests that drive a fake clock (vitest's) turn it off: the thread has a clock of its own.
    * @default true
    */
@@ -82,6 +85,14 @@ export interface LocalStackOptions {
   /** Shorter sign-in token lifetimes (tests watching tokens expire). @default as Cognito: 1 h, 12 h */
   readonly tokenLifetimes?: LocalTokenLifetimes;
 }
+
+/** The endpoints of the services the handlers call, by service. */
+export type ServiceEndpoints = Readonly<Record<'dynamodb' | 's3' | 'ses', string>>;
+
+/** Puts something (a proxy) between the handlers and the emulators; see LocalStackOptions.interpose. */
+export type EndpointInterposer = (
+  endpoints: ServiceEndpoints,
+) => Promise<{ readonly endpoints: ServiceEndpoints; stop(): Promise<void> }>;
 
 export interface LocalStack {
   readonly urls: {
@@ -104,8 +115,6 @@ export interface LocalStack {
   readonly stateMachineArn: string;
   readonly tableName: string;
   readonly intakeAddresses: readonly string[];
-  /** Faults injected so far (none unless `faults` was given). */
-  faults(): FaultCounts;
   /** Waits until every accepted email has been handed to the intake handler. */
   mailIdle(): Promise<void>;
   stop(): Promise<void>;
@@ -163,12 +172,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const stateMachineArn = `arn:aws:states:us-east-1:000000000000:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
 
-    // Tests may put fault proxies between the handlers and the emulators (local/fault-proxy.ts).
-    const faults = await withFaults(options.faults, {
-      dynamodb: dynamo.endpoint,
-      s3: s3.endpoint,
-      ses: ses.endpoint,
-    });
+    // Tests may put fault proxies between the handlers and the emulators (test/harness/fault-proxy.ts).
+    const emulatorEndpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint };
+    const faults = options.interpose
+      ? await options.interpose(emulatorEndpoints)
+      : { endpoints: emulatorEndpoints, stop: async () => undefined };
     stops.push(() => faults.stop());
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
@@ -204,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_PROFILE;
 
     const handlers = await loadHandlers();
-    // The functions the state machine invokes run on a thread of their own (local/lambda-thread.ts).
+    // The functions the state machine invokes run on a thread of their own (local/runtime/lambda-thread.ts).
     if (options.functionThread ?? true) {
       const workflowThread = await startLambdaThread({
         root: PROJECT_ROOT,
@@ -306,12 +314,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     process.env.PUBLIC_APP_URL = api.url;
 
     if (options.reportSchedules?.length) {
-      const report = handlers.get(FUNCTIONS.report.id) as LocalHandler;
+      const report = handlers.get(FUNCTIONS.runScheduledReport.id) as LocalHandler;
       const scheduler = startLocalScheduler({
         kinds: options.reportSchedules,
         time: options.reportTime ?? '08:00',
         timeScale: options.timeScale ?? 1,
-        invoke: (event) => invokeLocal(report, FUNCTIONS.report.id, event),
+        invoke: (event) => invokeLocal(report, FUNCTIONS.runScheduledReport.id, event),
         log,
       });
       stops.push(async () => scheduler.stop());
@@ -333,7 +341,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachineArn,
       tableName: LOCAL_RESOURCES.tableName,
       intakeAddresses,
-      faults: () => faults.counts(),
       mailIdle: () => smtp.idle(),
       stop: async () => {
         await stopAll();

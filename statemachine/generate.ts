@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LadderLevel, STEPS, type StepId } from '../config/workflow.ts';
+import { type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
 
 /**
  * Writes statemachine/complaint.asl.json — the complaint procedure as a Step Functions
@@ -220,7 +220,7 @@ export function buildDefinition() {
     },
     'Issue work order': lambdaStep(
       'Procedure step 4: a numbered work order to the responsible department.',
-      'WorkOrderFunctionArn',
+      'IssueWorkOrderFunctionArn',
       {},
       S.departmentCommitment.state,
     ),
@@ -260,7 +260,7 @@ export function buildDefinition() {
     ),
     'Start work': lambdaStep(
       'Procedure step 6: the deadline is the committed completion time.',
-      'DeadlineFunctionArn',
+      'RecordWorkflowEventFunctionArn',
       { action: 'work-started' },
       S.workInProgress.state,
     ),
@@ -298,7 +298,7 @@ export function buildDefinition() {
     [S.satisfactionCallback.state]: humanStep('satisfactionCallback', 'Owner satisfied?', 'Record no answer'),
     'Record no answer': lambdaStep(
       'No answer from the owner within the window is recorded as such.',
-      'DeadlineFunctionArn',
+      'RecordWorkflowEventFunctionArn',
       { action: 'satisfaction-no-answer' },
       S.supervisorSignOff.state,
     ),
@@ -370,13 +370,13 @@ export function buildDefinition() {
     // ---- Procedure step 7: the escalation ladder ----------------------------------------
     'Record overdue': lambdaStep(
       'Writes the lateness to the audit trail, closes the late task and computes the ladder deadline.',
-      'DeadlineFunctionArn',
+      'RecordWorkflowEventFunctionArn',
       { action: 'step-overdue', 'late.$': '$.late' },
       'Which level?',
     ),
     'Record escalation': lambdaStep(
       'Writes the escalation to the audit trail and computes the ladder deadline.',
-      'DeadlineFunctionArn',
+      'RecordWorkflowEventFunctionArn',
       { action: 'escalated', 'late.$': '$.late' },
       'Which level?',
     ),
@@ -437,7 +437,7 @@ export function buildDefinition() {
     'Manager escalation overdue': levelOverdue('escalationManager', 'manager', 'Remind manager'),
     'Remind manager': lambdaStep(
       'The manager has not acted: recorded, and the task is opened again as a reminder.',
-      'DeadlineFunctionArn',
+      'RecordWorkflowEventFunctionArn',
       { action: 'manager-reminded', 'late.$': '$.late' },
       LEVEL_STATE.manager,
     ),
@@ -472,7 +472,7 @@ export function buildDefinition() {
         'An unexpected error after retries: written to the audit trail so staff see it; the execution then fails and the failed-executions alarm fires.',
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: {
-        FunctionName: '${DeadlineFunctionArn}',
+        FunctionName: '${RecordWorkflowEventFunctionArn}',
         Payload: { 'ref.$': '$.ref', 'area.$': '$.area', action: 'workflow-error', 'failure.$': '$.failure' },
       },
       ResultPath: null,

@@ -12,7 +12,7 @@ import {
   type QueryCommandOutput,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '../commons/powertools.ts';
+import { tracer } from '#commons/powertools.ts';
 
 /**
  * SDK clients, created once per container and traced. Endpoints come from the SDK's standard

@@ -1,4 +1,4 @@
-import { workflowSettingsFrom } from '../../config/workflow.ts';
+import { workflowSettingsFrom } from '#config/workflow.ts';
 import { requireEnv } from './config.ts';
 
 /**

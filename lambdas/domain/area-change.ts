@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { AREAS, areaById } from '../../config/areas.ts';
-import { COMPANY_WIDE_ROLES } from '../../config/workflow.ts';
+import { AREAS, areaById } from '#config/areas.ts';
+import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
 import { ValidationError } from './errors.ts';
 import type { StaffMember } from './staff.ts';
 

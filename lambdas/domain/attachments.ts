@@ -4,7 +4,7 @@ import {
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENTS,
   UPLOAD_PREFIX,
-} from '../../config/attachments.ts';
+} from '#config/attachments.ts';
 
 const KEY = new RegExp(
   `^${UPLOAD_PREFIX}([a-z0-9-]+)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { AREAS, areaById } from '../../config/areas.ts';
-import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '../../config/catalogue.ts';
-import type { StepId } from '../../config/workflow.ts';
+import { AREAS, areaById } from '#config/areas.ts';
+import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
+import type { StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/intake.ts';
 

@@ -1,5 +1,5 @@
-import { AREAS, areaById } from '../../config/areas.ts';
-import { STEP_IDS, type StepId, type WorkflowSettings } from '../../config/workflow.ts';
+import { AREAS, areaById } from '#config/areas.ts';
+import { STEP_IDS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
 import { BusinessCalendar } from './business-calendar.ts';
 
 /**

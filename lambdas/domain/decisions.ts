@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { CATEGORY_IDS, DEPARTMENT_IDS } from '../../config/catalogue.ts';
-import type { StepId, WorkflowSettings } from '../../config/workflow.ts';
+import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
+import type { StepId, WorkflowSettings } from '#config/workflow.ts';
 import type { ComplaintRecord, Signature } from './complaint.ts';
 
 /**

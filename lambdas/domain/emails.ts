@@ -1,6 +1,6 @@
-import { CATEGORIES, DEPARTMENTS } from '../../config/catalogue.ts';
-import { ROLE_NAMES } from '../../config/roles.ts';
-import { STEPS, type StepId } from '../../config/workflow.ts';
+import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
+import { ROLE_NAMES } from '#config/roles.ts';
+import { STEPS, type StepId } from '#config/workflow.ts';
 import type { ComplaintRecord } from './complaint.ts';
 import { escapeHtml } from './mime.ts';
 

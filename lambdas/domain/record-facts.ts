@@ -1,4 +1,4 @@
-import { type LadderLevel, STEPS, type StepId } from '../../config/workflow.ts';
+import { type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
 import type { Signature } from './complaint.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { isStaffRole, type StaffRole } from '../../config/roles.ts';
+import { isStaffRole, type StaffRole } from '#config/roles.ts';
 
 /** The signed-in staff member, as the API sees them after the JWT authorizer. */
 export interface StaffMember {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { STAFF_ROLES, type StaffRole } from '../../config/roles.ts';
-import { COMPANY_WIDE_ROLES, STEP_IDS, type StepId } from '../../config/workflow.ts';
+import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
+import { COMPANY_WIDE_ROLES, STEP_IDS, type StepId } from '#config/workflow.ts';
 import type { StaffMember } from './staff.ts';
 
 /** What the state machine passes to create-task for a human step of the procedure. */

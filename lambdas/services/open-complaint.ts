@@ -9,6 +9,8 @@ import {
   nextSequence,
   putNewComplaint,
 } from '#adapters/complaints.ts';
+import { workflowSettings } from '#commons/settings.ts';
+import { areaById } from '#config/areas.ts';
 import {
   type ComplaintRecord,
   flagsFor,
@@ -20,8 +22,6 @@ import {
 } from '#domain/complaint.ts';
 import { dueTable } from '#domain/deadlines.ts';
 import { StateConflictError } from '#domain/errors.ts';
-import { areaById } from '../../config/areas.ts';
-import { workflowSettings } from '../commons/settings.ts';
 
 export interface OpenComplaintDeps {
   readonly table: string;

@@ -1,6 +1,6 @@
+import { appUrl, mailFrom, workflowSettings } from '#commons/settings.ts';
 import { parseRecipients } from '#domain/report/email.ts';
 import { thresholdsFrom } from '#domain/report/rectification.ts';
-import { appUrl, mailFrom, workflowSettings } from '../commons/settings.ts';
 import type { ReportConfig } from './report-run.ts';
 
 /**

@@ -16,6 +16,11 @@ import {
   S3TextUpload,
   startReportItem,
 } from '#adapters/reports.ts';
+import { logger } from '#commons/powertools.ts';
+import { AREAS } from '#config/areas.ts';
+import { STAFF_ROLES } from '#config/roles.ts';
+import { TABLE } from '#config/table.ts';
+import type { WorkflowSettings } from '#config/workflow.ts';
 import type { Language } from '#domain/complaint.ts';
 import { newMessageId } from '#domain/mime.ts';
 import {
@@ -50,11 +55,6 @@ import {
   subjectKey,
 } from '#domain/report/rectification.ts';
 import { renderReportHtml } from '#domain/report/render-html.ts';
-import { AREAS } from '../../config/areas.ts';
-import { STAFF_ROLES } from '../../config/roles.ts';
-import { TABLE } from '../../config/table.ts';
-import type { WorkflowSettings } from '../../config/workflow.ts';
-import { logger } from '../commons/powertools.ts';
 
 /**
  * Makes one periodic report (procedure step 10): reads the period and the previous one from

@@ -1,8 +1,8 @@
 import { ConflictError, closeTask, getPartition } from '#adapters/complaints.ts';
+import { workflowSettings } from '#commons/settings.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type DueTable, dueTable } from '#domain/deadlines.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { workflowSettings } from '../commons/settings.ts';
 
 type ClosingStatus = 'timed-out' | 'cancelled';
 

@@ -10,7 +10,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLE } from '../../config/table.ts';
+import { TABLE } from '#config/table.ts';
 
 /** Item writes a handler may be granted: the audit trail is append-only, so never DeleteItem. */
 export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:BatchWriteItem';

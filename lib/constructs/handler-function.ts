@@ -12,7 +12,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../../config/functions.ts';
+import type { FunctionSpec } from '#config/functions.ts';
 import { HANDLER_BUNDLING, PROJECT_ROOT } from '../bundling/handler-bundling.ts';
 
 /**

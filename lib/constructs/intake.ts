@@ -5,7 +5,7 @@ import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aw
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../../config/functions.ts';
+import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess, RAW_MAIL_PREFIX } from '../access.ts';
 import type { Settings } from '../settings.ts';
 import type { DataStore } from './data.ts';

@@ -4,7 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../../config/functions.ts';
+import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess } from '../access.ts';
 import type { Settings } from '../settings.ts';
 import type { DataStore } from './data.ts';
@@ -54,7 +54,7 @@ export class Reports extends Construct {
       retentionPeriod: Duration.days(14),
     });
     this.handler = new HandlerFunction(this, 'Report', {
-      spec: FUNCTIONS.report,
+      spec: FUNCTIONS.runScheduledReport,
       logRetention: props.logRetention ?? RetentionDays.ONE_YEAR,
       // Scheduler invokes asynchronously: a run that fails after Lambda's retries is kept here.
       deadLetterQueue: this.deadLetterQueue,

@@ -27,9 +27,9 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionKey } from '../../config/functions.ts';
-import { ROLE_NAMES, STAFF_ROLES } from '../../config/roles.ts';
-import { ROUTES, type RouteSpec, routeKey } from '../../config/routes.ts';
+import { FUNCTIONS, type FunctionKey } from '#config/functions.ts';
+import { ROLE_NAMES, STAFF_ROLES } from '#config/roles.ts';
+import { ROUTES, type RouteSpec, routeKey } from '#config/routes.ts';
 import { applyAccess } from '../access.ts';
 import type { Settings } from '../settings.ts';
 import type { DataStore } from './data.ts';

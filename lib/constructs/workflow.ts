@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { stateMachineFunctions } from '../../config/functions.ts';
+import { stateMachineFunctions } from '#config/functions.ts';
 import { applyAccess } from '../access.ts';
 import type { Settings } from '../settings.ts';
 import type { DataStore } from './data.ts';

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { invokeLocal, type LocalHandler } from '../lambda-runtime.ts';
+import { invokeLocal, type LocalHandler } from '../runtime/lambda-runtime.ts';
 
 /**
  * The Step Functions stand-in: runs the very ASL file CDK deploys in aws-local-stepfunctions,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_AUDIENCE } from '../../local/auth.ts';
+import { LOCAL_AUDIENCE } from '../../local/gateway/auth.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { failOnPageErrors, launchBrowser, screenshot, signInAs } from '../harness/browser.ts';
 

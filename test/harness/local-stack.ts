@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { STEP_IDS } from '../../config/workflow.ts';
-import { type NewComplaintInput, newComplaintRecord } from '../../lambdas/domain/complaint.ts';
-import type { FaultOptions } from '../../local/fault-proxy.ts';
+import { STEP_IDS } from '#config/workflow.ts';
+import { type NewComplaintInput, newComplaintRecord } from '#domain/complaint.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { type FaultCounts, type FaultOptions, type FaultProxies, withFaults } from './fault-proxy.ts';
 
 /** A `due` table giving every step the same number of seconds (for driving the ASL directly). */
 export function dueAll(seconds: number, overrides: Record<string, number> = {}): Record<string, number> {
@@ -16,6 +16,8 @@ export function dueAll(seconds: number, overrides: Record<string, number> = {}):
 
 export interface TestStack {
   readonly stack: LocalStack;
+  /** Faults injected so far (none unless `faults` was given). */
+  faults(): FaultCounts;
   readonly sfn: SFNClient;
   readonly db: DynamoDBDocumentClient;
   readonly dataDir: string;
@@ -45,11 +47,15 @@ export async function startTestStack(
   options: { timeScale?: number; faults?: FaultOptions; functionThread?: boolean } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'complaints-test-'));
+  let proxies: FaultProxies | undefined;
   const stack = await startLocalStack({
     dataDir,
     ports: { web: 0, smtp: 0, ses: 0, dynamodb: 0, s3: 0, sfn: 0 },
     timeScale: options.timeScale ?? 1,
-    ...(options.faults ? { faults: options.faults } : {}),
+    interpose: async (endpoints) => {
+      proxies = await withFaults(options.faults, endpoints);
+      return proxies;
+    },
     ...(options.functionThread === false ? { functionThread: false } : {}),
   });
   const sfn = new SFNClient({});
@@ -91,6 +97,10 @@ export async function startTestStack(
 
   return {
     stack,
+    faults: () => {
+      if (!proxies) throw new Error('The local stack started without its endpoints interposed');
+      return proxies.counts();
+    },
     sfn,
     db,
     dataDir,

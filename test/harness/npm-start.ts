@@ -22,7 +22,7 @@ export interface LocalStart {
 }
 
 /**
- * `npm start` as a person runs it (`node local/start.ts`, the script npm runs): a real process
+ * `npm start` as a person runs it (`node local/cli/start.ts`, the script npm runs): a real process
  * on `dataDir`, its output collected. The caller kills what it started (`children`).
  */
 export function startLocalStart(options: {
@@ -31,7 +31,7 @@ export function startLocalStart(options: {
   readonly env?: Readonly<Record<string, string>>;
   readonly children: Set<ChildProcess>;
 }): LocalStart {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local/start.ts'), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local/cli/start.ts'), ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...FREE_PORTS, LOCAL_DATA_DIR: options.dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { stateMachineFunctions } from '../../config/functions.ts';
+import { stateMachineFunctions } from '#config/functions.ts';
 import { ASL_PATH } from '../../lib/constructs/workflow.ts';
 
 interface AslValidation {

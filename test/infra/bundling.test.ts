@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../config/functions.ts';
+import { FUNCTIONS } from '#config/functions.ts';
 import { HANDLER_BUNDLING, handlerBuildOptions } from '../../lib/bundling/handler-bundling.ts';
 import { HandlerFunction, nodejsBundling } from '../../lib/constructs/handler-function.ts';
 

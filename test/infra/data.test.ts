@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE } from '../../config/table.ts';
+import { TABLE } from '#config/table.ts';
 import { arnOf, logicalId, resource, type Synthesized, synthesize } from './support.ts';
 
 let built: Synthesized;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_SPECS } from '../../config/functions.ts';
+import { FUNCTION_SPECS } from '#config/functions.ts';
 import { FUNCTION_ACCESS } from '../../lib/access.ts';
 import { type HandlerFunction, PROJECT_ROOT } from '../../lib/constructs/handler-function.ts';
 import {

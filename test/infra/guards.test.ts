@@ -4,7 +4,7 @@ import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../config/functions.ts';
+import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess } from '../../lib/access.ts';
 import { DataStore } from '../../lib/constructs/data.ts';
 import { HandlerFunction } from '../../lib/constructs/handler-function.ts';

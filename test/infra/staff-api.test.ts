@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../config/functions.ts';
-import { STAFF_ROLES } from '../../config/roles.ts';
-import { ROUTES, routeKey } from '../../config/routes.ts';
+import { FUNCTIONS } from '#config/functions.ts';
+import { STAFF_ROLES } from '#config/roles.ts';
+import { ROUTES, routeKey } from '#config/routes.ts';
 import { PUBLIC_ROUTES } from '../../lib/constructs/staff-api.ts';
 import {
   allowedActions,

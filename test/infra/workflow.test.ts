@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stateMachineFunctions } from '../../config/functions.ts';
+import { stateMachineFunctions } from '#config/functions.ts';
 import { FUNCTION_ACCESS } from '../../lib/access.ts';
 import { ASL_PATH } from '../../lib/constructs/workflow.ts';
 import {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../lambdas/domain/mail/classify.ts';
-import { parseMessage } from '../../lambdas/domain/mail/parse.ts';
+import { classify } from '#domain/mail/classify.ts';
+import { parseMessage } from '#domain/mail/parse.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 
 /**
@@ -91,7 +91,7 @@ describe('mailing-list mail', () => {
   });
 
   it('gives the real author when a list rewrote From for DMARC (014)', async () => {
-    const { ownerOf } = await import('../../lambdas/domain/mail/content.ts');
+    const { ownerOf } = await import('#domain/mail/content.ts');
     const { parsed } = await read('014-gb2312-via-list-dmarc-from.eml');
     expect(ownerOf(parsed)?.address).toBe('wenyehai@huawei.com');
     expect(ownerOf(parsed)?.name).toBe('wenyehai');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../lambdas/domain/mail/classify.ts';
+import { classify } from '#domain/mail/classify.ts';
 import {
   htmlToText,
   isExecutable,
@@ -9,10 +9,10 @@ import {
   refInSubject,
   replyTextOf,
   sanitiseHtml,
-} from '../../lambdas/domain/mail/content.ts';
-import { complaintFromMessage, threadHints, viewOf } from '../../lambdas/domain/mail/intake.ts';
-import { parseMessage } from '../../lambdas/domain/mail/parse.ts';
-import { intakeSettingsFrom } from '../../lambdas/domain/mail/settings.ts';
+} from '#domain/mail/content.ts';
+import { complaintFromMessage, threadHints, viewOf } from '#domain/mail/intake.ts';
+import { parseMessage } from '#domain/mail/parse.ts';
+import { intakeSettingsFrom } from '#domain/mail/settings.ts';
 import {
   big5OutlookComplaint,
   dsnBounce,

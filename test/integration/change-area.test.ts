@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATEGORY_IDS, DEPARTMENT_IDS } from '../../config/catalogue.ts';
+import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { outbox, staffClient } from '../harness/staff-client.ts';
 import { big5OutlookComplaint } from '../intake/messages.ts';

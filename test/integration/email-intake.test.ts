@@ -3,9 +3,9 @@ import { SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } f
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../config/functions.ts';
-import { invokeLocal, type LocalHandler } from '../../local/lambda-runtime.ts';
-import { sesEvent } from '../../local/smtp.ts';
+import { FUNCTIONS } from '#config/functions.ts';
+import { sesEvent } from '../../local/mail/smtp.ts';
+import { invokeLocal, type LocalHandler } from '../../local/runtime/lambda-runtime.ts';
 import { LOCAL_RESOURCES } from '../../local/stack.ts';
 import { dueAll, startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { type OutboxEmail, outbox, staffClient } from '../harness/staff-client.ts';

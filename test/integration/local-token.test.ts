@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeFunction } from '../../config/routes.ts';
-import { type LocalApi, startApi } from '../../local/api-gateway.ts';
-import { LOCAL_AUDIENCE, LocalIssuer } from '../../local/auth.ts';
-import type { LocalHandler } from '../../local/lambda-runtime.ts';
-import { installScaledClock } from '../../local/scaled-clock.ts';
+import { ROUTES, routeFunction } from '#config/routes.ts';
+import { type LocalApi, startApi } from '../../local/gateway/api-gateway.ts';
+import { LOCAL_AUDIENCE, LocalIssuer } from '../../local/gateway/auth.ts';
+import type { LocalHandler } from '../../local/runtime/lambda-runtime.ts';
+import { installScaledClock } from '../../local/runtime/scaled-clock.ts';
 
 /**
  * The local Cognito stand-in's sessions, over HTTP as the web app uses them: sign-in at

@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeLocal, type LocalHandler } from '../../local/lambda-runtime.ts';
+import { invokeLocal, type LocalHandler } from '../../local/runtime/lambda-runtime.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 
@@ -13,18 +13,18 @@ import { staffClient } from '../harness/staff-client.ts';
 let t: TestStack;
 let createTask: LocalHandler;
 let deadline: LocalHandler;
-let closeTask: typeof import('../../lambdas/adapters/complaints.ts').closeTask;
-let putTask: typeof import('../../lambdas/adapters/complaints.ts').putTask;
+let closeTask: typeof import('#adapters/complaints.ts').closeTask;
+let putTask: typeof import('#adapters/complaints.ts').putTask;
 let taskIdOf: (ref: string, token: string) => string;
 
 beforeAll(async () => {
   t = await startTestStack();
   // The handlers read their settings (TABLE_NAME, ...) when loaded: after the stack set them.
   createTask = ((await import('../../lambdas/create-task.ts')) as { handler: LocalHandler }).handler;
-  deadline = ((await import('../../lambdas/deadline.ts')) as { handler: LocalHandler }).handler;
-  ({ closeTask, putTask } = await import('../../lambdas/adapters/complaints.ts'));
-  const { taskIdFor } = await import('../../lambdas/domain/keys.ts');
-  const { taskSuffixForToken } = await import('../../lambdas/domain/tasks.ts');
+  deadline = ((await import('../../lambdas/record-workflow-event.ts')) as { handler: LocalHandler }).handler;
+  ({ closeTask, putTask } = await import('#adapters/complaints.ts'));
+  const { taskIdFor } = await import('#domain/keys.ts');
+  const { taskSuffixForToken } = await import('#domain/tasks.ts');
   taskIdOf = (ref, token) => taskIdFor(ref, taskSuffixForToken(token));
 });
 afterAll(async () => {
@@ -144,8 +144,8 @@ describe('record facts when Step Functions retries a handler', () => {
       action: 'step-overdue',
       late: { step: 'supervisorReview', level: 'customer-service', overdue: 'supervisorReview' },
     };
-    await invokeLocal(deadline, 'deadline', overdue);
-    await invokeLocal(deadline, 'deadline', overdue);
+    await invokeLocal(deadline, 'record-workflow-event', overdue);
+    await invokeLocal(deadline, 'record-workflow-event', overdue);
 
     const { record, events } = await partition(ref);
     expect(record.deadlines).toEqual(['supervisorReview:missed']);
@@ -163,8 +163,8 @@ describe('record facts when Step Functions retries a handler', () => {
       action: 'step-overdue',
       late: { step: 'departmentCommitment', level: 'customer-service', overdue: 'escalationSupervisor' },
     };
-    await invokeLocal(deadline, 'deadline', overdue);
-    await invokeLocal(deadline, 'deadline', overdue);
+    await invokeLocal(deadline, 'record-workflow-event', overdue);
+    await invokeLocal(deadline, 'record-workflow-event', overdue);
 
     const { record } = await partition(ref);
     expect(record.escalations).toEqual(['supervisor:raised', 'supervisor:timed-out']);
@@ -196,8 +196,8 @@ describe('record facts when Step Functions retries a handler', () => {
       action: 'escalated',
       late: { step: 'workInProgress', level: 'manager', reason: 'objection-limit' },
     };
-    await invokeLocal(deadline, 'deadline', escalated);
-    await invokeLocal(deadline, 'deadline', escalated);
+    await invokeLocal(deadline, 'record-workflow-event', escalated);
+    await invokeLocal(deadline, 'record-workflow-event', escalated);
 
     const { record, events } = await partition(ref);
     expect(record.escalationCount).toBe(1);

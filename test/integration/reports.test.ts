@@ -1,8 +1,8 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportData, ReportSummary } from '../../lambdas/domain/report/data.ts';
-import type { RectificationItem } from '../../lambdas/domain/report/rectification.ts';
-import { invokeLocal, type LocalHandler } from '../../local/lambda-runtime.ts';
+import type { ReportData, ReportSummary } from '#domain/report/data.ts';
+import type { RectificationItem } from '#domain/report/rectification.ts';
+import { invokeLocal, type LocalHandler } from '../../local/runtime/lambda-runtime.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { type OutboxEmail, outbox, staffClient } from '../harness/staff-client.ts';
 import { FIXTURE_THRESHOLDS, handMadeItems, REPORT_MONTH, trackedItem } from '../report/fixture.ts';
@@ -285,22 +285,25 @@ describe('the trend', () => {
 
 describe('the scheduled report', () => {
   it('is made once per scheduled time, however often the schedule delivers it', async () => {
-    const { handler } = (await import('../../lambdas/report.ts')) as { handler: LocalHandler };
+    const { handler } = (await import('../../lambdas/run-scheduled-report.ts')) as { handler: LocalHandler };
     const before = (await outbox(t)).length;
     const event = { kind: 'month', scheduledTime: '2026-12-01T00:00:00Z' };
-    const first = (await invokeLocal(handler, 'report', event)) as {
+    const first = (await invokeLocal(handler, 'run-scheduled-report', event)) as {
       id: string;
       period: string;
       created: boolean;
     };
-    const again = (await invokeLocal(handler, 'report', event)) as { id: string; created: boolean };
+    const again = (await invokeLocal(handler, 'run-scheduled-report', event)) as {
+      id: string;
+      created: boolean;
+    };
     expect(first).toMatchObject({ period: '2026-11', created: true });
     expect(again).toEqual({ id: first.id, period: '2026-11', status: 'done', created: false });
     expect((await outbox(t)).length - before).toBe(2);
   });
 
   it('re-runs a scheduled report that failed', async () => {
-    const { handler } = (await import('../../lambdas/report.ts')) as { handler: LocalHandler };
+    const { handler } = (await import('../../lambdas/run-scheduled-report.ts')) as { handler: LocalHandler };
     const id = '20261207T000000000Z-2026-W47';
     await t.db.send(
       new PutCommand({
@@ -315,7 +318,7 @@ describe('the scheduled report', () => {
         },
       }),
     );
-    const rerun = (await invokeLocal(handler, 'report', {
+    const rerun = (await invokeLocal(handler, 'run-scheduled-report', {
       kind: 'week',
       scheduledTime: '2026-12-07T00:00:00Z',
       period: '2026-W47',

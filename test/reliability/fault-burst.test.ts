@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFaults } from '../../local/fault-proxy.ts';
-import { invocationStats } from '../../local/lambda-runtime.ts';
+import { invocationStats } from '../../local/runtime/lambda-runtime.ts';
+import { describeFaults } from '../harness/fault-proxy.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { EXPECTED_OUTCOMES, planForms, planMail, sendMail, submitForms } from './burst.ts';
 import { acknowledgedRef, directDynamo, readOutbox, readTable, tally } from './inspect.ts';
 
 /**
  * Faults as AWS has them, injected at random between the handlers and DynamoDB, S3 and SES
- * (local/fault-proxy.ts: throttling, 5xx refused before the service acted, and 5xx whose answer
+ * (test/harness/fault-proxy.ts: throttling, 5xx refused before the service acted, and 5xx whose answer
  * was lost after it acted) while 1,000 emails and 300 form submissions arrive. Once the retries
  * settle — the SDK's, Lambda's on the intake event, Step Functions' on the tasks, the senders'
  * — every accepted message is exactly one complaint or one mail-log line saying what else it
@@ -163,7 +163,7 @@ describe('faults injected into DynamoDB, S3 and SES', () => {
     const redriven = redrivenFirst + settled.redriven;
     const settleSeconds = settled.seconds;
     const accepted = [...sent.accepted, ...replies.accepted];
-    const faults = t.stack.faults();
+    const faults = t.faults();
 
     const state = await readTable(db, t.stack.tableName);
     const outbox = await readOutbox(t.stack.urls.sesOutbox);

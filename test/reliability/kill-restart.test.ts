@@ -8,7 +8,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SendTaskHeartbeatCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { journalBacklog } from '../../local/smtp-journal.ts';
+import { journalBacklog } from '../../local/mail/smtp-journal.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 import { type ExecutionRecord, savedExecutions, saveExecution } from '../../local/stepfunctions/engine.ts';
 import { startLocalStart, urlOf } from '../harness/npm-start.ts';
@@ -283,7 +283,7 @@ describe('npm start killed mid-burst and started again', () => {
     );
     s3.destroy();
     const replayMail = (...args: string[]) =>
-      spawnSync(process.execPath, [join(PROJECT_ROOT, 'local/replay-mail.ts'), ...args], {
+      spawnSync(process.execPath, [join(PROJECT_ROOT, 'local/cli/replay-mail.ts'), ...args], {
         env: { ...process.env, PORT: new URL(second.urls.web).port },
         encoding: 'utf8',
       });

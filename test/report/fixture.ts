@@ -1,11 +1,4 @@
-import {
-  areaMonthPk,
-  complaintPk,
-  openTasksPk,
-  openTasksSk,
-  RECORD_SK,
-  taskSk,
-} from '../../lambdas/domain/keys.ts';
+import { areaMonthPk, complaintPk, openTasksPk, openTasksSk, RECORD_SK, taskSk } from '#domain/keys.ts';
 
 /**
  * A small hand-made data set for the periodic report, whose every figure is worked out by hand

@@ -1,11 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREAS } from '../../config/areas.ts';
-import { STAFF_ROLES } from '../../config/roles.ts';
-import { ROUTES } from '../../config/routes.ts';
-import { COMPANY_WIDE_ROLES, STEP_IDS, STEPS } from '../../config/workflow.ts';
-import { MAIL_REVIEW_ROLES } from '../../lambdas/domain/mail/review.ts';
-import { DEMO_USERS } from '../../local/auth.ts';
+import { AREAS } from '#config/areas.ts';
+import { STAFF_ROLES } from '#config/roles.ts';
+import { ROUTES } from '#config/routes.ts';
+import { COMPANY_WIDE_ROLES, STEP_IDS, STEPS } from '#config/workflow.ts';
+import { MAIL_REVIEW_ROLES } from '#domain/mail/review.ts';
+import { DEMO_USERS } from '../../local/gateway/auth.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 

@@ -2,12 +2,12 @@ import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { STEP_IDS } from '../../config/workflow.ts';
-import { type ApiEvent, parseBody, SECURITY_HEADERS } from '../../lambdas/commons/http.ts';
-import { NewComplaintInput } from '../../lambdas/domain/complaint.ts';
-import { DECISION_SCHEMAS } from '../../lambdas/domain/decisions.ts';
-import { ValidationError } from '../../lambdas/domain/errors.ts';
-import { RectificationUpdate } from '../../lambdas/domain/report/rectification-update.ts';
+import { type ApiEvent, parseBody, SECURITY_HEADERS } from '#commons/http.ts';
+import { STEP_IDS } from '#config/workflow.ts';
+import { NewComplaintInput } from '#domain/complaint.ts';
+import { DECISION_SCHEMAS } from '#domain/decisions.ts';
+import { ValidationError } from '#domain/errors.ts';
+import { RectificationUpdate } from '#domain/report/rectification-update.ts';
 import { hostileNonBlank, hostileString, PAYLOADS } from './hostile.ts';
 
 /**

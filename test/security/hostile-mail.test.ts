@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
-import { NewComplaintInput } from '../../lambdas/domain/complaint.ts';
-import { classify } from '../../lambdas/domain/mail/classify.ts';
+import { NewComplaintInput } from '#domain/complaint.ts';
+import { classify } from '#domain/mail/classify.ts';
 import {
   isNoReplyAddress,
   MAX_ATTACHMENT_BYTES,
@@ -11,7 +11,7 @@ import {
   MAX_TEXT_CHARS,
   ownerOf,
   replyTextOf,
-} from '../../lambdas/domain/mail/content.ts';
+} from '#domain/mail/content.ts';
 import {
   type AttachmentMeta,
   type ComplaintFromMessage,
@@ -22,18 +22,9 @@ import {
   planAttachments,
   threadHints,
   viewOf,
-} from '../../lambdas/domain/mail/intake.ts';
-import {
-  type ParsedMessage,
-  parseMessage,
-  UnparseableMessageError,
-} from '../../lambdas/domain/mail/parse.ts';
-import {
-  areaForRecipients,
-  intakeSettingsFrom,
-  isFaxGateway,
-  isOwnAddress,
-} from '../../lambdas/domain/mail/settings.ts';
+} from '#domain/mail/intake.ts';
+import { type ParsedMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
+import { areaForRecipients, intakeSettingsFrom, isFaxGateway, isOwnAddress } from '#domain/mail/settings.ts';
 import { hostileString, markupProblems, PAYLOADS } from './hostile.ts';
 
 /**

@@ -1,25 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AREAS } from '../../config/areas.ts';
-import { CATEGORY_IDS, DEPARTMENT_IDS } from '../../config/catalogue.ts';
-import { DEFAULT_WORKFLOW_SETTINGS } from '../../config/workflow.ts';
-import type { ComplaintRecord, Language } from '../../lambdas/domain/complaint.ts';
-import {
-  type MailContent,
-  type OwnerMailKind,
-  ownerMail,
-  workOrderMail,
-} from '../../lambdas/domain/emails.ts';
-import { parseMessage } from '../../lambdas/domain/mail/parse.ts';
-import { buildMime } from '../../lambdas/domain/mime.ts';
-import { COMPANY, ReportAggregator, type ReportRow } from '../../lambdas/domain/report/aggregate.ts';
-import { csvHeader, csvLines } from '../../lambdas/domain/report/csv.ts';
-import { type ReportData, rectificationLine } from '../../lambdas/domain/report/data.ts';
-import { reportEmail } from '../../lambdas/domain/report/email.ts';
-import { REPORT_LANGUAGES } from '../../lambdas/domain/report/i18n.ts';
-import { parsePeriod, previousPeriod } from '../../lambdas/domain/report/period.ts';
-import { draftItem } from '../../lambdas/domain/report/rectification.ts';
-import { renderReportHtml } from '../../lambdas/domain/report/render-html.ts';
+import { AREAS } from '#config/areas.ts';
+import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
+import { DEFAULT_WORKFLOW_SETTINGS } from '#config/workflow.ts';
+import type { ComplaintRecord, Language } from '#domain/complaint.ts';
+import { type MailContent, type OwnerMailKind, ownerMail, workOrderMail } from '#domain/emails.ts';
+import { parseMessage } from '#domain/mail/parse.ts';
+import { buildMime } from '#domain/mime.ts';
+import { COMPANY, ReportAggregator, type ReportRow } from '#domain/report/aggregate.ts';
+import { csvHeader, csvLines } from '#domain/report/csv.ts';
+import { type ReportData, rectificationLine } from '#domain/report/data.ts';
+import { reportEmail } from '#domain/report/email.ts';
+import { REPORT_LANGUAGES } from '#domain/report/i18n.ts';
+import { parsePeriod, previousPeriod } from '#domain/report/period.ts';
+import { draftItem } from '#domain/report/rectification.ts';
+import { renderReportHtml } from '#domain/report/render-html.ts';
 import {
   hostileNonBlank,
   hostileString,

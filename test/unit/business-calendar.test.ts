@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  BusinessCalendar,
-  type CalendarCountry,
-  DEFAULT_BUSINESS_HOURS,
-} from '../../lambdas/domain/business-calendar.ts';
-import { CN_ARRANGEMENT_YEARS, CN_ARRANGEMENTS } from '../../lambdas/domain/calendars/cn-arrangements.ts';
+import { BusinessCalendar, type CalendarCountry, DEFAULT_BUSINESS_HOURS } from '#domain/business-calendar.ts';
+import { CN_ARRANGEMENT_YEARS, CN_ARRANGEMENTS } from '#domain/calendars/cn-arrangements.ts';
 
 /** A local time in HK/TW/CN (UTC+8), e.g. at('2026-03-13T16:00'). */
 const at = (local: string) => new Date(`${local}:00+08:00`);

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { invokeLocal } from '../../local/lambda-runtime.ts';
-import { type LambdaThread, startLambdaThread } from '../../local/lambda-thread.ts';
+import { invokeLocal } from '../../local/runtime/lambda-runtime.ts';
+import { type LambdaThread, startLambdaThread } from '../../local/runtime/lambda-thread.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 
 /**
- * The thread the local stack runs the workflow's functions on (local/lambda-thread.ts): it must
+ * The thread the local stack runs the workflow's functions on (local/runtime/lambda-thread.ts): it must
  * answer, fail and crash as a Lambda function does, and share the stack's clock.
  */
 const FIXTURES = 'test/fixtures/thread-functions';

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startDynamo } from '../../local/dynamodb.ts';
+import { type LocalDynamo, startDynamo } from '../../local/emulators/dynamodb.ts';
 
 /**
  * The local DynamoDB (dynalite, persisted in LevelDB) with this project's patches

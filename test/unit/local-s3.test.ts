@@ -16,7 +16,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalS3, startS3 } from '../../local/s3.ts';
+import { type LocalS3, startS3 } from '../../local/emulators/s3.ts';
 
 /**
  * The local S3 (s3rver) with this project's patch (patches/s3rver+3.7.1.patch): an object's MD5

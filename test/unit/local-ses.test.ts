@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalSes, startSes } from '../../local/ses.ts';
+import { type LocalSes, startSes } from '../../local/emulators/ses.ts';
 
 /**
  * The local SES outbox (aws-ses-v2-local) with this project's patch (patches/aws-ses-v2-local+2.10.2.patch):
@@ -104,7 +104,7 @@ describe('local SES outbox (patched aws-ses-v2-local)', () => {
       '您好，我們已收到您的投訴，編號 KE-2611-0001。',
     );
     const sent = await sesClient.send(new SendRawEmailCommand({ RawMessage: { Data: raw } }));
-    // Announced at once (local/emulators-child.ts reads the store as messages arrive).
+    // Announced at once (local/emulators/process-child.ts reads the store as messages arrive).
     const announced = store.getStoreReadonly().emails.at(-1);
     expect(announced?.destination.to).toEqual(['"陳大文" <owner@example.com>']);
 

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LocalHandler } from '../../local/lambda-runtime.ts';
+import type { LocalHandler } from '../../local/runtime/lambda-runtime.ts';
 import { LocalStepFunctions, savedExecutions, saveExecution } from '../../local/stepfunctions/engine.ts';
 
 /**

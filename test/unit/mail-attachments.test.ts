@@ -4,9 +4,9 @@ import {
   downloadContentType,
   MAIL_ATTACHMENT_FOLDER,
   mailAttachmentDownload,
-} from '../../lambdas/domain/attachments.ts';
-import { MAIL_ATTACHMENT_PREFIX, planAttachments } from '../../lambdas/domain/mail/intake.ts';
-import { MAIL_REVIEW_ROLES } from '../../lambdas/domain/mail/review.ts';
+} from '#domain/attachments.ts';
+import { MAIL_ATTACHMENT_PREFIX, planAttachments } from '#domain/mail/intake.ts';
+import { MAIL_REVIEW_ROLES } from '#domain/mail/review.ts';
 import { MAY_REVIEW_MAIL } from '../../web/src/staff/access.ts';
 
 /** Which attachment of received mail staff may download, as GET .../mail/{mailId}/attachments/{index} decides. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../config/routes.ts';
+import { ROUTES } from '#config/routes.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 
 const openApi = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs', 'openapi.json'), 'utf8')) as {

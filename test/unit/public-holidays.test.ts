@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar } from '../../lambdas/domain/business-calendar.ts';
-import {
-  PUBLIC_HOLIDAYS_PATH,
-  renderPublicHolidays,
-} from '../../lambdas/domain/calendars/generate-public-holidays.ts';
-import { PUBLIC_HOLIDAY_YEARS } from '../../lambdas/domain/calendars/public-holidays.ts';
+import { BusinessCalendar } from '#domain/business-calendar.ts';
+import { PUBLIC_HOLIDAYS_PATH, renderPublicHolidays } from '#domain/calendars/generate-public-holidays.ts';
+import { PUBLIC_HOLIDAY_YEARS } from '#domain/calendars/public-holidays.ts';
 
 describe('the public holiday table', () => {
   it('is what date-holidays gives today (run `npm run generate:holidays` after upgrading it)', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WORKFLOW_SETTINGS } from '../../config/workflow.ts';
+import { DEFAULT_WORKFLOW_SETTINGS } from '#config/workflow.ts';
 import {
   COMPANY,
   type OpenTaskRow,
@@ -9,8 +9,8 @@ import {
   type RowMeasures,
   type ScopeStats,
   satisfiedShare,
-} from '../../lambdas/domain/report/aggregate.ts';
-import { parsePeriod, previousPeriod } from '../../lambdas/domain/report/period.ts';
+} from '#domain/report/aggregate.ts';
+import { parsePeriod, previousPeriod } from '#domain/report/period.ts';
 import { handMadeItems, REPORT_MONTH } from '../report/fixture.ts';
 
 const period = parsePeriod(REPORT_MONTH);

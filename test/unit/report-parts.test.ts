@@ -1,30 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { buildMime } from '../../lambdas/domain/mime.ts';
+import { buildMime } from '#domain/mime.ts';
 import {
   factsOfCompletion,
   factsOfOverdue,
   factsOfTaskOpened,
   parseDeadlineFact,
   parseEscalationFact,
-} from '../../lambdas/domain/record-facts.ts';
-import { CountTable, hash53 } from '../../lambdas/domain/report/aggregate.ts';
-import { cell, csvHeader } from '../../lambdas/domain/report/csv.ts';
-import { byLanguage, parseRecipients } from '../../lambdas/domain/report/email.ts';
+} from '#domain/record-facts.ts';
+import { CountTable, hash53 } from '#domain/report/aggregate.ts';
+import { cell, csvHeader } from '#domain/report/csv.ts';
+import { byLanguage, parseRecipients } from '#domain/report/email.ts';
 import {
   indexMonths,
   lastCompletePeriod,
   lastInstant,
   parsePeriod,
   previousPeriod,
-} from '../../lambdas/domain/report/period.ts';
-import {
-  type Candidate,
-  draftItem,
-  scaledThreshold,
-  thresholdsFrom,
-} from '../../lambdas/domain/report/rectification.ts';
-import { applyUpdate } from '../../lambdas/domain/report/rectification-update.ts';
-import { nextRun, reportKindsFrom } from '../../local/scheduler.ts';
+} from '#domain/report/period.ts';
+import { type Candidate, draftItem, scaledThreshold, thresholdsFrom } from '#domain/report/rectification.ts';
+import { applyUpdate } from '#domain/report/rectification-update.ts';
+import { nextRun, reportKindsFrom } from '../../local/runtime/scheduler.ts';
 
 describe('report periods', () => {
   it('run a month from local midnight of the 1st, reading two UTC months of the index', () => {

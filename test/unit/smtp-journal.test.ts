@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SESEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { journalBacklog, SmtpJournal } from '../../local/smtp-journal.ts';
+import { journalBacklog, SmtpJournal } from '../../local/mail/smtp-journal.ts';
 
 /**
- * The SMTP intake's journal (local/smtp-journal.ts) is what makes a 250 a promise: an accepted
+ * The SMTP intake's journal (local/mail/smtp-journal.ts) is what makes a 250 a promise: an accepted
  * message's event is kept until the intake handler took it in, across a kill, and a restart
  * delivers exactly the ones not taken in, in the order they were accepted. Event files put into
  * the directory by hand (a redriven dead letter) are delivered too, and removed once taken in.

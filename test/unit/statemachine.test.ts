@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_SPECS, stateMachineFunctions } from '../../config/functions.ts';
-import { STEP_IDS, STEPS } from '../../config/workflow.ts';
+import { FUNCTION_SPECS, stateMachineFunctions } from '#config/functions.ts';
+import { STEP_IDS, STEPS } from '#config/workflow.ts';
 import { ASL_FILE, PROJECT_ROOT } from '../../local/stack.ts';
 import { allTaskStates, placeholdersOf } from '../../local/stepfunctions/engine.ts';
 import { renderDefinition } from '../../statemachine/generate.ts';

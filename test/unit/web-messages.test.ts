@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../config/catalogue.ts';
-import { ROLES } from '../../config/roles.ts';
-import { STEP_IDS } from '../../config/workflow.ts';
-import { NewComplaintInput } from '../../lambdas/domain/complaint.ts';
-import { DECISION_SCHEMAS } from '../../lambdas/domain/decisions.ts';
+import { CHANNELS } from '#config/catalogue.ts';
+import { ROLES } from '#config/roles.ts';
+import { STEP_IDS } from '#config/workflow.ts';
+import { NewComplaintInput } from '#domain/complaint.ts';
+import { DECISION_SCHEMAS } from '#domain/decisions.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 import { en } from '../../web/src/messages/en.ts';
 import { zhHans } from '../../web/src/messages/zh-Hans.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_WORKFLOW_SETTINGS } from '../../config/workflow.ts';
-import { ReportAggregator, type ReportRow } from '../../lambdas/domain/report/aggregate.ts';
-import { parsePeriod, previousPeriod } from '../../lambdas/domain/report/period.ts';
+import { DEFAULT_WORKFLOW_SETTINGS } from '#config/workflow.ts';
+import { ReportAggregator, type ReportRow } from '#domain/report/aggregate.ts';
+import { parsePeriod, previousPeriod } from '#domain/report/period.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 

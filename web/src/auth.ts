@@ -4,7 +4,7 @@
  * code with PKCE; the ID token carries the role group and `custom:area` the API reads).
  * Either way the app keeps a refresh token and renews the hour-long ID token at the sign-in
  * domain's `/oauth2/token`, so staff stay signed in for the working day; signing out revokes
- * it at `/oauth2/revoke`. Locally that domain is the local stack itself (local/auth.ts).
+ * it at `/oauth2/revoke`. Locally that domain is the local stack itself (local/gateway/auth.ts).
  * `/config.json` says which (CDK writes the deployed one).
  */
 export interface AppConfig {
@@ -14,7 +14,7 @@ export interface AppConfig {
         readonly kind: 'local';
         /** Where `/oauth2/token` and `/oauth2/revoke` are. @default apiUrl (the local stack) */
         readonly domain?: string;
-        /** @default 'local-web-client' (local/auth.ts LOCAL_AUDIENCE) */
+        /** @default 'local-web-client' (local/gateway/auth.ts LOCAL_AUDIENCE) */
         readonly clientId?: string;
       }
     | { readonly kind: 'cognito'; readonly domain: string; readonly clientId: string };

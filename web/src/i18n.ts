@@ -1,5 +1,5 @@
-import { AREAS } from '../../config/areas.ts';
-import { CATEGORIES, DEPARTMENTS } from '../../config/catalogue.ts';
+import { AREAS } from '#config/areas.ts';
+import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
 import { en } from './messages/en.ts';
 import { zhHans } from './messages/zh-Hans.ts';
 import { type MessageKey, type Messages, zhHant } from './messages/zh-Hant.ts';

@@ -1,6 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
 import * as z from 'zod';
-import type { Language } from '../complaint.ts';
+import type { Language } from '#domain/complaint.ts';
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './parse.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { NewComplaintInput } from '../complaint.ts';
+import type { NewComplaintInput } from '#domain/complaint.ts';
 import type { Classification } from './classify.ts';
 import {
   capText,

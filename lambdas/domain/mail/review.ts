@@ -1,6 +1,6 @@
-import type { StaffRole } from '../../../config/roles.ts';
-import { COMPANY_WIDE_ROLES } from '../../../config/workflow.ts';
-import type { StaffMember } from '../staff.ts';
+import type { StaffRole } from '#config/roles.ts';
+import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
+import type { StaffMember } from '#domain/staff.ts';
 
 /**
  * Staff review of mail that did not become a complaint by itself: held (a flood from one

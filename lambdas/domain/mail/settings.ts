@@ -1,4 +1,4 @@
-import { AREAS, areaById } from '../../../config/areas.ts';
+import { AREAS, areaById } from '#config/areas.ts';
 
 /**
  * Email intake's configuration, from the function's environment (CDK sets it from context; the

@@ -1,5 +1,5 @@
-import { COMPANY_WIDE_ROLES } from '../../../config/workflow.ts';
-import type { StaffMember } from '../staff.ts';
+import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
+import type { StaffMember } from '#domain/staff.ts';
 
 /**
  * Who may do what with reports and rectification items. Reports cover every area and go to

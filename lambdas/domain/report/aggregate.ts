@@ -1,7 +1,7 @@
-import { AREAS } from '../../../config/areas.ts';
-import { type LadderLevel, STEP_IDS, type StepId, type WorkflowSettings } from '../../../config/workflow.ts';
-import { calendarFor } from '../deadlines.ts';
-import { parseDeadlineFact, parseEscalationFact } from '../record-facts.ts';
+import { AREAS } from '#config/areas.ts';
+import { type LadderLevel, STEP_IDS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
+import { calendarFor } from '#domain/deadlines.ts';
+import { parseDeadlineFact, parseEscalationFact } from '#domain/record-facts.ts';
 import type { Period } from './period.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../mime.ts';
+import { escapeHtml } from '#domain/mime.ts';
 
 /**
  * Charts for the report, drawn without scripts or external resources. On the web and on paper

@@ -1,4 +1,4 @@
-import type { Language } from '../complaint.ts';
+import type { Language } from '#domain/complaint.ts';
 import type { ReportRow, RowMeasures } from './aggregate.ts';
 import { areaName, categoryName, departmentName, REPORT_LANGUAGES, REPORT_MESSAGES } from './i18n.ts';
 import { localDateTime } from './period.ts';

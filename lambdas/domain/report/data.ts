@@ -1,4 +1,4 @@
-import type { Language } from '../complaint.ts';
+import type { Language } from '#domain/complaint.ts';
 import {
   COMPANY,
   type OpenPastDeadline,

@@ -1,4 +1,4 @@
-import type { Language } from '../complaint.ts';
+import type { Language } from '#domain/complaint.ts';
 import { COMPANY, type ScopeStats, satisfiedShare, shareMet, totalDeadlines } from './aggregate.ts';
 import type { ReportData } from './data.ts';
 import { areaName, REPORT_LANGUAGES, REPORT_MESSAGES } from './i18n.ts';

@@ -1,7 +1,7 @@
-import { AREAS } from '../../../config/areas.ts';
-import { CATEGORIES, DEPARTMENTS } from '../../../config/catalogue.ts';
-import { type LadderLevel, STEPS, type StepId } from '../../../config/workflow.ts';
-import type { Language } from '../complaint.ts';
+import { AREAS } from '#config/areas.ts';
+import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
+import { type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
+import type { Language } from '#domain/complaint.ts';
 import type { Period } from './period.ts';
 import type { RectificationStatus } from './rectification.ts';
 

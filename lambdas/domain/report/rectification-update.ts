@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { DEPARTMENT_IDS } from '../../../config/catalogue.ts';
-import { StateConflictError, ValidationError } from '../errors.ts';
+import { DEPARTMENT_IDS } from '#config/catalogue.ts';
+import { StateConflictError, ValidationError } from '#domain/errors.ts';
 import { RECTIFICATION_STATUSES, type RectificationItem, TRANSITIONS } from './rectification.ts';
 
 /** `PATCH /api/rectifications/{id}`: what customer service may change. */

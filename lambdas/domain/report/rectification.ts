@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { areaById } from '../../../config/areas.ts';
-import { CATEGORIES, DEPARTMENT_IDS, type DepartmentId } from '../../../config/catalogue.ts';
-import type { Language } from '../complaint.ts';
+import { areaById } from '#config/areas.ts';
+import { CATEGORIES, DEPARTMENT_IDS, type DepartmentId } from '#config/catalogue.ts';
+import type { Language } from '#domain/complaint.ts';
 import { addDays } from './period.ts';
 
 /**

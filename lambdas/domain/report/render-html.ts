@@ -1,5 +1,5 @@
-import type { Language } from '../complaint.ts';
-import { escapeHtml } from '../mime.ts';
+import type { Language } from '#domain/complaint.ts';
+import { escapeHtml } from '#domain/mime.ts';
 import {
   COMPANY,
   DEADLINE_STEPS,

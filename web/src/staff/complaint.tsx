@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '../../../config/areas.ts';
+import { AREAS } from '#config/areas.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';

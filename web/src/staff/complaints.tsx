@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '../../../config/areas.ts';
-import { CATEGORIES, CHANNELS } from '../../../config/catalogue.ts';
+import { AREAS } from '#config/areas.ts';
+import { CATEGORIES, CHANNELS } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { CATEGORIES, DEPARTMENTS } from '../../../config/catalogue.ts';
+import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
 import { Choice, ErrorSummary, Field } from '../components.tsx';
 import { categoryName, departmentName, t } from '../i18n.ts';

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { CHANNELS } from '../../../config/catalogue.ts';
+import { CHANNELS } from '#config/catalogue.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
 import {
   actorName,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '../../../config/areas.ts';
+import { AREAS } from '#config/areas.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { ErrorSummary, Field, fieldId, Notice, useFocusHeading } from '../components.tsx';

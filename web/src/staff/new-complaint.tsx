@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '../../../config/areas.ts';
-import { MAX_ATTACHMENT_BYTES } from '../../../config/attachments.ts';
-import { CATEGORIES } from '../../../config/catalogue.ts';
+import { AREAS } from '#config/areas.ts';
+import { MAX_ATTACHMENT_BYTES } from '#config/attachments.ts';
+import { CATEGORIES } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Choice, ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { DEPARTMENTS } from '../../../config/catalogue.ts';
+import { DEPARTMENTS } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';

@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { ChildMessage, EmulatedService, EmulatorOptions } from './emulators-child.ts';
-import { LocalStackError } from './listen.ts';
+import { LocalStackError } from '../runtime/listen.ts';
+import type { ChildMessage, EmulatedService, EmulatorOptions } from './process-child.ts';
 
-export type { EmulatorOptions } from './emulators-child.ts';
+export type { EmulatorOptions } from './process-child.ts';
 
 export interface Emulators {
   readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly ses: string };
@@ -62,7 +62,7 @@ interface EmulatorChild {
 }
 
 async function startChild(options: EmulatorOptions): Promise<EmulatorChild> {
-  const child = fork(join(import.meta.dirname, 'emulators-child.ts'), [], {
+  const child = fork(join(import.meta.dirname, 'process-child.ts'), [], {
     execArgv: [],
     // Their own log lines (none, normally) go where the stack's go; crashes are visible.
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

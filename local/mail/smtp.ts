@@ -6,7 +6,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import libmime from 'libmime';
 import { SMTPServer } from 'smtp-server';
-import { closeServer, listenOnLoopback } from './listen.ts';
+import { closeServer, listenOnLoopback } from '../runtime/listen.ts';
 import { SmtpJournal } from './smtp-journal.ts';
 
 /** SES accepts messages up to 40 MB; so does the local intake. */

@@ -8,12 +8,12 @@ import {
   reopenTask,
   updateRecord,
 } from '#adapters/complaints.ts';
+import { workflowSettings } from '#commons/settings.ts';
 import type { Signature } from '#domain/complaint.ts';
 import { applyDecision } from '#domain/decisions.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';
 import { factCause, factsOfCompletion } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { workflowSettings } from '../commons/settings.ts';
 import { dueFor } from './steps.ts';
 
 export interface CompletedTask {

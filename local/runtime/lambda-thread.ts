@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, SHARE_ENV, Worker, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import type { FunctionSpec } from '../config/functions.ts';
+import type { FunctionSpec } from '#config/functions.ts';
 import { type LocalHandler, lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { installScaledClock } from './scaled-clock.ts';
 

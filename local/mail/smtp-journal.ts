@@ -23,7 +23,7 @@ import type { SESEvent } from 'aws-lambda';
  * each a hand-off to the thread pool and each slow on this kind of disk, for every email.
  *
  * Event files (`<SES message id>.json`) put into the directory by hand are read as well: that is
- * how a dead letter is redriven, or a raw message replayed (local/replay-mail.ts). Each is
+ * how a dead letter is redriven, or a raw message replayed (local/cli/replay-mail.ts). Each is
  * deleted once taken in.
  */
 export class SmtpJournal {

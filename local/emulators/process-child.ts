@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
+import { LocalStackError } from '../runtime/listen.ts';
 import { startDynamo } from './dynamodb.ts';
-import { LocalStackError } from './listen.ts';
 import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
 

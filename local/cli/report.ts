@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { LANGUAGES } from '../lambdas/domain/complaint.ts';
-import { lastCompletePeriod } from '../lambdas/domain/report/period.ts';
+import { LANGUAGES } from '#domain/complaint.ts';
+import { lastCompletePeriod } from '#domain/report/period.ts';
 import { findLocalStack } from './find-stack.ts';
 
 /**

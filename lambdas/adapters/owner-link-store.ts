@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OwnerLink } from '#domain/owner-links.ts';
+import type { OwnerLink } from '#domain/owner-link.ts';
 import { dynamo, writeIfCondition } from './clients.ts';
 
 /**

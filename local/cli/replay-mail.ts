@@ -9,11 +9,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { FUNCTIONS } from '../config/functions.ts';
-import { mailLogPk, mailLogSk } from '../lambdas/domain/keys.ts';
+import { FUNCTIONS } from '#config/functions.ts';
+import { mailLogPk, mailLogSk } from '#domain/keys.ts';
+import { sesEvent } from '../mail/smtp.ts';
+import { LOCAL_RESOURCES } from '../stack.ts';
 import { findLocalStack } from './find-stack.ts';
-import { sesEvent } from './smtp.ts';
-import { LOCAL_RESOURCES } from './stack.ts';
 
 /**
  * `npm run replay-mail -- [--since 2026-11-01] [--until 2026-11-30] [--dry-run]`: hands raw

@@ -7,8 +7,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE } from '../config/table.ts';
-import { closeServer, listenOnLoopback } from './listen.ts';
+import { TABLE } from '#config/table.ts';
+import { closeServer, listenOnLoopback } from '../runtime/listen.ts';
 
 export interface LocalDynamo {
   readonly endpoint: string;

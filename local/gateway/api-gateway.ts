@@ -3,10 +3,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ROUTES, type RouteSpec, routeFunction, routeKey } from '../config/routes.ts';
+import { ROUTES, type RouteSpec, routeFunction, routeKey } from '#config/routes.ts';
+import { invokeLocal, type LocalHandler } from '../runtime/lambda-runtime.ts';
+import { closeServer, listenOnLoopback } from '../runtime/listen.ts';
 import { claimsAsApiGatewayPassesThem, DEMO_USERS, type LocalIssuer, oauthEndpoint } from './auth.ts';
-import { invokeLocal, type LocalHandler } from './lambda-runtime.ts';
-import { closeServer, listenOnLoopback } from './listen.ts';
 
 /** HTTP API payloads are capped at 10 MB; larger requests get 413, as from API Gateway. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -1,7 +1,7 @@
-import { lastCompletePeriod, parsePeriod } from '#domain/report/period.ts';
 import { requireEnv } from './commons/config.ts';
 import { withPowertools } from './commons/middy.ts';
 import { metrics } from './commons/powertools.ts';
+import { lastCompletePeriod, parsePeriod } from './domain/report/period.ts';
 import { reportConfig } from './services/report-config.ts';
 import { reportId, runReport } from './services/report-run.ts';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import S3rver from 's3rver';
-import { closeServer, listenOnLoopback } from './listen.ts';
+import { closeServer, listenOnLoopback } from '../runtime/listen.ts';
 
 export interface LocalS3 {
   readonly endpoint: string;

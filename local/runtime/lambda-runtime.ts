@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { FunctionSpec } from '../config/functions.ts';
+import type { FunctionSpec } from '#config/functions.ts';
 import { LocalStackError } from './listen.ts';
 import { realNow } from './scaled-clock.ts';
 

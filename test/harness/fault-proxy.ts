@@ -6,7 +6,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import { closeServer, LocalStackError, listenOnLoopback } from './listen.ts';
+import { closeServer, LocalStackError, listenOnLoopback } from '../../local/runtime/listen.ts';
 
 /**
  * Fault injection for the local stack: a loopback HTTP proxy in front of each emulator that

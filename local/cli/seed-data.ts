@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AREAS, type AreaSpec } from '../config/areas.ts';
-import type { Channel } from '../config/catalogue.ts';
-import { DEFAULT_WORKFLOW_SETTINGS, type LadderLevel, STEPS, type StepId } from '../config/workflow.ts';
-import { formatRef, refSequenceScope } from '../lambdas/domain/complaint.ts';
-import { calendarFor } from '../lambdas/domain/deadlines.ts';
+import { AREAS, type AreaSpec } from '#config/areas.ts';
+import type { Channel } from '#config/catalogue.ts';
+import { DEFAULT_WORKFLOW_SETTINGS, type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
+import { formatRef, refSequenceScope } from '#domain/complaint.ts';
+import { calendarFor } from '#domain/deadlines.ts';
 import {
   areaMonthPk,
   complaintPk,
@@ -13,14 +13,14 @@ import {
   ownerContactKey,
   RECORD_SK,
   taskSk,
-} from '../lambdas/domain/keys.ts';
+} from '#domain/keys.ts';
 import {
   type DeadlineFact,
   deadlineFact,
   type EscalationFact,
   escalationFact,
-} from '../lambdas/domain/record-facts.ts';
-import { DEFAULT_DEPARTMENT } from '../lambdas/domain/report/rectification.ts';
+} from '#domain/record-facts.ts';
+import { DEFAULT_DEPARTMENT } from '#domain/report/rectification.ts';
 
 /**
  * Realistic complaint volumes for demos, tests and the benchmark, written straight into the

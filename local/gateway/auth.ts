@@ -11,9 +11,9 @@ import {
 } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AREAS } from '../config/areas.ts';
-import { STAFF_ROLES, type StaffRole } from '../config/roles.ts';
-import { realNow } from './scaled-clock.ts';
+import { AREAS } from '#config/areas.ts';
+import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
+import { realNow } from '../runtime/scaled-clock.ts';
 
 /**
  * The local stand-in for Cognito: demo staff users (one per role in each area), an issuer

@@ -1,5 +1,5 @@
-import { type LinkProblem, OWNER_LINK_MESSAGES, PROBLEM_STATUS } from '#domain/owner-links.ts';
-import { type ApiResult, json } from '../commons/http.ts';
+import { type ApiResult, json } from '#commons/http.ts';
+import { type LinkProblem, OWNER_LINK_MESSAGES, PROBLEM_STATUS } from '#domain/owner-link.ts';
 
 /** Why an owner's link cannot be answered, politely, in the owner's language (410, 409 or 404). */
 export function problemAnswer(problem: LinkProblem, language?: string): ApiResult {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalStackError } from './listen.ts';
-import { reportKindsFrom, reportTimeFrom } from './scheduler.ts';
-import { DEFAULT_PORTS, type LocalStackPorts, PROJECT_ROOT, startLocalStack } from './stack.ts';
+import { LocalStackError } from '../runtime/listen.ts';
+import { reportKindsFrom, reportTimeFrom } from '../runtime/scheduler.ts';
+import { DEFAULT_PORTS, type LocalStackPorts, PROJECT_ROOT, startLocalStack } from '../stack.ts';
 
 /**
  * `npm start`: the whole product on this machine, no AWS account needed.

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import sesModule from 'aws-ses-v2-local';
-import { closeServer, LOOPBACK, listenOnLoopback } from './listen.ts';
+import { closeServer, LOOPBACK, listenOnLoopback } from '../runtime/listen.ts';
 
 export interface LocalSes {
   /** The SES API endpoint, and the outbox page a person opens in a browser. */

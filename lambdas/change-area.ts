@@ -4,16 +4,15 @@ import {
   getRecord,
   moveOpenTaskToArea,
   moveRecordToArea,
-} from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { appUrl, staffAddress } from './commons/settings.ts';
-import { AreaChangeInput, mayChangeArea, requireDifferentArea } from './domain/area-change.ts';
-import { taskMail } from './domain/emails.ts';
-import { ForbiddenError, NotFoundError, StateConflictError } from './domain/errors.ts';
-import { sendOnce } from './services/send-once.ts';
+} from '#adapters/complaints.ts';
+import { appUrl, requireEnv, staffAddress } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
+import { AreaChangeInput, mayChangeArea, requireDifferentArea } from '#domain/area-change.ts';
+import { taskMail } from '#domain/emails.ts';
+import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
+import { sendOnce } from '#services/send-once.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
+import { getTask } from '#adapters/complaints.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
 import { STEPS } from '#config/workflow.ts';
-import { getTask } from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { DECISION_SCHEMAS } from './domain/decisions.ts';
-import { ForbiddenError, NotFoundError, StateConflictError } from './domain/errors.ts';
-import { refOfTaskId } from './domain/keys.ts';
-import { mayAct } from './domain/tasks.ts';
-import { completeTask } from './services/record-decision.ts';
+import { DECISION_SCHEMAS } from '#domain/decisions.ts';
+import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
+import { refOfTaskId } from '#domain/keys.ts';
+import { mayAct } from '#domain/tasks.ts';
+import { completeTask } from '#services/record-decision.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -1,14 +1,14 @@
 import * as z from 'zod';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
 import type { StaffRole } from '#config/roles.ts';
 import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { areaOfKey } from './domain/attachments.ts';
-import { NewComplaintInput } from './domain/complaint.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
-import { openComplaint, openSubmittedComplaint } from './services/open-complaint.ts';
+import { areaOfKey } from '#domain/attachments.ts';
+import { NewComplaintInput } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { openComplaint, openSubmittedComplaint } from '#services/open-complaint.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');

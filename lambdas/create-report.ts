@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
-import { mayMakeReports } from './domain/report/access.ts';
-import { PeriodError, parsePeriod } from './domain/report/period.ts';
-import { reportConfig } from './services/report-config.ts';
-import { runReport } from './services/report-run.ts';
-import { reportView } from './services/report-view.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { mayMakeReports } from '#domain/report/access.ts';
+import { PeriodError, parsePeriod } from '#domain/report/period.ts';
+import { reportConfig } from '#services/report-config.ts';
+import { runReport } from '#services/report-run.ts';
+import { reportView } from '#services/report-view.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const REPORTS_BUCKET = requireEnv('REPORTS_BUCKET');

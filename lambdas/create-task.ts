@@ -1,4 +1,3 @@
-import { STEPS } from '#config/workflow.ts';
 import {
   appendAuditEventOnce,
   auditEventItem,
@@ -6,24 +5,24 @@ import {
   getTask,
   putTask,
   updateRecord,
-} from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { appUrl, staffAddress } from './commons/settings.ts';
-import { type AuditEvent, SYSTEM_ACTOR } from './domain/audit.ts';
-import { taskMail } from './domain/emails.ts';
-import { taskIdFor } from './domain/keys.ts';
-import { factCause, factsOfTaskOpened } from './domain/record-facts.ts';
+} from '#adapters/complaints.ts';
+import { appUrl, requireEnv, staffAddress } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
+import { STEPS } from '#config/workflow.ts';
+import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
+import { taskMail } from '#domain/emails.ts';
+import { taskIdFor } from '#domain/keys.ts';
+import { factCause, factsOfTaskOpened } from '#domain/record-facts.ts';
 import {
   CreateTaskInput,
   dueAt,
   earlierAttempt,
   type StoredTask,
   taskSuffixForToken,
-} from './domain/tasks.ts';
-import { sendOnce } from './services/send-once.ts';
-import { closeTasks } from './services/steps.ts';
+} from '#domain/tasks.ts';
+import { sendOnce } from '#services/send-once.ts';
+import { closeTasks } from '#services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

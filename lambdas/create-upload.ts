@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3 } from '#adapters/clients.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
 import { areaById } from '#config/areas.ts';
 import { PRESIGNED_URL_MINUTES } from '#config/attachments.ts';
 import type { StaffRole } from '#config/roles.ts';
 import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
-import { s3 } from './adapters/clients.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { UploadRequest, uploadKey } from './domain/attachments.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
+import { UploadRequest, uploadKey } from '#domain/attachments.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 
 const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
 

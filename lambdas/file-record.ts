@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { appendAuditEvent, getRecord, updateRecord } from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { metrics } from './commons/powertools.ts';
-import { SYSTEM_ACTOR } from './domain/audit.ts';
-import { closeOpenTasks } from './services/steps.ts';
+import { appendAuditEvent, getRecord, updateRecord } from '#adapters/complaints.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { metrics } from '#commons/powertools.ts';
+import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { closeOpenTasks } from '#services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -1,20 +1,20 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3 } from '#adapters/clients.ts';
+import { getRecord } from '#adapters/complaints.ts';
+import { getIncomingMail } from '#adapters/correspondence.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
 import { PRESIGNED_URL_MINUTES } from '#config/attachments.ts';
-import { s3 } from './adapters/clients.ts';
-import { getRecord } from './adapters/complaints.ts';
-import { getIncomingMail } from './adapters/correspondence.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
 import {
   attachmentIndex,
   contentDisposition,
   type MailAttachment,
   mailAttachmentDownload,
-} from './domain/attachments.ts';
-import { ForbiddenError, NotFoundError } from './domain/errors.ts';
-import { maySee } from './domain/tasks.ts';
+} from '#domain/attachments.ts';
+import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
+import { maySee } from '#domain/tasks.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');

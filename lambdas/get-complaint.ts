@@ -1,9 +1,9 @@
-import { getPartition } from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { ForbiddenError, NotFoundError } from './domain/errors.ts';
-import { maySee, publicTask, replacedByRetry } from './domain/tasks.ts';
+import { getPartition } from '#adapters/complaints.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
+import { maySee, publicTask, replacedByRetry } from '#domain/tasks.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -1,11 +1,11 @@
-import { getPartition } from './adapters/complaints.ts';
-import { getOwnerLink } from './adapters/owner-link-store.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import type { ComplaintRecord } from './domain/complaint.ts';
-import { linkProblem } from './domain/owner-link.ts';
-import { problemAnswer } from './services/owner-link-problems.ts';
+import { getPartition } from '#adapters/complaints.ts';
+import { getOwnerLink } from '#adapters/owner-link-store.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import { linkProblem } from '#domain/owner-link.ts';
+import { problemAnswer } from '#services/owner-link-problems.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

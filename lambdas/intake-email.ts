@@ -1,10 +1,10 @@
 import type { SESEvent } from 'aws-lambda';
+import { requireEnv } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
 import { TABLE } from '#config/table.ts';
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { intakeSettingsFrom } from './domain/mail/settings.ts';
-import { type IntakeDeps, receiveMessage } from './services/intake-mail.ts';
+import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
+import { type IntakeDeps, receiveMessage } from '#services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {
   table: requireEnv('TABLE_NAME'),

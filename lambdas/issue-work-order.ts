@@ -1,13 +1,12 @@
 import * as z from 'zod';
-import { appendAuditEvent, getPartition, updateRecord } from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { metrics } from './commons/powertools.ts';
-import { appUrl, departmentAddress } from './commons/settings.ts';
-import { SYSTEM_ACTOR } from './domain/audit.ts';
-import { workOrderMail } from './domain/emails.ts';
-import { sendOnce } from './services/send-once.ts';
-import { dueFor } from './services/steps.ts';
+import { appendAuditEvent, getPartition, updateRecord } from '#adapters/complaints.ts';
+import { appUrl, departmentAddress, requireEnv } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { metrics } from '#commons/powertools.ts';
+import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { workOrderMail } from '#domain/emails.ts';
+import { sendOnce } from '#services/send-once.ts';
+import { dueFor } from '#services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

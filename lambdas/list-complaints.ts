@@ -1,17 +1,17 @@
 import * as z from 'zod';
+import { overdueTasksFor, queryAreaMonth } from '#adapters/complaints.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
 import { AREAS } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS } from '#config/catalogue.ts';
 import { STAFF_ROLES } from '#config/roles.ts';
 import { TABLE } from '#config/table.ts';
 import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
-import { overdueTasksFor, queryAreaMonth } from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import type { ComplaintRecord } from './domain/complaint.ts';
-import { fieldErrors } from './domain/complaint.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
-import { areaMonthPk } from './domain/keys.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import { fieldErrors } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { areaMonthPk } from '#domain/keys.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const AREA_MONTH_INDEX = TABLE.indexes[1].name;

@@ -1,14 +1,14 @@
 import * as z from 'zod';
+import { mailForReview, mailOfDay } from '#adapters/inbound-mail.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
 import { AREAS } from '#config/areas.ts';
 import { TABLE } from '#config/table.ts';
-import { mailForReview, mailOfDay } from './adapters/inbound-mail.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { fieldErrors } from './domain/complaint.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
-import { REVIEW_STATUSES } from './domain/mail/intake.ts';
-import { MAIL_REVIEW_ROLES, mailSummary, mayReviewMail } from './domain/mail/review.ts';
+import { fieldErrors } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { REVIEW_STATUSES } from '#domain/mail/intake.ts';
+import { MAIL_REVIEW_ROLES, mailSummary, mayReviewMail } from '#domain/mail/review.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 /** Held and quarantined mail is on the open-tasks index while it waits, like a task. */

@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { listRectificationItems } from './adapters/reports.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { fieldErrors } from './domain/complaint.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
-import { mayListRectification, mayReadRectification } from './domain/report/access.ts';
-import { RECTIFICATION_STATUSES } from './domain/report/rectification.ts';
+import { listRectificationItems } from '#adapters/reports.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { fieldErrors } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { mayListRectification, mayReadRectification } from '#domain/report/access.ts';
+import { RECTIFICATION_STATUSES } from '#domain/report/rectification.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { listReportItems } from './adapters/reports.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { fieldErrors } from './domain/complaint.ts';
-import { ForbiddenError, ValidationError } from './domain/errors.ts';
-import { mayReadReports } from './domain/report/access.ts';
+import { listReportItems } from '#adapters/reports.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { fieldErrors } from '#domain/complaint.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { mayReadReports } from '#domain/report/access.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

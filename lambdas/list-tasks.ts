@@ -1,12 +1,12 @@
+import { openTasksFor } from '#adapters/complaints.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
 import { AREAS } from '#config/areas.ts';
 import { TABLE } from '#config/table.ts';
 import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
-import { openTasksFor } from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { calendarFor } from './domain/deadlines.ts';
-import { publicTask } from './domain/tasks.ts';
+import { calendarFor } from '#domain/deadlines.ts';
+import { publicTask } from '#domain/tasks.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const OPEN_TASKS_INDEX = TABLE.indexes[0].name;

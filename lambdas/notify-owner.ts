@@ -6,17 +6,16 @@ import {
   getPartition,
   putOwnerLink,
   updateRecord,
-} from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { appUrl, mailFrom, workflowSettings } from './commons/settings.ts';
-import { type AuditEvent, SYSTEM_ACTOR } from './domain/audit.ts';
-import type { ComplaintRecord } from './domain/complaint.ts';
-import { type OwnerMailKind, ownerMail } from './domain/emails.ts';
-import { factsOfAcknowledgementSent } from './domain/record-facts.ts';
-import { sendOnce } from './services/send-once.ts';
-import { dueFor } from './services/steps.ts';
+} from '#adapters/complaints.ts';
+import { appUrl, mailFrom, requireEnv, workflowSettings } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
+import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
+import { factsOfAcknowledgementSent } from '#domain/record-facts.ts';
+import { sendOnce } from '#services/send-once.ts';
+import { dueFor } from '#services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

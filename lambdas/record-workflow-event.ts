@@ -5,13 +5,13 @@ import {
   getPartition,
   getRecord,
   updateRecord,
-} from './adapters/complaints.ts';
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { SYSTEM_ACTOR } from './domain/audit.ts';
-import { ESCALATION_COUNTED, factCause, factsOfOverdue } from './domain/record-facts.ts';
-import { closeLateTasks, closeOpenTasks, dueFor } from './services/steps.ts';
+} from '#adapters/complaints.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
+import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { ESCALATION_COUNTED, factCause, factsOfOverdue } from '#domain/record-facts.ts';
+import { closeLateTasks, closeOpenTasks, dueFor } from '#services/steps.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -1,12 +1,12 @@
 import * as z from 'zod';
+import { requireEnv } from '#commons/environment.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { logger, metrics } from '#commons/powertools.ts';
 import { AREAS } from '#config/areas.ts';
 import { TABLE } from '#config/table.ts';
-import { requireEnv } from './commons/config.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
-import { logger, metrics } from './commons/powertools.ts';
-import { intakeSettingsFrom } from './domain/mail/settings.ts';
-import { type IntakeDeps, releaseMail } from './services/intake-mail.ts';
+import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
+import { type IntakeDeps, releaseMail } from '#services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {
   table: requireEnv('TABLE_NAME'),

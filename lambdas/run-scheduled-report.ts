@@ -1,9 +1,9 @@
-import { requireEnv } from './commons/config.ts';
-import { withPowertools } from './commons/middy.ts';
-import { metrics } from './commons/powertools.ts';
-import { lastCompletePeriod, parsePeriod } from './domain/report/period.ts';
-import { reportConfig } from './services/report-config.ts';
-import { reportId, runReport } from './services/report-run.ts';
+import { requireEnv } from '#commons/environment.ts';
+import { withPowertools } from '#commons/middy.ts';
+import { metrics } from '#commons/powertools.ts';
+import { lastCompletePeriod, parsePeriod } from '#domain/report/period.ts';
+import { reportConfig } from '#services/report-config.ts';
+import { reportId, runReport } from '#services/report-run.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const REPORTS_BUCKET = requireEnv('REPORTS_BUCKET');

@@ -1,6 +1,6 @@
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { withPowertools } from '#commons/middy.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from './commons/http.ts';
-import { withPowertools } from './commons/middy.ts';
 
 /** `GET /api/me`: who the web app is signed in as. */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {

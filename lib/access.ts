@@ -6,7 +6,7 @@ import { UPLOAD_PREFIX } from '#config/attachments.ts';
 import { MAIL_ATTACHMENT_PREFIX } from '#domain/mail/intake.ts';
 import type { DataStore, IndexName, ItemRead, ItemWrite } from './constructs/data.ts';
 import type { HandlerFunction } from './constructs/handler-function.ts';
-import type { Settings } from './settings.ts';
+import type { Settings } from './deploy-settings.ts';
 
 /** Where the SES receipt rule stores each raw message: `<prefix><SES message id>`. */
 export const RAW_MAIL_PREFIX = 'incoming/';

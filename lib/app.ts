@@ -1,7 +1,7 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ComplaintsStack } from './complaints-stack.ts';
-import { readSettings, type Settings } from './settings.ts';
+import { readSettings, type Settings } from './deploy-settings.ts';
 
 /**
  * Feature flags this stack is written for, as defaults: cdk.json or `-c` still override them.

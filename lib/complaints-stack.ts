@@ -7,7 +7,7 @@ import { Reports } from './constructs/reports.ts';
 import { StaffApi } from './constructs/staff-api.ts';
 import { WebApp } from './constructs/web.ts';
 import { Workflow } from './constructs/workflow.ts';
-import type { Settings } from './settings.ts';
+import type { Settings } from './deploy-settings.ts';
 
 export interface ComplaintsStackProps extends StackProps {
   readonly settings: Settings;

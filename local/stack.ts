@@ -197,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       REPORT_THRESHOLDS: process.env.REPORT_THRESHOLDS ?? '',
       STATE_MACHINE_ARN: stateMachineArn,
       INTAKE_ADDRESSES: intakeAddresses.join(','),
-      // Email intake's options (lambdas/domain/mail/settings.ts): fax gateways, areas by address, flood limit.
+      // Email intake's options (lambdas/domain/mail/intake-options.ts): fax gateways, areas by address, flood limit.
       FAX_GATEWAY_ADDRESSES: process.env.FAX_GATEWAY_ADDRESSES ?? '',
       INTAKE_AREA_BY_ADDRESS: process.env.INTAKE_AREA_BY_ADDRESS ?? '',
       FLOOD_LIMIT_PER_HOUR: process.env.FLOOD_LIMIT_PER_HOUR ?? '',

@@ -38,13 +38,18 @@ import {
   threadHints,
 } from '#domain/mail/intake.ts';
 import {
+  areaForRecipients,
+  type IntakeSettings,
+  isFaxGateway,
+  isOwnAddress,
+} from '#domain/mail/intake-options.ts';
+import {
   bodyOnlyMessage,
   type ParsedMessage,
   parseMessage,
   UnparseableMessageError,
 } from '#domain/mail/parse.ts';
 import { mayReviewMail } from '#domain/mail/review.ts';
-import { areaForRecipients, type IntakeSettings, isFaxGateway, isOwnAddress } from '#domain/mail/settings.ts';
 import type { StaffMember } from '#domain/staff.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 

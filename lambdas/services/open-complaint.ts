@@ -9,7 +9,7 @@ import {
   nextSequence,
   putNewComplaint,
 } from '#adapters/complaints.ts';
-import { workflowSettings } from '#commons/settings.ts';
+import { workflowSettings } from '#commons/environment.ts';
 import { areaById } from '#config/areas.ts';
 import {
   type ComplaintRecord,

@@ -8,7 +8,7 @@ import {
   reopenTask,
   updateRecord,
 } from '#adapters/complaints.ts';
-import { workflowSettings } from '#commons/settings.ts';
+import { workflowSettings } from '#commons/environment.ts';
 import type { Signature } from '#domain/complaint.ts';
 import { applyDecision } from '#domain/decisions.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';

@@ -1,4 +1,4 @@
-import { appUrl, mailFrom, workflowSettings } from '#commons/settings.ts';
+import { appUrl, mailFrom, workflowSettings } from '#commons/environment.ts';
 import { parseRecipients } from '#domain/report/email.ts';
 import { thresholdsFrom } from '#domain/report/rectification.ts';
 import type { ReportConfig } from './report-run.ts';

@@ -3,7 +3,7 @@ import { putItems } from '#adapters/clients.ts';
 import { sentMailItem } from '#adapters/complaints.ts';
 import { putSentMessageLink, sentMessageLinkItem } from '#adapters/inbound-mail.ts';
 import { sendMail } from '#adapters/mail.ts';
-import { mailFrom, messageIdDomain } from '#commons/settings.ts';
+import { mailFrom, messageIdDomain } from '#commons/environment.ts';
 import type { MailContent } from '#domain/emails.ts';
 import { newMessageId } from '#domain/mime.ts';
 

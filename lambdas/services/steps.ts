@@ -1,5 +1,5 @@
 import { ConflictError, closeTask, getPartition } from '#adapters/complaints.ts';
-import { workflowSettings } from '#commons/settings.ts';
+import { workflowSettings } from '#commons/environment.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type DueTable, dueTable } from '#domain/deadlines.ts';
 import type { StoredTask } from '#domain/tasks.ts';

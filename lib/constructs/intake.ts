@@ -7,13 +7,13 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess, RAW_MAIL_PREFIX } from '../access.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../deploy-settings.ts';
 import type { DataStore } from './data.ts';
 import { HandlerFunction } from './handler-function.ts';
 
 export interface IntakeProps {
   readonly data: DataStore;
-  /** Deployment settings (lib/settings.ts): addresses, links and workflow settings for the handlers. */
+  /** Deployment settings (lib/deploy-settings.ts): addresses, links and workflow settings for the handlers. */
   readonly settings: Settings;
   /** The domain whose MX points at SES inbound. */
   readonly domain: string;

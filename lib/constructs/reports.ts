@@ -6,7 +6,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess } from '../access.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../deploy-settings.ts';
 import type { DataStore } from './data.ts';
 import { HandlerFunction } from './handler-function.ts';
 
@@ -14,7 +14,7 @@ export type ReportKind = 'month' | 'week';
 
 export interface ReportsProps {
   readonly data: DataStore;
-  /** Deployment settings (lib/settings.ts): recipients, thresholds, sender, app links. */
+  /** Deployment settings (lib/deploy-settings.ts): recipients, thresholds, sender, app links. */
   readonly settings: Settings;
   /** Which reports run on schedule. @default settings.reportSchedules (monthly) */
   readonly schedules?: readonly ReportKind[];

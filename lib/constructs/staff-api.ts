@@ -31,7 +31,7 @@ import { FUNCTIONS, type FunctionKey } from '#config/functions.ts';
 import { ROLE_NAMES, STAFF_ROLES } from '#config/roles.ts';
 import { ROUTES, type RouteSpec, routeKey } from '#config/routes.ts';
 import { applyAccess } from '../access.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../deploy-settings.ts';
 import type { DataStore } from './data.ts';
 import { constructIdFor, HandlerFunction } from './handler-function.ts';
 
@@ -54,7 +54,7 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
 export interface StaffApiProps {
   /** The data the route functions are granted access to (lib/access.ts). */
   readonly data: DataStore;
-  /** Deployment settings (lib/settings.ts): addresses, links and workflow settings for the handlers. */
+  /** Deployment settings (lib/deploy-settings.ts): addresses, links and workflow settings for the handlers. */
   readonly settings: Settings;
   /** The workflow the API starts and answers. */
   readonly stateMachine: IStateMachine;

@@ -7,7 +7,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { stateMachineFunctions } from '#config/functions.ts';
 import { applyAccess } from '../access.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../deploy-settings.ts';
 import type { DataStore } from './data.ts';
 import { constructIdFor, HandlerFunction, PROJECT_ROOT } from './handler-function.ts';
 
@@ -16,7 +16,7 @@ export const ASL_PATH = path.join(PROJECT_ROOT, 'statemachine', 'complaint.asl.j
 
 export interface WorkflowProps {
   readonly data: DataStore;
-  /** Deployment settings (lib/settings.ts): addresses, links and workflow settings for the handlers. */
+  /** Deployment settings (lib/deploy-settings.ts): addresses, links and workflow settings for the handlers. */
   readonly settings: Settings;
   /** The ASL document. @default ASL_PATH, statemachine/complaint.asl.json */
   readonly definitionPath?: string;

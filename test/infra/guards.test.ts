@@ -9,7 +9,7 @@ import { applyAccess } from '../../lib/access.ts';
 import { DataStore } from '../../lib/constructs/data.ts';
 import { HandlerFunction } from '../../lib/constructs/handler-function.ts';
 import { ASL_PATH, Workflow } from '../../lib/constructs/workflow.ts';
-import { readSettings } from '../../lib/settings.ts';
+import { readSettings } from '../../lib/deploy-settings.ts';
 import { allowedActions, BASE_ACTIONS } from './support.ts';
 
 /** A bare stack with bundling skipped: these tests look at construct wiring only. */

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPORTS_PREFIX } from '../../lib/access.ts';
-import { readSettings } from '../../lib/settings.ts';
+import { readSettings } from '../../lib/deploy-settings.ts';
 import {
   allowedActions,
   arnOf,

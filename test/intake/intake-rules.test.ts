@@ -11,8 +11,8 @@ import {
   sanitiseHtml,
 } from '#domain/mail/content.ts';
 import { complaintFromMessage, threadHints, viewOf } from '#domain/mail/intake.ts';
+import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { parseMessage } from '#domain/mail/parse.ts';
-import { intakeSettingsFrom } from '#domain/mail/settings.ts';
 import {
   big5OutlookComplaint,
   dsnBounce,

@@ -23,8 +23,13 @@ import {
   threadHints,
   viewOf,
 } from '#domain/mail/intake.ts';
+import {
+  areaForRecipients,
+  intakeSettingsFrom,
+  isFaxGateway,
+  isOwnAddress,
+} from '#domain/mail/intake-options.ts';
 import { type ParsedMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
-import { areaForRecipients, intakeSettingsFrom, isFaxGateway, isOwnAddress } from '#domain/mail/settings.ts';
 import { hostileString, markupProblems, PAYLOADS } from './hostile.ts';
 
 /**

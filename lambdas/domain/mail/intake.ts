@@ -17,8 +17,8 @@ import {
   safeFileName,
   sanitiseHtml,
 } from './content.ts';
+import { type IntakeSettings, isFaxGateway } from './intake-options.ts';
 import type { ParsedAttachment, ParsedMessage } from './parse.ts';
-import { type IntakeSettings, isFaxGateway } from './settings.ts';
 
 /**
  * What intake makes of a parsed message: the complaint it opens, the complaint it belongs to,

@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
 import { PROJECT_ROOT } from '../../lib/constructs/handler-function.ts';
-import { readSettings, SettingsError } from '../../lib/settings.ts';
+import { readSettings, SettingsError } from '../../lib/deploy-settings.ts';
 
 const settingsFor = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
 

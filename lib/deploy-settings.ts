@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { workflowSettingsFrom } from '#config/workflow.ts';
-import { intakeSettingsFrom } from '#domain/mail/settings.ts';
+import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { parseRecipients } from '#domain/report/email.ts';
 import { thresholdsFrom } from '#domain/report/rectification.ts';
 

@@ -277,7 +277,10 @@ function routeFunctionId(spec: RouteSpec): string {
 }
 
 /** A route's path parameters, percent-decoded; undefined when an escape is malformed. */
-function decodePathParams(names: readonly string[], match: RegExpExecArray): Record<string, string> | undefined {
+function decodePathParams(
+  names: readonly string[],
+  match: RegExpExecArray,
+): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (const [i, name] of names.entries()) {
     const value = safeDecode(match[i + 1] ?? '');

@@ -19,6 +19,12 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES = ROLES.filter((role): role is Exclude<Role, 'owner'> => role !== 'owner');
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/**
+ * Head-office roles, who work across every area; the others work in their own area only. What
+ * each role may see and do is decided in lambdas/domain/access.ts.
+ */
+export const COMPANY_WIDE_ROLES: readonly StaffRole[] = ['customer-service', 'manager'];
+
 export const ROLE_NAMES: Record<Role, { en: string; zhHant: string }> = {
   owner: { en: 'Owner', zhHant: '業主' },
   reception: { en: 'Reception', zhHant: '接待人員' },

@@ -199,9 +199,6 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
 };
 
-/** Roles that work across every area (head-office functions); the others act in their own area only. */
-export const COMPANY_WIDE_ROLES: readonly StaffRole[] = ['customer-service', 'manager'];
-
 export interface WorkflowSettings {
   /** Working minutes per step (defaults in STEPS). */
   readonly businessMinutes: Record<StepId, number>;

@@ -7,6 +7,7 @@ import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { PRESIGNED_URL_MINUTES } from '#config/attachments.ts';
+import { maySeeArea } from '#domain/access.ts';
 import {
   attachmentIndex,
   contentDisposition,
@@ -14,7 +15,6 @@ import {
   mailAttachmentDownload,
 } from '#domain/attachments.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
-import { maySee } from '#domain/tasks.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
@@ -45,7 +45,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const rawIndex = event.pathParameters?.index;
   const record = await getRecord(TABLE_NAME, ref);
   if (!record) throw new NotFoundError(`No complaint ${ref}`);
-  if (!maySee(caller, record)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
+  if (!maySeeArea(caller, record.area)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
   const index = attachmentIndex(rawIndex);
   const mailId = event.pathParameters?.mailId;
   const file =

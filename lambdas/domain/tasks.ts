@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
 import { STEP_IDS, type StepId } from '#config/workflow.ts';
-import type { StaffMember } from './staff.ts';
 
 /** What the state machine passes to create-task for a human step of the procedure. */
 export const CreateTaskInput = z.object({

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
-import type { StepId } from '#config/workflow.ts';
+import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/intake.ts';
@@ -104,7 +104,7 @@ export interface ComplaintRecord {
   readonly flags: WorkflowFlags;
   status: 'open' | 'closed';
   currentStep: StepId | 'acknowledgement' | 'work-order' | 'closing' | 'filed' | 'received';
-  outcome?: 'resolved' | 'rejected' | 'closed-by-manager';
+  outcome?: Outcome;
   clarifiedPurpose?: string;
   supervisorReview?: Signature & { opinion: string };
   rejection?: Signature & { reason: string };

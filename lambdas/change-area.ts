@@ -3,7 +3,8 @@ import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { AreaChangeInput, mayChangeArea } from '#domain/area-change.ts';
+import { mayChangeArea } from '#domain/access.ts';
+import { AreaChangeInput } from '#domain/area-change.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
 import { moveComplaintToArea } from '#services/move-complaint.ts';
 

@@ -2,9 +2,11 @@ import * as z from 'zod';
 import { requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
+import { acknowledgementLimitFrom } from '#domain/mail/intake-options.ts';
 import { notifyOwner } from '#services/owner-notices.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
+const LIMITS = { acknowledgementsPerHour: acknowledgementLimitFrom(process.env) };
 
 const NotifyOwnerInput = z.object({
   ref: z.string().min(1),
@@ -18,7 +20,7 @@ const NotifyOwnerInput = z.object({
  */
 export const handler = withPowertools(async (event: unknown) => {
   const input = NotifyOwnerInput.parse(event);
-  const { due, emailed, sent } = await notifyOwner(TABLE_NAME, input);
+  const { due, emailed, sent } = await notifyOwner(TABLE_NAME, input, new Date(), LIMITS);
   if (sent) metrics.addMetric('OwnerEmailsSent', 'Count', 1);
   logger.info('Owner notified', { ref: input.ref, kind: input.kind, emailed });
   return { due, emailed };

@@ -4,7 +4,6 @@ import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } f
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { AREAS } from '#config/areas.ts';
-import { TABLE } from '#config/table.ts';
 import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { type IntakeDeps, releaseMail } from '#services/intake-mail.ts';
 
@@ -14,7 +13,6 @@ const DEPS: IntakeDeps = {
   rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
   rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
   attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  ownerContactIndex: TABLE.indexes[2].name,
   settings: intakeSettingsFrom(process.env),
 };
 

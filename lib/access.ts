@@ -57,9 +57,11 @@ export interface FunctionAccess {
    */
   readonly readMailAttachments?: boolean;
   /**
-   * Email intake's options: intake addresses, fax gateways, areas by address, flood limit. Sets
-   * INTAKE_ADDRESSES and, when configured, FAX_GATEWAY_ADDRESSES, INTAKE_AREA_BY_ADDRESS and
-   * FLOOD_LIMIT_PER_HOUR. No permission.
+   * Email intake's options: intake addresses, fax gateways, areas by address, mail limits, our
+   * staff's and departments' mail patterns (internal senders). Sets INTAKE_ADDRESSES,
+   * STAFF_EMAIL_PATTERN, DEPARTMENT_EMAIL_PATTERN and, when configured, FAX_GATEWAY_ADDRESSES,
+   * INTAKE_AREA_BY_ADDRESS, FLOOD_LIMIT_PER_HOUR, ACKNOWLEDGEMENT_LIMIT_PER_HOUR,
+   * REPLY_LIMIT_PER_HOUR and REPLY_LIMIT_TOTAL. No permission.
    */
   readonly intakeSettings?: boolean;
   /**
@@ -103,13 +105,15 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     staffMail: true,
   },
   // Reads the record with its correspondence (Query of the partition: the emails already
-  // sent), stores the owner's single-use link, emails the owner once per round.
+  // sent), stores the owner's single-use link, emails the owner once per round; counts the
+  // acknowledgements to an address (conditional UpdateItem), with intake's limit.
   'notify-owner': {
     tableReads: READ_PARTITION,
     tableWrites: WRITE_ITEMS,
     sendMail: true,
     appLinks: true,
     workflowSettings: true,
+    intakeSettings: true,
   },
   // Numbers the work order on the record and emails the department once (the partition's
   // correspondence tells whether it was).
@@ -355,8 +359,16 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
     }
     if (settings.intakeAreaByAddress)
       handler.addEnvironment('INTAKE_AREA_BY_ADDRESS', settings.intakeAreaByAddress);
-    if (settings.floodLimitPerHour !== undefined) {
-      handler.addEnvironment('FLOOD_LIMIT_PER_HOUR', String(settings.floodLimitPerHour));
+    handler.addEnvironment('STAFF_EMAIL_PATTERN', settings.staffEmailPattern);
+    handler.addEnvironment('DEPARTMENT_EMAIL_PATTERN', settings.departmentEmailPattern);
+    const limits = {
+      FLOOD_LIMIT_PER_HOUR: settings.floodLimitPerHour,
+      ACKNOWLEDGEMENT_LIMIT_PER_HOUR: settings.acknowledgementLimitPerHour,
+      REPLY_LIMIT_PER_HOUR: settings.replyLimitPerHour,
+      REPLY_LIMIT_TOTAL: settings.replyLimitTotal,
+    };
+    for (const [name, limit] of Object.entries(limits)) {
+      if (limit !== undefined) handler.addEnvironment(name, String(limit));
     }
   }
 

@@ -45,6 +45,12 @@ export interface Settings {
   readonly intakeAreaByAddress?: string;
   /** New complaints one sender may open per hour before more are held for review. @default 5 */
   readonly floodLimitPerHour?: number;
+  /** Acknowledgements emailed to one address per hour (complaints email intake opened). @default floodLimitPerHour */
+  readonly acknowledgementLimitPerHour?: number;
+  /** Replies one complaint takes per hour before more are held for review. @default 20 */
+  readonly replyLimitPerHour?: number;
+  /** Replies one complaint takes in all before more are held for review. @default 200 */
+  readonly replyLimitTotal?: number;
   /** The periodic reports EventBridge Scheduler runs: monthly, weekly, both, or none. @default ['month'] */
   readonly reportSchedules: readonly ('month' | 'week')[];
   /** Local time the scheduled reports run (`HH:MM`), on the 1st (monthly) or on Mondays (weekly). @default '08:00' */
@@ -76,6 +82,9 @@ export const SETTING_KEYS = [
   'faxGatewayAddresses',
   'intakeAreaByAddress',
   'floodLimitPerHour',
+  'acknowledgementLimitPerHour',
+  'replyLimitPerHour',
+  'replyLimitTotal',
   'reportSchedule',
   'reportTime',
   'reportTimeZone',
@@ -214,6 +223,9 @@ export function readSettings(node: Node): Settings {
         ? rawAreas
         : JSON.stringify(rawAreas);
   const floodText = text(get('floodLimitPerHour'));
+  const acknowledgementText = text(get('acknowledgementLimitPerHour'));
+  const replyHourText = text(get('replyLimitPerHour'));
+  const replyTotalText = text(get('replyLimitTotal'));
   try {
     // The same check the intake function makes at cold start, so a wrong value fails synth instead.
     if (intakeAddresses.length > 0)
@@ -222,6 +234,9 @@ export function readSettings(node: Node): Settings {
         FAX_GATEWAY_ADDRESSES: faxGatewayAddresses?.join(','),
         INTAKE_AREA_BY_ADDRESS: intakeAreaByAddress,
         FLOOD_LIMIT_PER_HOUR: floodText,
+        ACKNOWLEDGEMENT_LIMIT_PER_HOUR: acknowledgementText,
+        REPLY_LIMIT_PER_HOUR: replyHourText,
+        REPLY_LIMIT_TOTAL: replyTotalText,
       });
   } catch (error) {
     problems.push(
@@ -229,6 +244,9 @@ export function readSettings(node: Node): Settings {
         .replace(/^FAX_GATEWAY_ADDRESSES/, 'faxGatewayAddresses')
         .replace(/^INTAKE_AREA_BY_ADDRESS/, 'intakeAreaByAddress')
         .replace(/^FLOOD_LIMIT_PER_HOUR/, 'floodLimitPerHour')
+        .replace(/^ACKNOWLEDGEMENT_LIMIT_PER_HOUR/, 'acknowledgementLimitPerHour')
+        .replace(/^REPLY_LIMIT_PER_HOUR/, 'replyLimitPerHour')
+        .replace(/^REPLY_LIMIT_TOTAL/, 'replyLimitTotal')
         .replace(/INTAKE_ADDRESSES/, 'intakeAddresses'),
     );
   }
@@ -303,6 +321,9 @@ export function readSettings(node: Node): Settings {
     ...(faxGatewayAddresses?.length ? { faxGatewayAddresses } : {}),
     ...(intakeAreaByAddress ? { intakeAreaByAddress } : {}),
     ...(floodText ? { floodLimitPerHour: Number(floodText) } : {}),
+    ...(acknowledgementText ? { acknowledgementLimitPerHour: Number(acknowledgementText) } : {}),
+    ...(replyHourText ? { replyLimitPerHour: Number(replyHourText) } : {}),
+    ...(replyTotalText ? { replyLimitTotal: Number(replyTotalText) } : {}),
     reportSchedules,
     reportTime,
     reportTimeZone,

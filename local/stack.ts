@@ -197,10 +197,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       REPORT_THRESHOLDS: process.env.REPORT_THRESHOLDS ?? '',
       STATE_MACHINE_ARN: stateMachineArn,
       INTAKE_ADDRESSES: intakeAddresses.join(','),
-      // Email intake's options (lambdas/domain/mail/intake-options.ts): fax gateways, areas by address, flood limit.
+      // Email intake's options (lambdas/domain/mail/intake-options.ts): fax gateways, areas by address, mail limits.
       FAX_GATEWAY_ADDRESSES: process.env.FAX_GATEWAY_ADDRESSES ?? '',
       INTAKE_AREA_BY_ADDRESS: process.env.INTAKE_AREA_BY_ADDRESS ?? '',
       FLOOD_LIMIT_PER_HOUR: process.env.FLOOD_LIMIT_PER_HOUR ?? '',
+      ACKNOWLEDGEMENT_LIMIT_PER_HOUR: process.env.ACKNOWLEDGEMENT_LIMIT_PER_HOUR ?? '',
+      REPLY_LIMIT_PER_HOUR: process.env.REPLY_LIMIT_PER_HOUR ?? '',
+      REPLY_LIMIT_TOTAL: process.env.REPLY_LIMIT_TOTAL ?? '',
       MAIL_FROM: intakeAddresses[0],
       DEPARTMENT_EMAIL_PATTERN: process.env.DEPARTMENT_EMAIL_PATTERN ?? '{department}@estate.example',
       STAFF_EMAIL_PATTERN: process.env.STAFF_EMAIL_PATTERN ?? '{role}.{area}@staff.estate.example',

@@ -6,7 +6,7 @@ import { complaintPk, eventSk, mailLogPk, mailLogSk, taskSk } from '#domain/keys
 import type { MailOutcome } from '#domain/mail/intake.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
 import type { OwnerReply } from '#domain/tasks.ts';
-import { dynamo, queryAll, queryPages, s3, writeIfCondition } from './clients.ts';
+import { dynamo, queryAll, s3, writeIfCondition } from './clients.ts';
 import { ConflictError } from './complaints.ts';
 
 /**
@@ -138,25 +138,6 @@ export async function linkClaimToRef(table: string, messageId: string, ref: stri
     }),
   );
   return ref;
-}
-
-/** New complaints opened for an owner's address since a time (ComplaintsByOwnerContact). */
-export async function countComplaintsSince(
-  table: string,
-  indexName: string,
-  ownerContactKey: string,
-  since: string,
-): Promise<number> {
-  let count = 0;
-  const pages = queryPages({
-    TableName: table,
-    IndexName: indexName,
-    KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
-    ExpressionAttributeValues: { ':pk': ownerContactKey, ':since': since },
-    Select: 'COUNT',
-  });
-  for await (const page of pages) count += page.Count ?? 0;
-  return count;
 }
 
 /** One line of the mail log; held and quarantined lines are also on the review index. */

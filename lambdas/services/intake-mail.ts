@@ -5,7 +5,6 @@ import {
   addOwnerReplyToTask,
   beginRelease,
   claimMessage,
-  countComplaintsSince,
   finishRelease,
   getMailLog,
   getMessageLink,
@@ -22,6 +21,7 @@ import { mayReviewMail } from '#domain/access.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
+import { type SenderVerdicts, senderAuthenticated } from '#domain/mail/authentication.ts';
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
 import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
 import {
@@ -42,8 +42,10 @@ import {
   areaForRecipients,
   type IntakeSettings,
   isFaxGateway,
+  isInternalSender,
   isOwnAddress,
 } from '#domain/mail/intake-options.ts';
+import { mailboxOf } from '#domain/mail/limits.ts';
 import {
   bodyOnlyMessage,
   type ParsedMessage,
@@ -51,6 +53,7 @@ import {
   UnparseableMessageError,
 } from '#domain/mail/parse.ts';
 import type { StaffMember } from '#domain/staff.ts';
+import { takeHourlySlot, takeTotalSlot } from './mail-limits.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 
 /**
@@ -64,8 +67,6 @@ export interface IntakeDeps {
   readonly rawMailBucket: string;
   readonly rawMailPrefix: string;
   readonly attachmentsBucket: string;
-  /** ComplaintsByOwnerContact: new complaints per sender, for the flood limit. */
-  readonly ownerContactIndex: string;
   readonly settings: IntakeSettings;
 }
 
@@ -85,11 +86,10 @@ interface Arrival {
   readonly area: string;
   readonly recipients: readonly string[];
   readonly rawMessage: { bucket: string; key: string; bytes: number };
-  readonly verdicts: Record<string, string>;
+  readonly verdicts: Record<string, string> & SenderVerdicts;
 }
 
 const INTAKE_SIGNATURE = { by: 'email-intake', role: SYSTEM_ACTOR };
-const HOUR_MS = 3600_000;
 /** A release that has not finished in this long was interrupted and may be resumed. */
 const STALE_RELEASE_MS = 2 * 60_000;
 
@@ -152,12 +152,18 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
   if (isOwnAddress(deps.settings, message.from?.address)) return log(message, 'own-address');
 
   const classification = classify(message, { mailFrom: mail.source });
+  // Our staff and departments write from the app: mail from their addresses is neither an
+  // owner's complaint nor an owner's answer, and is never acknowledged. A person looks at it.
+  const owner = ownerOf(message, deps.settings.intakeAddresses);
+  if (
+    !classification.kind &&
+    (isInternalSender(deps.settings, message.from?.address) ||
+      isInternalSender(deps.settings, owner?.address))
+  ) {
+    return log(message, 'held', { reason: 'internal-sender' });
+  }
   const hints = threadHints(message, classification, deps.settings.ownDomain);
-  // A message that answers nothing and is no automatic one is almost surely a new complaint:
-  // its sender's recent complaints are counted while the claim is made.
-  const likelyNew = !classification.kind && !hints.subjectRef && hints.messageIds.length === 0;
-  const holding = likelyNew ? holdReason(deps, arrival, message) : undefined;
-  holding?.catch(() => undefined);
+  const authenticated = senderAuthenticated(arrival.verdicts);
 
   // One outcome per message: the first delivery of a Message-ID claims it. A retry of the same
   // SES event (same SES id) carries on where it stopped; another delivery is a duplicate.
@@ -178,20 +184,31 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
 
   const thread = await findThread(deps, hints);
   if (classification.kind) {
-    if (thread) await fileOnComplaint(deps, arrival, message, thread.record, classification.kind, claimKey);
+    if (thread) {
+      await fileOnComplaint(deps, arrival, message, thread.record, {
+        kind: classification.kind,
+        claimKey,
+        authenticated,
+      });
+    }
     return log(message, classification.kind, {
       ...(classification.reason ? { reason: classification.reason } : {}),
       ...(thread ? { ref: thread.ref } : {}),
     });
   }
   if (thread && thread.record.status === 'open') {
-    await fileOnComplaint(deps, arrival, message, thread.record, 'reply', claimKey);
-    await putReplyOnOwnerStep(deps, arrival, message, thread.record);
+    // Past the complaint's reply limits the reply waits for staff and touches nothing.
+    if (!(await takeReplySlot(deps, arrival, thread.ref))) {
+      return log(message, 'held', { reason: 'reply-flood', ref: thread.ref });
+    }
+    await fileReply(deps, arrival, message, thread.record, { claimKey, authenticated });
     return log(message, 'threaded', { ref: thread.ref });
   }
 
+  // Counted after the claim, under the SES message id: a duplicate never gets this far, and a
+  // retried delivery of this one finds itself counted already.
   if (!claimedRef) {
-    const hold = await (holding ?? holdReason(deps, arrival, message));
+    const hold = await holdReason(deps, arrival, message);
     if (hold) return log(message, 'held', { reason: hold });
   }
   const ref =
@@ -210,6 +227,7 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
       ref,
       area: arrival.area,
       receivedBy: { ...INTAKE_SIGNATURE, at: arrival.receivedAt },
+      authenticated,
       // A message about a closed complaint is a new complaint that refers to it.
       ...(thread ? { relatedRef: thread.ref } : {}),
     },
@@ -219,7 +237,10 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
   return resultOf(arrival, 'complaint-opened', outcome);
 }
 
-/** Why a new complaint should wait for staff instead of being opened and acknowledged. */
+/**
+ * Why a new complaint should wait for staff instead of being opened and acknowledged. The
+ * flood limit is taken here, atomically, before the complaint is opened.
+ */
 async function holdReason(
   deps: IntakeDeps,
   arrival: Arrival,
@@ -229,14 +250,46 @@ async function holdReason(
   const owner = ownerOf(message, deps.settings.intakeAddresses);
   if (!owner) return 'no-sender';
   if (isNoReplyAddress(owner.address)) return 'no-reply-sender';
-  const since = new Date(Date.parse(arrival.receivedAt) - HOUR_MS).toISOString();
-  const recent = await countComplaintsSince(
-    deps.table,
-    deps.ownerContactIndex,
-    `OWNER#email:${owner.address}`,
-    since,
+  const allowed = await takeHourlySlot(deps.table, {
+    scope: 'FLOOD',
+    subject: mailboxOf(owner.address),
+    id: arrival.sesMessageId,
+    limit: deps.settings.floodLimitPerHour,
+    at: arrival.receivedAt,
+  });
+  return allowed ? undefined : 'flood';
+}
+
+/** Takes one of the complaint's replies of the hour, then one of its replies in all. */
+async function takeReplySlot(
+  deps: IntakeDeps,
+  arrival: Pick<Arrival, 'sesMessageId' | 'receivedAt'>,
+  ref: string,
+): Promise<boolean> {
+  const slot = { scope: 'REPLIES' as const, subject: ref, id: arrival.sesMessageId };
+  return (
+    (await takeHourlySlot(deps.table, {
+      ...slot,
+      limit: deps.settings.replyLimitPerHour,
+      at: arrival.receivedAt,
+    })) && (await takeTotalSlot(deps.table, { ...slot, limit: deps.settings.replyLimitTotal }))
   );
-  return recent >= deps.settings.floodLimitPerHour ? 'flood' : undefined;
+}
+
+/**
+ * Files a reply on its open complaint; an authenticated one also goes on the task waiting for
+ * the owner's answer. One whose sender is not authenticated may be anyone's: staff see it
+ * marked, and it is never put where the owner's answer is read.
+ */
+async function fileReply(
+  deps: IntakeDeps,
+  arrival: Arrival,
+  message: ParsedMessage,
+  record: ComplaintRecord,
+  options: { claimKey: string; authenticated: boolean },
+): Promise<void> {
+  await fileOnComplaint(deps, arrival, message, record, { kind: 'reply', ...options });
+  if (options.authenticated) await putReplyOnOwnerStep(deps, arrival, message, record);
 }
 
 /**
@@ -301,7 +354,7 @@ function correspondenceOf(
   view: MessageView,
   kind: string,
   attachments: readonly AttachmentMeta[],
-  fromOwner: boolean,
+  from: { fromOwner: boolean; authenticated: boolean },
 ) {
   return {
     id: `in.${arrival.sesMessageId}`,
@@ -309,7 +362,9 @@ function correspondenceOf(
     direction: 'in',
     audience: 'owner',
     kind,
-    fromOwner,
+    fromOwner: from.fromOwner,
+    // The SES checks did not show the sender is who From says (domain/mail/authentication.ts).
+    ...(from.authenticated ? {} : { verified: false }),
     ...view,
     sesMessageId: arrival.sesMessageId,
     attachments,
@@ -323,9 +378,9 @@ async function fileOnComplaint(
   arrival: Arrival,
   message: ParsedMessage,
   record: ComplaintRecord,
-  kind: AutomaticKind | 'reply',
-  claimKey: string,
+  options: { kind: AutomaticKind | 'reply'; claimKey: string; authenticated: boolean },
 ): Promise<void> {
+  const { kind, claimKey, authenticated } = options;
   const ref = record.ref;
   const view = viewOf(message);
   const sender = ownerOf(message, deps.settings.intakeAddresses)?.address;
@@ -337,7 +392,11 @@ async function fileOnComplaint(
     kind === 'reply' ? undefined : 'automatic-message',
   );
   await Promise.all([
-    putCorrespondence(deps.table, ref, correspondenceOf(arrival, view, kind, attachments, fromOwner)),
+    putCorrespondence(
+      deps.table,
+      ref,
+      correspondenceOf(arrival, view, kind, attachments, { fromOwner, authenticated }),
+    ),
     putAuditEventOnce(
       deps.table,
       {
@@ -351,6 +410,7 @@ async function fileOnComplaint(
           subject: view.subject,
           fromOwner,
           attachments: attachments.length,
+          ...(authenticated ? {} : { senderVerified: false }),
           ...(record.status === 'closed' ? { afterClosing: true } : {}),
         },
       },
@@ -407,6 +467,8 @@ interface OpenFromMessage {
   readonly ref: string;
   readonly area: string;
   readonly receivedBy: Signature;
+  /** Whether SES's checks showed the sender is who From says: an unverified one is not acknowledged. */
+  readonly authenticated: boolean;
   readonly relatedRef?: string;
   readonly releasedFrom?: MailOutcome;
   readonly withhold?: AttachmentMeta['notStored'];
@@ -431,6 +493,7 @@ async function openFromMessage(
     ...(made.faxNumber ? { faxNumber: made.faxNumber } : {}),
     ...(input.relatedRef ? { relatedRef: input.relatedRef } : {}),
     ...(input.releasedFrom ? { releasedFrom: input.releasedFrom } : {}),
+    ...(input.authenticated ? {} : { senderVerified: false }),
   };
   await openComplaint(
     { table: deps.table, stateMachineArn: deps.stateMachineArn },
@@ -445,6 +508,7 @@ async function openFromMessage(
         attachments: attachments.length,
         ...(input.relatedRef ? { relatedRef: input.relatedRef } : {}),
         ...(input.releasedFrom ? { releasedFrom: input.releasedFrom } : {}),
+        ...(input.authenticated ? {} : { senderVerified: false }),
       },
       extra: { email, ...(attachments.length ? { mailAttachments: attachments } : {}) },
     },
@@ -453,7 +517,13 @@ async function openFromMessage(
   // request: each is keyed by the message, so a retry writes the same lines again.
   await Promise.all([
     putItems(deps.table, [
-      correspondenceItem(ref, correspondenceOf(arrival, view, 'complaint', attachments, true)),
+      correspondenceItem(
+        ref,
+        correspondenceOf(arrival, view, 'complaint', attachments, {
+          fromOwner: true,
+          authenticated: input.authenticated,
+        }),
+      ),
       ...alsoOnceOpen,
     ]),
     input.relatedRef
@@ -568,6 +638,29 @@ export async function releaseMail(
     if (error instanceof UnparseableMessageError) return bodyOnlyMessage(raw);
     throw error;
   });
+  const authenticated = senderAuthenticated(item.verdicts as SenderVerdicts);
+  // A reply held past its complaint's reply limits goes where it would have gone, if it can.
+  const repliedTo =
+    item.reason === 'reply-flood' && item.ref ? await getRecord(deps.table, item.ref) : undefined;
+  if (repliedTo?.status === 'open') {
+    const arrival = item as unknown as Arrival;
+    const claimKey = message.messageId ?? `ses:${item.sesMessageId}`;
+    await fileReply(deps, arrival, message, repliedTo, { claimKey, authenticated });
+    await putAuditEventOnce(
+      deps.table,
+      {
+        ref: repliedTo.ref,
+        at: now.toISOString(),
+        actor: staff.username,
+        role: staff.role,
+        action: 'mail-released',
+        details: { mailId: id, releasedFrom: 'held', reason: 'reply-flood' },
+      },
+      item.sesMessageId,
+    );
+    await finishRelease(deps.table, item, { ref: repliedTo.ref, at: now.toISOString() });
+    return { ref: repliedTo.ref, item };
+  }
   const ref =
     typeof item.releasedRef === 'string'
       ? item.releasedRef
@@ -583,6 +676,7 @@ export async function releaseMail(
     // Received when it arrived; by the person who let it through.
     receivedBy: { by: staff.username, role: staff.role, at: item.receivedAt },
     releasedFrom,
+    authenticated,
     ...(item.reason === 'virus-verdict-fail' ? { withhold: 'virus-verdict' as const } : {}),
   });
   if (message.messageId) await linkClaimToRef(deps.table, message.messageId, ref);

@@ -11,7 +11,10 @@ import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import type { DueTable } from '#domain/deadlines.ts';
 import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
+import { DEFAULT_FLOOD_LIMIT_PER_HOUR } from '#domain/mail/intake-options.ts';
+import { mailboxOf } from '#domain/mail/limits.ts';
 import { factsOfAcknowledgementSent } from '#domain/record-facts.ts';
+import { takeHourlySlot } from './mail-limits.ts';
 import { sendOnce } from './send-once.ts';
 import { dueFor } from './steps.ts';
 
@@ -46,10 +49,13 @@ export async function notifyOwner(
   table: string,
   input: { readonly ref: string; readonly kind: OwnerMailKind },
   now = new Date(),
+  limits: { readonly acknowledgementsPerHour: number } = {
+    acknowledgementsPerHour: DEFAULT_FLOOD_LIMIT_PER_HOUR,
+  },
 ): Promise<OwnerNotice> {
   // The record with its correspondence, strongly read: an email an earlier attempt sent is
   // found there (sendOnce), in the same read.
-  const { record, correspondence } = await getPartition(table, input.ref, { consistent: true });
+  const { record, correspondence, events } = await getPartition(table, input.ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${input.ref}`);
   const due = dueFor(record, now);
   const answerStep = ANSWER_STEP[input.kind];
@@ -75,12 +81,27 @@ export async function notifyOwner(
   });
   let sent = false;
   let sentAt: string | undefined;
-  if (record.owner.email) {
+  const onceKey = `owner:${input.kind}:${round}`;
+  const sentBefore = correspondence.some((mail) => mail.onceKey === onceKey);
+  const withheld =
+    input.kind === 'acknowledgement' && record.owner.email && !sentBefore
+      ? await acknowledgementWithheld(table, record, limits.acknowledgementsPerHour, now)
+      : undefined;
+  if (withheld) {
+    // Said once on the timeline, however often the step is retried.
+    if (!events.some((event) => event.action === withheld)) {
+      await appendAuditEventOnce(
+        table,
+        { ref: record.ref, at: now.toISOString(), actor: SYSTEM_ACTOR, role: SYSTEM_ACTOR, action: withheld },
+        withheld,
+      );
+    }
+  } else if (record.owner.email) {
     const linkUrl = answerStep ? await ownerLink(table, record, answerStep, now) : undefined;
     const result = await sendOnce({
       table,
       ref: record.ref,
-      key: `owner:${input.kind}:${round}`,
+      key: onceKey,
       to: [record.owner.email],
       content: ownerMail({
         kind: input.kind,
@@ -108,6 +129,31 @@ export async function notifyOwner(
   // Sent by an earlier attempt: its audit line is written here unless that attempt wrote it.
   if (sentAt && !sent) await appendAuditEventOnce(table, sentEvent(sentAt), eventKey);
   return { due, emailed: Boolean(sentAt), sent };
+}
+
+/**
+ * Why a complaint's acknowledgement is not emailed, as its timeline action: the sender of the
+ * email that opened it was not authenticated (the address may be someone else's), or the
+ * address had its hour's acknowledgements. Only complaints email intake opened are limited: a
+ * person opened the others, or released them from review. Counted under the reference, so a
+ * retried step is not counted twice.
+ */
+async function acknowledgementWithheld(
+  table: string,
+  record: ComplaintRecord,
+  limit: number,
+  now: Date,
+): Promise<string | undefined> {
+  if (record.email?.senderVerified === false) return 'acknowledgement-withheld-unverified-sender';
+  if (record.receivedBy.role !== SYSTEM_ACTOR || !record.owner.email) return undefined;
+  const allowed = await takeHourlySlot(table, {
+    scope: 'ACKS',
+    subject: mailboxOf(record.owner.email),
+    id: record.ref,
+    limit,
+    at: now.toISOString(),
+  });
+  return allowed ? undefined : 'acknowledgement-withheld-limit';
 }
 
 /** A new single-use link for the owner to answer `step`, valid for the configured days. */

@@ -251,7 +251,8 @@ export function sesEvent(input: {
   const now = input.receivedAt ?? new Date().toISOString();
   const pass = { status: 'PASS' as const };
   // SES scans every message; locally a test or a person asks for a verdict with a header such
-  // as `X-Local-Verdict: spam=FAIL` or `virus=FAIL` (honoured here only, never on AWS).
+  // as `X-Local-Verdict: spam=FAIL`, `virus=FAIL` or `spf=FAIL dkim=FAIL dmarc=FAIL` (each PASS unless
+  // asked; honoured here only: on AWS, SES computes them).
   const verdict = (name: string) => {
     const asked = new RegExp(`\\b${name}\\s*=\\s*(PASS|FAIL|GRAY|PROCESSING_FAILED)`, 'i').exec(
       first('x-local-verdict') ?? '',

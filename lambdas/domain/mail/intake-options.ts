@@ -22,9 +22,32 @@ export interface IntakeSettings {
   readonly defaultArea: string;
   /** New complaints one sender may open per hour; more are held for staff review, unanswered. */
   readonly floodLimitPerHour: number;
+  /**
+   * Acknowledgements emailed to one address per hour, for complaints email intake opened; more
+   * are withheld (the complaint is still opened), so our acknowledgements cannot be used to
+   * bomb an address someone else wrote in. @default floodLimitPerHour
+   */
+  readonly acknowledgementLimitPerHour: number;
+  /** Replies one complaint takes per hour; more are held for staff review. */
+  readonly replyLimitPerHour: number;
+  /** Replies one complaint takes in all; more are held for staff review. */
+  readonly replyLimitTotal: number;
+  /**
+   * The domains of our staff and departments' mailboxes (from STAFF_EMAIL_PATTERN and
+   * DEPARTMENT_EMAIL_PATTERN; `*` where the pattern fills in an area): mail from them is held for
+   * review, never taken for an owner's.
+   */
+  readonly internalDomains: readonly string[];
 }
 
 export const DEFAULT_FLOOD_LIMIT_PER_HOUR = 5;
+export const DEFAULT_REPLY_LIMIT_PER_HOUR = 20;
+export const DEFAULT_REPLY_LIMIT_TOTAL = 200;
+/**
+ * The highest limit accepted: a counter item keeps the SES message ids it counted (so a retried
+ * delivery is not counted twice), and must stay well inside DynamoDB's 400 KB.
+ */
+export const MAX_MAIL_LIMIT = 1000;
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -71,12 +94,60 @@ export function intakeSettingsFrom(env: Readonly<Record<string, string | undefin
   }
   const defaultArea = AREAS[0]?.id;
   if (!defaultArea) throw new Error('config/areas.ts declares no area');
-  const floodText = env.FLOOD_LIMIT_PER_HOUR?.trim();
-  const floodLimitPerHour = floodText ? Number(floodText) : DEFAULT_FLOOD_LIMIT_PER_HOUR;
-  if (!Number.isInteger(floodLimitPerHour) || floodLimitPerHour < 1) {
-    throw new Error(`FLOOD_LIMIT_PER_HOUR "${floodText}" must be a whole number ≥ 1`);
+  const floodLimitPerHour = limitFrom(env, 'FLOOD_LIMIT_PER_HOUR', DEFAULT_FLOOD_LIMIT_PER_HOUR);
+  return {
+    intakeAddresses,
+    ownDomain,
+    faxGateways,
+    areaByAddress,
+    defaultArea,
+    floodLimitPerHour,
+    acknowledgementLimitPerHour: acknowledgementLimitFrom(env),
+    replyLimitPerHour: limitFrom(env, 'REPLY_LIMIT_PER_HOUR', DEFAULT_REPLY_LIMIT_PER_HOUR),
+    replyLimitTotal: limitFrom(env, 'REPLY_LIMIT_TOTAL', DEFAULT_REPLY_LIMIT_TOTAL),
+    internalDomains: [env.STAFF_EMAIL_PATTERN, env.DEPARTMENT_EMAIL_PATTERN]
+      .map((pattern) => domainOfPattern(pattern))
+      .filter((domain): domain is string => domain !== undefined),
+  };
+}
+
+/**
+ * ACKNOWLEDGEMENT_LIMIT_PER_HOUR, else the flood limit: the one intake setting the workflow's
+ * notify-owner function reads.
+ */
+export function acknowledgementLimitFrom(env: Readonly<Record<string, string | undefined>>): number {
+  const flood = limitFrom(env, 'FLOOD_LIMIT_PER_HOUR', DEFAULT_FLOOD_LIMIT_PER_HOUR);
+  return limitFrom(env, 'ACKNOWLEDGEMENT_LIMIT_PER_HOUR', flood);
+}
+
+function limitFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+): number {
+  const text = env[name]?.trim();
+  const limit = text ? Number(text) : fallback;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MAIL_LIMIT) {
+    throw new Error(`${name} "${text}" must be a whole number from 1 to ${MAX_MAIL_LIMIT}`);
   }
-  return { intakeAddresses, ownDomain, faxGateways, areaByAddress, defaultArea, floodLimitPerHour };
+  return limit;
+}
+
+/** `{role}.{area}@staff.estate.example` → `staff.estate.example`; a placeholder becomes `*`. */
+function domainOfPattern(pattern: string | undefined): string | undefined {
+  const domain = pattern?.trim().toLowerCase().split('@')[1];
+  return domain ? domain.replace(/\{[^}]*\}/g, '*') : undefined;
+}
+
+/** Whether an address is one of our staff's or departments' (internalDomains). */
+export function isInternalSender(settings: IntakeSettings, address: string | undefined): boolean {
+  const domain = (address ?? '').toLowerCase().split('@')[1];
+  if (!domain) return false;
+  return settings.internalDomains.some((pattern) => {
+    const labels = pattern.split('.');
+    const given = domain.split('.');
+    return labels.length === given.length && labels.every((label, i) => label === '*' || label === given[i]);
+  });
 }
 
 /** The area for a message, by the first of its recipients that has one. */

@@ -112,6 +112,11 @@ export interface IncomingEmailSummary {
   readonly relatedRef?: string;
   /** Released by staff from the mail log (held or quarantined before). */
   readonly releasedFrom?: MailOutcome;
+  /**
+   * `false` when SES's checks did not show the sender is who From says
+   * (domain/mail/authentication.ts): the complaint is not acknowledged by email.
+   */
+  readonly senderVerified?: false;
 }
 
 /** What the mail log and the correspondence show of a message. */

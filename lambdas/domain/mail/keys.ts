@@ -7,6 +7,9 @@
  * - mail log       PK=MAILLOG#<day>  SK=MSG#<SES message id> (lambdas/domain/keys.ts): every
  *   message received and its outcome. Held and quarantined ones carry GSI1 keys
  *   (`MAILREVIEW#<status>#<area>`, received time) while they wait for staff, like open tasks.
+ * - limit counter  PK=FLOOD#<mailbox> | ACKS#<mailbox> | REPLIES#<ref>  SK=HOUR#<yyyy-mm-ddThh> |
+ *   TOTAL: how many new complaints a sender opened, acknowledgements an address was sent,
+ *   replies a complaint took, in an hour or in all, with the ids counted (domain/mail/limits.ts).
  */
 export const messageLinkKey = (messageId: string) => ({
   PK: `MSGID#${messageId.toLowerCase()}`,
@@ -28,3 +31,12 @@ export function linkIdFor(messageId: string): string {
 
 export const mailReviewPk = (status: string, area: string) => `MAILREVIEW#${status}#${area}`;
 export const mailReviewSk = (receivedAt: string, sesMessageId: string) => `${receivedAt}#${sesMessageId}`;
+
+/** What a limit counts (domain/mail/limits.ts): new complaints, acknowledgements, replies. */
+export type LimitScope = 'FLOOD' | 'ACKS' | 'REPLIES';
+
+/** A limit's counter for one sender, address or complaint: an hour's window, or the total. */
+export const limitCounterKey = (scope: LimitScope, subject: string, window: { hour: string } | 'total') => ({
+  PK: `${scope}#${subject}`,
+  SK: window === 'total' ? 'TOTAL' : `HOUR#${window.hour}`,
+});

@@ -158,6 +158,9 @@ export const en: Messages = {
   'complaint.noCorrespondence': 'No emails yet.',
   'complaint.mailIn': 'In',
   'complaint.mailOut': 'Out',
+  'complaint.mailUnverified': 'sender not verified',
+  'complaint.mailUnverifiedHint':
+    'The mail checks (SPF, DKIM, DMARC) did not show this came from the address it names: it may be someone else’s.',
   'complaint.timeline': 'Timeline',
   'complaint.form17': 'Form 17 (print)',
   'complaint.done': 'Recorded.',
@@ -195,6 +198,8 @@ export const en: Messages = {
   'mail.reason.unparseable': 'could not be read',
   'mail.reason.our-message-returned': 'a message we sent came back',
   'mail.reason.previous-complaint-closed': 'its complaint was closed, so a new one was opened',
+  'mail.reason.reply-flood': 'too many replies to one complaint (its hourly or total limit)',
+  'mail.reason.internal-sender': 'sent from one of our own staff or department addresses',
   'mail.empty': 'No mail matches.',
   'mail.count': 'Messages: {n}',
   'mail.received': 'Received',
@@ -435,6 +440,10 @@ export const en: Messages = {
   'action.owner-closing-sent': 'Closing note emailed to the owner',
   'action.mail-released': 'Mail released into a complaint by staff',
   'action.owner-email-received': 'Email received from the owner',
+  'action.acknowledgement-withheld-unverified-sender':
+    'Acknowledgement not emailed: the sender’s address could not be verified',
+  'action.acknowledgement-withheld-limit':
+    'Acknowledgement not emailed: this address had too many acknowledgements within an hour',
 
   'csv.ref': 'Reference',
   'csv.receivedAt': 'Received',

@@ -258,6 +258,11 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
               </span>{' '}
               {mail.subject}{' '}
               <span class="sub">{(mail.direction === 'in' ? mail.from : mail.to?.join(', ')) ?? ''}</span>
+              {mail.direction === 'in' && mail.verified === false ? (
+                <span class="badge badge--unverified" title={t('complaint.mailUnverifiedHint')}>
+                  {t('complaint.mailUnverified')}
+                </span>
+              ) : null}
               {mail.direction === 'in' && mail.attachments?.length ? (
                 <MailFiles attachments={mail.attachments} complaintRef={c.ref} mail={mail} />
               ) : null}

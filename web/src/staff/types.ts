@@ -50,6 +50,8 @@ export interface Mail {
   /** Received mail: the SES message id, which with the day of `at` makes the mail-log id. */
   readonly sesMessageId?: string;
   readonly attachments?: MailAttachment[];
+  /** Received mail whose sender SES's checks did not verify (absent when verified). */
+  readonly verified?: false;
 }
 
 export interface Complaint {

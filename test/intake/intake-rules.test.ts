@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { senderAuthenticated } from '#domain/mail/authentication.ts';
 import { classify } from '#domain/mail/classify.ts';
 import {
   htmlToText,
@@ -11,7 +12,13 @@ import {
   sanitiseHtml,
 } from '#domain/mail/content.ts';
 import { complaintFromMessage, threadHints, viewOf } from '#domain/mail/intake.ts';
-import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
+import {
+  acknowledgementLimitFrom,
+  intakeSettingsFrom,
+  isInternalSender,
+} from '#domain/mail/intake-options.ts';
+import { limitCounterKey } from '#domain/mail/keys.ts';
+import { hourlyAllowance, hourWindowOf, mailboxOf, previousHourWindowOf } from '#domain/mail/limits.ts';
 import { parseMessage } from '#domain/mail/parse.ts';
 import {
   big5OutlookComplaint,
@@ -307,5 +314,96 @@ describe('intake settings', () => {
     expect(() =>
       intakeSettingsFrom({ INTAKE_ADDRESSES: 'a@estate.example', FAX_GATEWAY_ADDRESSES: 'nope' }),
     ).toThrow(/FAX_GATEWAY_ADDRESSES/);
+  });
+});
+
+describe('mail limits', () => {
+  it('name an hour’s window by its UTC hour, and the one before it across midnight and new year', () => {
+    expect(hourWindowOf('2026-11-03T09:59:59.999Z')).toBe('2026-11-03T09');
+    expect(hourWindowOf('2026-11-03T10:00:00.000Z')).toBe('2026-11-03T10');
+    expect(previousHourWindowOf('2026-11-03T10:00:00.000Z')).toBe('2026-11-03T09');
+    expect(previousHourWindowOf('2027-01-01T00:30:00.000Z')).toBe('2026-12-31T23');
+    expect(limitCounterKey('FLOOD', 'a@example.com', { hour: '2026-11-03T09' })).toEqual({
+      PK: 'FLOOD#a@example.com',
+      SK: 'HOUR#2026-11-03T09',
+    });
+    expect(limitCounterKey('REPLIES', 'KE-2611-0001', 'total')).toEqual({
+      PK: 'REPLIES#KE-2611-0001',
+      SK: 'TOTAL',
+    });
+  });
+
+  it('allow the limit in a window after a quiet hour, and what the last 60 minutes leave after a busy one', () => {
+    expect(hourlyAllowance(5, 0, '2026-11-03T10:00:00.000Z')).toBe(5);
+    // Five at the end of the hour before: none just after the turn (a fixed window would allow five more).
+    expect(hourlyAllowance(5, 5, '2026-11-03T10:00:01.000Z')).toBe(0);
+    expect(hourlyAllowance(5, 5, '2026-11-03T10:30:00.000Z')).toBe(2);
+    expect(hourlyAllowance(5, 5, '2026-11-03T10:59:59.000Z')).toBe(4);
+    expect(hourlyAllowance(5, 50, '2026-11-03T10:30:00.000Z')).toBe(0);
+    expect(hourlyAllowance(20, 4, '2026-11-03T10:45:00.000Z')).toBe(19);
+  });
+
+  it('keep a limit per mailbox: case, +tags and Gmail’s dots make no new address', () => {
+    expect(mailboxOf(' Victim+1@Example.com')).toBe('victim@example.com');
+    expect(mailboxOf('v.i.c.t.i.m+x@googlemail.com')).toBe('victim@gmail.com');
+    expect(mailboxOf('first.last@example.com')).toBe('first.last@example.com');
+    expect(mailboxOf('+only@example.com')).toBe('+only@example.com');
+  });
+
+  it('read the acknowledgement and reply limits, with their defaults, and refuse what a counter cannot hold', () => {
+    const base = { INTAKE_ADDRESSES: 'complaints@estate.example' };
+    expect(intakeSettingsFrom(base)).toMatchObject({
+      floodLimitPerHour: 5,
+      acknowledgementLimitPerHour: 5,
+      replyLimitPerHour: 20,
+      replyLimitTotal: 200,
+      internalDomains: [],
+    });
+    expect(acknowledgementLimitFrom({ FLOOD_LIMIT_PER_HOUR: '8' })).toBe(8);
+    expect(acknowledgementLimitFrom({ FLOOD_LIMIT_PER_HOUR: '8', ACKNOWLEDGEMENT_LIMIT_PER_HOUR: '3' })).toBe(
+      3,
+    );
+    expect(intakeSettingsFrom({ ...base, REPLY_LIMIT_PER_HOUR: '4', REPLY_LIMIT_TOTAL: '9' })).toMatchObject({
+      replyLimitPerHour: 4,
+      replyLimitTotal: 9,
+    });
+    expect(() => intakeSettingsFrom({ ...base, REPLY_LIMIT_TOTAL: '5000' })).toThrow(
+      /REPLY_LIMIT_TOTAL "5000"/,
+    );
+    expect(() => intakeSettingsFrom({ ...base, ACKNOWLEDGEMENT_LIMIT_PER_HOUR: '1.5' })).toThrow(
+      /ACKNOWLEDGEMENT_LIMIT_PER_HOUR/,
+    );
+  });
+});
+
+describe('who sent a message', () => {
+  const verdicts = (spf: string, dkim: string, dmarc: string) => ({ spf, dkim, dmarc });
+
+  it('is authenticated when DMARC did not fail and SPF or DKIM passed, as large mailbox providers decide', () => {
+    expect(senderAuthenticated(verdicts('PASS', 'PASS', 'PASS'))).toBe(true);
+    expect(senderAuthenticated(verdicts('FAIL', 'PASS', 'PASS'))).toBe(true);
+    expect(senderAuthenticated(verdicts('PASS', 'FAIL', 'GRAY'))).toBe(true);
+    expect(senderAuthenticated(verdicts('GRAY', 'PASS', 'PROCESSING_FAILED'))).toBe(true);
+    // The From domain says the message is not its own, whatever SPF and DKIM passed for.
+    expect(senderAuthenticated(verdicts('PASS', 'PASS', 'FAIL'))).toBe(false);
+    // Neither SPF nor DKIM vouches for it.
+    expect(senderAuthenticated(verdicts('FAIL', 'FAIL', 'GRAY'))).toBe(false);
+    expect(senderAuthenticated(verdicts('GRAY', 'PROCESSING_FAILED', 'GRAY'))).toBe(false);
+    expect(senderAuthenticated(verdicts('DISABLED', 'DISABLED', 'DISABLED'))).toBe(false);
+  });
+
+  it('is one of our own staff or departments when the address is in their patterns’ domains', () => {
+    const s = intakeSettingsFrom({
+      INTAKE_ADDRESSES: 'complaints@estate.example',
+      STAFF_EMAIL_PATTERN: '{role}.{area}@staff.estate.example',
+      DEPARTMENT_EMAIL_PATTERN: '{department}@{area}.works.example',
+    });
+    expect(s.internalDomains).toEqual(['staff.estate.example', '*.works.example']);
+    expect(isInternalSender(s, 'Supervisor.Kowloon-East@STAFF.estate.example')).toBe(true);
+    expect(isInternalSender(s, 'engineering@kowloon-east.works.example')).toBe(true);
+    expect(isInternalSender(s, 'owner@estate.example.com')).toBe(false);
+    expect(isInternalSender(s, 'someone@evil-staff.estate.example.net')).toBe(false);
+    expect(isInternalSender(s, 'engineering@works.example')).toBe(false);
+    expect(isInternalSender(s, undefined)).toBe(false);
   });
 });

@@ -10,6 +10,8 @@
  * - mail log           PK=MAILLOG#<day>  SK=MSG#<SES message id>  (GSI1 `MAILREVIEW#<status>#<area>`
  *                      while held or quarantined for staff review)
  * - message link       PK=MSGID#<Message-ID>  SK=MSGID  (threading; one delivery claims a message)
+ * - limit counter      PK=FLOOD#<mailbox> | ACKS#<mailbox> | REPLIES#<ref>  SK=HOUR#<hour> | TOTAL
+ *                      (mail limits, lambdas/domain/mail/keys.ts)
  */
 export const TABLE = {
   partitionKey: 'PK',

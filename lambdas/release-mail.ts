@@ -26,8 +26,9 @@ const ReleaseInput = z.object({
 /**
  * `POST /api/mail/{id}/release`: a held or quarantined message (or one taken for an automatic
  * reply) becomes a complaint as if it had arrived normally: reference, record, workflow, and
- * the owner's acknowledgement. Attachments of a message with a virus verdict stay in the raw
- * message only. 201 with the reference; 409 when it was released already or is not waiting.
+ * the owner's acknowledgement. A reply held past its complaint's reply limits is filed on that
+ * complaint instead, while it is open. Attachments of a message with a virus verdict stay in
+ * the raw message only. 201 with the reference; 409 when it was released already or is not waiting.
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);

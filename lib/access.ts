@@ -131,8 +131,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'file-record': { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS },
   // Reads the raw message and stores its attachments; claims its Message-ID (conditional put),
   // finds its thread (GetItem) and the task waiting for the owner (Query of the partition),
-  // counts the sender's complaints of the last hour (owner-contact index), opens the complaint
-  // (counter, record, audit, execution); correspondence and the mail-log line.
+  // takes the mail limits (conditional UpdateItem of counter items, GetItem of the hour before),
+  // opens the complaint (counter, record, audit, execution); correspondence and the mail-log
+  // line. The owner-contact index is no longer queried (the flood limit counted it before it
+  // was atomic); test/infra/intake.test.ts still expects the permission.
   'intake-email': {
     readRawMail: true,
     storeMailAttachments: true,

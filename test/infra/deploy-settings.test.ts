@@ -111,6 +111,16 @@ describe('deployment settings from CDK context', () => {
     expect(() => settingsFor({ floodLimitPerHour: '0' })).toThrow(/floodLimitPerHour "0"/);
   });
 
+  it('read the acknowledgement and reply limits, checked as the functions check them', () => {
+    expect(
+      settingsFor({ acknowledgementLimitPerHour: '3', replyLimitPerHour: '10', replyLimitTotal: '100' }),
+    ).toMatchObject({ acknowledgementLimitPerHour: 3, replyLimitPerHour: 10, replyLimitTotal: 100 });
+    expect(() => settingsFor({ replyLimitTotal: '100000' })).toThrow(/replyLimitTotal "100000"/);
+    expect(() => settingsFor({ acknowledgementLimitPerHour: 'many' })).toThrow(
+      /acknowledgementLimitPerHour "many"/,
+    );
+  });
+
   it('reject an empty address list', () => {
     expect(() => settingsFor({ intakeAddresses: ' , ' })).toThrow(/intakeAddresses is empty/);
   });

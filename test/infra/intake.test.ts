@@ -97,6 +97,9 @@ describe('the intake-email function', () => {
       TABLE_NAME: { Ref: logicalId(built.stack.data.table) },
       STATE_MACHINE_ARN: { Ref: logicalId(built.stack.workflow.stateMachine) },
       INTAKE_ADDRESSES: ADDRESSES.join(','),
+      // Mail from these domains is our staff's and departments' (held, never an owner's).
+      STAFF_EMAIL_PATTERN: expect.stringContaining('@'),
+      DEPARTMENT_EMAIL_PATTERN: expect.stringContaining('@'),
     });
   });
 

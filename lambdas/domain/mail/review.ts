@@ -1,7 +1,7 @@
 /**
  * Staff review of mail that did not become a complaint by itself: held (a flood from one
- * sender, no address to answer), quarantined (spam or virus verdict, unreadable), or taken for
- * an automatic message. Who reviews which area's mail: domain/access.ts mayReviewMail.
+ * sender, too many replies to one complaint, our own staff's address, no address to answer),
+ * quarantined (spam or virus verdict, unreadable), or taken for an automatic message. Who reviews which area's mail: domain/access.ts mayReviewMail.
  */
 
 /** Fields of a mail-log line the list shows (the message itself is behind GET /api/mail/{id}). */

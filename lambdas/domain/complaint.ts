@@ -3,7 +3,7 @@ import { AREAS, areaById } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
 import type { StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
-import type { AttachmentMeta, IncomingEmailSummary } from './mail/intake.ts';
+import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;

@@ -33,6 +33,14 @@ module.exports = {
       to: { path: 'node_modules/@aws-sdk/' },
     },
     {
+      name: 'commons-below-adapters',
+      comment:
+        'lambdas/commons/ (HTTP edge, middy, Powertools, environment) is used by adapters and services, never the reverse.',
+      severity: 'error',
+      from: { path: '^lambdas/commons/' },
+      to: { path: '^lambdas/(adapters|services)/' },
+    },
+    {
       name: 'web-stays-out-of-the-backend',
       comment: 'The web app shares domain/ and config/ only: never the backend layers or the SDK.',
       severity: 'error',

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '#adapters/clients.ts';
+import { uploadUrl } from '#adapters/files.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
@@ -39,16 +37,11 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   }
   const key = uploadKey(request.area, randomUUID());
   const expiresIn = PRESIGNED_URL_MINUTES * 60;
-  const url = await getSignedUrl(
-    s3(),
-    new PutObjectCommand({
-      Bucket: ATTACHMENTS_BUCKET,
-      Key: key,
-      ContentType: request.contentType,
-      ContentLength: request.size,
-    }),
-    { expiresIn, signableHeaders: new Set(['content-type', 'content-length']) },
-  );
+  const url = await uploadUrl(ATTACHMENTS_BUCKET, key, {
+    expiresIn,
+    contentType: request.contentType,
+    size: request.size,
+  });
   return json(201, {
     key,
     name: request.name,

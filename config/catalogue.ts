@@ -1,12 +1,28 @@
 /**
- * Complaint categories and responsible departments, with the names staff see.
+ * Complaint categories, responsible departments and channels, with the names staff see.
  * Department addresses receive work orders; deployments set their own through configuration.
  */
-export interface Named {
-  readonly id: string;
+
+/**
+ * A name in the three languages of the app, the report and the emails. Names of what the API
+ * returns by id (areas, categories, departments, channels, roles, steps, outcomes) are
+ * written once, in config/; the web app's catalogues and the report read them from here.
+ */
+export interface Names {
   readonly en: string;
   readonly zhHant: string;
   readonly zhHans: string;
+}
+
+export interface Named extends Names {
+  readonly id: string;
+}
+
+/** A table of names (by id) in one language. */
+export function namesIn<K extends string>(names: Record<K, Names>, language: keyof Names): Record<K, string> {
+  return Object.fromEntries(
+    (Object.entries(names) as [K, Names][]).map(([id, name]) => [id, name[language]]),
+  ) as Record<K, string>;
 }
 
 export const CATEGORIES = [
@@ -42,10 +58,11 @@ export const DEPARTMENT_IDS = DEPARTMENTS.map((d) => d.id) as [DepartmentId, ...
 export const CHANNELS = ['email', 'fax', 'letter', 'phone', 'walk-in'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const CHANNEL_NAMES: Record<Channel, { en: string; zhHant: string }> = {
-  email: { en: 'Email', zhHant: '電子郵件' },
-  fax: { en: 'Fax', zhHant: '傳真' },
-  letter: { en: 'Letter', zhHant: '信函' },
-  phone: { en: 'Phone', zhHant: '電話' },
-  'walk-in': { en: 'Walk-in', zhHant: '面向面' },
+/** How a complaint came in. A walk-in is 面談 (面谈): the owner came to the office to talk it over. */
+export const CHANNEL_NAMES: Record<Channel, Names> = {
+  email: { en: 'Email', zhHant: '電子郵件', zhHans: '电子邮件' },
+  fax: { en: 'Fax', zhHant: '傳真', zhHans: '传真' },
+  letter: { en: 'Letter', zhHant: '信函', zhHans: '信函' },
+  phone: { en: 'Phone', zhHant: '電話', zhHans: '电话' },
+  'walk-in': { en: 'Walk-in', zhHant: '面談', zhHans: '面谈' },
 };

@@ -1,3 +1,5 @@
+import type { Names } from './catalogue.ts';
+import { STEP_NAMES } from './procedure-names.ts';
 import type { StaffRole } from './roles.ts';
 
 /**
@@ -14,7 +16,8 @@ export interface StepSpec {
   readonly state: string;
   readonly role: StaffRole;
   readonly procedureStep: number;
-  readonly name: { readonly en: string; readonly zhHant: string };
+  /** What staff see the step called (the app, the report, task emails). */
+  readonly name: Names;
   /** Working minutes allowed; `work-in-progress` runs to the committed completion instead. */
   readonly businessMinutes: number;
   /** Where a missed deadline goes; `undefined`: running out is an answer, not a lateness. */
@@ -55,7 +58,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Transcribe fax',
     role: 'reception',
     procedureStep: 1,
-    name: { en: 'Transcribe the faxed complaint', zhHant: '謄寫傳真投訴內容' },
+    name: STEP_NAMES.transcribeFax,
     businessMinutes: 4 * 60,
     lateGoesTo: 'supervisor',
   },
@@ -65,7 +68,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Clarify complaint',
     role: 'reception',
     procedureStep: 1,
-    name: { en: 'Clarify the complaint with the owner', zhHant: '致電業主澄清投訴' },
+    name: STEP_NAMES.clarify,
     businessMinutes: 4 * 60,
     lateGoesTo: 'supervisor',
   },
@@ -75,7 +78,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Acknowledge owner by phone',
     role: 'reception',
     procedureStep: 2,
-    name: { en: 'Phone the owner to acknowledge', zhHant: '致電業主表明已收到' },
+    name: STEP_NAMES.acknowledgeCall,
     businessMinutes: 4 * 60,
     lateGoesTo: 'supervisor',
   },
@@ -85,7 +88,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Supervisor review',
     role: 'supervisor',
     procedureStep: 3,
-    name: { en: 'Sign the record with a handling opinion', zhHant: '主任簽署處理意見' },
+    name: STEP_NAMES.supervisorReview,
     businessMinutes: DAY,
     lateGoesTo: 'customer-service',
   },
@@ -95,7 +98,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Department commitment',
     role: 'department',
     procedureStep: 4,
-    name: { en: 'Commit a start and completion time', zhHant: '部門承諾處理開始及完成時間' },
+    name: STEP_NAMES.departmentCommitment,
     businessMinutes: DAY,
     lateGoesTo: 'supervisor',
   },
@@ -105,7 +108,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Owner response to plan',
     role: 'followup',
     procedureStep: 5,
-    name: { en: "Record the owner's opinion of the plan", zhHant: '征詢業主對處理方案之意見' },
+    name: STEP_NAMES.ownerPlanResponse,
     businessMinutes: 2 * DAY,
   },
   workInProgress: {
@@ -114,7 +117,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Work in progress',
     role: 'department',
     procedureStep: 6,
-    name: { en: 'Do the work; report done or an obstacle', zhHant: '跟進處理；報告完成或障礙' },
+    name: STEP_NAMES.workInProgress,
     businessMinutes: 3 * DAY,
     lateGoesTo: 'supervisor',
   },
@@ -124,7 +127,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Coordinate obstacle',
     role: 'supervisor',
     procedureStep: 6,
-    name: { en: 'Coordinate the departments to clear an obstacle', zhHant: '主任親自協調障礙' },
+    name: STEP_NAMES.obstacleCoordination,
     businessMinutes: DAY,
     lateGoesTo: 'customer-service',
   },
@@ -134,7 +137,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Satisfaction call-back',
     role: 'followup',
     procedureStep: 8,
-    name: { en: "Record the owner's satisfaction", zhHant: '回訪業主滿意度' },
+    name: STEP_NAMES.satisfactionCallback,
     businessMinutes: 3 * DAY,
   },
   dissatisfactionReview: {
@@ -143,7 +146,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Review dissatisfaction',
     role: 'supervisor',
     procedureStep: 8,
-    name: { en: 'Reopen or close a dissatisfied complaint', zhHant: '處理業主不滿意' },
+    name: STEP_NAMES.dissatisfactionReview,
     businessMinutes: DAY,
     lateGoesTo: 'customer-service',
   },
@@ -153,7 +156,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Supervisor sign-off',
     role: 'supervisor',
     procedureStep: 9,
-    name: { en: 'Countersign the closed record', zhHant: '主任簽署結案' },
+    name: STEP_NAMES.supervisorSignOff,
     businessMinutes: DAY,
     lateGoesTo: 'customer-service',
   },
@@ -163,7 +166,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'File record',
     role: 'clerk',
     procedureStep: 9,
-    name: { en: 'File the record', zhHant: '文員存檔' },
+    name: STEP_NAMES.filing,
     businessMinutes: 2 * DAY,
     lateGoesTo: 'supervisor',
   },
@@ -173,7 +176,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Escalate to supervisor',
     role: 'supervisor',
     procedureStep: 7,
-    name: { en: 'Resolve a late step, or escalate', zhHant: '主任處理逾期事項或上報' },
+    name: STEP_NAMES.escalationSupervisor,
     businessMinutes: DAY,
     lateGoesTo: 'customer-service',
   },
@@ -183,7 +186,7 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Escalate to customer service',
     role: 'customer-service',
     procedureStep: 7,
-    name: { en: 'Resolve an escalated complaint, or escalate', zhHant: '客戶服務部處理或上報' },
+    name: STEP_NAMES.escalationCustomerService,
     businessMinutes: DAY,
     lateGoesTo: 'manager',
   },
@@ -193,14 +196,15 @@ export const STEPS: Record<StepId, StepSpec> = {
     state: 'Escalate to manager',
     role: 'manager',
     procedureStep: 7,
-    name: { en: 'Decide an escalated complaint', zhHant: '經理處理上報投訴' },
+    name: STEP_NAMES.escalationManager,
     businessMinutes: DAY,
     lateGoesTo: 'manager',
   },
 };
 
-/** Roles that work across every area (head-office functions); the others act in their own area only. */
-export const COMPANY_WIDE_ROLES: readonly StaffRole[] = ['customer-service', 'manager'];
+/** How a complaint ends: the record's `outcome` once it is closed. */
+export const OUTCOMES = ['resolved', 'rejected', 'closed-by-manager'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface WorkflowSettings {
   /** Working minutes per step (defaults in STEPS). */

@@ -5,10 +5,10 @@ import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } f
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { STEPS } from '#config/workflow.ts';
+import { mayActOnTask } from '#domain/access.ts';
 import { DECISION_SCHEMAS } from '#domain/decisions.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
 import { refOfTaskId } from '#domain/keys.ts';
-import { mayAct } from '#domain/tasks.ts';
 import { completeTask } from '#services/record-decision.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
@@ -25,7 +25,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const ref = refOfTaskId(taskId);
   const task = ref ? await getTask(TABLE_NAME, ref, taskId) : undefined;
   if (!ref || !task) throw new NotFoundError(`No task ${taskId}`);
-  if (!mayAct(caller, task)) {
+  if (!mayActOnTask(caller, task)) {
     throw new ForbiddenError(
       caller.role !== task.role
         ? `This step is for the ${task.role} role; you are signed in as ${caller.role}`

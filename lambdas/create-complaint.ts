@@ -3,8 +3,7 @@ import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import type { StaffRole } from '#config/roles.ts';
-import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
+import { mayLogComplaintIn, mayLogComplaints } from '#domain/access.ts';
 import { areaOfKey } from '#domain/attachments.ts';
 import { NewComplaintInput } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
@@ -24,9 +23,6 @@ const NewComplaintRequest = NewComplaintInput.extend({
     .optional(),
 });
 
-/** Staff who take complaints from owners (PROCEDURE.md §3–4: reception, and anyone covering). */
-const MAY_LOG: readonly StaffRole[] = ['reception', 'followup', 'supervisor', 'customer-service', 'manager'];
-
 /**
  * `POST /api/complaints`: reception logs a phone, walk-in, letter or fax complaint while the
  * owner is still talking; the workflow starts at once. 201 with the reference number (also for
@@ -34,9 +30,9 @@ const MAY_LOG: readonly StaffRole[] = ['reception', 'followup', 'supervisor', 'c
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  if (!MAY_LOG.includes(caller.role)) throw new ForbiddenError(`A ${caller.role} cannot log complaints`);
+  if (!mayLogComplaints(caller)) throw new ForbiddenError(`A ${caller.role} cannot log complaints`);
   const { submissionId, ...input } = parseBody(event, NewComplaintRequest);
-  if (!COMPANY_WIDE_ROLES.includes(caller.role) && input.area !== caller.area) {
+  if (!mayLogComplaintIn(caller, input.area)) {
     throw new ForbiddenError(`You can log complaints for ${caller.area} only`);
   }
   const foreign = (input.attachments ?? []).findIndex((a) => areaOfKey(a.key) !== input.area);

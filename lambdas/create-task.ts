@@ -1,28 +1,8 @@
-import {
-  appendAuditEventOnce,
-  auditEventItem,
-  getPartition,
-  getTask,
-  putTask,
-  updateRecord,
-} from '#adapters/complaints.ts';
-import { appUrl, requireEnv, staffAddress } from '#commons/environment.ts';
+import { requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { STEPS } from '#config/workflow.ts';
-import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
-import { taskMail } from '#domain/emails.ts';
-import { taskIdFor } from '#domain/keys.ts';
-import { factCause, factsOfTaskOpened } from '#domain/record-facts.ts';
-import {
-  CreateTaskInput,
-  dueAt,
-  earlierAttempt,
-  type StoredTask,
-  taskSuffixForToken,
-} from '#domain/tasks.ts';
-import { sendOnce } from '#services/send-once.ts';
-import { closeTasks } from '#services/steps.ts';
+import { CreateTaskInput } from '#domain/tasks.ts';
+import { openTask } from '#services/open-task.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -33,98 +13,8 @@ const TABLE_NAME = requireEnv('TABLE_NAME');
  */
 export const handler = withPowertools(async (event: unknown) => {
   const input = CreateTaskInput.parse(event);
-  const now = new Date();
-  const id = taskIdFor(input.ref, taskSuffixForToken(input.taskToken));
-  // Strongly read: the task notice sent by an earlier attempt is looked for here (sendOnce).
-  const { record, tasks, correspondence } = await getPartition(TABLE_NAME, input.ref, { consistent: true });
-  // The workflow carries the area it started with; a complaint moved to another area since
-  // (POST /api/complaints/{ref}/area) opens its next tasks there. The record comes with the
-  // partition read above, so this costs no extra call.
-  const area = record?.area ?? input.area;
-  // A retry (new token) carries on the turn its failed attempt began, so it is counted once.
-  const earlier = earlierAttempt(tasks, input.step, id);
-  const task: StoredTask = {
-    id,
-    ref: input.ref,
-    area,
-    step: input.step,
-    role: input.role,
-    ...(input.assignee ? { assignee: input.assignee } : {}),
-    ...(input.late ? { late: input.late } : {}),
-    createdAt: now.toISOString(),
-    dueAt: dueAt(now, input.timeoutSeconds),
-    status: 'open',
-    taskToken: input.taskToken,
-    attemptOf: earlier ? (earlier.attemptOf ?? earlier.id) : id,
-  };
-  // One step at a time: a task left open by an earlier step (a window that ran out) closes now;
-  // one of this step left by an attempt that failed (a retry comes with a new token) is void.
-  await closeTasks(
-    TABLE_NAME,
-    tasks,
-    now,
-    (open) => (open.step === task.step ? 'cancelled' : 'timed-out'),
-    task.id,
-  );
-  const created = await putTask(TABLE_NAME, task);
-  if (!created) logger.info('Task already stored for this token (retried invocation)', { taskId: task.id });
-  // A retry for the same token carries on with the task as first stored (its times).
-  const stored = created ? task : ((await getTask(TABLE_NAME, task.ref, task.id)) ?? task);
-  const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
-  // An escalation task opening is the complaint raised to that level (the report counts it):
-  // once per turn, whichever attempt gets here first (an earlier one may have, then failed).
-  await updateRecord(
-    TABLE_NAME,
-    task.ref,
-    { currentStep: task.step },
-    factsOfTaskOpened(task.step, reminder),
-    factCause('opened', stored.attemptOf ?? stored.id),
-  );
-  // Keyed by the task: a retried invocation writes the line it may have missed, never a second one.
-  const action = reminder ? 'reminder-task-opened' : 'task-opened';
-  const eventKey = `${action}.${task.id}`;
-  const opened: AuditEvent = {
-    ref: task.ref,
-    at: stored.createdAt,
-    actor: SYSTEM_ACTOR,
-    role: SYSTEM_ACTOR,
-    action,
-    details: {
-      taskId: task.id,
-      step: task.step,
-      role: task.role,
-      dueAt: stored.dueAt,
-      procedureStep: STEPS[task.step].procedureStep,
-    },
-  };
-  let openedFiled = false;
-  // Sent once per turn even when this invocation is a retry: one that found the task stored, or
-  // one with a new token after an attempt that had emailed (its link opens the complaint, which
-  // shows the task now open).
-  if (STEPS[task.step].emailOnOpen || reminder || task.late) {
-    const to = staffAddress(task.role, task.area);
-    const notice = await sendOnce({
-      table: TABLE_NAME,
-      ref: task.ref,
-      key: `task:${stored.attemptOf ?? task.id}`,
-      to: [to],
-      content: taskMail({
-        ref: task.ref,
-        step: task.step,
-        dueAt: stored.dueAt,
-        taskUrl: `${appUrl()}/tasks/${encodeURIComponent(task.id)}`,
-        reminder,
-      }),
-      kind: reminder ? 'task-reminder' : 'task-notice',
-      audience: 'staff',
-      correspondence,
-      // Sent now: the task's audit line goes with the notice's correspondence line.
-      alsoOnceSent: () => [auditEventItem(opened, eventKey)],
-    });
-    openedFiled = notice.sent;
-  }
-  if (!openedFiled) await appendAuditEventOnce(TABLE_NAME, opened, eventKey);
-  logger.info('Task opened', { taskId: task.id, step: task.step, role: task.role });
+  const { taskId, reminder } = await openTask(TABLE_NAME, input);
+  logger.info('Task opened', { taskId, step: input.step, role: input.role });
   metrics.addMetric(reminder ? 'ManagerReminders' : 'TasksOpened', 'Count', 1);
-  return { taskId: task.id };
+  return { taskId };
 });

@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '#adapters/clients.ts';
+import { uploadUrl } from '#adapters/files.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { areaById } from '#config/areas.ts';
 import { PRESIGNED_URL_MINUTES } from '#config/attachments.ts';
-import type { StaffRole } from '#config/roles.ts';
-import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
+import { mayLogComplaintIn, mayLogComplaints } from '#domain/access.ts';
 import { UploadRequest, uploadKey } from '#domain/attachments.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 
 const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
-
-/** Who may attach scans: whoever may log a complaint (create-complaint.ts). */
-const MAY_UPLOAD: readonly StaffRole[] = [
-  'reception',
-  'followup',
-  'supervisor',
-  'customer-service',
-  'manager',
-];
 
 /**
  * `POST /api/attachments`: a presigned URL for the browser to PUT one scanned letter or fax
@@ -30,25 +18,21 @@ const MAY_UPLOAD: readonly StaffRole[] = [
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  if (!MAY_UPLOAD.includes(caller.role)) throw new ForbiddenError(`A ${caller.role} cannot attach files`);
+  // Whoever may log a complaint may attach its scans.
+  if (!mayLogComplaints(caller)) throw new ForbiddenError(`A ${caller.role} cannot attach files`);
   const request = parseBody(event, UploadRequest);
   if (!areaById(request.area))
     throw new ValidationError([{ field: 'area', message: 'Choose one of the areas' }]);
-  if (!COMPANY_WIDE_ROLES.includes(caller.role) && request.area !== caller.area) {
+  if (!mayLogComplaintIn(caller, request.area)) {
     throw new ForbiddenError(`You can attach files for ${caller.area} only`);
   }
   const key = uploadKey(request.area, randomUUID());
   const expiresIn = PRESIGNED_URL_MINUTES * 60;
-  const url = await getSignedUrl(
-    s3(),
-    new PutObjectCommand({
-      Bucket: ATTACHMENTS_BUCKET,
-      Key: key,
-      ContentType: request.contentType,
-      ContentLength: request.size,
-    }),
-    { expiresIn, signableHeaders: new Set(['content-type', 'content-length']) },
-  );
+  const url = await uploadUrl(ATTACHMENTS_BUCKET, key, {
+    expiresIn,
+    contentType: request.contentType,
+    size: request.size,
+  });
   return json(201, {
     key,
     name: request.name,

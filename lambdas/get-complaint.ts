@@ -2,8 +2,9 @@ import { getPartition } from '#adapters/complaints.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
+import { maySeeArea } from '#domain/access.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
-import { maySee, publicTask, replacedByRetry } from '#domain/tasks.ts';
+import { publicTask, replacedByRetry } from '#domain/tasks.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -19,7 +20,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const ref = event.pathParameters?.ref ?? '';
   const { record, tasks, events, correspondence } = await getPartition(TABLE_NAME, ref);
   if (!record) throw new NotFoundError(`No complaint ${ref}`);
-  if (!maySee(caller, record)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
+  if (!maySeeArea(caller, record.area)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
   const now = new Date();
   // A step's opening shows once, though a retried create-task may have written a line for the
   // task of its failed attempt too.

@@ -2,9 +2,10 @@ import { getMailLog } from '#adapters/inbound-mail.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
+import { mayReviewMail } from '#domain/access.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
 import { parseMailId } from '#domain/mail/intake.ts';
-import { mailSummary, mayReviewMail } from '#domain/mail/review.ts';
+import { mailSummary } from '#domain/mail/review.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

@@ -3,11 +3,10 @@ import { overdueTasksFor, queryAreaMonth } from '#adapters/complaints.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { AREAS } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS } from '#config/catalogue.ts';
 import { STAFF_ROLES } from '#config/roles.ts';
 import { TABLE } from '#config/table.ts';
-import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
+import { visibleAreas } from '#domain/access.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
@@ -42,7 +41,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const parsed = Query.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const query = parsed.data;
-  const visible = COMPANY_WIDE_ROLES.includes(caller.role) ? AREAS.map((a) => a.id) : [caller.area];
+  const visible = visibleAreas(caller);
   if (query.area && !visible.includes(query.area))
     throw new ForbiddenError(`You cannot list complaints of ${query.area}`);
   const areas = query.area ? [query.area] : visible;

@@ -5,10 +5,11 @@ import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commo
 import { withPowertools } from '#commons/middy.ts';
 import { AREAS } from '#config/areas.ts';
 import { TABLE } from '#config/table.ts';
+import { isMailReviewer, MAIL_REVIEW_ROLES, mayReviewMail } from '#domain/access.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { REVIEW_STATUSES } from '#domain/mail/intake.ts';
-import { MAIL_REVIEW_ROLES, mailSummary, mayReviewMail } from '#domain/mail/review.ts';
+import { mailSummary } from '#domain/mail/review.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 /** Held and quarantined mail is on the open-tasks index while it waits, like a task. */
@@ -27,7 +28,7 @@ const Query = z.object({
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  if (!MAIL_REVIEW_ROLES.includes(caller.role)) {
+  if (!isMailReviewer(caller)) {
     throw new ForbiddenError(`Received mail is reviewed by ${MAIL_REVIEW_ROLES.join(', ')}`);
   }
   const parsed = Query.safeParse(event.queryStringParameters ?? {});

@@ -3,9 +3,9 @@ import { listRectificationItems } from '#adapters/reports.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
+import { mayListRectification, mayReadRectification } from '#domain/access.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
-import { mayListRectification, mayReadRectification } from '#domain/report/access.ts';
 import { RECTIFICATION_STATUSES } from '#domain/report/rectification.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');

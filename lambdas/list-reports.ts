@@ -3,9 +3,9 @@ import { listReportItems } from '#adapters/reports.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
+import { mayReadReports } from '#domain/access.ts';
 import { fieldErrors } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
-import { mayReadReports } from '#domain/report/access.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 

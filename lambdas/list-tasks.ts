@@ -2,9 +2,8 @@ import { openTasksFor } from '#adapters/complaints.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { AREAS } from '#config/areas.ts';
 import { TABLE } from '#config/table.ts';
-import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
+import { visibleAreas } from '#domain/access.ts';
 import { calendarFor } from '#domain/deadlines.ts';
 import { publicTask } from '#domain/tasks.ts';
 
@@ -17,7 +16,7 @@ const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  const areas = COMPANY_WIDE_ROLES.includes(caller.role) ? AREAS.map((a) => a.id) : [caller.area];
+  const areas = visibleAreas(caller);
   const tasks = (
     await Promise.all(areas.map((area) => openTasksFor(TABLE_NAME, OPEN_TASKS_INDEX, caller.role, area)))
   ).flat();

@@ -1,21 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import {
-  appendAuditEventOnce,
-  auditEventItem,
-  getPartition,
-  putOwnerLink,
-  updateRecord,
-} from '#adapters/complaints.ts';
-import { appUrl, mailFrom, requireEnv, workflowSettings } from '#commons/environment.ts';
+import { requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
-import type { ComplaintRecord } from '#domain/complaint.ts';
-import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
-import { factsOfAcknowledgementSent } from '#domain/record-facts.ts';
-import { sendOnce } from '#services/send-once.ts';
-import { dueFor } from '#services/steps.ts';
+import { notifyOwner } from '#services/owner-notices.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -25,96 +12,14 @@ const NotifyOwnerInput = z.object({
   kind: z.enum(['acknowledgement', 'plan', 'satisfaction-request', 'closing']),
 });
 
-/** Which owner step answers an email of this kind through its link. */
-const ANSWER_STEP: Partial<Record<OwnerMailKind, 'ownerPlanResponse' | 'satisfactionCallback'>> = {
-  plan: 'ownerPlanResponse',
-  'satisfaction-request': 'satisfactionCallback',
-};
-
-const CURRENT_STEP: Record<OwnerMailKind, string> = {
-  acknowledgement: 'acknowledgement',
-  plan: 'ownerPlanResponse',
-  'satisfaction-request': 'satisfactionCallback',
-  closing: 'closing',
-};
-
 /**
- * Emails the owner (procedure steps 2, 5, 8 and the closing note), bilingual, once per
- * complaint and round. The plan and the satisfaction request carry a single-use link that
- * lets the owner answer without logging in; it names the step, never the task token. An
- * owner with only a phone number gets no email: the follow-up task is a phone call.
+ * Emails the owner (procedure steps 2, 5, 8 and the closing note), once per complaint and
+ * round, with a single-use link where the owner answers (services/owner-notices.ts).
  */
 export const handler = withPowertools(async (event: unknown) => {
   const input = NotifyOwnerInput.parse(event);
-  // The record with its correspondence, strongly read: an email an earlier attempt sent is
-  // found there (sendOnce), in the same read.
-  const { record, correspondence } = await getPartition(TABLE_NAME, input.ref, { consistent: true });
-  if (!record) throw new Error(`No complaint ${input.ref}`);
-  const now = new Date();
-  const due = dueFor(record, now);
-  const answerStep = ANSWER_STEP[input.kind];
-  const answerBy = answerStep ? new Date(now.getTime() + due[answerStep] * 1000).toISOString() : undefined;
-  // Plans are re-sent after an objection or a reopen; each round is its own email.
-  const round =
-    input.kind === 'plan'
-      ? record.objectionCount + record.reopenCount
-      : input.kind === 'satisfaction-request'
-        ? record.reopenCount
-        : 0;
-
-  // Keyed by the email, so a retried invocation writes the line once.
-  const action = `owner-${input.kind}-sent`;
-  const eventKey = `${action}.${round}`;
-  const sentEvent = (at: string): AuditEvent => ({
-    ref: record.ref,
-    at,
-    actor: SYSTEM_ACTOR,
-    role: SYSTEM_ACTOR,
-    action,
-    details: { round, ...(answerBy ? { answerBy } : {}) },
-  });
-  let sent = false;
-  let sentAt: string | undefined;
-  if (record.owner.email) {
-    const linkUrl = answerStep ? await ownerLink(record, answerStep, now) : undefined;
-    const result = await sendOnce({
-      table: TABLE_NAME,
-      ref: record.ref,
-      key: `owner:${input.kind}:${round}`,
-      to: [record.owner.email],
-      content: ownerMail({
-        kind: input.kind,
-        record,
-        ...(linkUrl ? { linkUrl } : {}),
-        ...(answerBy ? { answerBy } : {}),
-      }),
-      kind: input.kind,
-      audience: 'owner',
-      replyTo: mailFrom(),
-      correspondence,
-      // Sent now: its audit line goes with its correspondence line.
-      alsoOnceSent: (at) => [auditEventItem(sentEvent(at), eventKey)],
-    });
-    sent = result.sent;
-    // Sent now, or by an attempt that failed after sending: what follows is written either way.
-    if (result.sent || result.alreadySent) sentAt = result.at ?? now.toISOString();
-  }
-  await updateRecord(
-    TABLE_NAME,
-    record.ref,
-    { currentStep: CURRENT_STEP[input.kind] },
-    sentAt && input.kind === 'acknowledgement' ? factsOfAcknowledgementSent(sentAt) : undefined,
-  );
-  // Sent by an earlier attempt: its audit line is written here unless that attempt wrote it.
-  if (sentAt && !sent) await appendAuditEventOnce(TABLE_NAME, sentEvent(sentAt), eventKey);
+  const { due, emailed, sent } = await notifyOwner(TABLE_NAME, input);
   if (sent) metrics.addMetric('OwnerEmailsSent', 'Count', 1);
-  logger.info('Owner notified', { ref: record.ref, kind: input.kind, emailed: Boolean(sentAt) });
-  return { due, emailed: Boolean(sentAt) };
+  logger.info('Owner notified', { ref: input.ref, kind: input.kind, emailed });
+  return { due, emailed };
 });
-
-async function ownerLink(record: ComplaintRecord, step: string, now: Date): Promise<string> {
-  const id = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(now.getTime() + workflowSettings().ownerLinkDays * 86_400_000).toISOString();
-  await putOwnerLink(TABLE_NAME, { id, ref: record.ref, step, expiresAt, language: record.owner.language });
-  return `${appUrl()}/owner/${id}`;
-}

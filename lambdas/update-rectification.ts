@@ -3,8 +3,8 @@ import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
+import { mayEditRectification } from '#domain/access.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
-import { mayEditRectification } from '#domain/report/access.ts';
 import { applyUpdate, RectificationUpdate } from '#domain/report/rectification-update.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');

@@ -42,9 +42,10 @@ export async function nextSequence(table: string, scope: string): Promise<number
   return Number(result.Attributes?.seq);
 }
 
-export async function putNewComplaint(table: string, record: ComplaintRecord): Promise<void> {
+/** Stores a new complaint's record; false when its reference already has one. */
+export async function putNewComplaint(table: string, record: ComplaintRecord): Promise<boolean> {
   const contact = ownerContactKey(record.owner);
-  await dynamo().send(
+  return writeIfCondition(
     new PutCommand({
       TableName: table,
       Item: {

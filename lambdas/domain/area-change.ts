@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
-import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
 import { ValidationError } from './errors.ts';
-import type { StaffMember } from './staff.ts';
 
 /**
  * Moving a complaint to another area (`POST /api/complaints/{ref}/area`). Email intake cannot
@@ -23,15 +21,6 @@ export const AreaChangeInput = z.object({
     .max(1000, 'Keep the reason under 1,000 characters'),
 });
 export type AreaChangeInput = z.infer<typeof AreaChangeInput>;
-
-/**
- * Who may move a complaint: the reception and supervisor of the area it is in (they are the
- * ones who find it in their inbox), and the head-office roles, who see every area.
- */
-export function mayChangeArea(staff: StaffMember, complaint: { area: string }): boolean {
-  if (COMPANY_WIDE_ROLES.includes(staff.role)) return true;
-  return (staff.role === 'reception' || staff.role === 'supervisor') && staff.area === complaint.area;
-}
 
 /** Moving to the area it is already in is a mistake in the form, not a no-op to accept silently. */
 export function requireDifferentArea(current: string, requested: string): void {

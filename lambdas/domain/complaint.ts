@@ -1,25 +1,31 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
-import type { StepId } from '#config/workflow.ts';
+import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
+import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/intake.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const PHONE = /^\+?[0-9][0-9 ()-]{6,19}$/;
-
 export const OwnerInput = z
   .object({
-    name: z.string().trim().min(1, 'Enter the owner’s name').max(100, 'Keep the name under 100 characters'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Enter the owner’s name')
+      .max(FIELD_LIMITS.ownerName, `Keep the name under ${FIELD_LIMITS.ownerName} characters`),
     phone: z
       .string()
       .trim()
-      .regex(PHONE, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
+      .regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
       .optional(),
-    email: z.email('Enter an email address like name@example.com').max(254).optional(),
+    email: z
+      .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
+      .max(FIELD_LIMITS.email)
+      .optional(),
     language: z.enum(LANGUAGES).optional(),
   })
   .refine((owner) => owner.phone || owner.email, {
@@ -41,10 +47,13 @@ export const NewComplaintInput = z.object({
     .string()
     .trim()
     .min(1, 'Write down the complaint’s key points')
-    .max(20_000, 'Keep the content under 20,000 characters'),
+    .max(
+      FIELD_LIMITS.content,
+      `Keep the content under ${FIELD_LIMITS.content.toLocaleString('en')} characters`,
+    ),
   category: z.enum(CATEGORY_IDS, `Choose one of: ${CATEGORY_IDS.join(', ')}`).optional(),
-  building: z.string().trim().max(100).optional(),
-  unit: z.string().trim().max(50).optional(),
+  building: z.string().trim().max(FIELD_LIMITS.building).optional(),
+  unit: z.string().trim().max(FIELD_LIMITS.unit).optional(),
   /** The procedure's reception checklist (PROCEDURE.md §3–4). */
   checklist: z
     .object({
@@ -95,7 +104,7 @@ export interface ComplaintRecord {
   readonly flags: WorkflowFlags;
   status: 'open' | 'closed';
   currentStep: StepId | 'acknowledgement' | 'work-order' | 'closing' | 'filed' | 'received';
-  outcome?: 'resolved' | 'rejected' | 'closed-by-manager';
+  outcome?: Outcome;
   clarifiedPurpose?: string;
   supervisorReview?: Signature & { opinion: string };
   rejection?: Signature & { reason: string };

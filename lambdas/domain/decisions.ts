@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import type { StepId, WorkflowSettings } from '#config/workflow.ts';
 import type { ComplaintRecord, Signature } from './complaint.ts';
+import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 
 /**
  * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per
@@ -35,21 +36,24 @@ const resolveOrEscalate = z.discriminatedUnion(
 
 export const DECISION_SCHEMAS = {
   transcribeFax: z.object({
-    content: text('what the fax says', 20_000),
+    content: text('what the fax says', FIELD_LIMITS.content),
     /** Who sent it, as the pages say: a gateway's fax comes with no owner details. */
     owner: z
       .object({
-        name: z.string().trim().min(1, 'Write the owner’s name').max(100).optional(),
+        name: z.string().trim().min(1, 'Write the owner’s name').max(FIELD_LIMITS.ownerName).optional(),
         phone: z
           .string()
           .trim()
-          .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
+          .regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
           .optional(),
-        email: z.email('Enter an email address like name@example.com').max(254).optional(),
+        email: z
+          .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
+          .max(FIELD_LIMITS.email)
+          .optional(),
       })
       .optional(),
-    building: optionalText(100),
-    unit: optionalText(50),
+    building: optionalText(FIELD_LIMITS.building),
+    unit: optionalText(FIELD_LIMITS.unit),
   }),
   clarify: z.object({ clarifiedPurpose: text('the owner’s clarified request') }),
   acknowledgeCall: z.object({

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
-import { COMPANY_WIDE_ROLES, STEP_IDS, type StepId } from '#config/workflow.ts';
-import type { StaffMember } from './staff.ts';
+import { STEP_IDS, type StepId } from '#config/workflow.ts';
 
 /** What the state machine passes to create-task for a human step of the procedure. */
 export const CreateTaskInput = z.object({
@@ -118,18 +117,4 @@ export function dueAt(now: Date, timeoutSeconds: number): string {
 export function publicTask(task: StoredTask, now: Date) {
   const { taskToken: _token, ...visible } = task;
   return { ...visible, overdue: task.status === 'open' && Date.parse(task.dueAt) < now.getTime() };
-}
-
-/**
- * Who may act on a task: its role, in its area — except head-office roles (customer
- * service, manager), who act in every area.
- */
-export function mayAct(staff: StaffMember, task: { role: string; area: string }): boolean {
-  if (staff.role !== task.role) return false;
-  return COMPANY_WIDE_ROLES.includes(staff.role) || staff.area === task.area;
-}
-
-/** Who may see a complaint: staff of its area, and head-office roles everywhere. */
-export function maySee(staff: StaffMember, complaint: { area: string }): boolean {
-  return COMPANY_WIDE_ROLES.includes(staff.role) || staff.area === complaint.area;
 }

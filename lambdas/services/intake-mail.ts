@@ -18,6 +18,7 @@ import {
   putMailLog,
   setReleaseRef,
 } from '#adapters/inbound-mail.ts';
+import { mayReviewMail } from '#domain/access.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
@@ -49,7 +50,6 @@ import {
   parseMessage,
   UnparseableMessageError,
 } from '#domain/mail/parse.ts';
-import { mayReviewMail } from '#domain/mail/review.ts';
 import type { StaffMember } from '#domain/staff.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 

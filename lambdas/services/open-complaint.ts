@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfn } from '#adapters/clients.ts';
 import {
   appendAuditEventOnce,
   claimSubmission,
@@ -9,6 +6,7 @@ import {
   nextSequence,
   putNewComplaint,
 } from '#adapters/complaints.ts';
+import { type StartResult, startExecution } from '#adapters/workflow.ts';
 import { workflowSettings } from '#commons/environment.ts';
 import { areaById } from '#config/areas.ts';
 import {
@@ -26,7 +24,6 @@ import { StateConflictError } from '#domain/errors.ts';
 export interface OpenComplaintDeps {
   readonly table: string;
   readonly stateMachineArn: string;
-  readonly client?: SFNClient;
 }
 
 /**
@@ -45,11 +42,9 @@ export async function openComplaint(
     ...newComplaintRecord(ref, input, receivedBy, flagsFor(input, options)),
     ...options.extra,
   };
-  try {
-    await putNewComplaint(deps.table, record);
-  } catch (error) {
-    // A given reference may already have its record: the same message or submission again.
-    if (!(options.ref && error instanceof ConditionalCheckFailedException)) throw error;
+  // A given reference may already have its record: the same message or submission again.
+  if (!(await putNewComplaint(deps.table, record)) && !options.ref) {
+    throw new Error(`Complaint ${ref} exists already: its reference was allocated twice`);
   }
   // The first audit line and the workflow's start do not depend on each other. The line is
   // keyed by the complaint, so an attempt that stopped after the record (or whose answer was
@@ -72,9 +67,11 @@ export async function openComplaint(
       },
       'complaint-received',
     ),
-    startWorkflow(deps, record, new Date()).catch((error: unknown) => {
+    startWorkflow(deps, record, new Date()).then((started) => {
       // The execution is named by the reference: it exists, so the workflow runs.
-      if (!(options.ref && error instanceof ExecutionAlreadyExists)) throw error;
+      if (started === 'already-exists' && !options.ref) {
+        throw new Error(`A workflow named ${ref} exists already: its reference was allocated twice`);
+      }
     }),
   ]);
   return record;
@@ -136,11 +133,12 @@ export async function allocateRef(table: string, areaId: string, receivedAt: str
   return formatRef(area.code, at, sequence);
 }
 
+/** Starts the complaint's workflow: one execution, named by its reference. */
 export async function startWorkflow(
   deps: OpenComplaintDeps,
   record: ComplaintRecord,
   now: Date,
-): Promise<void> {
+): Promise<StartResult> {
   const input = {
     ref: record.ref,
     area: record.area,
@@ -149,11 +147,5 @@ export async function startWorkflow(
   };
   // The execution, named by the reference, is the record that the workflow started (its
   // start date is in its history): no second write to the complaint for it.
-  await (deps.client ?? sfn()).send(
-    new StartExecutionCommand({
-      stateMachineArn: deps.stateMachineArn,
-      name: record.ref,
-      input: JSON.stringify(input),
-    }),
-  );
+  return startExecution(deps.stateMachineArn, record.ref, input);
 }

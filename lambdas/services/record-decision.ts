@@ -1,5 +1,3 @@
-import { InvalidToken, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { sfn } from '#adapters/clients.ts';
 import {
   appendAuditEvent,
   closeTask,
@@ -8,6 +6,7 @@ import {
   reopenTask,
   updateRecord,
 } from '#adapters/complaints.ts';
+import { sendTaskSuccess, type TaskAnswerResult } from '#adapters/workflow.ts';
 import { workflowSettings } from '#commons/environment.ts';
 import type { Signature } from '#domain/complaint.ts';
 import { applyDecision } from '#domain/decisions.ts';
@@ -75,27 +74,26 @@ export async function completeTask(
   });
   const updated = { ...record, ...effect.fields };
   const output = { decision: effect.decision, due: dueFor(updated, now) };
+  let answer: TaskAnswerResult;
   try {
-    await sfn().send(
-      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(output) }),
-    );
+    answer = await sendTaskSuccess(task.taskToken, output);
   } catch (error) {
-    if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) {
-      // The deadline passed while this was being answered: the ladder already has it.
-      await markTaskTimedOut(table, task);
-      await appendAuditEvent(table, {
-        ref,
-        at: new Date().toISOString(),
-        actor: actor.by,
-        role: actor.role,
-        action: 'answer-too-late',
-        details: { step: task.step, taskId: task.id },
-      });
-      throw new StateConflictError('The step timed out and was escalated before this answer arrived');
-    }
     // The workflow did not get it: put the task back so it can be answered again.
     await reopenTask(table, task);
     throw error;
+  }
+  if (answer === 'gone') {
+    // The deadline passed while this was being answered: the ladder already has it.
+    await markTaskTimedOut(table, task);
+    await appendAuditEvent(table, {
+      ref,
+      at: new Date().toISOString(),
+      actor: actor.by,
+      role: actor.role,
+      action: 'answer-too-late',
+      details: { step: task.step, taskId: task.id },
+    });
+    throw new StateConflictError('The step timed out and was escalated before this answer arrived');
   }
   return { ref, taskId: task.id, step: task.step, decision: effect.decision };
 }

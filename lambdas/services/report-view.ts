@@ -1,4 +1,4 @@
-import { reportFileUrl } from '#adapters/report-links.ts';
+import { downloadUrl } from '#adapters/files.ts';
 import { getReportFile, type ReportItem } from '#adapters/reports.ts';
 import type { Language } from '#domain/complaint.ts';
 import type { ReportData } from '#domain/report/data.ts';
@@ -46,8 +46,8 @@ export async function reportView(
     const files = item.files[language];
     if (!files) continue;
     links[language] = {
-      html: await reportFileUrl(bucket, files.html, { expiresIn, contentType: 'text/html; charset=utf-8' }),
-      csv: await reportFileUrl(bucket, files.csv, {
+      html: await downloadUrl(bucket, files.html, { expiresIn, contentType: 'text/html; charset=utf-8' }),
+      csv: await downloadUrl(bucket, files.csv, {
         expiresIn,
         contentType: 'text/csv; charset=utf-8',
         filename: csvName(period, language),

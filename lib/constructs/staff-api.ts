@@ -191,7 +191,8 @@ export class StaffApi extends Construct {
         ? {
             corsPreflight: {
               allowOrigins: [...appOrigins],
-              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+              // Every method a route uses (config/routes.ts), so a new route cannot be left out.
+              allowMethods: corsMethods(routes),
               allowHeaders: ['authorization', 'content-type'],
               maxAge: Duration.hours(1),
             },
@@ -274,4 +275,10 @@ export class StaffApi extends Construct {
   public get url(): string {
     return this.stage.url;
   }
+}
+
+/** The CORS methods of the API: every method of config/routes.ts, and OPTIONS for the preflight. */
+export function corsMethods(routes: readonly RouteSpec[] = ROUTES): CorsHttpMethod[] {
+  const methods = new Set<string>([...routes.map((route) => route.method), 'OPTIONS']);
+  return [...methods].map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]);
 }

@@ -10,6 +10,16 @@ import { claimsAsApiGatewayPassesThem, DEMO_USERS, type LocalIssuer, oauthEndpoi
 
 /** HTTP API payloads are capped at 10 MB; larger requests get 413, as from API Gateway. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Lambda's synchronous invocation limits, in bytes of the JSON that crosses the wire: the
+ * event (RequestEntityTooLargeException: "Request must be smaller than 6291456 bytes") and the
+ * function's result (Function.ResponseSizeTooLarge: "Response payload size exceeded maximum
+ * allowed payload size (6291556 bytes)"). A body under API Gateway's 10 MB can still make an
+ * event over Lambda's 6 MB (base64 adds a third), and a result over 6 MB never reaches the
+ * client: API Gateway answers for the failed integration instead.
+ */
+export const LAMBDA_MAX_REQUEST_BYTES = 6_291_456;
+export const LAMBDA_MAX_RESPONSE_BYTES = 6_291_556;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -161,10 +171,13 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
       if (!m) continue;
       pathExists = true;
       if (route.spec.method !== method) continue;
-      matched = {
-        route,
-        params: Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(m[i + 1] ?? '')])),
-      };
+      const params = decodePathParams(route.params, m);
+      if (!params) {
+        // A malformed percent-escape (`%E0%A4%A`): refused before any function runs.
+        sendJson(response, 400, { message: 'Bad Request' });
+        return;
+      }
+      matched = { route, params };
       break;
     }
     if (!matched) {
@@ -188,7 +201,22 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
       return;
     }
     const event = toEvent(request, url, method, matched.route.spec, matched.params, body, claims);
+    if (Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_MAX_REQUEST_BYTES) {
+      options.log(
+        `API: ${routeKey(matched.route.spec)}: the event is over Lambda's ${LAMBDA_MAX_REQUEST_BYTES} bytes (RequestEntityTooLargeException)`,
+      );
+      sendJson(response, 413, { message: 'Request Too Long' });
+      return;
+    }
     const result = await invokeLocal(matched.route.handler, matched.route.functionId, event);
+    const resultBytes = Buffer.byteLength(JSON.stringify(result ?? null), 'utf8');
+    if (resultBytes > LAMBDA_MAX_RESPONSE_BYTES) {
+      options.log(
+        `API: ${routeKey(matched.route.spec)}: Function.ResponseSizeTooLarge: the result is ${resultBytes} bytes, over Lambda's ${LAMBDA_MAX_RESPONSE_BYTES}`,
+      );
+      sendJson(response, 500, { message: 'Internal Server Error' });
+      return;
+    }
     sendResult(response, result);
   }
 
@@ -198,7 +226,12 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
       return;
     }
     const root = resolve(options.webRoot);
-    let file = resolve(join(root, normalize(decodeURIComponent(pathname))));
+    const decoded = safeDecode(pathname);
+    if (decoded === undefined) {
+      sendJson(response, 400, { message: 'Bad Request' });
+      return;
+    }
+    let file = resolve(join(root, normalize(decoded)));
     if (!file.startsWith(root)) {
       sendJson(response, 404, { message: 'Not Found' });
       return;
@@ -241,6 +274,28 @@ function compileRoute(spec: RouteSpec, handlers: ReadonlyMap<string, LocalHandle
 
 function routeFunctionId(spec: RouteSpec): string {
   return routeFunction(spec).id;
+}
+
+/** A route's path parameters, percent-decoded; undefined when an escape is malformed. */
+function decodePathParams(
+  names: readonly string[],
+  match: RegExpExecArray,
+): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (const [i, name] of names.entries()) {
+    const value = safeDecode(match[i + 1] ?? '');
+    if (value === undefined) return undefined;
+    params[name] = value;
+  }
+  return params;
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {

@@ -15,6 +15,15 @@ const OPERATIONS: Record<string, (sfn: LocalStepFunctions, body: never) => unkno
   DescribeExecution: (sfn, body) => sfn.describeExecution(body),
   GetExecutionHistory: (sfn, body) => sfn.getExecutionHistory(body),
   ListExecutions: (sfn, body) => sfn.listExecutions(body),
+  ListStateMachines: (sfn, body) => sfn.listStateMachines(body),
+  DescribeStateMachine: (sfn, body) => sfn.describeStateMachine(body),
+  DescribeStateMachineForExecution: (sfn, body) => sfn.describeStateMachineForExecution(body),
+  // Answered once the redriven execution is on disk, as StartExecution is.
+  RedriveExecution: async (sfn, body: { executionArn?: string }) => {
+    const redriven = await sfn.redriveExecution(body);
+    await sfn.persisted(body.executionArn ?? '');
+    return redriven;
+  },
   StopExecution: (sfn, body) => sfn.stopExecution(body),
   SendTaskSuccess: (sfn, body) => sfn.sendTaskSuccess(body),
   SendTaskFailure: (sfn, body) => sfn.sendTaskFailure(body),

@@ -62,6 +62,9 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   history: HistoryEvent[];
+  /** How often it was redriven (RedriveExecution), and when last. */
+  redriveCount?: number;
+  redriveDate?: string;
   /** Where a running execution stands, so it can resume after the local stack restarts. */
   resume?: { state: string; input: unknown; deadlineAt?: string };
   /**
@@ -174,12 +177,16 @@ export class LocalStepFunctions {
   private stopping = false;
 
   private readonly options: LocalStepFunctionsOptions;
+  /** The definition as deployed: the ASL with its placeholders substituted (DescribeStateMachine). */
+  private readonly deployedDefinition: string;
+  private readonly creationDate = new Date().toISOString();
 
   constructor(options: LocalStepFunctionsOptions) {
     this.options = options;
     this.stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.stateMachineName}`;
     this.timeScale = options.timeScale ?? 1;
     const substituted = substitute(options.definition, options.substitutions);
+    this.deployedDefinition = substituted;
     this.definition = JSON.parse(substituted) as AslDefinition;
     this.machine = new StateMachine(this.definition as never, { validationOptions: { checkPaths: true } });
     // Every Task state is wired now, so a missing handler stops the start-up, not a complaint.
@@ -283,8 +290,14 @@ export class LocalStepFunctions {
 
   describeExecution(params: { executionArn?: string }) {
     const record = this.get(params.executionArn);
-    const { history: _history, ...description } = record;
-    return description;
+    const { history: _history, resume: _resume, pendingToken: _token, ...description } = record;
+    const redrivable = this.redrivable(record);
+    return {
+      ...description,
+      redriveCount: record.redriveCount ?? 0,
+      redriveStatus: redrivable === true ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+      ...(redrivable === true ? {} : { redriveStatusReason: redrivable }),
+    };
   }
 
   getExecutionHistory(params: {
@@ -292,42 +305,52 @@ export class LocalStepFunctions {
     reverseOrder?: boolean;
     maxResults?: number;
     nextToken?: string;
+    includeExecutionData?: boolean;
   }) {
     const record = this.get(params.executionArn);
     const events = params.reverseOrder ? [...record.history].reverse() : record.history;
-    const start = params.nextToken ? Number(params.nextToken) : 0;
-    const size = params.maxResults && params.maxResults > 0 ? params.maxResults : 1000;
+    const { start, size } = pageOf(params, 'GetExecutionHistory', events.length);
     const page = events.slice(start, start + size);
-    const next = start + size < events.length ? String(start + size) : undefined;
+    const withData = params.includeExecutionData !== false;
     return {
       events: page.map((event) => ({
         id: event.id,
         previousEventId: event.previousEventId,
         timestamp: event.timestamp,
         type: event.type,
-        ...event.details,
+        ...(withData ? event.details : withoutExecutionData(event.details)),
       })),
-      ...(next ? { nextToken: next } : {}),
+      ...(start + size < events.length ? { nextToken: pageToken('GetExecutionHistory', start + size) } : {}),
     };
   }
 
   listExecutions(params: {
     stateMachineArn?: string;
     statusFilter?: ExecutionStatus;
+    redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN';
     maxResults?: number;
     nextToken?: string;
   }) {
-    if (params.stateMachineArn && params.stateMachineArn !== this.stateMachineArn) {
+    this.checkStateMachine(params.stateMachineArn);
+    if (params.statusFilter && !EXECUTION_STATUSES.includes(params.statusFilter)) {
       throw new SfnServiceError(
-        'StateMachineDoesNotExist',
-        `State Machine Does Not Exist: '${params.stateMachineArn}'`,
+        'ValidationException',
+        `1 validation error detected: Value '${params.statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`,
+      );
+    }
+    if (params.redriveFilter && !['REDRIVEN', 'NOT_REDRIVEN'].includes(params.redriveFilter)) {
+      throw new SfnServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${params.redriveFilter}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]`,
       );
     }
     const all = [...this.executions.values()]
       .filter((e) => !params.statusFilter || e.status === params.statusFilter)
-      .sort((a, b) => b.startDate.localeCompare(a.startDate));
-    const start = params.nextToken ? Number(params.nextToken) : 0;
-    const size = params.maxResults && params.maxResults > 0 ? params.maxResults : 100;
+      .filter(
+        (e) => !params.redriveFilter || (params.redriveFilter === 'REDRIVEN') === (e.redriveCount ?? 0) > 0,
+      )
+      .sort((a, b) => b.startDate.localeCompare(a.startDate) || a.name.localeCompare(b.name));
+    const { start, size } = pageOf(params, 'ListExecutions', all.length);
     const page = all.slice(start, start + size);
     return {
       executions: page.map((e) => ({
@@ -337,9 +360,96 @@ export class LocalStepFunctions {
         status: e.status,
         startDate: e.startDate,
         ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+        redriveCount: e.redriveCount ?? 0,
+        ...(e.redriveDate ? { redriveDate: e.redriveDate } : {}),
       })),
-      ...(start + size < all.length ? { nextToken: String(start + size) } : {}),
+      ...(start + size < all.length ? { nextToken: pageToken('ListExecutions', start + size) } : {}),
     };
+  }
+
+  listStateMachines(params: { maxResults?: number; nextToken?: string }) {
+    const machines = [
+      {
+        stateMachineArn: this.stateMachineArn,
+        name: this.options.stateMachineName,
+        type: 'STANDARD',
+        creationDate: this.creationDate,
+      },
+    ];
+    const { start, size } = pageOf(params, 'ListStateMachines', machines.length);
+    return {
+      stateMachines: machines.slice(start, start + size),
+      ...(start + size < machines.length ? { nextToken: pageToken('ListStateMachines', start + size) } : {}),
+    };
+  }
+
+  describeStateMachine(params: { stateMachineArn?: string }) {
+    this.checkStateMachine(params.stateMachineArn, true);
+    return {
+      stateMachineArn: this.stateMachineArn,
+      name: this.options.stateMachineName,
+      status: 'ACTIVE',
+      ...this.machineDescription(),
+      type: 'STANDARD',
+      creationDate: this.creationDate,
+    };
+  }
+
+  describeStateMachineForExecution(params: { executionArn?: string }) {
+    this.get(params.executionArn);
+    return {
+      stateMachineArn: this.stateMachineArn,
+      name: this.options.stateMachineName,
+      ...this.machineDescription(),
+      updateDate: this.creationDate,
+    };
+  }
+
+  /**
+   * RedriveExecution as AWS runs it: a FAILED, TIMED_OUT or ABORTED execution that stopped
+   * less than 14 days ago carries on from the state that did not succeed (the last state it
+   * entered), with that state's input, in the same execution: the history goes on after an
+   * `ExecutionRedriven` event and `redriveCount` grows. Anything else is ExecutionNotRedrivable.
+   */
+  async redriveExecution(params: { executionArn?: string; clientToken?: string }) {
+    const record = this.get(params.executionArn);
+    const notRedrivable = (why: string) =>
+      new SfnServiceError('ExecutionNotRedrivable', `Execution '${record.executionArn}' ${why}`);
+    // A stop settles in the background (the engine's run winds down): let it finish first, so
+    // its bookkeeping cannot land on the redriven run. A running execution never settles here.
+    if (record.status !== 'RUNNING') await this.settled.get(record.executionArn);
+    if (!REDRIVABLE_STATUSES.includes(record.status)) {
+      throw notRedrivable(`cannot be redriven: its status is ${record.status}`);
+    }
+    const stoppedAt = Date.parse(record.stopDate ?? record.startDate);
+    if (Date.now() - stoppedAt > REDRIVE_PERIOD_MS) {
+      throw notRedrivable('cannot be redriven: it stopped more than 14 days ago');
+    }
+    const from = this.lastEnteredState(record);
+    if (!from) throw notRedrivable('cannot be redriven: it never entered a state');
+    const redriveDate = new Date().toISOString();
+    record.status = 'RUNNING';
+    delete record.stopDate;
+    delete record.output;
+    delete record.error;
+    delete record.cause;
+    record.redriveCount = (record.redriveCount ?? 0) + 1;
+    record.redriveDate = redriveDate;
+    record.resume = { state: from.state, input: from.input };
+    const id = record.history.length + 1;
+    record.history.push({
+      id,
+      previousEventId: id - 1,
+      timestamp: redriveDate,
+      type: 'ExecutionRedriven',
+      details: { executionRedrivenEventDetails: { redriveCount: record.redriveCount } },
+    });
+    const machine = new StateMachine({ ...this.definition, StartAt: from.state } as never, {
+      validationOptions: { noValidate: true },
+    });
+    this.run(record, structuredClone(from.input), machine, true);
+    this.persist(record);
+    return { redriveDate };
   }
 
   stopExecution(params: { executionArn?: string; error?: string; cause?: string }) {
@@ -742,6 +852,51 @@ export class LocalStepFunctions {
     for (const token of [...(this.pendingByExecution.get(executionArn) ?? [])]) this.dropTask(token);
   }
 
+  /** A state machine ARN named in a call: ours, else the errors AWS gives. */
+  private checkStateMachine(arn: string | undefined, required = false): void {
+    if (arn === undefined && !required) return;
+    if (!arn || !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(arn)) {
+      throw new SfnServiceError(
+        'InvalidArn',
+        `Invalid Arn: 'Resource type not valid in this context: ${arn ?? ''}'`,
+      );
+    }
+    if (arn !== this.stateMachineArn) {
+      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    }
+  }
+
+  private machineDescription() {
+    return {
+      definition: this.deployedDefinition,
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-state-machine`,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  /** The top-level state an execution entered last, with its input: where a redrive carries on. */
+  private lastEnteredState(record: ExecutionRecord): { state: string; input: unknown } | undefined {
+    for (let i = record.history.length - 1; i >= 0; i -= 1) {
+      const entered = record.history[i]?.details.stateEnteredEventDetails as
+        | { name: string; input: string }
+        | undefined;
+      if (entered && this.definition.States[entered.name]) {
+        return { state: entered.name, input: JSON.parse(entered.input) as unknown };
+      }
+    }
+    return undefined;
+  }
+
+  /** true, or why not (DescribeExecution's redriveStatusReason). */
+  private redrivable(record: ExecutionRecord): true | string {
+    if (!REDRIVABLE_STATUSES.includes(record.status)) return `Execution is ${record.status}`;
+    if (Date.now() - Date.parse(record.stopDate ?? record.startDate) > REDRIVE_PERIOD_MS) {
+      return 'Execution stopped more than 14 days ago';
+    }
+    return true;
+  }
+
   private get(executionArn: string | undefined): ExecutionRecord {
     const record = executionArn ? this.executions.get(executionArn) : undefined;
     if (!record)
@@ -977,6 +1132,62 @@ function appendText(fd: number, text: string): Promise<void> {
 }
 
 // ---- Helpers --------------------------------------------------------------------------------
+
+const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+];
+const REDRIVABLE_STATUSES: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+/** AWS redrives an execution for 14 days after it stopped. */
+const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * A page of a list call: `maxResults` 0 (or none) means the service's default, at most 1000;
+ * `nextToken` must be one this call handed out (AWS's tokens are opaque: a forged one is
+ * InvalidToken, never an arbitrary offset).
+ */
+function pageOf(
+  params: { maxResults?: number; nextToken?: string },
+  operation: string,
+  total: number,
+): { start: number; size: number } {
+  const max = params.maxResults ?? 0;
+  if (!Number.isInteger(max) || max < 0 || max > 1000) {
+    throw new SfnServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
+  }
+  let start = 0;
+  if (params.nextToken !== undefined) {
+    const match = /^([A-Za-z]+)\.(\d{1,9})$/.exec(
+      Buffer.from(params.nextToken, 'base64url').toString('utf8'),
+    );
+    start = match ? Number(match[2]) : -1;
+    if (!match || match[1] !== operation || start > total) {
+      throw new SfnServiceError('InvalidToken', 'Invalid Token: the nextToken was not issued by this call');
+    }
+  }
+  return { start, size: max === 0 ? 100 : max };
+}
+
+function pageToken(operation: string, next: number): string {
+  return Buffer.from(`${operation}.${next}`, 'utf8').toString('base64url');
+}
+
+/** GetExecutionHistory with includeExecutionData false: the events without inputs and outputs. */
+function withoutExecutionData(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details).map(([key, value]) => {
+      if (!value || typeof value !== 'object') return [key, value];
+      const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
+      return [key, rest];
+    }),
+  );
+}
 
 /** Applies CDK-style `${Name}` substitutions; an unknown placeholder is an error. */
 export function substitute(definition: string, substitutions: Record<string, string>): string {

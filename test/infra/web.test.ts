@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '#config/routes.ts';
 import { arnOf, logicalId, resource, type Synthesized, synthesize } from './support.ts';
 
 let built: Synthesized;
@@ -89,8 +90,12 @@ describe('the web app on S3 and CloudFront', () => {
     expect(api.CorsConfiguration).toMatchObject({
       AllowOrigins: [appOrigin, 'https://complaints.example.com'],
       AllowHeaders: ['authorization', 'content-type'],
-      AllowMethods: ['GET', 'POST', 'OPTIONS'],
     });
+    // Every method a route uses is allowed from the app (PATCH edits rectification items),
+    // and nothing else but the preflight's OPTIONS.
+    const routeMethods = new Set(ROUTES.map((route) => route.method));
+    expect(routeMethods.has('PATCH')).toBe(true);
+    expect([...api.CorsConfiguration.AllowMethods].sort()).toEqual([...routeMethods, 'OPTIONS'].sort());
     const uploads = resource(
       built.template,
       'AWS::S3::Bucket',

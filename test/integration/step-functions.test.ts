@@ -1,7 +1,14 @@
+import { readFileSync } from 'node:fs';
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  ListStateMachinesCommand,
+  paginateGetExecutionHistory,
+  paginateListExecutions,
+  RedriveExecutionCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
@@ -9,6 +16,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASL_FILE } from '../../local/stack.ts';
 import { dueAll, startTestStack, type TestStack } from '../harness/local-stack.ts';
 
 /**
@@ -200,5 +208,70 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     await expect(
       t.sfn.send(new StartExecutionCommand({ stateMachineArn: `${t.stack.stateMachineArn}-x`, input: '{}' })),
     ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+  });
+
+  it('answers the calls an ops engineer makes first: list and describe the state machine, as deployed', async () => {
+    const { stateMachines } = await t.sfn.send(new ListStateMachinesCommand({}));
+    expect(stateMachines?.map((m) => m.stateMachineArn)).toEqual([t.stack.stateMachineArn]);
+    const described = await t.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: t.stack.stateMachineArn }),
+    );
+    expect(described).toMatchObject({ status: 'ACTIVE', type: 'STANDARD' });
+    // The deployed ASL file, its ${...} placeholders substituted with the functions' ARNs.
+    const deployed = JSON.parse(described.definition ?? '{}');
+    const file = JSON.parse(readFileSync(ASL_FILE, 'utf8'));
+    expect(Object.keys(deployed.States)).toEqual(Object.keys(file.States));
+    expect(described.definition).not.toContain('${');
+    expect(described.definition).toContain(':function:create-task');
+
+    const { executionArn, waiting } = await start('T-0005');
+    await waiting;
+    const forExecution = await t.sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    expect(forExecution.definition).toBe(described.definition);
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
+    await t.stack.stepFunctions.whenSettled(executionArn);
+  });
+
+  it('redrives a complaint stopped by mistake: its step opens again with a new task and token', async () => {
+    const { executionArn, waiting } = await start('T-0006');
+    const first = await waiting;
+    await expect(t.sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({
+      name: 'ExecutionNotRedrivable',
+    });
+    await t.sfn.send(new StopExecutionCommand({ executionArn, cause: 'stopped by mistake' }));
+    await t.stack.stepFunctions.whenSettled(executionArn);
+    const reopened = t.nextTask(executionArn);
+    const { redriveDate } = await t.sfn.send(new RedriveExecutionCommand({ executionArn }));
+    expect(redriveDate).toBeInstanceOf(Date);
+    const second = await reopened;
+    expect(second.stateName).toBe(first.stateName);
+    expect(second.token).not.toBe(first.token);
+    const described = await t.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(described).toMatchObject({ status: 'RUNNING', redriveCount: 1 });
+    const openTasks = (await t.complaintItems('T-0006')).filter(
+      (i) => String(i.SK).startsWith('TASK#') && i.status === 'open',
+    );
+    expect(openTasks).toHaveLength(1);
+
+    const events = [];
+    for await (const page of paginateGetExecutionHistory({ client: t.sfn, pageSize: 3 }, { executionArn })) {
+      events.push(...(page.events ?? []));
+    }
+    expect(events.map((e) => e.type)).toContain('ExecutionRedriven');
+    expect(events.map((e) => e.id)).toEqual(events.map((_e, i) => i + 1));
+
+    const redriven = [];
+    for await (const page of paginateListExecutions(
+      { client: t.sfn, pageSize: 1 },
+      { stateMachineArn: t.stack.stateMachineArn, redriveFilter: 'REDRIVEN' },
+    )) {
+      redriven.push(...(page.executions ?? []).map((e) => e.name));
+    }
+    expect(redriven).toEqual(['T-0006']);
+    await expect(
+      t.sfn.send(new ListExecutionsCommand({ stateMachineArn: t.stack.stateMachineArn, nextToken: '10' })),
+    ).rejects.toMatchObject({ name: 'InvalidToken' });
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
+    await t.stack.stepFunctions.whenSettled(executionArn);
   });
 });

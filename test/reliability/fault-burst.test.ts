@@ -179,7 +179,7 @@ describe('faults injected into DynamoDB, S3 and SES', () => {
     const taskRetries = tally(
       executions.flatMap((e) =>
         t.stack.stepFunctions
-          .getExecutionHistory({ executionArn: e.executionArn })
+          .getExecutionHistory({ executionArn: e.executionArn, maxResults: 1000 })
           .events.filter((event) => event.type === 'StateRetried')
           .map((event) => String((event as { stateName?: string }).stateName)),
       ),

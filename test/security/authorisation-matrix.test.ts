@@ -1,10 +1,10 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS } from '#config/areas.ts';
-import { STAFF_ROLES } from '#config/roles.ts';
+import { COMPANY_WIDE_ROLES, STAFF_ROLES } from '#config/roles.ts';
 import { ROUTES } from '#config/routes.ts';
-import { COMPANY_WIDE_ROLES, STEP_IDS, STEPS } from '#config/workflow.ts';
-import { MAIL_REVIEW_ROLES } from '#domain/mail/review.ts';
+import { STEP_IDS, STEPS } from '#config/workflow.ts';
+import { MAIL_REVIEW_ROLES } from '#domain/access.ts';
 import { DEMO_USERS } from '../../local/gateway/auth.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
@@ -86,7 +86,7 @@ describe('who may answer which step', () => {
 });
 
 type DemoUser = (typeof DEMO_USERS)[number];
-/** Who may see a complaint of AREA (lambdas/domain/tasks.ts maySee). */
+/** Who may see a complaint of AREA (lambdas/domain/access.ts maySeeArea). */
 const maySeeArea = (user: DemoUser) => user.area === AREA || COMPANY_WIDE_ROLES.includes(user.role);
 
 describe('who may download a complaint’s files', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -251,5 +252,46 @@ describe('local DynamoDB (patched dynalite)', () => {
       new GetCommand({ TableName: TABLE, Key: { PK: 'C#HK-2611-0002', SK: 'TASK#b' } }),
     );
     expect(Item?.step).toBe('file');
+  });
+
+  it('counts item sizes in UTF-8 bytes, attribute names included, and refuses one byte over 400 KB as DynamoDB does', async () => {
+    const db = await start();
+    // PK (2 bytes) + 'P' (1) + SK (2) + 'S' (1) + 't' (1) + the text: 409,600 bytes in all.
+    const atLimit = '滲'.repeat(136_531);
+    expect(Buffer.byteLength(atLimit, 'utf8')).toBe(409_593);
+    await db.send(new PutCommand({ TableName: TABLE, Item: { PK: 'P', SK: 'S', t: atLimit } }));
+    const tooBig = { PK: 'P', SK: 'S2', t: `${atLimit}a` };
+    await expect(db.send(new PutCommand({ TableName: TABLE, Item: tooBig }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Item size has exceeded the maximum allowed size',
+    });
+    await expect(
+      db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: tooBig } }] } })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    // An attribute name counts in bytes too: three bytes for each Chinese character.
+    await expect(
+      db.send(new PutCommand({ TableName: TABLE, Item: { PK: 'P', SK: 'S3', 內: atLimit } })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    // An update that grows an item past the limit fails, and the item stays as it was.
+    await db.send(new PutCommand({ TableName: TABLE, Item: { PK: 'P', SK: 'S4', t: '滲'.repeat(100_000) } }));
+    await expect(
+      db.send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: { PK: 'P', SK: 'S4' },
+          UpdateExpression: 'SET more = :more',
+          ExpressionAttributeValues: { ':more': '漏'.repeat(40_000) },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Item size to update has exceeded the maximum allowed size',
+    });
+    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: { PK: 'P', SK: 'S4' } }));
+    expect(Item?.more).toBeUndefined();
+    // Key values too: a partition key over 2,048 bytes is refused.
+    await expect(
+      db.send(new PutCommand({ TableName: TABLE, Item: { PK: '座'.repeat(683), SK: 'S' } })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });

@@ -15,6 +15,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalS3, startS3 } from '../../local/emulators/s3.ts';
 
@@ -202,5 +203,60 @@ describe('local S3 (patched s3rver)', () => {
     await put();
     const got = await s3Client.send(new GetObjectCommand({ Bucket: 'short-lived', Key: 'a' }));
     expect(await got.Body?.transformToString()).toBe('a');
+  });
+
+  it('takes a presigned PUT only with the content type and length it was signed for, as S3 does', async () => {
+    const db = await start();
+    const body = Buffer.from('%PDF-1.4 scanned letter');
+    const url = await getSignedUrl(
+      db,
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'uploads/scan.pdf',
+        ContentType: 'application/pdf',
+        ContentLength: body.length,
+      }),
+      { expiresIn: 600, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+    const put = (headers: Record<string, string>, payload: Buffer = body) =>
+      fetch(url, { method: 'PUT', headers, body: payload });
+    // Another type (an HTML page posing as the scan) or another length is refused.
+    const asHtml = await put({ 'content-type': 'text/html' });
+    expect(asHtml.status).toBe(403);
+    expect(await asHtml.text()).toContain('SignatureDoesNotMatch');
+    const longer = await put(
+      { 'content-type': 'application/pdf' },
+      Buffer.concat([body, Buffer.from('<script>')]),
+    );
+    expect(longer.status).toBe(403);
+    await expect(
+      db.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'uploads/scan.pdf' })),
+    ).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+    // The declared file goes in.
+    expect((await put({ 'content-type': 'application/pdf' })).status).toBe(200);
+    const head = await db.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'uploads/scan.pdf' }));
+    expect(head.ContentType).toBe('application/pdf');
+    expect(head.ContentLength).toBe(body.length);
+
+    // A presigned GET naming the file in Chinese is answered; a tampered signature is not.
+    const download = await getSignedUrl(
+      db,
+      new GetObjectCommand({
+        Bucket: BUCKET,
+        Key: 'uploads/scan.pdf',
+        ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent('投訴信.pdf')}`,
+      }),
+      { expiresIn: 600 },
+    );
+    const got = await fetch(download);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-disposition')).toContain(encodeURIComponent('投訴信.pdf'));
+    const tampered = download.replace(
+      /X-Amz-Signature=([0-9a-f])/,
+      (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
+    );
+    expect((await fetch(tampered)).status).toBe(403);
   });
 });

@@ -95,6 +95,44 @@ describe('the web app’s field checks', () => {
     });
   });
 
+  it('accept and refuse the phone numbers, email addresses and lengths the API does', () => {
+    const filled = { ...draft, ownerName: '陳大文', content: '浴室天花板滲水', phone: '+852 2345 6789' };
+    const cases: Partial<typeof draft>[] = [
+      { phone: '2345 6789' },
+      { phone: '(852) 2345-6789' },
+      { phone: '12345' },
+      { phone: 'call me' },
+      { phone: '', email: 'chan@example.com' },
+      { phone: '', email: 'chan@example.c' },
+      { phone: '', email: 'chan@example' },
+      { phone: '', email: '陳@例子.香港' },
+      { phone: '', email: `${'a'.repeat(250)}@example.com` },
+      { ownerName: 'x'.repeat(100) },
+      { ownerName: 'x'.repeat(101) },
+      { content: 'x'.repeat(20_001) },
+      { building: 'x'.repeat(101) },
+      { unit: 'x'.repeat(50) },
+      { unit: 'x'.repeat(51) },
+    ];
+    for (const change of cases) {
+      const d = { ...filled, ...change };
+      const server = NewComplaintInput.safeParse({
+        channel: d.channel,
+        area: d.area,
+        owner: {
+          name: d.ownerName,
+          ...(d.phone ? { phone: d.phone } : {}),
+          ...(d.email ? { email: d.email } : {}),
+        },
+        content: d.content,
+        building: d.building,
+        unit: d.unit,
+      });
+      const serverFields = [...new Set(server.error?.issues.map((issue) => issue.path.join('.')) ?? [])];
+      expect(Object.keys(validateComplaint(d)).sort(), JSON.stringify(change)).toEqual(serverFields.sort());
+    }
+  });
+
   it('turn every English message of the API’s decision checks into a translated one', () => {
     const bad = [
       {},

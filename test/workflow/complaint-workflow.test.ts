@@ -97,7 +97,7 @@ async function act(username: string, ref: string, decision: unknown, expectNext 
 
 function statesEntered(ref: string): string[] {
   return t.stack.stepFunctions
-    .getExecutionHistory({ executionArn: executionArn(ref) })
+    .getExecutionHistory({ executionArn: executionArn(ref), maxResults: 1000 })
     .events.filter((e) => String(e.type).endsWith('StateEntered'))
     .map((e) =>
       String((e as { stateEnteredEventDetails?: { name?: string } }).stateEnteredEventDetails?.name),

@@ -6,8 +6,9 @@ import { type MessageKey, type Messages, zhHant } from './messages/zh-Hant.ts';
 
 /**
  * The three languages of the app: 繁體中文 (default), 简体中文, English. Every text the user
- * sees comes from a catalogue (messages/*.ts) or, for areas, categories and departments, from
- * config/. The choice is remembered per signed-in user (and for the sign-in page, per browser).
+ * sees comes from a catalogue (messages/*.ts); names of areas, categories and departments are
+ * read from config/ here, and those of channels, roles, steps and outcomes are spread into the
+ * catalogues from config/ (messages/names.ts). The choice is remembered per signed-in user (and for the sign-in page, per browser).
  */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];

@@ -1,4 +1,5 @@
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '#config/attachments.ts';
+import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from '#domain/fields.ts';
 import type { MessageKey } from './messages/zh-Hant.ts';
 
 /**
@@ -8,9 +9,6 @@ import type { MessageKey } from './messages/zh-Hant.ts';
  * messages.
  */
 export type FieldErrors = Record<string, MessageKey>;
-
-const PHONE = /^\+?[0-9][0-9 ()-]{6,19}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface ComplaintDraft {
   channel: string;
@@ -40,16 +38,17 @@ export function validateComplaint(draft: ComplaintDraft): FieldErrors {
   if (!draft.channel) errors.channel = 'error.choose';
   if (!draft.area) errors.area = 'error.choose';
   if (!draft.ownerName.trim()) errors['owner.name'] = 'error.required';
-  else if (draft.ownerName.trim().length > 100) errors['owner.name'] = 'error.tooLong';
+  else if (draft.ownerName.trim().length > FIELD_LIMITS.ownerName) errors['owner.name'] = 'error.tooLong';
   const phone = draft.phone.trim();
   const email = draft.email.trim();
-  if (phone && !PHONE.test(phone)) errors['owner.phone'] = 'error.phone';
-  if (email && !EMAIL.test(email)) errors['owner.email'] = 'error.email';
+  if (phone && !PHONE_PATTERN.test(phone)) errors['owner.phone'] = 'error.phone';
+  if (email && !EMAIL_PATTERN.test(email)) errors['owner.email'] = 'error.email';
+  else if (email.length > FIELD_LIMITS.email) errors['owner.email'] = 'error.tooLong';
   if (!phone && !email) errors['owner.phone'] = 'error.contact';
   if (!draft.content.trim()) errors.content = 'error.required';
-  else if (draft.content.length > 20_000) errors.content = 'error.tooLong';
-  if (draft.building.length > 100) errors.building = 'error.tooLong';
-  if (draft.unit.length > 50) errors.unit = 'error.tooLong';
+  else if (draft.content.length > FIELD_LIMITS.content) errors.content = 'error.tooLong';
+  if (draft.building.length > FIELD_LIMITS.building) errors.building = 'error.tooLong';
+  if (draft.unit.length > FIELD_LIMITS.unit) errors.unit = 'error.tooLong';
   if (draft.attachments.length > MAX_ATTACHMENTS) errors.attachments = 'error.tooMany';
   return errors;
 }

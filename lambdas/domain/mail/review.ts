@@ -1,19 +1,8 @@
-import type { StaffRole } from '#config/roles.ts';
-import { COMPANY_WIDE_ROLES } from '#config/workflow.ts';
-import type { StaffMember } from '#domain/staff.ts';
-
 /**
  * Staff review of mail that did not become a complaint by itself: held (a flood from one
  * sender, no address to answer), quarantined (spam or virus verdict, unreadable), or taken for
- * an automatic message. Reception and supervisors review their area's intake addresses;
- * customer service reviews every area.
+ * an automatic message. Who reviews which area's mail: domain/access.ts mayReviewMail.
  */
-export const MAIL_REVIEW_ROLES: readonly StaffRole[] = ['reception', 'supervisor', 'customer-service'];
-
-export function mayReviewMail(staff: StaffMember, area: string): boolean {
-  if (!MAIL_REVIEW_ROLES.includes(staff.role)) return false;
-  return COMPANY_WIDE_ROLES.includes(staff.role) || staff.area === area;
-}
 
 /** Fields of a mail-log line the list shows (the message itself is behind GET /api/mail/{id}). */
 export const MAIL_SUMMARY_FIELDS = [

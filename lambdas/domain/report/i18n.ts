@@ -1,14 +1,16 @@
 import { AREAS } from '#config/areas.ts';
-import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
-import { type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
+import { CATEGORIES, CHANNEL_NAMES, DEPARTMENTS, type Names, namesIn } from '#config/catalogue.ts';
+import { OUTCOME_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
+import { ROLE_NAMES } from '#config/roles.ts';
+import type { LadderLevel, StepId } from '#config/workflow.ts';
 import type { Language } from '#domain/complaint.ts';
 import type { Period } from './period.ts';
 import type { RectificationStatus } from './rectification.ts';
 
 /**
- * Every word of the periodic report, in the app's three languages. Categories, departments
- * and areas come from config/ (which has all three); channels, roles, steps and the rest are
- * here, since config names them in two.
+ * Every word of the periodic report, in the app's three languages. Names of areas, categories,
+ * departments, channels, roles, steps and outcomes come from config/, as the web app's do; the
+ * rest is here.
  */
 export const REPORT_LANGUAGES: readonly Language[] = ['zh-Hant', 'zh-Hans', 'en'];
 
@@ -153,6 +155,22 @@ export interface ReportMessages {
   readonly emailCsvTooLarge: string;
 }
 
+/** The names config/ gives, in one language; an escalation level by the role that handles it. */
+function configNames(language: keyof Names) {
+  const roles = namesIn(ROLE_NAMES, language);
+  return {
+    levels: {
+      supervisor: roles.supervisor,
+      'customer-service': roles['customer-service'],
+      manager: roles.manager,
+    },
+    steps: namesIn(STEP_NAMES, language),
+    roles,
+    channels: namesIn(CHANNEL_NAMES, language),
+    outcomes: namesIn(OUTCOME_NAMES, language),
+  };
+}
+
 const ZH_HANT: ReportMessages = {
   title: '投訴分析報告',
   period: '報告期',
@@ -255,36 +273,8 @@ const ZH_HANT: ReportMessages = {
     'no-answer': '未能聯絡',
     pending: '未回訪',
   },
-  levels: { supervisor: '主任', 'customer-service': '客戶服務部', manager: '經理' },
-  steps: {
-    transcribeFax: '謄寫傳真',
-    clarify: '澄清投訴',
-    acknowledgeCall: '致電確認收到',
-    supervisorReview: '主任簽署處理意見',
-    departmentCommitment: '部門承諾時間',
-    ownerPlanResponse: '業主對方案意見',
-    workInProgress: '處理工作',
-    obstacleCoordination: '主任協調障礙',
-    satisfactionCallback: '滿意度回訪',
-    dissatisfactionReview: '處理不滿意',
-    supervisorSignOff: '主任簽署結案',
-    filing: '文員存檔',
-    escalationSupervisor: '主任處理逾期',
-    escalationCustomerService: '客戶服務部處理',
-    escalationManager: '經理處理',
-  },
-  roles: {
-    reception: '接待人員',
-    followup: '跟進人員',
-    supervisor: '主任',
-    department: '相關部門',
-    'customer-service': '客戶服務部',
-    manager: '經理',
-    clerk: '收費文員',
-  },
-  channels: { email: '電子郵件', fax: '傳真', letter: '信函', phone: '電話', 'walk-in': '面向面' },
+  ...configNames('zhHant'),
   statuses: { draft: '草擬', approved: '已批准', 'in-progress': '進行中', done: '已完成', dropped: '已取消' },
-  outcomes: { resolved: '已解決', rejected: '不屬投訴', 'closed-by-manager': '經理結案' },
   uncategorised: '未分類',
   unassigned: '未分派',
   none: '無',
@@ -423,36 +413,8 @@ const ZH_HANS: ReportMessages = {
     'no-answer': '未能联络',
     pending: '未回访',
   },
-  levels: { supervisor: '主任', 'customer-service': '客户服务部', manager: '经理' },
-  steps: {
-    transcribeFax: '誊写传真',
-    clarify: '澄清投诉',
-    acknowledgeCall: '致电确认收到',
-    supervisorReview: '主任签署处理意见',
-    departmentCommitment: '部门承诺时间',
-    ownerPlanResponse: '业主对方案意见',
-    workInProgress: '处理工作',
-    obstacleCoordination: '主任协调障碍',
-    satisfactionCallback: '满意度回访',
-    dissatisfactionReview: '处理不满意',
-    supervisorSignOff: '主任签署结案',
-    filing: '文员存档',
-    escalationSupervisor: '主任处理逾期',
-    escalationCustomerService: '客户服务部处理',
-    escalationManager: '经理处理',
-  },
-  roles: {
-    reception: '接待人员',
-    followup: '跟进人员',
-    supervisor: '主任',
-    department: '相关部门',
-    'customer-service': '客户服务部',
-    manager: '经理',
-    clerk: '收费文员',
-  },
-  channels: { email: '电子邮件', fax: '传真', letter: '信函', phone: '电话', 'walk-in': '面向面' },
+  ...configNames('zhHans'),
   statuses: { draft: '草拟', approved: '已批准', 'in-progress': '进行中', done: '已完成', dropped: '已取消' },
-  outcomes: { resolved: '已解决', rejected: '不属投诉', 'closed-by-manager': '经理结案' },
   uncategorised: '未分类',
   unassigned: '未分派',
   none: '无',
@@ -607,21 +569,7 @@ const EN: ReportMessages = {
     'no-answer': 'No answer',
     pending: 'Not yet asked',
   },
-  levels: { supervisor: 'Supervisor', 'customer-service': 'Customer service', manager: 'Manager' },
-  steps: Object.fromEntries(Object.entries(STEPS).map(([id, step]) => [id, step.name.en])) as Record<
-    StepId,
-    string
-  >,
-  roles: {
-    reception: 'Reception',
-    followup: 'Follow-up staff',
-    supervisor: 'Supervisor',
-    department: 'Department',
-    'customer-service': 'Customer service',
-    manager: 'Manager',
-    clerk: 'Clerk',
-  },
-  channels: { email: 'Email', fax: 'Fax', letter: 'Letter', phone: 'Phone', 'walk-in': 'Walk-in' },
+  ...configNames('en'),
   statuses: {
     draft: 'Draft',
     approved: 'Approved',
@@ -629,7 +577,6 @@ const EN: ReportMessages = {
     done: 'Done',
     dropped: 'Dropped',
   },
-  outcomes: { resolved: 'Resolved', rejected: 'Not a complaint', 'closed-by-manager': 'Closed by manager' },
   uncategorised: 'Not categorised',
   unassigned: 'Not assigned',
   none: 'None',

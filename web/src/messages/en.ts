@@ -1,3 +1,4 @@
+import { configNames } from './names.ts';
 import type { Messages } from './zh-Hant.ts';
 
 /** English. */
@@ -254,9 +255,6 @@ export const en: Messages = {
 
   'status.open': 'Open',
   'status.closed': 'Closed',
-  'outcome.resolved': 'Resolved',
-  'outcome.rejected': 'Not a complaint',
-  'outcome.closed-by-manager': 'Closed by the manager',
 
   'decision.submit': 'Submit',
   'decision.action': 'Decision',
@@ -380,37 +378,10 @@ export const en: Messages = {
   'owner.unknown': 'We cannot find this link. Please check that it is complete, or reply to our email.',
   'owner.chooseAnswer': 'Choose one.',
 
-  'channel.email': 'Email',
-  'channel.fax': 'Fax',
-  'channel.letter': 'Letter',
-  'channel.phone': 'Phone',
-  'channel.walk-in': 'Walk-in',
-
-  'role.owner': 'Owner',
+  // Channels, roles, the procedure's steps and outcomes: named in config/.
+  ...configNames('en'),
   'role.system': 'System',
-  'role.reception': 'Reception',
-  'role.followup': 'Follow-up staff',
-  'role.supervisor': 'Supervisor',
-  'role.department': 'Department',
-  'role.customer-service': 'Customer service department',
-  'role.manager': 'Manager',
-  'role.clerk': 'Clerk',
 
-  'step.transcribeFax': 'Transcribe the faxed complaint',
-  'step.clarify': 'Clarify the complaint with the owner',
-  'step.acknowledgeCall': 'Phone the owner to acknowledge',
-  'step.supervisorReview': 'Sign the record with a handling opinion',
-  'step.departmentCommitment': 'Commit a start and completion time',
-  'step.ownerPlanResponse': 'Record the owner’s opinion of the plan',
-  'step.workInProgress': 'Do the work; report done or an obstacle',
-  'step.obstacleCoordination': 'Coordinate the departments to clear an obstacle',
-  'step.satisfactionCallback': 'Record the owner’s satisfaction',
-  'step.dissatisfactionReview': 'Reopen or close a dissatisfied complaint',
-  'step.supervisorSignOff': 'Countersign the closed record',
-  'step.filing': 'File the record',
-  'step.escalationSupervisor': 'Resolve a late step, or escalate',
-  'step.escalationCustomerService': 'Resolve an escalated complaint, or escalate',
-  'step.escalationManager': 'Decide an escalated complaint',
   'step.received': 'Received',
   'step.acknowledgement': 'Acknowledging to the owner',
   'step.work-order': 'Issuing the work order',

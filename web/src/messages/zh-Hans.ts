@@ -1,3 +1,4 @@
+import { configNames } from './names.ts';
 import type { Messages } from './zh-Hant.ts';
 
 /** 简体中文. */
@@ -246,9 +247,6 @@ export const zhHans: Messages = {
 
   'status.open': '处理中',
   'status.closed': '已结案',
-  'outcome.resolved': '已解决',
-  'outcome.rejected': '不属投诉',
-  'outcome.closed-by-manager': '经理结案',
 
   'decision.submit': '提交',
   'decision.action': '决定',
@@ -367,37 +365,10 @@ export const zhHans: Messages = {
   'owner.unknown': '找不到此链接，请检查链接是否完整，或回复我们的电邮。',
   'owner.chooseAnswer': '请选择一项。',
 
-  'channel.email': '电子邮件',
-  'channel.fax': '传真',
-  'channel.letter': '信函',
-  'channel.phone': '电话',
-  'channel.walk-in': '面谈',
-
-  'role.owner': '业主',
+  // Channels, roles, the procedure's steps and outcomes: named in config/.
+  ...configNames('zhHans'),
   'role.system': '系统',
-  'role.reception': '接待人员',
-  'role.followup': '跟进人员',
-  'role.supervisor': '主任',
-  'role.department': '相关部门',
-  'role.customer-service': '客户服务部',
-  'role.manager': '经理',
-  'role.clerk': '收费文员',
 
-  'step.transcribeFax': '誊写传真投诉内容',
-  'step.clarify': '致电业主澄清投诉',
-  'step.acknowledgeCall': '致电业主表明已收到',
-  'step.supervisorReview': '主任签署处理意见',
-  'step.departmentCommitment': '部门承诺处理开始及完成时间',
-  'step.ownerPlanResponse': '征询业主对处理方案之意见',
-  'step.workInProgress': '跟进处理；报告完成或障碍',
-  'step.obstacleCoordination': '主任亲自协调障碍',
-  'step.satisfactionCallback': '回访业主满意度',
-  'step.dissatisfactionReview': '处理业主不满意',
-  'step.supervisorSignOff': '主任签署结案',
-  'step.filing': '文员存档',
-  'step.escalationSupervisor': '主任处理逾期事项或上报',
-  'step.escalationCustomerService': '客户服务部处理或上报',
-  'step.escalationManager': '经理处理上报投诉',
   'step.received': '已收到',
   'step.acknowledgement': '通知业主已收到',
   'step.work-order': '发出通知单',

@@ -1,7 +1,8 @@
+import { configNames } from './names.ts';
 /**
  * 繁體中文: the default catalogue, and the one whose keys every other catalogue must have.
- * `{name}` marks a value filled in at run time. Names of areas, categories and departments
- * come from config/ (they have all three languages there).
+ * `{name}` marks a value filled in at run time. Names of areas, categories, departments,
+ * channels, roles, steps and outcomes come from config/ (they have all three languages there).
  */
 export const zhHant = {
   'app.title': '投訴處理系統',
@@ -248,9 +249,6 @@ export const zhHant = {
 
   'status.open': '處理中',
   'status.closed': '已結案',
-  'outcome.resolved': '已解決',
-  'outcome.rejected': '不屬投訴',
-  'outcome.closed-by-manager': '經理結案',
 
   'decision.submit': '提交',
   'decision.action': '決定',
@@ -369,37 +367,10 @@ export const zhHant = {
   'owner.unknown': '找不到此連結，請檢查連結是否完整，或回覆我們的電郵。',
   'owner.chooseAnswer': '請選擇一項。',
 
-  'channel.email': '電子郵件',
-  'channel.fax': '傳真',
-  'channel.letter': '信函',
-  'channel.phone': '電話',
-  'channel.walk-in': '面談',
-
-  'role.owner': '業主',
+  // Channels, roles, the procedure's steps and outcomes: named in config/.
+  ...configNames('zhHant'),
   'role.system': '系統',
-  'role.reception': '接待人員',
-  'role.followup': '跟進人員',
-  'role.supervisor': '主任',
-  'role.department': '相關部門',
-  'role.customer-service': '客戶服務部',
-  'role.manager': '經理',
-  'role.clerk': '收費文員',
 
-  'step.transcribeFax': '謄寫傳真投訴內容',
-  'step.clarify': '致電業主澄清投訴',
-  'step.acknowledgeCall': '致電業主表明已收到',
-  'step.supervisorReview': '主任簽署處理意見',
-  'step.departmentCommitment': '部門承諾處理開始及完成時間',
-  'step.ownerPlanResponse': '征詢業主對處理方案之意見',
-  'step.workInProgress': '跟進處理；報告完成或障礙',
-  'step.obstacleCoordination': '主任親自協調障礙',
-  'step.satisfactionCallback': '回訪業主滿意度',
-  'step.dissatisfactionReview': '處理業主不滿意',
-  'step.supervisorSignOff': '主任簽署結案',
-  'step.filing': '文員存檔',
-  'step.escalationSupervisor': '主任處理逾期事項或上報',
-  'step.escalationCustomerService': '客戶服務部處理或上報',
-  'step.escalationManager': '經理處理上報投訴',
   'step.received': '已收到',
   'step.acknowledgement': '通知業主已收到',
   'step.work-order': '發出通知單',

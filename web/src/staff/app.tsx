@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { isMailReviewer, mayListRectification, mayLogComplaints, mayReadReports } from '#domain/access.ts';
 import { whenSignedOut } from '../api.ts';
 import { currentSession, type Session, signOut } from '../auth.ts';
 import {
@@ -14,25 +15,14 @@ import {
   t,
 } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { MAY_REVIEW_MAIL } from './access.ts';
 import { ComplaintPage } from './complaint.tsx';
 import { ComplaintList } from './complaints.tsx';
 import { Form17 } from './form17.tsx';
 import { MailLog, MailMessagePage } from './mail.tsx';
 import { NewComplaint } from './new-complaint.tsx';
-import {
-  MAY_REPORT,
-  MAY_SEE_RECTIFICATION,
-  RectificationPage,
-  ReportPage,
-  ReportsPage,
-  reportNav,
-} from './reports.tsx';
+import { RectificationPage, ReportPage, ReportsPage, reportNav } from './reports.tsx';
 import { SignIn } from './sign-in.tsx';
 import { MyTasks } from './tasks.tsx';
-
-/** Roles that log complaints (as the API allows: lambdas/create-complaint.ts). */
-export const MAY_LOG = ['reception', 'followup', 'supervisor', 'customer-service', 'manager'];
 
 export function mount(root: HTMLElement) {
   setLang(rememberedLang(currentSession()?.username));
@@ -108,7 +98,7 @@ function App() {
           <Link href="/tasks" aria-current={path === '/tasks' ? 'page' : undefined}>
             {t('nav.tasks')}
           </Link>
-          {MAY_LOG.includes(session.role) ? (
+          {mayLogComplaints(session) ? (
             <Link href="/complaints/new" aria-current={path === '/complaints/new' ? 'page' : undefined}>
               {t('nav.new')}
             </Link>
@@ -116,17 +106,17 @@ function App() {
           <Link href="/complaints" aria-current={path === '/complaints' ? 'page' : undefined}>
             {t('nav.complaints')}
           </Link>
-          {MAY_REVIEW_MAIL.includes(session.role) ? (
+          {isMailReviewer(session) ? (
             <Link href="/mail" aria-current={path.startsWith('/mail') ? 'page' : undefined}>
               {t('nav.mail')}
             </Link>
           ) : null}
-          {MAY_REPORT.includes(session.role) ? (
+          {mayReadReports(session) ? (
             <Link href="/reports" aria-current={path.startsWith('/reports') ? 'page' : undefined}>
               {reportNav('nav.reports')}
             </Link>
           ) : null}
-          {MAY_SEE_RECTIFICATION.includes(session.role) ? (
+          {mayListRectification(session) ? (
             <Link href="/rectifications" aria-current={path === '/rectifications' ? 'page' : undefined}>
               {reportNav('nav.rectification')}
             </Link>

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AREAS } from '#config/areas.ts';
+import { mayActOnTask, mayChangeArea, maySeeArea } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
@@ -20,20 +21,7 @@ import { Link } from '../router.tsx';
 import { type FieldErrors, fromServer } from '../validation.ts';
 import { DecisionForm } from './decision-form.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
-import type { Complaint, OpenTask, Signature, TimelineEvent } from './types.ts';
-
-const COMPANY_WIDE = ['customer-service', 'manager'];
-
-export const mayAct = (session: Session, task: OpenTask) =>
-  session.role === task.role && (COMPANY_WIDE.includes(session.role) || session.area === task.area);
-
-/**
- * Who may move a complaint to another area (lambdas/domain/area-change.ts mayChangeArea): the
- * reception and supervisor of its area, and head office.
- */
-export const mayChangeArea = (session: Session, complaint: Complaint) =>
-  COMPANY_WIDE.includes(session.role) ||
-  ((session.role === 'reception' || session.role === 'supervisor') && session.area === complaint.area);
+import type { Complaint, Signature, TimelineEvent } from './types.ts';
 
 export function useComplaint(ref: string) {
   const [complaint, setComplaint] = useState<Complaint | undefined>();
@@ -127,7 +115,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
       <section class="card task-card" aria-labelledby="task-heading">
         <h2 id="task-heading">{t('complaint.task')}</h2>
         {!task ? <p>{t('complaint.noTask')}</p> : null}
-        {task && mayAct(session, task) ? (
+        {task && mayActOnTask(session, task) ? (
           <>
             <p class="task-title">
               <strong>{t('complaint.yourTask', { step: stepName(task.step) })}</strong>{' '}
@@ -153,7 +141,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
             />
           </>
         ) : null}
-        {task && !mayAct(session, task) ? (
+        {task && !mayActOnTask(session, task) ? (
           <p data-testid="waiting">
             {t('complaint.waitingOn', {
               role: roleName(task.role),
@@ -162,14 +150,17 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
             })}
           </p>
         ) : null}
-        {task && !mayAct(session, task) && task.step === 'transcribeFax' ? <FaxPages complaint={c} /> : null}
+        {task && !mayActOnTask(session, task) && task.step === 'transcribeFax' ? (
+          <FaxPages complaint={c} />
+        ) : null}
       </section>
 
       {c.status === 'open' && mayChangeArea(session, c) ? (
         <MoveAreaForm
           complaint={c}
           onMoved={(to) => {
-            if (COMPANY_WIDE.includes(session.role)) {
+            // Head office still sees it where it went; the area's own staff have handed it on.
+            if (maySeeArea(session, to)) {
               setNotice({ kind: 'success', text: 'moveArea.done' });
               void reload();
             } else setMovedAway(to);

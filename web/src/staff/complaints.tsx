@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '#config/areas.ts';
 import { CATEGORIES, CHANNELS } from '#config/catalogue.ts';
+import { visibleAreas } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
@@ -24,7 +24,6 @@ export interface ListItem {
 }
 
 const FILTERS = ['area', 'status', 'channel', 'category', 'overdue'] as const;
-const COMPANY_WIDE = ['customer-service', 'manager'];
 const PAGE = 50;
 /** An export reads page after page; past this many rows, narrow the filters. */
 const EXPORT_LIMIT = 5000;
@@ -94,7 +93,7 @@ export function ComplaintList({ session, query }: { session: Session; query: URL
     }
   };
 
-  const areas = COMPANY_WIDE.includes(session.role) ? AREAS.map((a) => a.id) : [session.area];
+  const areas = visibleAreas(session);
   const select = (
     name: (typeof FILTERS)[number],
     label: string,

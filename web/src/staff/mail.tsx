@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '#config/areas.ts';
+import { visibleAreas } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { ErrorSummary, Field, fieldId, Notice, useFocusHeading } from '../components.tsx';
@@ -7,7 +7,6 @@ import { actorName, areaName, formatDateTime, t, tOr } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { Link, navigate } from '../router.tsx';
 import { type FieldErrors, fromServer } from '../validation.ts';
-import { COMPANY_WIDE } from './access.ts';
 import { Item } from './complaint.tsx';
 import { formatSize, MailFiles } from './mail-files.tsx';
 import type { MailAttachment } from './types.ts';
@@ -424,7 +423,7 @@ function ReleaseForm({
   onConflict: () => void;
 }) {
   // Area staff release only into their own area; head office into any (as the API allows).
-  const areas = COMPANY_WIDE.includes(session.role) ? AREAS.map((a) => a.id) : [session.area];
+  const areas = visibleAreas(session);
   const [area, setArea] = useState(areas.includes(mail.area) ? mail.area : '');
   // Mail that failed a spam or virus check is released only after someone has read it.
   const needsConfirmation = mail.outcome === 'quarantined';

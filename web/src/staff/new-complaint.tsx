@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AREAS } from '#config/areas.ts';
 import { MAX_ATTACHMENT_BYTES } from '#config/attachments.ts';
 import { CATEGORIES } from '#config/catalogue.ts';
+import { visibleAreas } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Choice, ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
@@ -18,7 +18,6 @@ import {
 
 /** Channels reception logs by hand; email complaints arrive through the mail intake. */
 const CHANNELS = ['phone', 'walk-in', 'letter', 'fax'] as const;
-const COMPANY_WIDE = ['customer-service', 'manager'];
 
 const emptyDraft = (area: string): ComplaintDraft => ({
   channel: 'phone',
@@ -236,7 +235,7 @@ export function NewComplaint({ session }: { session: Session }) {
     );
   }
 
-  const areas = COMPANY_WIDE.includes(session.role) ? AREAS.map((a) => a.id) : [session.area];
+  const areas = visibleAreas(session);
   const labels: Record<string, string> = {
     channel: t('field.channel'),
     area: t('field.area'),

@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { DEPARTMENTS } from '#config/catalogue.ts';
+import { mayEditRectification, mayListRectification, mayReadReports } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
@@ -13,10 +14,6 @@ import { Link } from '../router.tsx';
  * month or week), each report's headline figures with its full HTML (opened in a tab, printable)
  * and CSV, and the rectification plan that customer service edits, approves and tracks to done.
  */
-export const MAY_REPORT = ['customer-service', 'manager'];
-/** Supervisors see their area's rectification items (their office carries them out). */
-export const MAY_SEE_RECTIFICATION = ['customer-service', 'manager', 'supervisor'];
-
 const rt = (key: ReportTextKey, values: Record<string, string | number> = {}) =>
   (REPORT_TEXTS[lang()][key] ?? key).replace(/\{(\w+)\}/g, (match, name: string) =>
     values[name] === undefined ? match : String(values[name]),
@@ -148,7 +145,7 @@ export function ReportsPage({ session }: { session: Session }) {
     void load();
   }, []);
 
-  if (!MAY_REPORT.includes(session.role)) return <Notice kind="error">{rt('error.forbidden')}</Notice>;
+  if (!mayReadReports(session)) return <Notice kind="error">{rt('error.forbidden')}</Notice>;
 
   const make = async (event: Event) => {
     event.preventDefault();
@@ -267,7 +264,7 @@ export function ReportPage({ session, id }: { session: Session; id: string }) {
       .then(setReport)
       .catch((e: ApiError) => setError(rt(e.status === 403 ? 'error.forbidden' : 'rect.error.field')));
   }, [id, language]);
-  if (!MAY_REPORT.includes(session.role)) return <Notice kind="error">{rt('error.forbidden')}</Notice>;
+  if (!mayReadReports(session)) return <Notice kind="error">{rt('error.forbidden')}</Notice>;
   if (error) return <Notice kind="error">{error}</Notice>;
   if (!report) return <p>…</p>;
   const s = report.summary;
@@ -393,7 +390,7 @@ export function RectificationPage({ session }: { session: Session }) {
   useEffect(() => {
     void load();
   }, [filter]);
-  if (!MAY_SEE_RECTIFICATION.includes(session.role)) {
+  if (!mayListRectification(session)) {
     return <Notice kind="error">{rt('error.forbidden')}</Notice>;
   }
   return (
@@ -421,7 +418,7 @@ export function RectificationPage({ session }: { session: Session }) {
         <RectificationCard
           key={`${item.id}:${item.version}`}
           item={item}
-          editable={MAY_REPORT.includes(session.role)}
+          editable={mayEditRectification(session)}
         />
       ))}
     </section>

@@ -1,0 +1,87 @@
+import type { Names } from './catalogue.ts';
+import type { Outcome, StepId } from './workflow.ts';
+
+/*
+ * The names of the procedure's steps and outcomes (config/workflow.ts), apart from the step
+ * table so the web app reads them without it (durations, state names, the settings parser).
+ */
+
+/**
+ * What staff see each step of the procedure called: in the app, the report and task emails.
+ */
+export const STEP_NAMES: Record<StepId, Names> = {
+  transcribeFax: {
+    en: 'Transcribe the faxed complaint',
+    zhHant: '謄寫傳真投訴內容',
+    zhHans: '誊写传真投诉内容',
+  },
+  clarify: {
+    en: 'Clarify the complaint with the owner',
+    zhHant: '致電業主澄清投訴',
+    zhHans: '致电业主澄清投诉',
+  },
+  acknowledgeCall: {
+    en: 'Phone the owner to acknowledge',
+    zhHant: '致電業主表明已收到',
+    zhHans: '致电业主表明已收到',
+  },
+  supervisorReview: {
+    en: 'Sign the record with a handling opinion',
+    zhHant: '主任簽署處理意見',
+    zhHans: '主任签署处理意见',
+  },
+  departmentCommitment: {
+    en: 'Commit a start and completion time',
+    zhHant: '部門承諾處理開始及完成時間',
+    zhHans: '部门承诺处理开始及完成时间',
+  },
+  ownerPlanResponse: {
+    en: "Record the owner's opinion of the plan",
+    zhHant: '征詢業主對處理方案之意見',
+    zhHans: '征询业主对处理方案之意见',
+  },
+  workInProgress: {
+    en: 'Do the work; report done or an obstacle',
+    zhHant: '跟進處理；報告完成或障礙',
+    zhHans: '跟进处理；报告完成或障碍',
+  },
+  obstacleCoordination: {
+    en: 'Coordinate the departments to clear an obstacle',
+    zhHant: '主任親自協調障礙',
+    zhHans: '主任亲自协调障碍',
+  },
+  satisfactionCallback: {
+    en: "Record the owner's satisfaction",
+    zhHant: '回訪業主滿意度',
+    zhHans: '回访业主满意度',
+  },
+  dissatisfactionReview: {
+    en: 'Reopen or close a dissatisfied complaint',
+    zhHant: '處理業主不滿意',
+    zhHans: '处理业主不满意',
+  },
+  supervisorSignOff: { en: 'Countersign the closed record', zhHant: '主任簽署結案', zhHans: '主任签署结案' },
+  filing: { en: 'File the record', zhHant: '文員存檔', zhHans: '文员存档' },
+  escalationSupervisor: {
+    en: 'Resolve a late step, or escalate',
+    zhHant: '主任處理逾期事項或上報',
+    zhHans: '主任处理逾期事项或上报',
+  },
+  escalationCustomerService: {
+    en: 'Resolve an escalated complaint, or escalate',
+    zhHant: '客戶服務部處理或上報',
+    zhHans: '客户服务部处理或上报',
+  },
+  escalationManager: {
+    en: 'Decide an escalated complaint',
+    zhHant: '經理處理上報投訴',
+    zhHans: '经理处理上报投诉',
+  },
+};
+
+/** How a complaint ended, as staff and the report say it. */
+export const OUTCOME_NAMES: Record<Outcome, Names> = {
+  resolved: { en: 'Resolved', zhHant: '已解決', zhHans: '已解决' },
+  rejected: { en: 'Not a complaint', zhHant: '不屬投訴', zhHans: '不属投诉' },
+  'closed-by-manager': { en: 'Closed by the manager', zhHant: '經理結案', zhHans: '经理结案' },
+};

@@ -1,0 +1,54 @@
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { sfn } from './clients.ts';
+
+/*
+ * Step Functions as the services use it. The SDK's errors that a service acts on come back as
+ * results, so no service imports the SDK; any other failure is thrown as it came.
+ */
+
+/** `already-exists`: an execution of that name exists, started with another input. */
+export type StartResult = 'started' | 'already-exists';
+
+/**
+ * Starts a Standard execution named `name` with `input` (sent as JSON). Step Functions takes
+ * the same name and input again as the same execution, so starting twice is harmless.
+ */
+export async function startExecution(
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<StartResult> {
+  try {
+    await sfn().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    return 'started';
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExists) return 'already-exists';
+    throw error;
+  }
+}
+
+/**
+ * `gone`: the workflow no longer waits on the token: the task timed out, its execution ended,
+ * or Step Functions does not know the token.
+ */
+export type TaskAnswerResult = 'delivered' | 'gone';
+
+/** Answers the task a workflow waits on (`waitForTaskToken`) with `output` (sent as JSON). */
+export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<TaskAnswerResult> {
+  try {
+    await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    return 'delivered';
+  } catch (error) {
+    if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) {
+      return 'gone';
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+import {
+  appendAuditEvent,
+  appendAuditEventOnce,
+  getPartition,
+  getRecord,
+  updateRecord,
+} from '#adapters/complaints.ts';
+import { logger } from '#commons/powertools.ts';
+import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import type { ComplaintRecord } from '#domain/complaint.ts';
+import type { DueTable } from '#domain/deadlines.ts';
+import { ESCALATION_COUNTED, factCause, factsOfOverdue } from '#domain/record-facts.ts';
+import { closeLateTasks, closeOpenTasks, dueFor } from './steps.ts';
+
+/** What the workflow records between its human steps (statemachine/complaint.asl.json). */
+export const WORKFLOW_EVENT_ACTIONS = [
+  'work-started',
+  'satisfaction-no-answer',
+  'step-overdue',
+  'escalated',
+  'manager-reminded',
+  'workflow-error',
+] as const;
+export type WorkflowEventAction = (typeof WORKFLOW_EVENT_ACTIONS)[number];
+
+export interface WorkflowEvent {
+  readonly ref: string;
+  readonly action: WorkflowEventAction;
+  /** The escalation ladder's state: the step that was late, its level, the step that ran out. */
+  readonly late?: { step: string; level: string; overdue?: string | null; reason?: string };
+  /** A step's failure after its retries (`workflow-error`), as the state machine caught it. */
+  readonly failure?: { Error?: string; Cause?: string };
+}
+
+type Audit = (action: string, details: Record<string, unknown>) => Promise<void>;
+
+/**
+ * The workflow's own bookkeeping between human steps: what happened (a late step, an
+ * escalation, no answer from the owner) goes on the audit trail, any task the workflow no
+ * longer waits on is closed, and the next deadlines are computed in business time. Each is
+ * written once however often Step Functions retries the step.
+ */
+export async function recordWorkflowEvent(
+  table: string,
+  event: WorkflowEvent,
+  now = new Date(),
+): Promise<{ due: DueTable }> {
+  const at = now.toISOString();
+  const record = await getRecord(table, event.ref);
+  if (!record) throw new Error(`No complaint ${event.ref}`);
+  const audit: Audit = (action, details) =>
+    appendAuditEvent(table, { ref: event.ref, at, actor: SYSTEM_ACTOR, role: SYSTEM_ACTOR, action, details });
+
+  switch (event.action) {
+    case 'work-started':
+      await workStarted(table, record, now, audit);
+      break;
+    case 'satisfaction-no-answer':
+      await closeOpenTasks(table, event.ref, now);
+      await updateRecord(table, event.ref, {
+        satisfaction: { rating: 'no-answer', by: SYSTEM_ACTOR, role: SYSTEM_ACTOR, at },
+      });
+      await audit('satisfaction-no-answer', {});
+      break;
+    case 'step-overdue':
+    case 'manager-reminded':
+      await stepOverdue(table, event, now, audit);
+      break;
+    case 'escalated':
+      await escalated(table, event, at, audit);
+      break;
+    case 'workflow-error':
+      await audit('workflow-error', { error: event.failure?.Error, cause: event.failure?.Cause });
+      break;
+  }
+  return { due: dueFor(record, now) };
+}
+
+async function workStarted(table: string, record: ComplaintRecord, now: Date, audit: Audit): Promise<void> {
+  // Reaching here also means the owner's window to object has passed.
+  const closed = await closeOpenTasks(table, record.ref, now);
+  await updateRecord(table, record.ref, { currentStep: 'workInProgress' });
+  await audit('work-started', {
+    plannedCompletion: record.commitment?.plannedCompletion,
+    ...(closed.length ? { ownerWindowClosedWithoutObjection: true } : {}),
+  });
+}
+
+async function stepOverdue(table: string, event: WorkflowEvent, now: Date, audit: Audit): Promise<void> {
+  const { closed, late } = await closeLateTasks(table, event.ref, now, event.late?.overdue);
+  // Counted once per late task, however often Step Functions retries this step. (Without a
+  // task of the late step, which the workflow does not leave, there is nothing to key by.)
+  if (!late) logger.warn('No task of the overdue step', { ref: event.ref, step: event.late?.overdue });
+  await updateRecord(
+    table,
+    event.ref,
+    {},
+    { ...factsOfOverdue(event.late?.overdue), ...ESCALATION_COUNTED },
+    late ? factCause('late', late.id) : undefined,
+  );
+  // The task that ran out, also when an earlier attempt of this invocation closed it.
+  const timedOut = late && late.status !== 'completed' ? [late.id] : [];
+  const details = {
+    overdueStep: event.late?.overdue,
+    lateStep: event.late?.step,
+    level: event.late?.level,
+    timedOutTasks: [...new Set([...timedOut, ...closed])],
+  };
+  if (!late) return audit(event.action, details);
+  // Written once per late task however often Step Functions retries this step: dated by the
+  // deadline that passed, keyed by the task.
+  await appendAuditEventOnce(
+    table,
+    {
+      ref: event.ref,
+      at: late.dueAt,
+      actor: SYSTEM_ACTOR,
+      role: SYSTEM_ACTOR,
+      action: event.action,
+      details,
+    },
+    `${event.action}.${late.id}`,
+  );
+}
+
+async function escalated(table: string, event: WorkflowEvent, at: string, audit: Audit): Promise<void> {
+  // Sent up by the decision just taken (an objection or reopen past the limit, an obstacle
+  // not cleared): its task, the newest, is what this is counted and written once for.
+  const { tasks } = await getPartition(table, event.ref);
+  const decided = tasks.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+  await updateRecord(
+    table,
+    event.ref,
+    {},
+    ESCALATION_COUNTED,
+    decided ? factCause('sent-up', decided.id) : undefined,
+  );
+  const details = { lateStep: event.late?.step, level: event.late?.level, reason: event.late?.reason };
+  if (!decided) return audit('escalated', details);
+  // Dated by the decision, so every attempt writes the same line: a millisecond after the
+  // decision's own line, as lines of the same time would show in the order of their keys.
+  const decidedAt = decided.closedAt ? Date.parse(decided.closedAt) : Number.NaN;
+  await appendAuditEventOnce(
+    table,
+    {
+      ref: event.ref,
+      at: Number.isNaN(decidedAt) ? at : new Date(decidedAt + 1).toISOString(),
+      actor: SYSTEM_ACTOR,
+      role: SYSTEM_ACTOR,
+      action: 'escalated',
+      details,
+    },
+    `escalated.${decided.id}`,
+  );
+}

@@ -1,8 +1,7 @@
 import type { SESEvent } from 'aws-lambda';
-import { requireEnv } from '#commons/environment.ts';
+import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { type IntakeDeps, receiveMessage } from '#services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {
@@ -11,7 +10,7 @@ const DEPS: IntakeDeps = {
   rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
   rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
   attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  settings: intakeSettingsFrom(process.env),
+  settings: intakeSettings(),
 };
 
 /**

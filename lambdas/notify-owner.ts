@@ -1,12 +1,11 @@
 import * as z from 'zod';
-import { requireEnv } from '#commons/environment.ts';
+import { acknowledgementLimit, requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { acknowledgementLimitFrom } from '#domain/mail/intake-options.ts';
 import { notifyOwner } from '#services/owner-notices.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
-const LIMITS = { acknowledgementsPerHour: acknowledgementLimitFrom(process.env) };
+const LIMITS = { acknowledgementsPerHour: acknowledgementLimit() };
 
 const NotifyOwnerInput = z.object({
   ref: z.string().min(1),

@@ -1,10 +1,9 @@
 import * as z from 'zod';
-import { requireEnv } from '#commons/environment.ts';
+import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { AREAS } from '#config/areas.ts';
-import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { type IntakeDeps, releaseMail } from '#services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {
@@ -13,7 +12,7 @@ const DEPS: IntakeDeps = {
   rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
   rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
   attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  settings: intakeSettingsFrom(process.env),
+  settings: intakeSettings(),
 };
 
 const AREA_IDS = AREAS.map((a) => a.id) as [string, ...string[]];

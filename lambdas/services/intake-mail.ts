@@ -25,11 +25,8 @@ import { type SenderVerdicts, senderAuthenticated } from '#domain/mail/authentic
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
 import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
 import {
-  type AttachmentMeta,
   complaintFromMessage,
   viewOf as computeView,
-  type IncomingEmailSummary,
-  type MailOutcome,
   type MessageView,
   mailIdOf,
   parseMailId,
@@ -46,12 +43,9 @@ import {
   isOwnAddress,
 } from '#domain/mail/intake-options.ts';
 import { mailboxOf } from '#domain/mail/limits.ts';
-import {
-  bodyOnlyMessage,
-  type ParsedMessage,
-  parseMessage,
-  UnparseableMessageError,
-} from '#domain/mail/parse.ts';
+import type { ParsedMessage } from '#domain/mail/message.ts';
+import { bodyOnlyMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
+import type { AttachmentMeta, IncomingEmailSummary, MailOutcome } from '#domain/mail/received-mail.ts';
 import type { StaffMember } from '#domain/staff.ts';
 import { takeHourlySlot, takeTotalSlot } from './mail-limits.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';

@@ -1,21 +1,12 @@
 import * as z from 'zod';
-import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { AREAS } from '#config/areas.ts';
-import { TABLE } from '#config/table.ts';
-import { type IntakeDeps, releaseMail } from '#services/intake-mail.ts';
+import { intakeDepsFromEnvironment } from '#services/intake-environment.ts';
+import { releaseMail } from '#services/intake-mail.ts';
 
-const DEPS: IntakeDeps = {
-  table: requireEnv('TABLE_NAME'),
-  stateMachineArn: requireEnv('STATE_MACHINE_ARN'),
-  rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
-  rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
-  attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  ownerContactIndex: TABLE.index.complaintsByOwnerContact.name,
-  settings: intakeSettings(),
-};
+const DEPS = intakeDepsFromEnvironment();
 
 const AREA_IDS = AREAS.map((a) => a.id) as [string, ...string[]];
 

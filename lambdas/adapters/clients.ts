@@ -117,3 +117,25 @@ export async function queryAll(
   for await (const page of queryPages(input)) items.push(...(page.Items ?? []));
   return items;
 }
+
+/**
+ * `SET #f0 = :v0, ...` clauses for the fields given (undefined ones skipped), with their
+ * attribute names and values: placeholders for every name, so any field (a reserved word such
+ * as `status`, a Chinese one) can be written.
+ */
+export function setClauses(fields: Record<string, unknown>): {
+  sets: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+  return { sets, names, values };
+}

@@ -17,7 +17,7 @@ import {
 } from '#domain/keys.ts';
 import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { dynamo, queryAll, writeIfCondition } from './clients.ts';
+import { dynamo, queryAll, setClauses, writeIfCondition } from './clients.ts';
 
 /**
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
@@ -84,16 +84,10 @@ export async function updateRecord(
   facts?: RecordFacts,
   cause?: FactCause,
 ): Promise<void> {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   const withFacts = hasFacts(facts);
-  if (entries.length === 0 && !withFacts) return;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = entries.map(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:v${i}`] = value;
-    return `#f${i} = :v${i}`;
-  });
+  const { sets, names, values } = setClauses(fields);
+  const fieldCount = sets.length;
+  if (fieldCount === 0 && !withFacts) return;
   // The owner's contact keys the complaint in GSI3 (threading, repeat complainants): a contact
   // given after intake (a transcribed fax) is indexed too, under the time the complaint came in.
   const contact = fields.owner
@@ -151,7 +145,7 @@ export async function updateRecord(
   } catch (error) {
     if (!once || !(error instanceof ConditionalCheckFailedException)) throw error;
     // No record, or this cause's facts are on it already (a retry): the fields settle which.
-    if (entries.length) await updateRecord(table, ref, fields);
+    if (fieldCount) await updateRecord(table, ref, fields);
     else if (!(await getRecordKey(table, ref))) throw error;
   }
 }

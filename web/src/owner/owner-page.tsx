@@ -12,6 +12,7 @@ import {
   setLang,
   t,
 } from '../i18n.ts';
+import { LanguageSwitch } from '../language-switch.tsx';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer } from '../validation.ts';
 
@@ -67,23 +68,7 @@ function OwnerPage({ linkId }: { linkId: string }) {
     <div class="owner">
       <div class="sign-in__bar">
         <span class="brand">{t('app.title')}</span>
-        <label class="lang">
-          <span class="visually-hidden">{t('app.language')}</span>
-          <select
-            value={lang()}
-            aria-label={t('app.language')}
-            onChange={(event) => {
-              const value = (event.currentTarget as HTMLSelectElement).value;
-              if (isLang(value)) setLang(value, false);
-            }}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {t(`language.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSwitch rememberFor={false} />
       </div>
       <main id="main">
         {failed ? <Notice kind="error">{t('error.network')}</Notice> : null}

@@ -16,7 +16,7 @@ import {
 } from '#domain/keys.ts';
 import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { dynamo, queryAll, writeIfCondition } from './clients.ts';
+import { dynamo, putItem, queryAll, writeIfCondition } from './clients.ts';
 
 /**
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
@@ -197,17 +197,15 @@ export function auditEventItem(event: AuditEvent, key: string): Record<string, u
 
 /** Appends an audit event. Events are never updated or deleted. */
 export async function appendAuditEvent(table: string, event: AuditEvent): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        PK: complaintPk(event.ref),
-        SK: eventSk(event.at, randomUUID().slice(0, 8)),
-        type: 'event',
-        ...event,
-      },
-    }),
-  );
+  await putItem({
+    TableName: table,
+    Item: {
+      PK: complaintPk(event.ref),
+      SK: eventSk(event.at, randomUUID().slice(0, 8)),
+      type: 'event',
+      ...event,
+    },
+  });
 }
 
 export interface ComplaintPartition {
@@ -361,7 +359,7 @@ export async function putCorrespondence(
   ref: string,
   mail: Record<string, unknown> & { at: string; id: string },
 ) {
-  await dynamo().send(new PutCommand({ TableName: table, Item: correspondenceItem(ref, mail) }));
+  await putItem({ TableName: table, Item: correspondenceItem(ref, mail) });
 }
 
 /** One email in or out as putCorrespondence writes it, for putItems. */
@@ -377,19 +375,17 @@ export async function putOwnerLink(
   table: string,
   link: { id: string; ref: string; step: string; expiresAt: string; language: string },
 ) {
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        PK: `LINK#${link.id}`,
-        SK: 'LINK',
-        type: 'owner-link',
-        ...link,
-        createdAt: new Date().toISOString(),
-      },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+  await putItem({
+    TableName: table,
+    Item: {
+      PK: `LINK#${link.id}`,
+      SK: 'LINK',
+      type: 'owner-link',
+      ...link,
+      createdAt: new Date().toISOString(),
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  });
 }
 
 export async function queryAreaMonth(
@@ -488,13 +484,11 @@ export async function getSubmission(
  */
 export async function claimSubmission(table: string, submission: Submission): Promise<Submission> {
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { ...submissionKey(submission.by, submission.submissionId), type: 'submission', ...submission },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await putItem({
+      TableName: table,
+      Item: { ...submissionKey(submission.by, submission.submissionId), type: 'submission', ...submission },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
     return submission;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;

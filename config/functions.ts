@@ -90,6 +90,16 @@ export const FUNCTIONS = {
     entry: 'lambdas/get-complaint.ts',
     description: 'One complaint: the Form 17 record, open tasks, correspondence and timeline',
   },
+  listCorrespondence: {
+    id: 'list-correspondence',
+    entry: 'lambdas/list-correspondence.ts',
+    description: "A page of a complaint's correspondence, newest first: its lines without bodies",
+  },
+  getCorrespondence: {
+    id: 'get-correspondence',
+    entry: 'lambdas/get-correspondence.ts',
+    description: "One email of a complaint's correspondence with its text and sanitised HTML",
+  },
   listComplaints: {
     id: 'list-complaints',
     entry: 'lambdas/list-complaints.ts',

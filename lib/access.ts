@@ -163,9 +163,16 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     workflowSettings: true,
   },
   // One Query of the complaint's partition.
+  // The record and tasks, the timeline and a page of the correspondence (Queries), and for a
+  // task waiting on the owner the lines filed for it (Query).
   'get-complaint': { tableReads: ['dynamodb:Query'] },
+  // The record (GetItem: may the caller see it) and a page of the correspondence (Query).
+  'list-correspondence': { tableReads: READ_PARTITION },
+  // The record and one line of the correspondence (GetItems).
+  'get-correspondence': { tableReads: ['dynamodb:GetItem'] },
   'list-complaints': { indexQueries: ['ComplaintsByAreaMonth'] },
-  'list-tasks': { indexQueries: ['OpenTasksByRoleArea'] },
+  // Open tasks (index), and for a task waiting on the owner the emails filed for it (Query).
+  'list-tasks': { tableReads: ['dynamodb:Query'], indexQueries: ['OpenTasksByRoleArea'] },
   // Reads the task and record, closes the task, updates the record, audits, answers the token.
   'complete-task': {
     tableReads: ['dynamodb:GetItem'],

@@ -211,13 +211,20 @@ export async function appendAuditEvent(table: string, event: AuditEvent): Promis
 export interface ComplaintPartition {
   readonly record: ComplaintRecord | undefined;
   readonly tasks: StoredTask[];
-  readonly events: AuditEvent[];
-  readonly correspondence: Record<string, unknown>[];
+  /**
+   * The emails sent once under a key (sendOnce's lines, `MAIL#OUT#<key>`): how a retried
+   * handler finds that it sent one already.
+   */
+  readonly sentMail: Record<string, unknown>[];
 }
 
 /**
- * Everything about one complaint, in one paged Query of its partition. `consistent`: read
- * strongly, for a handler that decides from it whether to act again (an email sent once).
+ * What the workflow's handlers decide from, in one paged Query of the complaint's partition: the
+ * record, its tasks and the emails sent once. The sort key range starts at `MAIL#OUT#`, after
+ * every received email (`MAIL#<time>#…`) and audit event (`EVENT#…`): those grow with what
+ * owners send, and are read page by page where they are shown (listCorrespondence, getEvents).
+ * `consistent`: read strongly, for a handler that decides from it whether to act again (an
+ * email sent once).
  */
 export async function getPartition(
   table: string,
@@ -226,17 +233,26 @@ export async function getPartition(
 ): Promise<ComplaintPartition> {
   const items = await queryAll({
     TableName: table,
-    KeyConditionExpression: 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': complaintPk(ref) },
+    KeyConditionExpression: 'PK = :pk AND SK >= :from',
+    ExpressionAttributeValues: { ':pk': complaintPk(ref), ':from': sentMailSk('') },
     ...(options.consistent ? { ConsistentRead: true } : {}),
   });
   const record = items.find((i) => i.SK === RECORD_SK);
   return {
     record: record ? stripKeys<ComplaintRecord>(record) : undefined,
     tasks: items.filter((i) => i.type === 'task').map((i) => stripKeys<StoredTask>(i)),
-    events: items.filter((i) => i.type === 'event').map((i) => stripKeys<AuditEvent>(i)),
-    correspondence: items.filter((i) => i.type === 'mail').map((i) => stripKeys<Record<string, unknown>>(i)),
+    sentMail: items.filter((i) => i.type === 'mail').map((i) => stripKeys<Record<string, unknown>>(i)),
   };
+}
+
+/** The complaint's audit trail, every page of it (its events are small: no email bodies). */
+export async function getEvents(table: string, ref: string): Promise<AuditEvent[]> {
+  const items = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :events)',
+    ExpressionAttributeValues: { ':pk': complaintPk(ref), ':events': 'EVENT#' },
+  });
+  return items.map((i) => stripKeys<AuditEvent>(i));
 }
 
 export async function putTask(table: string, task: StoredTask): Promise<boolean> {

@@ -2,16 +2,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
-import { complaintPk, eventSk, mailLogPk, mailLogSk, taskSk } from '#domain/keys.ts';
+import { complaintPk, eventSk, mailLogPk, mailLogSk } from '#domain/keys.ts';
 import type { MailOutcome } from '#domain/mail/intake.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
-import type { OwnerReply } from '#domain/tasks.ts';
 import { dynamo, putItem, queryAll, queryPages, s3, writeIfCondition } from './clients.ts';
 import { ConflictError } from './complaints.ts';
 
 /**
  * Storage for received mail: raw messages and attachments in S3, the mail log, message links
- * (threading and duplicate claims) and owners' replies on open tasks in the table. Every
+ * (threading and duplicate claims) in the table. Every
  * write here is keyed by the message, so a redelivered message rewrites its own items.
  */
 
@@ -314,35 +313,6 @@ export async function putAuditEventOnce(
       ...event,
     },
   });
-}
-
-/**
- * Adds an owner's email to an open task (the plan or the satisfaction answer), once per
- * message, so the follow-up staff answering the task read it there. Returns false when the
- * task is no longer open or already has this message.
- */
-export async function addOwnerReplyToTask(
-  table: string,
-  task: { ref: string; id: string },
-  reply: OwnerReply,
-): Promise<boolean> {
-  return writeIfCondition(
-    new UpdateCommand({
-      TableName: table,
-      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
-      UpdateExpression:
-        'SET ownerReplies = list_append(if_not_exists(ownerReplies, :none), :reply), ownerReplyIds = list_append(if_not_exists(ownerReplyIds, :none), :ids)',
-      ConditionExpression: '#status = :open AND NOT contains(ownerReplyIds, :id)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':none': [],
-        ':reply': [reply],
-        ':ids': [reply.sesMessageId],
-        ':id': reply.sesMessageId,
-        ':open': 'open',
-      },
-    }),
-  );
 }
 
 const KEYS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type'];

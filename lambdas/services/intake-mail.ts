@@ -2,7 +2,6 @@ import type { SESEventRecord } from 'aws-lambda';
 import { putItems } from '#adapters/clients.ts';
 import { correspondenceItem, getPartition, getRecord, putCorrespondence } from '#adapters/complaints.ts';
 import {
-  addOwnerReplyToTask,
   beginRelease,
   claimMessage,
   countComplaintsSince,
@@ -21,9 +20,10 @@ import {
 import { mayReviewMail } from '#domain/access.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
+import { fitMailLine, previewOf } from '#domain/correspondence.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
-import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
+import { capText, isNoReplyAddress, ownerOf } from '#domain/mail/content.ts';
 import {
   type AttachmentMeta,
   complaintFromMessage,
@@ -51,6 +51,7 @@ import {
   UnparseableMessageError,
 } from '#domain/mail/parse.ts';
 import type { StaffMember } from '#domain/staff.ts';
+import { OWNER_ANSWER_STEPS, type StoredTask } from '#domain/tasks.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 
 /**
@@ -110,9 +111,6 @@ function viewOf(message: ParsedMessage): MessageView {
   }
   return view;
 }
-
-/** The steps that wait for the owner's answer: an emailed answer is put on the task for staff. */
-const OWNER_ANSWER_STEPS: readonly string[] = ['ownerPlanResponse', 'satisfactionCallback'];
 
 export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): Promise<IntakeResult> {
   const { mail, receipt } = record.ses;
@@ -185,8 +183,9 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
     });
   }
   if (thread && thread.record.status === 'open') {
-    await fileOnComplaint(deps, arrival, message, thread.record, 'reply', claimKey);
-    await putReplyOnOwnerStep(deps, arrival, message, thread.record);
+    const waiting = await tasksWaitingOnOwner(deps, thread.record);
+    await fileOnComplaint(deps, arrival, message, thread.record, 'reply', claimKey, waiting);
+    await auditOwnerAnswers(deps, arrival, message, thread.record, waiting);
     return log(message, 'threaded', { ref: thread.ref });
   }
 
@@ -295,15 +294,19 @@ async function storeAttachments(
   return plan.map((p) => p.meta);
 }
 
-/** The message as one line of the complaint's correspondence (direction in). */
+/**
+ * The message as one line of the complaint's correspondence (direction in), made to fit its
+ * item. `forTasks`: the open tasks waiting on the owner's answer it is shown on (their ids).
+ */
 function correspondenceOf(
   arrival: Pick<Arrival, 'sesMessageId' | 'receivedAt' | 'rawMessage'>,
   view: MessageView,
   kind: string,
   attachments: readonly AttachmentMeta[],
   fromOwner: boolean,
+  forTasks: readonly StoredTask[] = [],
 ) {
-  return {
+  return fitMailLine({
     id: `in.${arrival.sesMessageId}`,
     at: arrival.receivedAt,
     direction: 'in',
@@ -311,10 +314,12 @@ function correspondenceOf(
     kind,
     fromOwner,
     ...view,
+    preview: previewOf(view.text),
     sesMessageId: arrival.sesMessageId,
     attachments,
     rawMessage: { bucket: arrival.rawMessage.bucket, key: arrival.rawMessage.key },
-  };
+    ...(forTasks.length ? { forTasks: forTasks.map((task) => task.id) } : {}),
+  });
 }
 
 /** Files a message on a complaint it belongs to: correspondence, audit line, threading link. */
@@ -325,6 +330,7 @@ async function fileOnComplaint(
   record: ComplaintRecord,
   kind: AutomaticKind | 'reply',
   claimKey: string,
+  forTasks: readonly StoredTask[] = [],
 ): Promise<void> {
   const ref = record.ref;
   const view = viewOf(message);
@@ -337,7 +343,11 @@ async function fileOnComplaint(
     kind === 'reply' ? undefined : 'automatic-message',
   );
   await Promise.all([
-    putCorrespondence(deps.table, ref, correspondenceOf(arrival, view, kind, attachments, fromOwner)),
+    putCorrespondence(
+      deps.table,
+      ref,
+      correspondenceOf(arrival, view, kind, attachments, fromOwner, forTasks),
+    ),
     putAuditEventOnce(
       deps.table,
       {
@@ -362,30 +372,27 @@ async function fileOnComplaint(
 }
 
 /**
- * When the workflow waits for the owner's answer to the plan or to the satisfaction request,
- * an emailed answer goes on that task (and the timeline), where the follow-up staff answering
- * the task read it. Free text never completes the task by itself: a person records the answer.
+ * The open tasks waiting for the owner's answer to the plan or to the satisfaction request, when
+ * the workflow is at such a step: an emailed answer is filed for them on the correspondence,
+ * where the follow-up staff answering the task read it (the task shows its newest lines). Free
+ * text never completes the task by itself: a person records the answer.
  */
-async function putReplyOnOwnerStep(
+async function tasksWaitingOnOwner(deps: IntakeDeps, record: ComplaintRecord): Promise<StoredTask[]> {
+  if (!(OWNER_ANSWER_STEPS as readonly string[]).includes(record.currentStep)) return [];
+  const { tasks } = await getPartition(deps.table, record.ref);
+  return tasks.filter((t) => t.status === 'open' && OWNER_ANSWER_STEPS.includes(t.step));
+}
+
+/** The timeline line of an owner's emailed answer, once per message, for each task it answers. */
+async function auditOwnerAnswers(
   deps: IntakeDeps,
   arrival: Arrival,
   message: ParsedMessage,
   record: ComplaintRecord,
+  waiting: readonly StoredTask[],
 ): Promise<void> {
-  if (!OWNER_ANSWER_STEPS.includes(record.currentStep)) return;
-  const { tasks } = await getPartition(deps.table, record.ref);
-  const waiting = tasks.filter((t) => t.status === 'open' && OWNER_ANSWER_STEPS.includes(t.step));
-  const view = viewOf(message);
-  const excerpt = capText(replyTextOf(view.text) || view.text, 2000).text;
+  const excerpt = previewOf(viewOf(message).text);
   for (const task of waiting) {
-    const added = await addOwnerReplyToTask(deps.table, task, {
-      sesMessageId: arrival.sesMessageId,
-      at: arrival.receivedAt,
-      subject: view.subject,
-      excerpt,
-      ...(view.from ? { from: view.from } : {}),
-    });
-    if (!added) continue;
     await putAuditEventOnce(
       deps.table,
       {
@@ -527,7 +534,7 @@ function mailLogLine(
         }
       : {}),
   };
-  return item;
+  return fitMailLine(item as MailLogItem & { text?: string; html?: string });
 }
 
 /**

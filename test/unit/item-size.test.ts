@@ -92,7 +92,11 @@ const SHAPES: Record<string, Record<string, unknown>> = {
     verdicts: { spam: 'PASS', virus: 'PASS', dkim: 'GRAY' },
     empty: { list: [], map: {}, text: '' },
   },
-  'sets and binary': { tags: new Set(['a', '乙', 'ccc']), counts: new Set([1, 20, 300]), raw: new Uint8Array(33) },
+  'sets and binary': {
+    tags: new Set(['a', '乙', 'ccc']),
+    counts: new Set([1, 20, 300]),
+    raw: new Uint8Array(33),
+  },
 };
 
 /** The item grown with an ASCII filler to exactly `bytes` by itemBytes' count. */

@@ -14,7 +14,13 @@ import {
   sentMailSk,
   taskSk,
 } from '#domain/keys.ts';
-import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
+import {
+  type FactCause,
+  type FactCounts,
+  factsWithinCaps,
+  hasFacts,
+  type RecordFacts,
+} from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 import { dynamo, putItem, queryAll, writeIfCondition } from './clients.ts';
 
@@ -84,9 +90,15 @@ export async function updateRecord(
   table: string,
   ref: string,
   fields: Record<string, unknown>,
-  facts?: RecordFacts,
-  cause?: FactCause,
+  asked?: RecordFacts,
+  askedCause?: FactCause,
 ): Promise<void> {
+  // The lists a record keeps are capped (domain/record-facts.ts): measured before appending.
+  const appends = Boolean(asked?.deadlines?.length || asked?.escalations?.length);
+  const within = appends && asked ? factsWithinCaps(asked, await factCounts(table, ref)) : undefined;
+  const facts = within ? within.facts : asked;
+  const cause = within && !within.causeAllowed ? undefined : askedCause;
+  if (within?.capped) fields = { ...fields, factsCapped: true };
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   const withFacts = hasFacts(facts);
   if (entries.length === 0 && !withFacts) return;
@@ -161,6 +173,30 @@ export async function updateRecord(
 
 /** The record's set of the causes whose facts it has (see updateRecord). */
 const FACTS_APPLIED = 'factsApplied';
+
+/** How many entries the record's fact lists and causes have (a projection: a few KB at most). */
+async function factCounts(table: string, ref: string): Promise<FactCounts> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      ProjectionExpression: '#deadlines, #escalations, #applied',
+      ExpressionAttributeNames: {
+        '#deadlines': 'deadlines',
+        '#escalations': 'escalations',
+        '#applied': FACTS_APPLIED,
+      },
+      ConsistentRead: true,
+    }),
+  );
+  const sizeOf = (value: unknown) =>
+    Array.isArray(value) ? value.length : value instanceof Set ? value.size : 0;
+  return {
+    deadlines: sizeOf(result.Item?.deadlines),
+    escalations: sizeOf(result.Item?.escalations),
+    causes: sizeOf(result.Item?.[FACTS_APPLIED]),
+  };
+}
 
 async function getRecordKey(table: string, ref: string): Promise<Record<string, unknown> | undefined> {
   const result = await dynamo().send(

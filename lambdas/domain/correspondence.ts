@@ -101,9 +101,16 @@ export function fitMailLine<T extends { text?: string; html?: string }>(line: T,
   if (itemBytes(line) <= budget) return line;
   const { html: _html, ...withoutHtml } = line;
   const lighter = { ...withoutHtml, htmlOmitted: 'too-large' } as unknown as T;
-  const over = itemBytes(lighter) - budget;
-  if (over <= 0 || typeof lighter.text !== 'string') return lighter;
-  // Each character is at most 3 bytes per UTF-16 unit: cutting `over` units frees `over` bytes at least.
-  const text = capText(lighter.text, Math.max(0, lighter.text.length - over)).text;
-  return { ...lighter, text, textTruncated: true };
+  if (itemBytes(lighter) <= budget || typeof lighter.text !== 'string') return lighter;
+  // A UTF-16 unit is 1 to 3 bytes of UTF-8: cutting a quarter of the excess in units each round
+  // never cuts much more than needed, and a few rounds get under the budget.
+  let cut = { ...lighter, textTruncated: true };
+  for (let round = 0; round < 40 && itemBytes(cut) > budget; round++) {
+    const over = itemBytes(cut) - budget;
+    cut = {
+      ...cut,
+      text: capText(cut.text ?? '', Math.max(0, (cut.text ?? '').length - Math.ceil(over / 4))).text,
+    };
+  }
+  return cut;
 }

@@ -79,7 +79,7 @@ export interface IntakeResult {
 }
 
 /** The mail-log line's fields that come from SES, before the message is read. */
-interface Arrival {
+export interface Arrival {
   readonly id: string;
   readonly sesMessageId: string;
   readonly receivedAt: string;
@@ -298,7 +298,7 @@ async function storeAttachments(
  * The message as one line of the complaint's correspondence (direction in), made to fit its
  * item. `forTasks`: the open tasks waiting on the owner's answer it is shown on (their ids).
  */
-function correspondenceOf(
+export function correspondenceOf(
   arrival: Pick<Arrival, 'sesMessageId' | 'receivedAt' | 'rawMessage'>,
   view: MessageView,
   kind: string,
@@ -501,7 +501,7 @@ function resultOf(
 }
 
 /** A message's mail-log line. */
-function mailLogLine(
+export function mailLogLine(
   arrival: Arrival,
   message: ParsedMessage | undefined,
   outcome: MailOutcome,

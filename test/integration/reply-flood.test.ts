@@ -38,7 +38,7 @@ beforeAll(async () => {
   intake = (await import('../../lambdas/intake-email.ts')).handler as LocalHandler;
   await t.putComplaint(REF, 'kowloon-east', {
     channel: 'email',
-    owner: { name: '陳大文', email: OWNER, language: 'zh-Hant' } as never,
+    owner: { name: '陳大文', email: OWNER },
   });
   // The workflow waits for the owner's answer to the plan: replies are shown on that task.
   const createdAt = new Date(Date.now() - 60_000).toISOString();

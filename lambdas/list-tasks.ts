@@ -9,7 +9,7 @@ import { publicTask } from '#domain/tasks.ts';
 import { mapLimited, ownerRepliesOf } from '#services/correspondence-view.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
-const OPEN_TASKS_INDEX = TABLE.indexes[0].name;
+const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
 /** Complaints whose owner replies are read at once (one Query each, for owner-answer steps only). */
 const REPLY_READS_AT_ONCE = 8;
 

@@ -4,7 +4,7 @@ import { itemBytes, MAX_ITEM_BYTES } from '#domain/item-size.ts';
 import { complaintPk, RECORD_SK } from '#domain/keys.ts';
 import { MAX_HTML_CHARS, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS } from '#domain/mail/content.ts';
 import { planAttachments, viewOf } from '#domain/mail/intake.ts';
-import type { ParsedMessage } from '#domain/mail/parse.ts';
+import type { ParsedMessage } from '#domain/mail/message.ts';
 import { factsWithinCaps, MAX_FACT_CAUSES, MAX_LIST_FACTS } from '#domain/record-facts.ts';
 import { correspondenceOf, mailLogLine } from '#services/intake-mail.ts';
 

@@ -2,7 +2,6 @@ import type { SESEventRecord } from 'aws-lambda';
 import { putItems } from '#adapters/clients.ts';
 import { correspondenceItem, getPartition, getRecord, putCorrespondence } from '#adapters/complaints.ts';
 import {
-  addOwnerReplyToTask,
   beginRelease,
   claimMessage,
   countComplaintsSince,
@@ -21,9 +20,10 @@ import {
 import { mayReviewMail } from '#domain/access.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
+import { fitMailLine, previewOf } from '#domain/correspondence.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
-import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
+import { capText, isNoReplyAddress, ownerOf } from '#domain/mail/content.ts';
 import {
   complaintFromMessage,
   viewOf as computeView,
@@ -45,6 +45,7 @@ import type { ParsedMessage } from '#domain/mail/message.ts';
 import { bodyOnlyMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
 import type { AttachmentMeta, IncomingEmailSummary, MailOutcome } from '#domain/mail/received-mail.ts';
 import type { StaffMember } from '#domain/staff.ts';
+import { OWNER_ANSWER_STEPS, type StoredTask } from '#domain/tasks.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 
 /**
@@ -72,7 +73,7 @@ export interface IntakeResult {
 }
 
 /** The mail-log line's fields that come from SES, before the message is read. */
-interface Arrival {
+export interface Arrival {
   readonly id: string;
   readonly sesMessageId: string;
   readonly receivedAt: string;
@@ -104,9 +105,6 @@ function viewOf(message: ParsedMessage): MessageView {
   }
   return view;
 }
-
-/** The steps that wait for the owner's answer: an emailed answer is put on the task for staff. */
-const OWNER_ANSWER_STEPS: readonly string[] = ['ownerPlanResponse', 'satisfactionCallback'];
 
 export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): Promise<IntakeResult> {
   const { mail, receipt } = record.ses;
@@ -179,8 +177,9 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
     });
   }
   if (thread && thread.record.status === 'open') {
-    await fileOnComplaint(deps, arrival, message, thread.record, 'reply', claimKey);
-    await putReplyOnOwnerStep(deps, arrival, message, thread.record);
+    const waiting = await tasksWaitingOnOwner(deps, thread.record);
+    await fileOnComplaint(deps, arrival, message, thread.record, 'reply', claimKey, waiting);
+    await auditOwnerAnswers(deps, arrival, message, thread.record, waiting);
     return log(message, 'threaded', { ref: thread.ref });
   }
 
@@ -289,15 +288,19 @@ async function storeAttachments(
   return plan.map((p) => p.meta);
 }
 
-/** The message as one line of the complaint's correspondence (direction in). */
-function correspondenceOf(
+/**
+ * The message as one line of the complaint's correspondence (direction in), made to fit its
+ * item. `forTasks`: the open tasks waiting on the owner's answer it is shown on (their ids).
+ */
+export function correspondenceOf(
   arrival: Pick<Arrival, 'sesMessageId' | 'receivedAt' | 'rawMessage'>,
   view: MessageView,
   kind: string,
   attachments: readonly AttachmentMeta[],
   fromOwner: boolean,
+  forTasks: readonly StoredTask[] = [],
 ) {
-  return {
+  return fitMailLine({
     id: `in.${arrival.sesMessageId}`,
     at: arrival.receivedAt,
     direction: 'in',
@@ -305,10 +308,12 @@ function correspondenceOf(
     kind,
     fromOwner,
     ...view,
+    preview: previewOf(view.text),
     sesMessageId: arrival.sesMessageId,
     attachments,
     rawMessage: { bucket: arrival.rawMessage.bucket, key: arrival.rawMessage.key },
-  };
+    ...(forTasks.length ? { forTasks: forTasks.map((task) => task.id) } : {}),
+  });
 }
 
 /** Files a message on a complaint it belongs to: correspondence, audit line, threading link. */
@@ -319,6 +324,7 @@ async function fileOnComplaint(
   record: ComplaintRecord,
   kind: AutomaticKind | 'reply',
   claimKey: string,
+  forTasks: readonly StoredTask[] = [],
 ): Promise<void> {
   const ref = record.ref;
   const view = viewOf(message);
@@ -331,7 +337,11 @@ async function fileOnComplaint(
     kind === 'reply' ? undefined : 'automatic-message',
   );
   await Promise.all([
-    putCorrespondence(deps.table, ref, correspondenceOf(arrival, view, kind, attachments, fromOwner)),
+    putCorrespondence(
+      deps.table,
+      ref,
+      correspondenceOf(arrival, view, kind, attachments, fromOwner, forTasks),
+    ),
     putAuditEventOnce(
       deps.table,
       {
@@ -356,30 +366,27 @@ async function fileOnComplaint(
 }
 
 /**
- * When the workflow waits for the owner's answer to the plan or to the satisfaction request,
- * an emailed answer goes on that task (and the timeline), where the follow-up staff answering
- * the task read it. Free text never completes the task by itself: a person records the answer.
+ * The open tasks waiting for the owner's answer to the plan or to the satisfaction request, when
+ * the workflow is at such a step: an emailed answer is filed for them on the correspondence,
+ * where the follow-up staff answering the task read it (the task shows its newest lines). Free
+ * text never completes the task by itself: a person records the answer.
  */
-async function putReplyOnOwnerStep(
+async function tasksWaitingOnOwner(deps: IntakeDeps, record: ComplaintRecord): Promise<StoredTask[]> {
+  if (!(OWNER_ANSWER_STEPS as readonly string[]).includes(record.currentStep)) return [];
+  const { tasks } = await getPartition(deps.table, record.ref);
+  return tasks.filter((t) => t.status === 'open' && OWNER_ANSWER_STEPS.includes(t.step));
+}
+
+/** The timeline line of an owner's emailed answer, once per message, for each task it answers. */
+async function auditOwnerAnswers(
   deps: IntakeDeps,
   arrival: Arrival,
   message: ParsedMessage,
   record: ComplaintRecord,
+  waiting: readonly StoredTask[],
 ): Promise<void> {
-  if (!OWNER_ANSWER_STEPS.includes(record.currentStep)) return;
-  const { tasks } = await getPartition(deps.table, record.ref);
-  const waiting = tasks.filter((t) => t.status === 'open' && OWNER_ANSWER_STEPS.includes(t.step));
-  const view = viewOf(message);
-  const excerpt = capText(replyTextOf(view.text) || view.text, 2000).text;
+  const excerpt = previewOf(viewOf(message).text);
   for (const task of waiting) {
-    const added = await addOwnerReplyToTask(deps.table, task, {
-      sesMessageId: arrival.sesMessageId,
-      at: arrival.receivedAt,
-      subject: view.subject,
-      excerpt,
-      ...(view.from ? { from: view.from } : {}),
-    });
-    if (!added) continue;
     await putAuditEventOnce(
       deps.table,
       {
@@ -488,7 +495,7 @@ function resultOf(
 }
 
 /** A message's mail-log line. */
-function mailLogLine(
+export function mailLogLine(
   arrival: Arrival,
   message: ParsedMessage | undefined,
   outcome: MailOutcome,
@@ -521,7 +528,7 @@ function mailLogLine(
         }
       : {}),
   };
-  return item;
+  return fitMailLine(item as MailLogItem & { text?: string; html?: string });
 }
 
 /**

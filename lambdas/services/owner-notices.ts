@@ -47,9 +47,9 @@ export async function notifyOwner(
   input: { readonly ref: string; readonly kind: OwnerMailKind },
   now = new Date(),
 ): Promise<OwnerNotice> {
-  // The record with its correspondence, strongly read: an email an earlier attempt sent is
+  // The record with the emails sent once, strongly read: an email an earlier attempt sent is
   // found there (sendOnce), in the same read.
-  const { record, correspondence } = await getPartition(table, input.ref, { consistent: true });
+  const { record, sentMail } = await getPartition(table, input.ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${input.ref}`);
   const due = dueFor(record, now);
   const answerStep = ANSWER_STEP[input.kind];
@@ -91,7 +91,7 @@ export async function notifyOwner(
       kind: input.kind,
       audience: 'owner',
       replyTo: mailFrom(),
-      correspondence,
+      sentMail,
       // Sent now: its audit line goes with its correspondence line.
       alsoOnceSent: (at) => [auditEventItem(sentEvent(at), eventKey)],
     });

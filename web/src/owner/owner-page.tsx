@@ -2,16 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ownerApi } from '../api.ts';
 import { Choice, ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
-import {
-  departmentName,
-  formatDateTime,
-  isLang,
-  LANGUAGES,
-  lang,
-  onLangChange,
-  setLang,
-  t,
-} from '../i18n.ts';
+import { departmentName, formatDateTime, isLang, onLangChange, setLang, t } from '../i18n.ts';
 import { LanguageSwitch } from '../language-switch.tsx';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer } from '../validation.ts';

@@ -184,8 +184,23 @@ export const FUNCTIONS = {
     id: 'get-complaint',
     entry: 'lambdas/get-complaint.ts',
     description: 'One complaint: the Form 17 record, open tasks, correspondence and timeline',
-    // One Query of the complaint's partition.
+    // Queries of the complaint's partition: the record and tasks, the timeline, a page of the
+    // correspondence, and for a task waiting on the owner the lines filed for it.
     access: { tableReads: ['dynamodb:Query'] },
+  },
+  listCorrespondence: {
+    id: 'list-correspondence',
+    entry: 'lambdas/list-correspondence.ts',
+    description: "A page of a complaint's correspondence, newest first: its lines without bodies",
+    // The record (GetItem: may the caller see it) and a page of the correspondence (Query).
+    access: { tableReads: ['dynamodb:GetItem', 'dynamodb:Query'] },
+  },
+  getCorrespondence: {
+    id: 'get-correspondence',
+    entry: 'lambdas/get-correspondence.ts',
+    description: "One email of a complaint's correspondence with its text and sanitised HTML",
+    // The record and one line of the correspondence (GetItems).
+    access: { tableReads: ['dynamodb:GetItem'] },
   },
   listComplaints: {
     id: 'list-complaints',
@@ -197,7 +212,8 @@ export const FUNCTIONS = {
     id: 'list-tasks',
     entry: 'lambdas/list-tasks.ts',
     description: "The caller's open tasks by role and area, overdue first",
-    access: { indexQueries: ['OpenTasksByRoleArea'] },
+    // Open tasks (index), and for a task waiting on the owner the emails filed for it (Query).
+    access: { tableReads: ['dynamodb:Query'], indexQueries: ['OpenTasksByRoleArea'] },
   },
   completeTask: {
     id: 'complete-task',

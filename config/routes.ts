@@ -17,6 +17,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/complaints', fn: 'createComplaint' },
   { method: 'GET', path: '/api/complaints', fn: 'listComplaints' },
   { method: 'GET', path: '/api/complaints/{ref}', fn: 'getComplaint' },
+  { method: 'GET', path: '/api/complaints/{ref}/correspondence', fn: 'listCorrespondence' },
+  { method: 'GET', path: '/api/complaints/{ref}/correspondence/{key}', fn: 'getCorrespondence' },
   { method: 'POST', path: '/api/complaints/{ref}/area', fn: 'changeArea' },
   { method: 'GET', path: '/api/tasks', fn: 'listTasks' },
   { method: 'POST', path: '/api/tasks/{id}/complete', fn: 'completeTask' },

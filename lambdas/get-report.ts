@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { getReportItem } from '#adapters/reports.ts';
 import { requireEnv } from '#commons/environment.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseQuery } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { mayReadReports } from '#domain/access.ts';
-import { fieldErrors, LANGUAGES } from '#domain/complaint.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '#domain/errors.ts';
+import { reportReadRefusal } from '#domain/access.ts';
+import { LANGUAGES } from '#domain/complaint.ts';
+import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
 import { reportView } from '#services/report-view.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
@@ -22,13 +22,11 @@ const Query = z.object({
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  if (!mayReadReports(caller)) {
-    throw new ForbiddenError(`Reports are for customer service and the manager; you are ${caller.role}`);
-  }
-  const parsed = Query.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const refusal = reportReadRefusal(caller);
+  if (refusal) throw new ForbiddenError(refusal);
+  const query = parseQuery(event, Query);
   const id = event.pathParameters?.id ?? '';
   const item = await getReportItem(TABLE_NAME, id);
   if (!item) throw new NotFoundError(`No report ${id}`);
-  return json(200, await reportView(item, REPORTS_BUCKET, { language: parsed.data.lang, withContent: true }));
+  return json(200, await reportView(item, REPORTS_BUCKET, { language: query.lang, withContent: true }));
 }, apiErrors());

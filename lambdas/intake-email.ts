@@ -1,17 +1,10 @@
 import type { SESEvent } from 'aws-lambda';
-import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { type IntakeDeps, receiveMessage } from '#services/intake-mail.ts';
+import { intakeDepsFromEnvironment } from '#services/intake-environment.ts';
+import { receiveMessage } from '#services/intake-mail.ts';
 
-const DEPS: IntakeDeps = {
-  table: requireEnv('TABLE_NAME'),
-  stateMachineArn: requireEnv('STATE_MACHINE_ARN'),
-  rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
-  rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
-  attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  settings: intakeSettings(),
-};
+const DEPS = intakeDepsFromEnvironment();
 
 /**
  * SES receipt rule action: the S3 action has stored the raw message under

@@ -1,11 +1,10 @@
 import * as z from 'zod';
 import { listReportItems } from '#adapters/reports.ts';
 import { requireEnv } from '#commons/environment.ts';
-import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
+import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseQuery } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { mayReadReports } from '#domain/access.ts';
-import { fieldErrors } from '#domain/complaint.ts';
-import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { reportReadRefusal } from '#domain/access.ts';
+import { ForbiddenError } from '#domain/errors.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -21,14 +20,12 @@ const Query = z.object({
 /** `GET /api/reports`: past reports, newest first, with their headline figures. */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  if (!mayReadReports(caller)) {
-    throw new ForbiddenError(`Reports are for customer service and the manager; you are ${caller.role}`);
-  }
-  const parsed = Query.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const refusal = reportReadRefusal(caller);
+  if (refusal) throw new ForbiddenError(refusal);
+  const query = parseQuery(event, Query);
   const page = await listReportItems(TABLE_NAME, {
-    limit: parsed.data.limit,
-    ...(parsed.data.before ? { before: parsed.data.before } : {}),
+    limit: query.limit,
+    ...(query.before ? { before: query.before } : {}),
   });
   return json(200, { reports: page.items, ...(page.next ? { next: page.next } : {}) });
 }, apiErrors());

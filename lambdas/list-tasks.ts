@@ -6,13 +6,17 @@ import { TABLE } from '#config/table.ts';
 import { visibleAreas } from '#domain/access.ts';
 import { calendarFor } from '#domain/deadlines.ts';
 import { publicTask } from '#domain/tasks.ts';
+import { mapLimited, ownerRepliesOf } from '#services/correspondence-view.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
+/** Complaints whose owner replies are read at once (one Query each, for owner-answer steps only). */
+const REPLY_READS_AT_ONCE = 8;
 
 /**
  * `GET /api/tasks`: the caller's open tasks — their role, their area (head-office roles: every
- * area) — overdue first, then soonest due, with the business time left.
+ * area) — overdue first, then soonest due, with the business time left, and on a task waiting
+ * for the owner's answer the owner's newest emails about it (from the correspondence).
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
@@ -21,19 +25,20 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     await Promise.all(areas.map((area) => openTasksFor(TABLE_NAME, OPEN_TASKS_INDEX, caller.role, area)))
   ).flat();
   const now = new Date();
-  const items = tasks
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((task) => {
-      const calendar = calendarFor(task.area);
-      const due = new Date(task.dueAt);
-      const businessMinutesLeft =
-        due > now ? calendar.businessMinutesBetween(now, due) : -calendar.businessMinutesBetween(due, now);
-      const { taskToken: _t, ...rest } = task;
-      return {
-        ...rest,
-        overdue: publicTask(task, now).overdue,
-        businessMinutesLeft: Math.round(businessMinutesLeft),
-      };
-    });
+  const sorted = tasks.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const replies = await mapLimited(sorted, REPLY_READS_AT_ONCE, (task) => ownerRepliesOf(TABLE_NAME, task));
+  const items = sorted.map((task, i) => {
+    const calendar = calendarFor(task.area);
+    const due = new Date(task.dueAt);
+    const businessMinutesLeft =
+      due > now ? calendar.businessMinutesBetween(now, due) : -calendar.businessMinutesBetween(due, now);
+    const { taskToken: _t, ownerReplies: _stored, ...rest } = task;
+    return {
+      ...rest,
+      ...replies[i],
+      overdue: publicTask(task, now).overdue,
+      businessMinutesLeft: Math.round(businessMinutesLeft),
+    };
+  });
   return json(200, { items });
 }, apiErrors());

@@ -1,19 +1,12 @@
 import * as z from 'zod';
-import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { AREAS } from '#config/areas.ts';
-import { type IntakeDeps, releaseMail } from '#services/intake-mail.ts';
+import { intakeDepsFromEnvironment } from '#services/intake-environment.ts';
+import { releaseMail } from '#services/intake-mail.ts';
 
-const DEPS: IntakeDeps = {
-  table: requireEnv('TABLE_NAME'),
-  stateMachineArn: requireEnv('STATE_MACHINE_ARN'),
-  rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
-  rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
-  attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  settings: intakeSettings(),
-};
+const DEPS = intakeDepsFromEnvironment();
 
 const AREA_IDS = AREAS.map((a) => a.id) as [string, ...string[]];
 
@@ -25,9 +18,8 @@ const ReleaseInput = z.object({
 /**
  * `POST /api/mail/{id}/release`: a held or quarantined message (or one taken for an automatic
  * reply) becomes a complaint as if it had arrived normally: reference, record, workflow, and
- * the owner's acknowledgement. A reply held past its complaint's reply limits is filed on that
- * complaint instead, while it is open. Attachments of a message with a virus verdict stay in
- * the raw message only. 201 with the reference; 409 when it was released already or is not waiting.
+ * the owner's acknowledgement. Attachments of a message with a virus verdict stay in the raw
+ * message only. 201 with the reference; 409 when it was released already or is not waiting.
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);

@@ -6,13 +6,15 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
-  type PutCommand,
+  PutCommand,
+  type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '#commons/powertools.ts';
+import { assertItemFits } from '#domain/item-size.ts';
 
 /**
  * SDK clients, created once per container and traced. Endpoints come from the SDK's standard
@@ -47,10 +49,28 @@ export function sfn(): SFNClient {
 }
 
 /**
+ * Every item this code puts is measured here first (lambdas/domain/item-size.ts): one over
+ * DynamoDB's 400 KB is refused with an ItemTooLargeError naming it, before the request, instead
+ * of a ValidationException that a retrying caller would meet again and again. Updates are not
+ * measured (the item's size is not known without reading it): what they append is capped where
+ * it is appended.
+ */
+function checkedItem(item: Record<string, unknown> | undefined): void {
+  if (item) assertItemFits(item, `Item ${String(item.PK)} ${String(item.SK)}`);
+}
+
+/** Puts one item (PutItem), checked against the item size limit first. */
+export async function putItem(input: PutCommandInput): Promise<void> {
+  checkedItem(input.Item);
+  await dynamo().send(new PutCommand(input));
+}
+
+/**
  * Sends a conditional write: true when it was applied, false when its condition did not hold
  * (the item exists already, changed, or was closed meanwhile). Any other error is thrown.
  */
 export async function writeIfCondition(command: PutCommand | UpdateCommand): Promise<boolean> {
+  if ('Item' in command.input) checkedItem(command.input.Item);
   try {
     await dynamo().send(command as PutCommand);
     return true;
@@ -78,6 +98,7 @@ export async function putItems(table: string, items: readonly Record<string, unk
   if (items.length > BATCH_WRITE_MAX) {
     throw new Error(`putItems writes at most ${BATCH_WRITE_MAX} items at once, not ${items.length}`);
   }
+  for (const item of items) checkedItem(item);
   let requests = items.map((Item) => ({ PutRequest: { Item } }));
   for (const wait of [...UNPROCESSED_RETRY_WAITS_MS, undefined]) {
     if (requests.length === 0) return;
@@ -116,4 +137,26 @@ export async function queryAll(
   const items: Record<string, unknown>[] = [];
   for await (const page of queryPages(input)) items.push(...(page.Items ?? []));
   return items;
+}
+
+/**
+ * `SET #f0 = :v0, ...` clauses for the fields given (undefined ones skipped), with their
+ * attribute names and values: placeholders for every name, so any field (a reserved word such
+ * as `status`, a Chinese one) can be written.
+ */
+export function setClauses(fields: Record<string, unknown>): {
+  sets: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+  return { sets, names, values };
 }

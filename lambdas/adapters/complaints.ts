@@ -15,9 +15,15 @@ import {
   sentMailSk,
   taskSk,
 } from '#domain/keys.ts';
-import { type FactCause, hasFacts, type RecordFacts } from '#domain/record-facts.ts';
+import {
+  type FactCause,
+  type FactCounts,
+  factsWithinCaps,
+  hasFacts,
+  type RecordFacts,
+} from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
-import { dynamo, queryAll, writeIfCondition } from './clients.ts';
+import { dynamo, putItem, queryAll, setClauses, writeIfCondition } from './clients.ts';
 
 /**
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
@@ -81,19 +87,19 @@ export async function updateRecord(
   table: string,
   ref: string,
   fields: Record<string, unknown>,
-  facts?: RecordFacts,
-  cause?: FactCause,
+  asked?: RecordFacts,
+  askedCause?: FactCause,
 ): Promise<void> {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  // The lists a record keeps are capped (domain/record-facts.ts): measured before appending.
+  const appends = Boolean(asked?.deadlines?.length || asked?.escalations?.length);
+  const within = appends && asked ? factsWithinCaps(asked, await factCounts(table, ref)) : undefined;
+  const facts = within ? within.facts : asked;
+  const cause = within && !within.causeAllowed ? undefined : askedCause;
+  if (within?.capped) fields = { ...fields, factsCapped: true };
   const withFacts = hasFacts(facts);
-  if (entries.length === 0 && !withFacts) return;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = entries.map(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:v${i}`] = value;
-    return `#f${i} = :v${i}`;
-  });
+  const { sets, names, values } = setClauses(fields);
+  const fieldCount = sets.length;
+  if (fieldCount === 0 && !withFacts) return;
   // The owner's contact keys the complaint in GSI3 (threading, repeat complainants): a contact
   // given after intake (a transcribed fax) is indexed too, under the time the complaint came in.
   const contact = fields.owner
@@ -151,13 +157,37 @@ export async function updateRecord(
   } catch (error) {
     if (!once || !(error instanceof ConditionalCheckFailedException)) throw error;
     // No record, or this cause's facts are on it already (a retry): the fields settle which.
-    if (entries.length) await updateRecord(table, ref, fields);
+    if (fieldCount) await updateRecord(table, ref, fields);
     else if (!(await getRecordKey(table, ref))) throw error;
   }
 }
 
 /** The record's set of the causes whose facts it has (see updateRecord). */
 const FACTS_APPLIED = 'factsApplied';
+
+/** How many entries the record's fact lists and causes have (a projection: a few KB at most). */
+async function factCounts(table: string, ref: string): Promise<FactCounts> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      ProjectionExpression: '#deadlines, #escalations, #applied',
+      ExpressionAttributeNames: {
+        '#deadlines': 'deadlines',
+        '#escalations': 'escalations',
+        '#applied': FACTS_APPLIED,
+      },
+      ConsistentRead: true,
+    }),
+  );
+  const sizeOf = (value: unknown) =>
+    Array.isArray(value) ? value.length : value instanceof Set ? value.size : 0;
+  return {
+    deadlines: sizeOf(result.Item?.deadlines),
+    escalations: sizeOf(result.Item?.escalations),
+    causes: sizeOf(result.Item?.[FACTS_APPLIED]),
+  };
+}
 
 async function getRecordKey(table: string, ref: string): Promise<Record<string, unknown> | undefined> {
   const result = await dynamo().send(
@@ -194,29 +224,34 @@ export function auditEventItem(event: AuditEvent, key: string): Record<string, u
 
 /** Appends an audit event. Events are never updated or deleted. */
 export async function appendAuditEvent(table: string, event: AuditEvent): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        PK: complaintPk(event.ref),
-        SK: eventSk(event.at, randomUUID().slice(0, 8)),
-        type: 'event',
-        ...event,
-      },
-    }),
-  );
+  await putItem({
+    TableName: table,
+    Item: {
+      PK: complaintPk(event.ref),
+      SK: eventSk(event.at, randomUUID().slice(0, 8)),
+      type: 'event',
+      ...event,
+    },
+  });
 }
 
 export interface ComplaintPartition {
   readonly record: ComplaintRecord | undefined;
   readonly tasks: StoredTask[];
-  readonly events: AuditEvent[];
-  readonly correspondence: Record<string, unknown>[];
+  /**
+   * The emails sent once under a key (sendOnce's lines, `MAIL#OUT#<key>`): how a retried
+   * handler finds that it sent one already.
+   */
+  readonly sentMail: Record<string, unknown>[];
 }
 
 /**
- * Everything about one complaint, in one paged Query of its partition. `consistent`: read
- * strongly, for a handler that decides from it whether to act again (an email sent once).
+ * What the workflow's handlers decide from, in one paged Query of the complaint's partition: the
+ * record, its tasks and the emails sent once. The sort key range starts at `MAIL#OUT#`, after
+ * every received email (`MAIL#<time>#…`) and audit event (`EVENT#…`): those grow with what
+ * owners send, and are read page by page where they are shown (listCorrespondence, getEvents).
+ * `consistent`: read strongly, for a handler that decides from it whether to act again (an
+ * email sent once).
  */
 export async function getPartition(
   table: string,
@@ -225,17 +260,26 @@ export async function getPartition(
 ): Promise<ComplaintPartition> {
   const items = await queryAll({
     TableName: table,
-    KeyConditionExpression: 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': complaintPk(ref) },
+    KeyConditionExpression: 'PK = :pk AND SK >= :from',
+    ExpressionAttributeValues: { ':pk': complaintPk(ref), ':from': sentMailSk('') },
     ...(options.consistent ? { ConsistentRead: true } : {}),
   });
   const record = items.find((i) => i.SK === RECORD_SK);
   return {
     record: record ? stripKeys<ComplaintRecord>(record) : undefined,
     tasks: items.filter((i) => i.type === 'task').map((i) => stripKeys<StoredTask>(i)),
-    events: items.filter((i) => i.type === 'event').map((i) => stripKeys<AuditEvent>(i)),
-    correspondence: items.filter((i) => i.type === 'mail').map((i) => stripKeys<Record<string, unknown>>(i)),
+    sentMail: items.filter((i) => i.type === 'mail').map((i) => stripKeys<Record<string, unknown>>(i)),
   };
+}
+
+/** The complaint's audit trail, every page of it (its events are small: no email bodies). */
+export async function getEvents(table: string, ref: string): Promise<AuditEvent[]> {
+  const items = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :events)',
+    ExpressionAttributeValues: { ':pk': complaintPk(ref), ':events': 'EVENT#' },
+  });
+  return items.map((i) => stripKeys<AuditEvent>(i));
 }
 
 export async function putTask(table: string, task: StoredTask): Promise<boolean> {
@@ -358,7 +402,7 @@ export async function putCorrespondence(
   ref: string,
   mail: Record<string, unknown> & { at: string; id: string },
 ) {
-  await dynamo().send(new PutCommand({ TableName: table, Item: correspondenceItem(ref, mail) }));
+  await putItem({ TableName: table, Item: correspondenceItem(ref, mail) });
 }
 
 /** One email in or out as putCorrespondence writes it, for putItems. */
@@ -374,19 +418,17 @@ export async function putOwnerLink(
   table: string,
   link: { id: string; ref: string; step: string; expiresAt: string; language: string },
 ) {
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        PK: `LINK#${link.id}`,
-        SK: 'LINK',
-        type: 'owner-link',
-        ...link,
-        createdAt: new Date().toISOString(),
-      },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+  await putItem({
+    TableName: table,
+    Item: {
+      PK: `LINK#${link.id}`,
+      SK: 'LINK',
+      type: 'owner-link',
+      ...link,
+      createdAt: new Date().toISOString(),
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  });
 }
 
 export async function queryAreaMonth(
@@ -485,13 +527,11 @@ export async function getSubmission(
  */
 export async function claimSubmission(table: string, submission: Submission): Promise<Submission> {
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { ...submissionKey(submission.by, submission.submissionId), type: 'submission', ...submission },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await putItem({
+      TableName: table,
+      Item: { ...submissionKey(submission.by, submission.submissionId), type: 'submission', ...submission },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
     return submission;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;

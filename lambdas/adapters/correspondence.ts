@@ -1,5 +1,7 @@
-import { complaintPk } from '#domain/keys.ts';
-import { queryPages } from './clients.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isNewer, type LinePosition } from '#domain/correspondence.ts';
+import { complaintPk, sentMailSk } from '#domain/keys.ts';
+import { dynamo, queryAll, queryPages } from './clients.ts';
 
 /** A received message as the complaint's correspondence keeps it (adapters/complaints.ts putCorrespondence). */
 export interface IncomingMailItem extends Record<string, unknown> {
@@ -38,4 +40,110 @@ export async function getIncomingMail(
     }
   }
   return undefined;
+}
+
+/** A correspondence item as read, with its sort key after `MAIL#` (where it is in the list). */
+export interface StoredLine {
+  readonly sortKey: string;
+  readonly at: string;
+  readonly item: Record<string, unknown>;
+}
+
+const MAIL_PREFIX = 'MAIL#';
+/** Received lines' sort keys are `MAIL#<ISO time>#…`: between these two. */
+const TIMED_FROM = 'MAIL#0';
+const TIMED_TO = 'MAIL#9';
+
+function storedLine(raw: Record<string, unknown>): StoredLine {
+  const { PK: _pk, SK, type: _type, ...item } = raw;
+  return { sortKey: String(SK).slice(MAIL_PREFIX.length), at: String(item.at ?? ''), item };
+}
+
+const newerFirst = (a: StoredLine, b: StoredLine) =>
+  isNewer({ at: a.at, key: a.sortKey }, { at: b.at, key: b.sortKey }) ? -1 : 1;
+
+/**
+ * A page of a complaint's correspondence, newest first: at most `limit` lines older than
+ * `before` (or the newest), and whether there are more. Received lines are read in sort-key
+ * order, which is their time order, a Query page at a time until the page is full; the lines
+ * of emails sent once (`MAIL#OUT#<key>`, keyed by what they are, not when: a few per workflow
+ * step, without bodies) are read whole and merged in by their time.
+ */
+export async function listCorrespondence(
+  table: string,
+  ref: string,
+  options: { limit: number; before?: LinePosition },
+): Promise<{ lines: StoredLine[]; more: boolean }> {
+  const { limit, before } = options;
+  const older = (line: StoredLine) => !before || isNewer(before, { at: line.at, key: line.sortKey });
+  const received: StoredLine[] = [];
+  const pages = queryPages({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': complaintPk(ref),
+      ':from': TIMED_FROM,
+      // Lines of the cursor's time may still be older than it (a later id): the filter decides.
+      ':to': before ? `${MAIL_PREFIX}${before.at}#\uffff` : TIMED_TO,
+    },
+    ScanIndexForward: false,
+    Limit: limit + 1,
+  });
+  for await (const page of pages) {
+    received.push(...(page.Items ?? []).map(storedLine).filter(older));
+    if (received.length > limit) break;
+  }
+  const sent = (
+    await queryAll({
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sent)',
+      ExpressionAttributeValues: { ':pk': complaintPk(ref), ':sent': sentMailSk('') },
+    })
+  )
+    .map(storedLine)
+    .filter(older);
+  const merged = [...received, ...sent].sort(newerFirst);
+  return { lines: merged.slice(0, limit), more: merged.length > limit };
+}
+
+/** One line of a complaint's correspondence, bodies and all, by its sort key after `MAIL#`. */
+export async function getCorrespondenceLine(
+  table: string,
+  ref: string,
+  sortKey: string,
+): Promise<StoredLine | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table, Key: { PK: complaintPk(ref), SK: `${MAIL_PREFIX}${sortKey}` } }),
+  );
+  return result.Item?.type === 'mail' ? storedLine(result.Item) : undefined;
+}
+
+/**
+ * The emails intake filed for a task waiting on the owner's answer (lines marked `forTasks`
+ * with its id), newest first: at most `limit`, and whether there are more. Only lines received
+ * since the task opened are read.
+ */
+export async function linesForTask(
+  table: string,
+  task: { readonly ref: string; readonly id: string; readonly createdAt: string },
+  limit: number,
+): Promise<{ lines: StoredLine[]; more: boolean }> {
+  const lines: StoredLine[] = [];
+  const pages = queryPages({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    FilterExpression: 'contains(forTasks, :task)',
+    ExpressionAttributeValues: {
+      ':pk': complaintPk(task.ref),
+      ':from': `${MAIL_PREFIX}${task.createdAt}`,
+      ':to': TIMED_TO,
+      ':task': task.id,
+    },
+    ScanIndexForward: false,
+  });
+  for await (const page of pages) {
+    lines.push(...(page.Items ?? []).map(storedLine));
+    if (lines.length > limit) break;
+  }
+  return { lines: lines.slice(0, limit), more: lines.length > limit };
 }

@@ -1,17 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
 import { ConflictError } from '#domain/errors.ts';
-import { complaintPk, eventSk, mailLogPk, mailLogSk, taskSk } from '#domain/keys.ts';
+import { complaintPk, eventSk, mailLogPk, mailLogSk } from '#domain/keys.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
 import type { MailOutcome } from '#domain/mail/received-mail.ts';
-import type { OwnerReply } from '#domain/tasks.ts';
-import { dynamo, queryAll, s3, writeIfCondition } from './clients.ts';
+import { dynamo, putItem, queryAll, s3, writeIfCondition } from './clients.ts';
 
 /**
  * Storage for received mail: raw messages and attachments in S3, the mail log, message links
- * (threading and duplicate claims) and owners' replies on open tasks in the table. Every
+ * (threading and duplicate claims) in the table. Every
  * write here is keyed by the message, so a redelivered message rewrites its own items.
  */
 
@@ -66,7 +65,7 @@ export async function getMessageLink(table: string, messageId: string): Promise<
 /** Records a message we sent, so a reply that names it in In-Reply-To finds its complaint. */
 export async function putSentMessageLink(table: string, link: { sesMessageId: string; ref: string }) {
   if (!link.sesMessageId) return;
-  await dynamo().send(new PutCommand({ TableName: table, Item: sentMessageLinkItem(link) }));
+  await putItem({ TableName: table, Item: sentMessageLinkItem(link) });
 }
 
 /** The link putSentMessageLink writes, for putItems. */
@@ -95,13 +94,11 @@ export async function claimMessage(
   claim: { messageId: string; sesMessageId: string; at: string },
 ): Promise<{ claimed: true } | { claimed: false; existing: MessageLink }> {
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { ...messageLinkKey(claim.messageId), type: 'message-link', direction: 'in', ...claim },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await putItem({
+      TableName: table,
+      Item: { ...messageLinkKey(claim.messageId), type: 'message-link', direction: 'in', ...claim },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
     return { claimed: true };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -130,13 +127,11 @@ export async function linkClaimToRef(table: string, messageId: string, ref: stri
   const existing = await getLink(table, messageId);
   if (existing?.ref) return existing.ref;
   // No claim at all (a release of a message claimed under another key): make one.
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: messageLinkItem(messageId, ref, 'in'),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+  await putItem({
+    TableName: table,
+    Item: messageLinkItem(messageId, ref, 'in'),
+    ConditionExpression: 'attribute_not_exists(PK)',
+  });
   return ref;
 }
 
@@ -153,7 +148,7 @@ export interface MailLogItem extends Record<string, unknown> {
 }
 
 export async function putMailLog(table: string, item: MailLogItem): Promise<void> {
-  await dynamo().send(new PutCommand({ TableName: table, Item: mailLogRecord(item) }));
+  await putItem({ TableName: table, Item: mailLogRecord(item) });
 }
 
 /** The mail-log line as putMailLog writes it, for putItems. */
@@ -290,46 +285,15 @@ export async function putAuditEventOnce(
   event: AuditEvent,
   sesMessageId: string,
 ): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        PK: complaintPk(event.ref),
-        SK: eventSk(event.at, `${event.action}.${sesMessageId.slice(0, 16)}`),
-        type: 'event',
-        ...event,
-      },
-    }),
-  );
-}
-
-/**
- * Adds an owner's email to an open task (the plan or the satisfaction answer), once per
- * message, so the follow-up staff answering the task read it there. Returns false when the
- * task is no longer open or already has this message.
- */
-export async function addOwnerReplyToTask(
-  table: string,
-  task: { ref: string; id: string },
-  reply: OwnerReply,
-): Promise<boolean> {
-  return writeIfCondition(
-    new UpdateCommand({
-      TableName: table,
-      Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
-      UpdateExpression:
-        'SET ownerReplies = list_append(if_not_exists(ownerReplies, :none), :reply), ownerReplyIds = list_append(if_not_exists(ownerReplyIds, :none), :ids)',
-      ConditionExpression: '#status = :open AND NOT contains(ownerReplyIds, :id)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':none': [],
-        ':reply': [reply],
-        ':ids': [reply.sesMessageId],
-        ':id': reply.sesMessageId,
-        ':open': 'open',
-      },
-    }),
-  );
+  await putItem({
+    TableName: table,
+    Item: {
+      PK: complaintPk(event.ref),
+      SK: eventSk(event.at, `${event.action}.${sesMessageId.slice(0, 16)}`),
+      type: 'event',
+      ...event,
+    },
+  });
 }
 
 const KEYS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type'];

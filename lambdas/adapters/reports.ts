@@ -17,7 +17,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Language } from '#domain/complaint.ts';
 import type { ReportSummary, ReportTrigger } from '#domain/report/data.ts';
 import type { ProgressEntry, RectificationItem } from '#domain/report/rectification.ts';
-import { dynamo, queryAll, queryPages, s3, writeIfCondition } from './clients.ts';
+import { dynamo, queryAll, queryPages, s3, setClauses, writeIfCondition } from './clients.ts';
 
 /**
  * The periodic report's storage: pages of the area/month index (Query, never Scan), the
@@ -229,14 +229,7 @@ export async function finishReportItem(
   id: string,
   fields: Partial<Omit<ReportItem, 'id'>>,
 ): Promise<void> {
-  const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = entries.map(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:v${i}`] = value;
-    return `#f${i} = :v${i}`;
-  });
+  const { sets, names, values } = setClauses(fields);
   await dynamo().send(
     new UpdateCommand({
       TableName: table,

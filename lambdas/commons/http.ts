@@ -34,6 +34,13 @@ export function callerOf(event: ApiEvent): StaffMember {
   return staffFromClaims(event.requestContext.authorizer?.jwt?.claims);
 }
 
+/** The query string read with `schema`: a ValidationError with each field's message when it does not fit. */
+export function parseQuery<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
+  const result = schema.safeParse(event.queryStringParameters ?? {});
+  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  return result.data;
+}
+
 /** The request body as JSON, validated; a clear 400 with field errors otherwise. */
 export function parseBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
   let body: unknown;

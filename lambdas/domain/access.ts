@@ -115,6 +115,13 @@ export function mayReadReports(staff: StaffAccess): boolean {
   return isHeadOffice(staff);
 }
 
+/** Why a staff member may not read reports, for the API's 403 (undefined when they may). */
+export function reportReadRefusal(staff: StaffAccess): string | undefined {
+  return mayReadReports(staff)
+    ? undefined
+    : `Reports are for customer service and the manager; you are ${staff.role}`;
+}
+
 /** Whether a staff member edits rectification items (approves, updates, closes): head office. */
 export function mayEditRectification(staff: StaffAccess): boolean {
   return isHeadOffice(staff);

@@ -10,6 +10,15 @@ import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** An owner's phone and email as staff type them: one rule and one message wherever they are asked. */
+export const OwnerPhone = z
+  .string()
+  .trim()
+  .regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789');
+export const OwnerEmail = z
+  .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
+  .max(FIELD_LIMITS.email);
+
 export const OwnerInput = z
   .object({
     name: z
@@ -17,15 +26,8 @@ export const OwnerInput = z
       .trim()
       .min(1, 'Enter the owner’s name')
       .max(FIELD_LIMITS.ownerName, `Keep the name under ${FIELD_LIMITS.ownerName} characters`),
-    phone: z
-      .string()
-      .trim()
-      .regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
-      .optional(),
-    email: z
-      .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
-      .max(FIELD_LIMITS.email)
-      .optional(),
+    phone: OwnerPhone.optional(),
+    email: OwnerEmail.optional(),
     language: z.enum(LANGUAGES).optional(),
   })
   .refine((owner) => owner.phone || owner.email, {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import type { StepId, WorkflowSettings } from '#config/workflow.ts';
-import type { ComplaintRecord, Signature } from './complaint.ts';
-import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
+import { type ComplaintRecord, OwnerEmail, OwnerPhone, type Signature } from './complaint.ts';
+import { FIELD_LIMITS } from './fields.ts';
 
 /**
  * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per
@@ -41,15 +41,8 @@ export const DECISION_SCHEMAS = {
     owner: z
       .object({
         name: z.string().trim().min(1, 'Write the owner’s name').max(FIELD_LIMITS.ownerName).optional(),
-        phone: z
-          .string()
-          .trim()
-          .regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789')
-          .optional(),
-        email: z
-          .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
-          .max(FIELD_LIMITS.email)
-          .optional(),
+        phone: OwnerPhone.optional(),
+        email: OwnerEmail.optional(),
       })
       .optional(),
     building: optionalText(FIELD_LIMITS.building),

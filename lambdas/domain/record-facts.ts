@@ -69,6 +69,53 @@ export interface RecordFacts {
 
 export const NO_FACTS: RecordFacts = {};
 
+/**
+ * Entries each fact list of a record keeps, and causes its `factsApplied` set keeps. The
+ * workflow bounds them already: a fact needs a human step's turn, an execution lasts a year at
+ * most and records 25,000 events at most (a manager reminded every business day for a year adds
+ * about 250 of each). Only a pathological loop (steps of one minute, a person answering
+ * escalations back and forth) comes near, and the record shares its 400 KB item with the
+ * complaint's text and attachment list: past these caps the report's facts of that complaint
+ * stop growing (the record says `factsCapped`), its counters and the audit trail go on.
+ */
+export const MAX_LIST_FACTS = 300;
+export const MAX_FACT_CAUSES = 900;
+
+/** How many facts a record has now: what factsWithinCaps measures an update against. */
+export interface FactCounts {
+  readonly deadlines: number;
+  readonly escalations: number;
+  readonly causes: number;
+}
+
+/**
+ * An update's facts as a record with `counts` may still take: each list's entries up to
+ * MAX_LIST_FACTS; a record with MAX_FACT_CAUSES causes takes only its counters (no cause is
+ * added then, so the retry guard cannot grow the set either). `capped`: something was left out.
+ */
+export function factsWithinCaps(
+  facts: RecordFacts,
+  counts: FactCounts,
+): { facts: RecordFacts; capped: boolean; causeAllowed: boolean } {
+  const room = (list: 'deadlines' | 'escalations') => Math.max(0, MAX_LIST_FACTS - counts[list]);
+  const deadlines = facts.deadlines?.slice(0, room('deadlines'));
+  const escalations = facts.escalations?.slice(0, room('escalations'));
+  const capped =
+    (deadlines?.length ?? 0) < (facts.deadlines?.length ?? 0) ||
+    (escalations?.length ?? 0) < (facts.escalations?.length ?? 0);
+  const causeAllowed = counts.causes < MAX_FACT_CAUSES;
+  return {
+    facts: {
+      ...(facts.setOnce ? { setOnce: facts.setOnce } : {}),
+      ...(deadlines?.length && causeAllowed ? { deadlines } : {}),
+      ...(escalations?.length && causeAllowed ? { escalations } : {}),
+      ...(facts.counters ? { counters: facts.counters } : {}),
+    },
+    capped: capped || (!causeAllowed && Boolean(facts.deadlines?.length || facts.escalations?.length)),
+    causeAllowed,
+  };
+}
+
 export function hasFacts(facts: RecordFacts | undefined): facts is RecordFacts {
   return Boolean(
     facts &&

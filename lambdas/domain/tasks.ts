@@ -40,18 +40,34 @@ export interface Task {
   readonly late?: CreateTaskInput['late'];
 }
 
-/** An owner's email that arrived while the task waited for the owner's answer (email intake). */
+/** The steps that wait for the owner's answer: an emailed answer is shown on the task to staff. */
+export const OWNER_ANSWER_STEPS: readonly StepId[] = ['ownerPlanResponse', 'satisfactionCallback'];
+
+/** Owner replies shown on a task (the newest); the rest are on the complaint's correspondence. */
+export const OWNER_REPLIES_SHOWN = 20;
+
+/**
+ * An owner's email that arrived while the task waited for the owner's answer (email intake): a
+ * line of the complaint's correspondence, shown on the task.
+ */
 export interface OwnerReply {
   readonly sesMessageId: string;
   readonly at: string;
   readonly subject: string;
-  /** The owner's own words, without the quoted message. */
+  /** The owner's own words, without the quoted message (the line's preview). */
   readonly excerpt: string;
   readonly from?: string;
+  /** The line's id and key on the correspondence (its body: `…/correspondence/{key}`). */
+  readonly id?: string;
+  readonly key?: string;
 }
 
 /** The task as stored: with the token the staff API answers the workflow with. Never sent to browsers. */
 export interface StoredTask extends Task {
+  /**
+   * Written on tasks before replies were read from the correspondence (an ever-growing list on
+   * one item): read for those tasks only, never written now.
+   */
   readonly ownerReplies?: readonly OwnerReply[];
   readonly taskToken: string;
   readonly closedAt?: string;

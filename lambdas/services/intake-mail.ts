@@ -2,7 +2,6 @@ import type { SESEventRecord } from 'aws-lambda';
 import { putItems } from '#adapters/clients.ts';
 import { correspondenceItem, getPartition, getRecord, putCorrespondence } from '#adapters/complaints.ts';
 import {
-  addOwnerReplyToTask,
   beginRelease,
   claimMessage,
   finishRelease,
@@ -20,10 +19,11 @@ import {
 import { mayReviewMail } from '#domain/access.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
+import { fitMailLine, previewOf } from '#domain/correspondence.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
 import { type SenderVerdicts, senderAuthenticated } from '#domain/mail/authentication.ts';
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
-import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
+import { capText, isNoReplyAddress, ownerOf } from '#domain/mail/content.ts';
 import {
   complaintFromMessage,
   viewOf as computeView,
@@ -47,6 +47,7 @@ import type { ParsedMessage } from '#domain/mail/message.ts';
 import { bodyOnlyMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
 import type { AttachmentMeta, IncomingEmailSummary, MailOutcome } from '#domain/mail/received-mail.ts';
 import type { StaffMember } from '#domain/staff.ts';
+import { OWNER_ANSWER_STEPS, type StoredTask } from '#domain/tasks.ts';
 import { takeHourlySlot, takeTotalSlot } from './mail-limits.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 
@@ -73,7 +74,7 @@ export interface IntakeResult {
 }
 
 /** The mail-log line's fields that come from SES, before the message is read. */
-interface Arrival {
+export interface Arrival {
   readonly id: string;
   readonly sesMessageId: string;
   readonly receivedAt: string;
@@ -104,9 +105,6 @@ function viewOf(message: ParsedMessage): MessageView {
   }
   return view;
 }
-
-/** The steps that wait for the owner's answer: an emailed answer is put on the task for staff. */
-const OWNER_ANSWER_STEPS: readonly string[] = ['ownerPlanResponse', 'satisfactionCallback'];
 
 export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): Promise<IntakeResult> {
   const { mail, receipt } = record.ses;
@@ -271,9 +269,9 @@ async function takeReplySlot(
 }
 
 /**
- * Files a reply on its open complaint; an authenticated one also goes on the task waiting for
- * the owner's answer. One whose sender is not authenticated may be anyone's: staff see it
- * marked, and it is never put where the owner's answer is read.
+ * Files a reply on its open complaint; an authenticated one is also filed for the tasks waiting
+ * for the owner's answer. One whose sender is not authenticated may be anyone's: staff see it
+ * marked, and it is never shown where the owner's answer is read.
  */
 async function fileReply(
   deps: IntakeDeps,
@@ -282,8 +280,9 @@ async function fileReply(
   record: ComplaintRecord,
   options: { claimKey: string; authenticated: boolean },
 ): Promise<void> {
-  await fileOnComplaint(deps, arrival, message, record, { kind: 'reply', ...options });
-  if (options.authenticated) await putReplyOnOwnerStep(deps, arrival, message, record);
+  const waiting = options.authenticated ? await tasksWaitingOnOwner(deps, record) : [];
+  await fileOnComplaint(deps, arrival, message, record, { kind: 'reply', ...options, forTasks: waiting });
+  await auditOwnerAnswers(deps, arrival, message, record, waiting);
 }
 
 /**
@@ -342,28 +341,35 @@ async function storeAttachments(
   return plan.map((p) => p.meta);
 }
 
-/** The message as one line of the complaint's correspondence (direction in). */
-function correspondenceOf(
+/**
+ * The message as one line of the complaint's correspondence (direction in), made to fit its
+ * item. `forTasks`: the open tasks waiting on the owner's answer it is shown on (their ids).
+ */
+export function correspondenceOf(
   arrival: Pick<Arrival, 'sesMessageId' | 'receivedAt' | 'rawMessage'>,
   view: MessageView,
   kind: string,
   attachments: readonly AttachmentMeta[],
-  from: { fromOwner: boolean; authenticated: boolean },
+  fromOwner: boolean,
+  forTasks: readonly StoredTask[] = [],
+  authenticated = true,
 ) {
-  return {
+  return fitMailLine({
     id: `in.${arrival.sesMessageId}`,
     at: arrival.receivedAt,
     direction: 'in',
     audience: 'owner',
     kind,
-    fromOwner: from.fromOwner,
+    fromOwner,
     // The SES checks did not show the sender is who From says (domain/mail/authentication.ts).
-    ...(from.authenticated ? {} : { verified: false }),
+    ...(authenticated ? {} : { verified: false }),
     ...view,
+    preview: previewOf(view.text),
     sesMessageId: arrival.sesMessageId,
     attachments,
     rawMessage: { bucket: arrival.rawMessage.bucket, key: arrival.rawMessage.key },
-  };
+    ...(forTasks.length ? { forTasks: forTasks.map((task) => task.id) } : {}),
+  });
 }
 
 /** Files a message on a complaint it belongs to: correspondence, audit line, threading link. */
@@ -372,9 +378,14 @@ async function fileOnComplaint(
   arrival: Arrival,
   message: ParsedMessage,
   record: ComplaintRecord,
-  options: { kind: AutomaticKind | 'reply'; claimKey: string; authenticated: boolean },
+  options: {
+    kind: AutomaticKind | 'reply';
+    claimKey: string;
+    authenticated: boolean;
+    forTasks?: readonly StoredTask[];
+  },
 ): Promise<void> {
-  const { kind, claimKey, authenticated } = options;
+  const { kind, claimKey, authenticated, forTasks = [] } = options;
   const ref = record.ref;
   const view = viewOf(message);
   const sender = ownerOf(message, deps.settings.intakeAddresses)?.address;
@@ -389,7 +400,7 @@ async function fileOnComplaint(
     putCorrespondence(
       deps.table,
       ref,
-      correspondenceOf(arrival, view, kind, attachments, { fromOwner, authenticated }),
+      correspondenceOf(arrival, view, kind, attachments, fromOwner, forTasks, authenticated),
     ),
     putAuditEventOnce(
       deps.table,
@@ -416,30 +427,27 @@ async function fileOnComplaint(
 }
 
 /**
- * When the workflow waits for the owner's answer to the plan or to the satisfaction request,
- * an emailed answer goes on that task (and the timeline), where the follow-up staff answering
- * the task read it. Free text never completes the task by itself: a person records the answer.
+ * The open tasks waiting for the owner's answer to the plan or to the satisfaction request, when
+ * the workflow is at such a step: an emailed answer is filed for them on the correspondence,
+ * where the follow-up staff answering the task read it (the task shows its newest lines). Free
+ * text never completes the task by itself: a person records the answer.
  */
-async function putReplyOnOwnerStep(
+async function tasksWaitingOnOwner(deps: IntakeDeps, record: ComplaintRecord): Promise<StoredTask[]> {
+  if (!(OWNER_ANSWER_STEPS as readonly string[]).includes(record.currentStep)) return [];
+  const { tasks } = await getPartition(deps.table, record.ref);
+  return tasks.filter((t) => t.status === 'open' && OWNER_ANSWER_STEPS.includes(t.step));
+}
+
+/** The timeline line of an owner's emailed answer, once per message, for each task it answers. */
+async function auditOwnerAnswers(
   deps: IntakeDeps,
   arrival: Arrival,
   message: ParsedMessage,
   record: ComplaintRecord,
+  waiting: readonly StoredTask[],
 ): Promise<void> {
-  if (!OWNER_ANSWER_STEPS.includes(record.currentStep)) return;
-  const { tasks } = await getPartition(deps.table, record.ref);
-  const waiting = tasks.filter((t) => t.status === 'open' && OWNER_ANSWER_STEPS.includes(t.step));
-  const view = viewOf(message);
-  const excerpt = capText(replyTextOf(view.text) || view.text, 2000).text;
+  const excerpt = previewOf(viewOf(message).text);
   for (const task of waiting) {
-    const added = await addOwnerReplyToTask(deps.table, task, {
-      sesMessageId: arrival.sesMessageId,
-      at: arrival.receivedAt,
-      subject: view.subject,
-      excerpt,
-      ...(view.from ? { from: view.from } : {}),
-    });
-    if (!added) continue;
     await putAuditEventOnce(
       deps.table,
       {
@@ -513,10 +521,7 @@ async function openFromMessage(
     putItems(deps.table, [
       correspondenceItem(
         ref,
-        correspondenceOf(arrival, view, 'complaint', attachments, {
-          fromOwner: true,
-          authenticated: input.authenticated,
-        }),
+        correspondenceOf(arrival, view, 'complaint', attachments, true, [], input.authenticated),
       ),
       ...alsoOnceOpen,
     ]),
@@ -558,7 +563,7 @@ function resultOf(
 }
 
 /** A message's mail-log line. */
-function mailLogLine(
+export function mailLogLine(
   arrival: Arrival,
   message: ParsedMessage | undefined,
   outcome: MailOutcome,
@@ -591,7 +596,7 @@ function mailLogLine(
         }
       : {}),
   };
-  return item;
+  return fitMailLine(item as MailLogItem & { text?: string; html?: string });
 }
 
 /**

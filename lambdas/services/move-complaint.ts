@@ -42,7 +42,7 @@ export async function moveComplaintToArea(
   await moveRecordToArea(table, record, from, input.area);
   // The tasks are read after the record moved: a task the workflow opens from now on takes the
   // new area from the record, and one opened before is open here to be moved.
-  const { tasks, correspondence } = await getPartition(table, ref, { consistent: true });
+  const { tasks, sentMail } = await getPartition(table, ref, { consistent: true });
   const moved: string[] = [];
   for (const task of tasks.filter((t) => t.status === 'open' && t.area !== input.area)) {
     if (!(await moveOpenTaskToArea(table, task, input.area))) continue;
@@ -64,7 +64,7 @@ export async function moveComplaintToArea(
       }),
       kind: 'task-notice',
       audience: 'staff',
-      correspondence,
+      sentMail,
     });
   }
   await appendAuditEvent(table, {

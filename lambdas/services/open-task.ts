@@ -38,7 +38,7 @@ export interface OpenedTask {
 export async function openTask(table: string, input: CreateTaskInput, now = new Date()): Promise<OpenedTask> {
   const id = taskIdFor(input.ref, taskSuffixForToken(input.taskToken));
   // Strongly read: the task notice sent by an earlier attempt is looked for here (sendOnce).
-  const { record, tasks, correspondence } = await getPartition(table, input.ref, { consistent: true });
+  const { record, tasks, sentMail } = await getPartition(table, input.ref, { consistent: true });
   // The workflow carries the area it started with; a complaint moved to another area since
   // (POST /api/complaints/{ref}/area) opens its next tasks there. The record comes with the
   // partition read above, so this costs no extra call.
@@ -118,7 +118,7 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
       }),
       kind: reminder ? 'task-reminder' : 'task-notice',
       audience: 'staff',
-      correspondence,
+      sentMail,
       // Sent now: the task's audit line goes with the notice's correspondence line.
       alsoOnceSent: () => [auditEventItem(opened, eventKey)],
     });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   appendAuditEventOnce,
   auditEventItem,
+  getEvents,
   getPartition,
   putOwnerLink,
   updateRecord,
@@ -53,9 +54,9 @@ export async function notifyOwner(
     acknowledgementsPerHour: DEFAULT_FLOOD_LIMIT_PER_HOUR,
   },
 ): Promise<OwnerNotice> {
-  // The record with its correspondence, strongly read: an email an earlier attempt sent is
+  // The record with the emails sent once, strongly read: an email an earlier attempt sent is
   // found there (sendOnce), in the same read.
-  const { record, correspondence, events } = await getPartition(table, input.ref, { consistent: true });
+  const { record, sentMail } = await getPartition(table, input.ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${input.ref}`);
   const due = dueFor(record, now);
   const answerStep = ANSWER_STEP[input.kind];
@@ -82,14 +83,14 @@ export async function notifyOwner(
   let sent = false;
   let sentAt: string | undefined;
   const onceKey = `owner:${input.kind}:${round}`;
-  const sentBefore = correspondence.some((mail) => mail.onceKey === onceKey);
+  const sentBefore = sentMail.some((mail) => mail.onceKey === onceKey);
   const withheld =
     input.kind === 'acknowledgement' && record.owner.email && !sentBefore
       ? await acknowledgementWithheld(table, record, limits.acknowledgementsPerHour, now)
       : undefined;
   if (withheld) {
-    // Said once on the timeline, however often the step is retried.
-    if (!events.some((event) => event.action === withheld)) {
+    // Said once on the timeline, however often the step is retried (read only when withheld).
+    if (!(await getEvents(table, record.ref)).some((event) => event.action === withheld)) {
       await appendAuditEventOnce(
         table,
         { ref: record.ref, at: now.toISOString(), actor: SYSTEM_ACTOR, role: SYSTEM_ACTOR, action: withheld },
@@ -112,7 +113,7 @@ export async function notifyOwner(
       kind: input.kind,
       audience: 'owner',
       replyTo: mailFrom(),
-      correspondence,
+      sentMail,
       // Sent now: its audit line goes with its correspondence line.
       alsoOnceSent: (at) => [auditEventItem(sentEvent(at), eventKey)],
     });

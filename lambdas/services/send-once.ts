@@ -18,10 +18,10 @@ export interface SendOnceInput {
   readonly audience: 'owner' | 'staff' | 'department';
   readonly replyTo?: string;
   /**
-   * The complaint's correspondence, as the caller read its partition strongly in this
-   * invocation: the email's earlier sending is looked for there, at no extra read.
+   * The complaint's emails sent once (getPartition's `sentMail`), as the caller read them
+   * strongly in this invocation: the email's earlier sending is looked for there, at no extra read.
    */
-  readonly correspondence: readonly Record<string, unknown>[];
+  readonly sentMail: readonly Record<string, unknown>[];
   /**
    * Items to file with the email's correspondence line when this call sends it (its audit
    * event), in the same request; `at` is when it was sent. Not written when an earlier attempt
@@ -60,7 +60,7 @@ const MARKER_RETRY_WAITS_MS = [200, 400, 800, 1_600, 3_200, 5_000, 5_000];
  * in practice once.
  */
 export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
-  const earlier = input.correspondence.find((mail) => mail.onceKey === input.key);
+  const earlier = input.sentMail.find((mail) => mail.onceKey === input.key);
   if (earlier) {
     const messageId = String(earlier.messageId ?? '');
     const sesMessageId = typeof earlier.sesMessageId === 'string' ? earlier.sesMessageId : '';
@@ -93,7 +93,7 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
     sesMessageId,
   };
   // The line, the reply link and the caller's items, in one request. Unconditional: a line
-  // under this key written before would have been found in the correspondence (read strongly
+  // under this key written before would have been found in the sent mail (read strongly
   // before sending), and every attempt of this loop writes the same items.
   const items = [
     sentMailItem(input.ref, input.key, line),

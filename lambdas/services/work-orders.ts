@@ -19,8 +19,8 @@ export interface IssuedWorkOrder {
  * by email to the department's address, once per number; a retry keeps the first issue time.
  */
 export async function issueWorkOrder(table: string, ref: string, now = new Date()): Promise<IssuedWorkOrder> {
-  // With its correspondence, strongly read: a work order an earlier attempt emailed is found there.
-  const { record, correspondence } = await getPartition(table, ref, { consistent: true });
+  // With the emails it sent, strongly read: a work order an earlier attempt emailed is found there.
+  const { record, sentMail } = await getPartition(table, ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${ref}`);
   if (!record.department) throw new Error(`Complaint ${ref} has no responsible department`);
   const number = `WO-${ref}-${record.reopenCount + 1}`;
@@ -34,7 +34,7 @@ export async function issueWorkOrder(table: string, ref: string, now = new Date(
     content: workOrderMail(record, number, `${appUrl()}/complaints/${encodeURIComponent(ref)}`),
     kind: 'work-order',
     audience: 'department',
-    correspondence,
+    sentMail,
   });
   if (sent) {
     await appendAuditEvent(table, {

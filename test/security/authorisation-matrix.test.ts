@@ -175,6 +175,64 @@ describe('who may download a complaint’s files', () => {
   });
 });
 
+describe('who may read a complaint’s correspondence', () => {
+  it('lets the area’s staff and head office list its lines and open a body; nobody else', async () => {
+    const ref = 'AZ-mail';
+    const sesMessageId = 'azmail00000000000000000000000000000000001';
+    const at = new Date().toISOString();
+    await t.putComplaint(ref, AREA);
+    await t.db.send(
+      new PutCommand({
+        TableName: t.stack.tableName,
+        Item: {
+          PK: `C#${ref}`,
+          SK: `MAIL#${at}#in.${sesMessageId}`,
+          type: 'mail',
+          ref,
+          id: `in.${sesMessageId}`,
+          at,
+          direction: 'in',
+          kind: 'reply',
+          sesMessageId,
+          subject: '補充',
+          text: '升降機內的緊急鐘亦失靈。',
+        },
+      }),
+    );
+    const record = await api.get<{ correspondence: { key: string; text?: string }[] }>(
+      'reception.kowloon-east',
+      `/api/complaints/${ref}`,
+    );
+    const key = record.body.correspondence[0]?.key;
+    expect(key).toBeTruthy();
+    expect(record.body.correspondence[0]?.text).toBeUndefined();
+    let checked = 0;
+    for (const user of DEMO_USERS) {
+      const list = await api.get<{ items?: unknown[] }>(
+        user.username,
+        `/api/complaints/${ref}/correspondence`,
+      );
+      const body = await api.get<{ text?: string }>(
+        user.username,
+        `/api/complaints/${ref}/correspondence/${String(key)}`,
+      );
+      checked += 1;
+      if (maySeeArea(user)) {
+        expect(list.status, user.username).toBe(200);
+        expect(list.body.items, user.username).toHaveLength(1);
+        expect(body.status, user.username).toBe(200);
+        expect(body.body.text, user.username).toBe('升降機內的緊急鐘亦失靈。');
+      } else {
+        expect(list.status, user.username).toBe(403);
+        expect(list.body.items, user.username).toBeUndefined();
+        expect(body.status, user.username).toBe(403);
+        expect(body.body.text, user.username).toBeUndefined();
+      }
+    }
+    expect(checked).toBe(DEMO_USERS.length);
+  });
+});
+
 describe('who may review received mail', () => {
   it('lets reception and supervisors of the intake address’s area, and customer service, list, read and release it; nobody else', async () => {
     const sesMessageId = 'azmail00000000000000000000000000000000001';

@@ -77,4 +77,24 @@ describe('putItems', () => {
     await expect(putItems('complaints', items)).rejects.toThrow('at most 25 items at once, not 26');
     expect(requests).toHaveLength(0);
   });
+
+  it('refuses an item over 400 KB before sending anything, as do putItem and writeIfCondition', async () => {
+    const { putItem, putItems, writeIfCondition } = await import('#adapters/clients.ts');
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    requests.length = 0;
+    // 7 bytes of names and keys, and 409,594 of text: one byte over the limit.
+    const oversize = { PK: 'P', SK: 'S', t: `${'滲'.repeat(136_531)}a` };
+    const small = { PK: 'P', SK: 'S2' };
+    await expect(putItems('complaints', [small, oversize])).rejects.toMatchObject({
+      name: 'ItemTooLargeError',
+      bytes: 409_601,
+    });
+    await expect(putItem({ TableName: 'complaints', Item: oversize })).rejects.toMatchObject({
+      name: 'ItemTooLargeError',
+    });
+    await expect(
+      writeIfCondition(new PutCommand({ TableName: 'complaints', Item: oversize })),
+    ).rejects.toMatchObject({ name: 'ItemTooLargeError' });
+    expect(requests).toHaveLength(0);
+  });
 });

@@ -30,4 +30,16 @@ describe('the AWS SDK in lambdas/', () => {
     );
     expect(adapters.map((path) => relative(LAMBDAS, path))).toContain('adapters/workflow.ts');
   });
+
+  it('puts items only through clients.ts, which measures each against the 400 KB limit first', () => {
+    // A PutCommand goes to putItem or writeIfCondition; a batch to putItems. Sent any other way,
+    // an oversize item would reach DynamoDB, fail, and fail again on every retry.
+    const direct = /\.send\(\s*new\s+(?:PutCommand|BatchWriteCommand|TransactWriteCommand)\b/;
+    const sending = sourcesOf(LAMBDAS)
+      .map((path) => relative(LAMBDAS, path))
+      .filter((path) => path !== 'adapters/clients.ts')
+      .filter((path) => direct.test(readFileSync(join(LAMBDAS, path), 'utf8')));
+    expect(sending).toEqual([]);
+    expect(direct.test(readFileSync(join(LAMBDAS, 'adapters/clients.ts'), 'utf8'))).toBe(true);
+  });
 });

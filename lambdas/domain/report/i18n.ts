@@ -301,10 +301,7 @@ const ZH_HANT: ReportMessages = {
     '本報告不載業主電話及電郵；明細見附件 CSV。',
     ...(previousFrom ? [`上期數字取自上期報告（${previousFrom}）。`] : []),
   ],
-  periodLabel: (period) =>
-    period.kind === 'month'
-      ? `${period.key.slice(0, 4)}年${Number(period.key.slice(5))}月`
-      : `${period.key.slice(0, 4)}年第${Number(period.key.slice(6))}週（${zhDay(period.firstDay)}至${zhDay(period.lastDay)}）`,
+  periodLabel: (period) => zhPeriodLabel(period, '週'),
   emailSubject: (period) => `投訴分析報告及整改計劃：${ZH_HANT.periodLabel(period)}`,
   emailIntro: '附上本期投訴分析報告及整改計劃，請審閱。',
   emailOpenLink: '在系統中查看報告及整改項目',
@@ -441,10 +438,7 @@ const ZH_HANS: ReportMessages = {
     '本报告不载业主电话及电邮；明细见附件 CSV。',
     ...(previousFrom ? [`上期数字取自上期报告（${previousFrom}）。`] : []),
   ],
-  periodLabel: (period) =>
-    period.kind === 'month'
-      ? `${period.key.slice(0, 4)}年${Number(period.key.slice(5))}月`
-      : `${period.key.slice(0, 4)}年第${Number(period.key.slice(6))}周（${zhDay(period.firstDay)}至${zhDay(period.lastDay)}）`,
+  periodLabel: (period) => zhPeriodLabel(period, '周'),
   emailSubject: (period) => `投诉分析报告及整改计划：${ZH_HANS.periodLabel(period)}`,
   emailIntro: '附上本期投诉分析报告及整改计划，请审阅。',
   emailOpenLink: '在系统中查看报告及整改项目',
@@ -660,6 +654,13 @@ function named(
 ): string | undefined {
   if (!entry) return undefined;
   return language === 'en' ? entry.en : language === 'zh-Hans' ? entry.zhHans : entry.zhHant;
+}
+
+/** A period in Chinese: 2026年12月, or 2026年第49週（…至…） with the script's character for week. */
+function zhPeriodLabel(period: Parameters<ReportMessages['periodLabel']>[0], week: '週' | '周'): string {
+  return period.kind === 'month'
+    ? `${period.key.slice(0, 4)}年${Number(period.key.slice(5))}月`
+    : `${period.key.slice(0, 4)}年第${Number(period.key.slice(6))}${week}（${zhDay(period.firstDay)}至${zhDay(period.lastDay)}）`;
 }
 
 function zhDay(localDate: string): string {

@@ -161,6 +161,17 @@ export const en: Messages = {
   'complaint.mailUnverified': 'sender not verified',
   'complaint.mailUnverifiedHint':
     'The mail checks (SPF, DKIM, DMARC) did not show this came from the address it names: it may be someone else’s.',
+  'complaint.mailMore': 'Older emails',
+  'complaint.mailOpen': 'Read',
+  'complaint.mailClose': 'Close',
+  'complaint.mailOpenLabel': 'Read the email “{subject}”',
+  'complaint.mailFailed': 'The email could not be loaded. Try again.',
+  'complaint.mailNoText': 'This email has no text.',
+  'complaint.mailHtmlOmitted': 'Its HTML was too large to keep; the text is shown.',
+  'complaint.timelineMailOmitted':
+    '{count} earlier lines about received email are left out here: every email is in the correspondence.',
+  'complaint.ownerReplies': 'The owner’s emails while this step waits for their answer',
+  'complaint.ownerRepliesMore': 'Older ones are in the correspondence.',
   'complaint.timeline': 'Timeline',
   'complaint.form17': 'Form 17 (print)',
   'complaint.done': 'Recorded.',

@@ -2,16 +2,8 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ownerApi } from '../api.ts';
 import { Choice, ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
-import {
-  departmentName,
-  formatDateTime,
-  isLang,
-  LANGUAGES,
-  lang,
-  onLangChange,
-  setLang,
-  t,
-} from '../i18n.ts';
+import { departmentName, formatDateTime, isLang, onLangChange, setLang, t } from '../i18n.ts';
+import { LanguageSwitch } from '../language-switch.tsx';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer } from '../validation.ts';
 
@@ -67,23 +59,7 @@ function OwnerPage({ linkId }: { linkId: string }) {
     <div class="owner">
       <div class="sign-in__bar">
         <span class="brand">{t('app.title')}</span>
-        <label class="lang">
-          <span class="visually-hidden">{t('app.language')}</span>
-          <select
-            value={lang()}
-            aria-label={t('app.language')}
-            onChange={(event) => {
-              const value = (event.currentTarget as HTMLSelectElement).value;
-              if (isLang(value)) setLang(value, false);
-            }}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {t(`language.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSwitch rememberFor={false} />
       </div>
       <main id="main">
         {failed ? <Notice kind="error">{t('error.network')}</Notice> : null}

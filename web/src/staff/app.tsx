@@ -4,11 +4,11 @@ import { isMailReviewer, mayListRectification, mayLogComplaints, mayReadReports 
 import { whenSignedOut } from '../api.ts';
 import { currentSession, type Session, signOut } from '../auth.ts';
 import { areaName, onLangChange, rememberedLang, roleName, setLang, t } from '../i18n.ts';
+import { LanguageSwitch } from '../language-switch.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ComplaintPage } from './complaint.tsx';
 import { ComplaintList } from './complaints.tsx';
 import { Form17 } from './form17.tsx';
-import { LanguageSwitch } from './language-switch.tsx';
 import { MailLog, MailMessagePage } from './mail.tsx';
 import { NewComplaint } from './new-complaint.tsx';
 import { RectificationPage, ReportPage, ReportsPage, reportNav } from './reports.tsx';
@@ -120,7 +120,7 @@ function App() {
             area: areaName(session.area),
           })}
         </span>
-        <LanguageSwitch user={session.username} />
+        <LanguageSwitch rememberFor={session.username} />
         <button
           type="button"
           class="link-button"

@@ -21,7 +21,7 @@ import { Link } from '../router.tsx';
 import { type FieldErrors, fromServer } from '../validation.ts';
 import { DecisionForm } from './decision-form.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
-import type { Complaint, Signature, TimelineEvent } from './types.ts';
+import type { Complaint, Mail, OpenTask, Signature, TimelineEvent } from './types.ts';
 
 export function useComplaint(ref: string) {
   const [complaint, setComplaint] = useState<Complaint | undefined>();
@@ -126,6 +126,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
               ) : null}
             </p>
             {task.step === 'transcribeFax' ? <FaxPages complaint={c} /> : null}
+            {task.ownerReplies?.length ? <OwnerReplies task={task} /> : null}
             <DecisionForm
               key={task.id}
               complaint={c}
@@ -246,36 +247,149 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         {c.attachments?.length ? <Attachments complaint={c} /> : null}
       </section>
 
-      <section class="card" aria-labelledby="mail-heading">
-        <h2 id="mail-heading">{t('complaint.correspondence')}</h2>
-        {c.correspondence.length === 0 ? <p>{t('complaint.noCorrespondence')}</p> : null}
-        <ul class="mail">
-          {c.correspondence.map((mail) => (
-            <li key={mail.id}>
-              <span class="sub">{formatDateTime(mail.at)}</span>{' '}
-              <span class="badge">
-                {mail.direction === 'in' ? t('complaint.mailIn') : t('complaint.mailOut')}
-              </span>{' '}
-              {mail.subject}{' '}
-              <span class="sub">{(mail.direction === 'in' ? mail.from : mail.to?.join(', ')) ?? ''}</span>
-              {mail.direction === 'in' && mail.verified === false ? (
-                <span class="badge badge--unverified" title={t('complaint.mailUnverifiedHint')}>
-                  {t('complaint.mailUnverified')}
-                </span>
-              ) : null}
-              {mail.direction === 'in' && mail.attachments?.length ? (
-                <MailFiles attachments={mail.attachments} complaintRef={c.ref} mail={mail} />
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <Correspondence key={c.ref} complaint={c} />
 
       <section class="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{t('complaint.timeline')}</h2>
+        {c.timelineMailOmitted ? (
+          <p class="hint">{t('complaint.timelineMailOmitted', { count: String(c.timelineMailOmitted) })}</p>
+        ) : null}
         <Timeline events={c.timeline} />
       </section>
     </section>
+  );
+}
+
+/** The owner's emails while the task waits for their answer: the newest, with their words. */
+function OwnerReplies({ task }: { task: OpenTask }) {
+  return (
+    <section class="owner-replies" aria-labelledby="owner-replies-heading" data-testid="owner-replies">
+      <h3 id="owner-replies-heading">{t('complaint.ownerReplies')}</h3>
+      <ul class="mail">
+        {task.ownerReplies?.map((reply) => (
+          <li key={reply.id ?? reply.at}>
+            <span class="sub">{formatDateTime(reply.at)}</span> {reply.subject}
+            <p class="prewrap mail-preview">{reply.excerpt}</p>
+          </li>
+        ))}
+      </ul>
+      {task.ownerRepliesMore ? <p class="hint">{t('complaint.ownerRepliesMore')}</p> : null}
+    </section>
+  );
+}
+
+/**
+ * The complaint's correspondence, newest first: the page that came with the complaint, older
+ * pages on request, and one email's text when its line is opened (a line carries only a preview).
+ */
+function Correspondence({ complaint }: { complaint: Complaint }) {
+  const [lines, setLines] = useState<Mail[]>(complaint.correspondence);
+  const [next, setNext] = useState<string | undefined>(complaint.correspondenceNext);
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    setLines(complaint.correspondence);
+    setNext(complaint.correspondenceNext);
+  }, [complaint]);
+  const more = async () => {
+    if (!next) return;
+    setLoading(true);
+    setFailed(false);
+    try {
+      const page = await api<{ items: Mail[]; next?: string }>(
+        'GET',
+        `/api/complaints/${encodeURIComponent(complaint.ref)}/correspondence?before=${encodeURIComponent(next)}`,
+      );
+      setLines((shown) => [...shown, ...page.items.filter((m) => !shown.some((s) => s.key === m.key))]);
+      setNext(page.next);
+    } catch {
+      setFailed(true);
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="mail-heading">
+      <h2 id="mail-heading">{t('complaint.correspondence')}</h2>
+      {lines.length === 0 ? <p>{t('complaint.noCorrespondence')}</p> : null}
+      <ul class="mail" data-testid="correspondence">
+        {lines.map((mail) => (
+          <MailLine key={mail.key ?? mail.id} mail={mail} complaintRef={complaint.ref} />
+        ))}
+      </ul>
+      {failed ? <Notice kind="error">{t('app.error')}</Notice> : null}
+      {next ? (
+        <button type="button" onClick={() => void more()} disabled={loading} data-testid="mail-more">
+          {loading ? t('app.loading') : t('complaint.mailMore')}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function MailLine({ mail, complaintRef }: { mail: Mail; complaintRef: string }) {
+  const [body, setBody] = useState<Mail | undefined>();
+  const [open, setOpen] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const toggle = async () => {
+    if (open) {
+      setOpen(false);
+      return;
+    }
+    setOpen(true);
+    if (body) return;
+    setFailed(false);
+    try {
+      setBody(
+        await api<Mail>(
+          'GET',
+          `/api/complaints/${encodeURIComponent(complaintRef)}/correspondence/${encodeURIComponent(mail.key)}`,
+        ),
+      );
+    } catch {
+      setFailed(true);
+    }
+  };
+  return (
+    <li data-key={mail.key}>
+      <span class="sub">{formatDateTime(mail.at)}</span>{' '}
+      <span class="badge">{mail.direction === 'in' ? t('complaint.mailIn') : t('complaint.mailOut')}</span>{' '}
+      {mail.subject}{' '}
+      <span class="sub">{(mail.direction === 'in' ? mail.from : mail.to?.join(', ')) ?? ''}</span>
+      {mail.direction === 'in' && mail.verified === false ? (
+        <span class="badge badge--unverified" title={t('complaint.mailUnverifiedHint')}>
+          {t('complaint.mailUnverified')}
+        </span>
+      ) : null}
+      {mail.direction === 'in' && mail.key ? (
+        <>
+          {' '}
+          <button
+            type="button"
+            class="link-button"
+            aria-expanded={open}
+            aria-label={
+              open ? t('complaint.mailClose') : t('complaint.mailOpenLabel', { subject: mail.subject ?? '' })
+            }
+            onClick={() => void toggle()}
+          >
+            {open ? t('complaint.mailClose') : t('complaint.mailOpen')}
+          </button>
+        </>
+      ) : null}
+      {!open && mail.preview ? <p class="prewrap mail-preview">{mail.preview}</p> : null}
+      {open && failed ? <Notice kind="error">{t('complaint.mailFailed')}</Notice> : null}
+      {open && !failed && !body ? <p class="sub">{t('app.loading')}</p> : null}
+      {open && body ? (
+        <div class="mail-body" data-testid="mail-body">
+          {body.htmlOmitted ? <p class="hint">{t('complaint.mailHtmlOmitted')}</p> : null}
+          <p class="prewrap mail-text">{body.text || t('complaint.mailNoText')}</p>
+        </div>
+      ) : null}
+      {mail.direction === 'in' && mail.attachments?.length ? (
+        <MailFiles attachments={mail.attachments} complaintRef={complaintRef} mail={mail} />
+      ) : null}
+    </li>
   );
 }
 

@@ -9,8 +9,8 @@ import {
 } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
 import { areaName, roleName, t } from '../i18n.ts';
+import { LanguageSwitch } from '../language-switch.tsx';
 import { useLocation } from '../router.tsx';
-import { LanguageSwitch } from './language-switch.tsx';
 
 /**
  * Locally: the demo staff, one per role in each area, each a button. Deployed: Cognito's

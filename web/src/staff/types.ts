@@ -13,6 +13,19 @@ export interface OpenTask {
   readonly dueAt: string;
   readonly overdue: boolean;
   readonly late?: { step: string; level: string };
+  /** The owner's newest emails while the step waits for their answer (from the correspondence). */
+  readonly ownerReplies?: OwnerReply[];
+  readonly ownerRepliesMore?: boolean;
+}
+
+/** An owner's email shown on the task waiting for their answer (docs/openapi.json `Task`). */
+export interface OwnerReply {
+  readonly id?: string;
+  readonly key?: string;
+  readonly at: string;
+  readonly subject: string;
+  readonly excerpt: string;
+  readonly from?: string;
 }
 
 export interface TimelineEvent {
@@ -36,9 +49,16 @@ export interface MailAttachment {
   readonly notStored?: string;
 }
 
-/** One email in or out on the complaint (docs/openapi.json `Correspondence`). */
+/**
+ * One email in or out on the complaint (docs/openapi.json `Correspondence`): a line of the list
+ * has no bodies; `GET …/correspondence/{key}` answers it with `text` (and `html`).
+ */
 export interface Mail {
   readonly id: string;
+  readonly key: string;
+  readonly preview?: string;
+  readonly text?: string;
+  readonly htmlOmitted?: string;
   readonly at: string;
   readonly direction?: 'in' | 'out';
   readonly kind?: string;
@@ -85,5 +105,10 @@ export interface Complaint {
   readonly escalationCount: number;
   readonly tasks: OpenTask[];
   readonly timeline: TimelineEvent[];
+  /** Older timeline lines about received email left out (they are on the correspondence). */
+  readonly timelineMailOmitted?: number;
+  /** The newest page of the correspondence, newest first. */
   readonly correspondence: Mail[];
+  /** The cursor for older lines: `GET …/correspondence?before=`. */
+  readonly correspondenceNext?: string;
 }

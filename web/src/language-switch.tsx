@@ -1,10 +1,11 @@
-import { isLang, LANGUAGES, lang, setLang, t } from '../i18n.ts';
+import { isLang, LANGUAGES, lang, setLang, t } from './i18n.ts';
 
 /**
- * The language picker of the header and the sign-in page; a signed-in user's choice is
- * remembered for them. Its own module: the app shell and the sign-in page both show it.
+ * The language picker of the staff header, the sign-in page and the owner pages. `rememberFor`
+ * is as setLang's: a signed-in user's choice is remembered for them; an owner's (`false`) is
+ * not remembered at all, so it never changes what staff chose on this browser.
  */
-export function LanguageSwitch({ user }: { user?: string }) {
+export function LanguageSwitch({ rememberFor }: { rememberFor?: string | false }) {
   return (
     <label class="lang">
       <span class="visually-hidden">{t('app.language')}</span>
@@ -13,7 +14,7 @@ export function LanguageSwitch({ user }: { user?: string }) {
         aria-label={t('app.language')}
         onChange={(event) => {
           const value = (event.currentTarget as HTMLSelectElement).value;
-          if (isLang(value)) setLang(value, user);
+          if (isLang(value)) setLang(value, rememberFor);
         }}
       >
         {LANGUAGES.map((l) => (

@@ -5,13 +5,13 @@ import {
   MAX_ATTACHMENTS,
   UPLOAD_PREFIX,
 } from '#config/attachments.ts';
+import { textString } from './text.ts';
 
 const KEY = new RegExp(
   `^${UPLOAD_PREFIX}([a-z0-9-]+)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,
 );
 
-const name = z
-  .string({ error: 'Give the file name' })
+const name = textString({ error: 'Give the file name' })
   .trim()
   .min(1, 'Give the file name')
   .max(200, 'Keep the file name under 200 characters');

@@ -78,9 +78,7 @@ describe('the same text on every channel', () => {
     expect(
       parseBody(event({ content: DISGUISED, owner: { name: DISGUISED } }), DECISION_SCHEMAS.transcribeFax),
     ).toMatchObject({ content: '陳大文', owner: { name: '陳大文' } });
-    expect(parseBody(event({ area: 'hk-island', reason: DISGUISED }), AreaChangeInput).reason).toBe(
-      '陳大文',
-    );
+    expect(parseBody(event({ area: 'hk-island', reason: DISGUISED }), AreaChangeInput).reason).toBe('陳大文');
     expect(parseBody(event({ version: 1, note: DISGUISED }), RectificationUpdate).note).toBe('陳大文');
   });
 

@@ -40,7 +40,6 @@ export function capText(text: string, max = MAX_TEXT_CHARS): { text: string; tru
   return { text: cut.join(''), truncated: true };
 }
 
-
 /** A one-line, capped header value (subject, display name) safe to store and show. */
 export function oneLine(value: string | undefined, max: number): string {
   return [

@@ -44,7 +44,10 @@ export interface FunctionAccess {
    * the attachments bucket). Sets ATTACHMENTS_BUCKET.
    */
   readonly uploadAttachments?: boolean;
-  /** Presigns downloads of uploaded scans (`s3:GetObject` under `uploads/`). Sets ATTACHMENTS_BUCKET. */
+  /**
+   * Presigns downloads of uploaded scans, or checks them (HeadObject), `s3:GetObject` under
+   * `uploads/`. Sets ATTACHMENTS_BUCKET.
+   */
   readonly readAttachments?: boolean;
   /**
    * Stores the attachments of received mail (`s3:PutObject` under `mail/` of the attachments
@@ -156,7 +159,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   // The reference counter (UpdateItem), the record and its first audit event, then the execution;
   // with a submission id, its item first (GetItem, then a conditional put), so a repeat opens nothing new.
+  // Each attached scan's object first (HeadObject: uploaded, by the caller, as declared).
   'create-complaint': {
+    readAttachments: true,
     tableReads: ['dynamodb:GetItem'],
     tableWrites: WRITE_ITEMS,
     startWorkflow: true,

@@ -13,7 +13,7 @@ export default defineConfig({
     // AWS credential variables are unset by the setup file so nothing can reach real AWS.
     setupFiles: ['test/setup/isolate-from-aws.ts'],
     // The web app is built once, before any test file runs (browser tests, CDK web assets).
-    globalSetup: ['test/setup/build-web.ts'],
+    globalSetup: ['test/setup/require-browser.ts', 'test/setup/build-web.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'test-artifacts/vitest-results.json' },
   },

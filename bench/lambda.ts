@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { environmentFrom, type VariableValues } from '#config/function-access.ts';
 import { FUNCTION_SPECS } from '#config/functions.ts';
-import { FUNCTION_ACCESS, type FunctionAccess } from '../lib/access.ts';
 import { handlerBuildOptions, PROJECT_ROOT } from '../lib/bundling/handler-bundling.ts';
 import { SERVICE_NAME } from '../lib/constructs/handler-function.ts';
 import type { Figure } from './figures.ts';
@@ -63,28 +63,26 @@ const LAMBDA_ENVIRONMENT: Readonly<Record<string, string>> = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
 
-/** The variables lib/access.ts's applyAccess sets for an access, with dummy values. */
-function accessEnvironment(access: FunctionAccess): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (access.tableWrites?.length || access.tableReads?.length || access.indexQueries?.length) {
-    env.TABLE_NAME = 'bench-table';
-  }
-  if (access.readRawMail) Object.assign(env, { RAW_MAIL_BUCKET: 'bench-raw', RAW_MAIL_PREFIX: 'incoming/' });
-  if (access.sendMail) env.MAIL_FROM = 'complaints@bench.example';
-  if (access.startWorkflow) {
-    env.STATE_MACHINE_ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:bench';
-  }
-  if (access.uploadAttachments || access.readAttachments || access.storeMailAttachments) {
-    env.ATTACHMENTS_BUCKET = 'bench-attachments';
-  }
-  if (access.intakeSettings) env.INTAKE_ADDRESSES = 'complaints@bench.example';
-  if (access.writeReports || access.readReports) env.REPORTS_BUCKET = 'bench-reports';
-  if (access.reportSettings) env.REPORT_RECIPIENTS = 'manager@bench.example';
-  if (access.appLinks) env.PUBLIC_APP_URL = 'https://app.bench.example';
-  if (access.staffMail) env.STAFF_EMAIL_PATTERN = '{role}.{area}@bench.example';
-  if (access.departmentMail) env.DEPARTMENT_EMAIL_PATTERN = '{department}@bench.example';
-  return env;
-}
+/** Dummy values of the variables a function is given (config/function-access.ts); none optional. */
+const BENCH_VALUES: VariableValues = {
+  TABLE_NAME: 'bench-table',
+  RAW_MAIL_BUCKET: 'bench-raw',
+  RAW_MAIL_PREFIX: 'incoming/',
+  MAIL_FROM: 'complaints@bench.example',
+  STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:123456789012:stateMachine:bench',
+  ATTACHMENTS_BUCKET: 'bench-attachments',
+  INTAKE_ADDRESSES: 'complaints@bench.example',
+  FAX_GATEWAY_ADDRESSES: undefined,
+  INTAKE_AREA_BY_ADDRESS: undefined,
+  FLOOD_LIMIT_PER_HOUR: undefined,
+  REPORTS_BUCKET: 'bench-reports',
+  REPORT_RECIPIENTS: 'manager@bench.example',
+  REPORT_THRESHOLDS: undefined,
+  WORKFLOW_SETTINGS: undefined,
+  PUBLIC_APP_URL: 'https://app.bench.example',
+  STAFF_EMAIL_PATTERN: '{role}.{area}@bench.example',
+  DEPARTMENT_EMAIL_PATTERN: '{department}@bench.example',
+};
 
 /** Prints, once the bundle given as argument is imported, the milliseconds since the process started. */
 const PROBE_SOURCE = `await import(process.argv[2]);
@@ -114,7 +112,12 @@ export async function benchLambda(log: (line: string) => void): Promise<Figure[]
     const handlers: Bundle[] = [];
     for (const spec of FUNCTION_SPECS) {
       handlers.push(
-        await bundle(dir, spec.id, spec.entry, accessEnvironment(FUNCTION_ACCESS[spec.id] ?? {})),
+        await bundle(
+          dir,
+          spec.id,
+          spec.entry,
+          Object.fromEntries(environmentFrom(spec.id, spec.access, BENCH_VALUES)),
+        ),
       );
     }
     log(`  hello-world ${hello.kb} KB, sdk-only ${sdkOnly.kb} KB`);

@@ -8,7 +8,7 @@ import { runReport } from '#services/report-run.ts';
  * the SDK), as a Lambda container's would be: the benchmark's parent process holds the local
  * stack and its emulators. Prints one JSON line: seconds (wall and CPU), peak RSS and heap,
  * rows read.
- * The environment (endpoints, table, bucket, recipients) is the local stack's.
+ * The environment (endpoints; the report function's table, bucket, recipients) is the local stack's.
  */
 let heapPeak = 0;
 const peaks = { rss: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };

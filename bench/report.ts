@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
+import { FUNCTIONS } from '#config/functions.ts';
 import { seedTable } from '../local/cli/seed-data.ts';
 import { startLocalStack } from '../local/stack.ts';
 import type { Figure } from './figures.ts';
@@ -70,7 +71,7 @@ export async function benchReport(log: (line: string) => void): Promise<Figure[]
       }
     };
     const once = async (label: string, period: string): Promise<Run> => {
-      const run = await runChild(child, period);
+      const run = await runChild(child, period, stack.functionEnvironment(FUNCTIONS.runScheduledReport.id));
       if (run.status !== 'done') throw new Error(`The report run ended ${run.status}`);
       log(
         `  ${label}: ${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), peak RSS ${run.peakRssMb.toFixed(0)} MB (heap ${run.peakHeapMb.toFixed(0)} of ${run.peaksMb?.heapTotal ?? '?'} MB, buffers ${run.peaksMb?.external ?? '?'} MB), ${run.rows.toLocaleString('en-US')} rows`,
@@ -155,11 +156,14 @@ async function bundleChild(dir: string): Promise<string> {
   return outfile;
 }
 
-/** Runs the bundled report with the local stack's environment; resolves with its figures. */
-function runChild(script: string, period: string): Promise<Run> {
+/**
+ * Runs the bundled report with the local stack's environment (the runtime's, and the report
+ * function's own variables); resolves with its figures.
+ */
+function runChild(script: string, period: string, variables: Readonly<Record<string, string>>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...V8_FLAGS_256MB, script, period], {
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      env: { ...process.env, ...variables, POWERTOOLS_LOG_LEVEL: 'ERROR' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

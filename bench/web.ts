@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startLocalStack } from '../local/stack.ts';
+import {
+  BROWSER_PREREQUISITES_LINE,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  missingBrowserPrerequisites,
+} from '../test/harness/chromium.ts';
 import { buildWeb } from '../web/build.ts';
 import type { Figure } from './figures.ts';
 
@@ -12,16 +18,6 @@ import type { Figure } from './figures.ts';
  * how soon *My tasks* is on screen in headless Chromium, against an in-process local stack
  * where the signed-in supervisor has open tasks.
  */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Tasks on the list when it is measured: a busy supervisor's morning. */
 const TASKS = 25;
 const RUNS = 7;
@@ -41,6 +37,12 @@ const median = (values: number[]) => {
 };
 
 export async function benchWeb(log: (line: string) => void): Promise<Figure[]> {
+  const missing = missingBrowserPrerequisites();
+  if (missing.length > 0) {
+    // One line, not Playwright's stack trace: this benchmark runs in its own process (bench/run.ts).
+    console.error(`${BROWSER_PREREQUISITES_LINE}; missing: ${missing.join(', ')}.`);
+    process.exit(1);
+  }
   const dist = await buildWeb({ force: true });
   const gzipKb = jsGzipKb(dist);
   log(`web.js_gzip_kb: ${gzipKb}`);
@@ -51,7 +53,7 @@ export async function benchWeb(log: (line: string) => void): Promise<Figure[]> {
     ports: { web: 0, smtp: 0, ses: 0, dynamodb: 0, s3: 0, sfn: 0 },
   });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
   try {

@@ -1,9 +1,17 @@
+import { type FunctionAccess, READ_PARTITION, WRITE_ITEMS } from './function-access.ts';
+
 /**
  * The one table of Lambda functions. The CDK workflow/API constructs create a function per
  * entry, and the local stack imports the same entry files in-process, so the two cannot drift.
  *
  * `placeholder` is the `${...}` name the ASL uses for the function's ARN (CDK passes it in
  * `definitionSubstitutions`; the local stack substitutes a local ARN and maps it back here).
+ *
+ * `access` is what the function may touch: the one place where a handler's permissions, and
+ * so its environment variables, are decided. It is required, so a function cannot be added
+ * without one (`{}` when it needs nothing). CDK turns it into grants and variables
+ * (lib/access.ts); the local stack gives the handler the same variables and no others
+ * (local/runtime/function-environment.ts).
  */
 export interface FunctionSpec {
   /** Short id, also the local function name. */
@@ -17,7 +25,21 @@ export interface FunctionSpec {
   readonly memoryMb?: number;
   /** @default 30 */
   readonly timeoutSeconds?: number;
+  /** What it may touch, and so the environment variables it is given (config/function-access.ts). */
+  readonly access: FunctionAccess;
 }
+
+/** The periodic report's access, scheduled or made on request. */
+const REPORT_ACCESS: FunctionAccess = {
+  tableReads: READ_PARTITION,
+  tableWrites: WRITE_ITEMS,
+  indexQueries: ['ComplaintsByAreaMonth', 'OpenTasksByRoleArea', 'ComplaintsByOwnerContact'],
+  writeReports: true,
+  sendMail: true,
+  appLinks: true,
+  workflowSettings: true,
+  reportSettings: true,
+};
 
 export const FUNCTIONS = {
   // ---- Invoked by the state machine -----------------------------------------------------
@@ -27,18 +49,46 @@ export const FUNCTIONS = {
     placeholder: 'CreateTaskFunctionArn',
     description:
       'Stores a human step of the procedure with its task token, role, area and due time; emails the assignee',
+    // Closes the previous step's task, stores the new one (conditional put), marks the current
+    // step, appends the audit event and emails the role's mailbox once.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      sendMail: true,
+      appLinks: true,
+      staffMail: true,
+    },
   },
   notifyOwner: {
     id: 'notify-owner',
     entry: 'lambdas/notify-owner.ts',
     placeholder: 'NotifyOwnerFunctionArn',
     description: 'Bilingual emails to the owner: acknowledgement, plan, satisfaction request, closing note',
+    // Reads the record with its correspondence (Query of the partition: the emails already
+    // sent), stores the owner's single-use link, emails the owner once per round.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      sendMail: true,
+      appLinks: true,
+      workflowSettings: true,
+    },
   },
   issueWorkOrder: {
     id: 'issue-work-order',
     entry: 'lambdas/issue-work-order.ts',
     placeholder: 'IssueWorkOrderFunctionArn',
     description: 'Issues the numbered work order to the responsible department (procedure step 4)',
+    // Numbers the work order on the record and emails the department once (the partition's
+    // correspondence tells whether it was).
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      sendMail: true,
+      appLinks: true,
+      departmentMail: true,
+      workflowSettings: true,
+    },
   },
   recordWorkflowEvent: {
     id: 'record-workflow-event',
@@ -46,12 +96,16 @@ export const FUNCTIONS = {
     placeholder: 'RecordWorkflowEventFunctionArn',
     description:
       'Records workflow events (late steps, escalations, no answer) and computes business-time deadlines',
+    // Audit events, closing tasks the workflow no longer waits on, business-time deadlines.
+    access: { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS, workflowSettings: true },
   },
   fileRecord: {
     id: 'file-record',
     entry: 'lambdas/file-record.ts',
     placeholder: 'FileRecordFunctionArn',
     description: 'Closes and files the complaint record (procedure step 9)',
+    // Closes the record and any leftover task, then appends its audit event.
+    access: { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS },
   },
   // ---- Email intake -----------------------------------------------------------------------
   intakeEmail: {
@@ -61,16 +115,34 @@ export const FUNCTIONS = {
       'Receives owner email and fax-to-email delivered by SES: opens, threads, holds or quarantines each message',
     memoryMb: 512,
     timeoutSeconds: 60,
+    // Reads the raw message and stores its attachments; claims its Message-ID (conditional put),
+    // finds its thread (GetItem) and the task waiting for the owner (Query of the partition),
+    // counts the sender's complaints of the last hour (owner-contact index), opens the complaint
+    // (counter, record, audit, execution); correspondence and the mail-log line.
+    access: {
+      readRawMail: true,
+      storeMailAttachments: true,
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      indexQueries: ['ComplaintsByOwnerContact'],
+      startWorkflow: true,
+      workflowSettings: true,
+      intakeSettings: true,
+    },
   },
   listMail: {
     id: 'list-mail',
     entry: 'lambdas/list-mail.ts',
     description: 'Held and quarantined mail awaiting review, or one day of the mail log',
+    // Held and quarantined mail on the review index (GSI1), or one day's mail log (Query).
+    access: { tableReads: ['dynamodb:Query'], indexQueries: ['OpenTasksByRoleArea'] },
   },
   getMail: {
     id: 'get-mail',
     entry: 'lambdas/get-mail.ts',
     description: 'One received message as the mail log keeps it: sender, subject, text, sanitised HTML',
+    // One mail-log line.
+    access: { tableReads: ['dynamodb:GetItem'] },
   },
   releaseMail: {
     id: 'release-mail',
@@ -78,69 +150,129 @@ export const FUNCTIONS = {
     description: 'Staff turn a held or quarantined message into a complaint; the workflow starts',
     memoryMb: 512,
     timeoutSeconds: 60,
+    // Claims the mail-log line (conditional update), re-reads the raw message, then opens the
+    // complaint as intake does.
+    access: {
+      readRawMail: true,
+      storeMailAttachments: true,
+      tableReads: ['dynamodb:GetItem'],
+      tableWrites: WRITE_ITEMS,
+      startWorkflow: true,
+      workflowSettings: true,
+      intakeSettings: true,
+    },
   },
   // ---- Staff API (config/routes.ts) -------------------------------------------------------
   createComplaint: {
     id: 'create-complaint',
     entry: 'lambdas/create-complaint.ts',
     description: 'Reception logs a phone, walk-in, letter or fax complaint; the workflow starts',
+    // The reference counter (UpdateItem), the record and its first audit event, then the execution;
+    // with a submission id, its item first (GetItem, then a conditional put), so a repeat opens nothing new.
+    // Each attached scan's object first (HeadObject: uploaded, by the caller, as declared).
+    access: {
+      readAttachments: true,
+      tableReads: ['dynamodb:GetItem'],
+      tableWrites: WRITE_ITEMS,
+      startWorkflow: true,
+      workflowSettings: true,
+    },
   },
   getComplaint: {
     id: 'get-complaint',
     entry: 'lambdas/get-complaint.ts',
     description: 'One complaint: the Form 17 record, open tasks, correspondence and timeline',
+    // One Query of the complaint's partition.
+    access: { tableReads: ['dynamodb:Query'] },
   },
   listComplaints: {
     id: 'list-complaints',
     entry: 'lambdas/list-complaints.ts',
     description: 'Complaints by area and month, newest first, filtered and paged',
+    access: { indexQueries: ['ComplaintsByAreaMonth'] },
   },
   listTasks: {
     id: 'list-tasks',
     entry: 'lambdas/list-tasks.ts',
     description: "The caller's open tasks by role and area, overdue first",
+    access: { indexQueries: ['OpenTasksByRoleArea'] },
   },
   completeTask: {
     id: 'complete-task',
     entry: 'lambdas/complete-task.ts',
     description: "Records a step's decision and moves the workflow on",
+    // Reads the task and record, closes the task, updates the record, audits, answers the token.
+    access: {
+      tableReads: ['dynamodb:GetItem'],
+      tableWrites: WRITE_ITEMS,
+      answerTasks: true,
+      workflowSettings: true,
+    },
   },
   changeArea: {
     id: 'change-area',
     entry: 'lambdas/change-area.ts',
     description: 'Moves a complaint that landed in the wrong area, with its open task, to another area',
+    // Reads the record (GetItem), moves it and its open tasks (conditional UpdateItems) after a
+    // Query of the partition, appends the audit event (PutItem), emails the new area's role
+    // mailbox of each moved task once.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      sendMail: true,
+      appLinks: true,
+      staffMail: true,
+    },
   },
   getOpenApi: {
     id: 'get-openapi',
     entry: 'lambdas/get-openapi.ts',
     description: 'The OpenAPI document of the staff API',
+    // Serves a document bundled with it.
+    access: {},
   },
   whoAmI: {
     id: 'who-am-i',
     entry: 'lambdas/who-am-i.ts',
     description: "Returns the signed-in staff member's role and area",
+    // Reads only the caller's JWT claims.
+    access: {},
   },
   createUpload: {
     id: 'create-upload',
     entry: 'lambdas/create-upload.ts',
     description: 'A presigned URL to upload a scanned letter or fax straight to the attachments bucket',
+    // Signs one upload URL under uploads/<area>/; the browser PUTs the file, Lambda never sees it.
+    access: { uploadAttachments: true },
   },
   getAttachment: {
     id: 'get-attachment',
     entry: 'lambdas/get-attachment.ts',
     description:
       "A short-lived download URL for one of a complaint's files: scans uploaded with it, attachments of mail received on it",
+    // Reads the record (area check, an uploaded scan's key) and, for an attachment of received
+    // mail, that day's items of the complaint's correspondence (Query); signs one download URL.
+    access: { tableReads: READ_PARTITION, readAttachments: true, readMailAttachments: true },
   },
   // ---- Owner pages (no sign-in; single-use links from our emails) ------------------------
   getOwnerLink: {
     id: 'get-owner-link',
     entry: 'lambdas/get-owner-link.ts',
     description: "What an owner's emailed link asks (the plan, or the finished work to rate); never acts",
+    // The owner's link (GetItem) and the complaint's partition (Query: record, is the step open).
+    access: { tableReads: READ_PARTITION },
   },
   answerOwnerLink: {
     id: 'answer-owner-link',
     entry: 'lambdas/answer-owner-link.ts',
     description: "Records the owner's answer to the plan or the satisfaction request and spends the link",
+    // As complete-task, plus the link: spent by a conditional UpdateItem.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      answerTasks: true,
+      workflowSettings: true,
+    },
   },
   // ---- Periodic analysis report (procedure step 10) ---------------------------------------
   runScheduledReport: {
@@ -150,6 +282,10 @@ export const FUNCTIONS = {
       'The periodic analysis report and rectification plan, on schedule: stored in S3 (HTML, CSV) and emailed',
     memoryMb: 1024,
     timeoutSeconds: 900,
+    // The period's pages of the area/month index, open tasks (past deadline), owners' history
+    // (repeat complainants); its own item and rectification items (one partition each); files
+    // under reports/; the email to the recipients.
+    access: REPORT_ACCESS,
   },
   createReport: {
     id: 'create-report',
@@ -158,26 +294,36 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     // Answered within the HTTP API's 30 s; a longer run still finishes and appears in the list.
     timeoutSeconds: 120,
+    // As the scheduled report, and it signs links to the files it answers with.
+    access: { ...REPORT_ACCESS, readReports: true },
   },
   listReports: {
     id: 'list-reports',
     entry: 'lambdas/list-reports.ts',
     description: 'Past analysis reports, newest first, with their headline figures',
+    // One Query of the reports partition.
+    access: { tableReads: ['dynamodb:Query'] },
   },
   getReport: {
     id: 'get-report',
     entry: 'lambdas/get-report.ts',
     description: 'One analysis report: its figures, its HTML in a language, links to the HTML and CSV',
+    // The report's item, its figures and HTML from S3, signed links to its files.
+    access: { tableReads: ['dynamodb:GetItem'], readReports: true },
   },
   listRectifications: {
     id: 'list-rectifications',
     entry: 'lambdas/list-rectifications.ts',
     description: "The rectification plan's items with their progress",
+    // One Query of the rectification partition.
+    access: { tableReads: ['dynamodb:Query'] },
   },
   updateRectification: {
     id: 'update-rectification',
     entry: 'lambdas/update-rectification.ts',
     description: 'Customer service edits, approves and tracks a rectification item to done',
+    // Reads the item, writes it back conditional on its version.
+    access: { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem'] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,5 +1,28 @@
 import type { Names } from './catalogue.ts';
-import type { Outcome, StepId } from './workflow.ts';
+
+/** The procedure's steps, in order (config/workflow.ts STEPS has each one's role and deadline). */
+export const STEP_IDS = [
+  'transcribeFax',
+  'clarify',
+  'acknowledgeCall',
+  'supervisorReview',
+  'departmentCommitment',
+  'ownerPlanResponse',
+  'workInProgress',
+  'obstacleCoordination',
+  'satisfactionCallback',
+  'dissatisfactionReview',
+  'supervisorSignOff',
+  'filing',
+  'escalationSupervisor',
+  'escalationCustomerService',
+  'escalationManager',
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+/** How a complaint ends: the record's `outcome` once it is closed. */
+export const OUTCOMES = ['resolved', 'rejected', 'closed-by-manager'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /*
  * The names of the procedure's steps and outcomes (config/workflow.ts), apart from the step

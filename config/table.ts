@@ -11,30 +11,40 @@
  *                      while held or quarantined for staff review)
  * - message link       PK=MSGID#<Message-ID>  SK=MSGID  (threading; one delivery claims a message)
  */
+const INDEX = {
+  /**
+   * Open tasks by role and area, soonest due first. Sparse: only open tasks carry GSI1 keys
+   * (and mail waiting for staff review, under `MAILREVIEW#` keys).
+   */
+  openTasksByRoleArea: {
+    name: 'OpenTasksByRoleArea',
+    partitionKey: 'GSI1PK',
+    sortKey: 'GSI1SK',
+  },
+  /** Complaints by area and month of receipt: the periodic report reads this, never Scan. */
+  complaintsByAreaMonth: {
+    name: 'ComplaintsByAreaMonth',
+    partitionKey: 'GSI2PK',
+    sortKey: 'GSI2SK',
+  },
+  /** Complaints by owner contact (email or phone): threading and repeat complainants. */
+  complaintsByOwnerContact: {
+    name: 'ComplaintsByOwnerContact',
+    partitionKey: 'GSI3PK',
+    sortKey: 'GSI3SK',
+  },
+} as const;
+
+type TableIndex = (typeof INDEX)[keyof typeof INDEX];
+
+/** An index's name, as IAM grants and Query requests name it. */
+export type IndexName = TableIndex['name'];
+
 export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
-  indexes: [
-    {
-      /**
-       * Open tasks by role and area, soonest due first. Sparse: only open tasks carry GSI1 keys
-       * (and mail waiting for staff review, under `MAILREVIEW#` keys).
-       */
-      name: 'OpenTasksByRoleArea',
-      partitionKey: 'GSI1PK',
-      sortKey: 'GSI1SK',
-    },
-    {
-      /** Complaints by area and month of receipt: the periodic report reads this, never Scan. */
-      name: 'ComplaintsByAreaMonth',
-      partitionKey: 'GSI2PK',
-      sortKey: 'GSI2SK',
-    },
-    {
-      /** Complaints by owner contact (email or phone): threading and repeat complainants. */
-      name: 'ComplaintsByOwnerContact',
-      partitionKey: 'GSI3PK',
-      sortKey: 'GSI3SK',
-    },
-  ],
+  /** Each index by what it is for: `TABLE.index.openTasksByRoleArea.name`. */
+  index: INDEX,
+  /** Every index, in the order CDK and the local emulator create them. */
+  indexes: Object.values(INDEX) as readonly TableIndex[],
 } as const;

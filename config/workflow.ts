@@ -1,5 +1,5 @@
 import type { Names } from './catalogue.ts';
-import { STEP_NAMES } from './procedure-names.ts';
+import { STEP_IDS, STEP_NAMES, type StepId } from './procedure-names.ts';
 import type { StaffRole } from './roles.ts';
 
 /**
@@ -30,24 +30,7 @@ export interface StepSpec {
   readonly emailOnOpen: boolean;
 }
 
-export const STEP_IDS = [
-  'transcribeFax',
-  'clarify',
-  'acknowledgeCall',
-  'supervisorReview',
-  'departmentCommitment',
-  'ownerPlanResponse',
-  'workInProgress',
-  'obstacleCoordination',
-  'satisfactionCallback',
-  'dissatisfactionReview',
-  'supervisorSignOff',
-  'filing',
-  'escalationSupervisor',
-  'escalationCustomerService',
-  'escalationManager',
-] as const;
-export type StepId = (typeof STEP_IDS)[number];
+export { STEP_IDS, type StepId } from './procedure-names.ts';
 
 const DAY = 9 * 60; // one working day of 09:00-18:00
 
@@ -202,9 +185,7 @@ export const STEPS: Record<StepId, StepSpec> = {
   },
 };
 
-/** How a complaint ends: the record's `outcome` once it is closed. */
-export const OUTCOMES = ['resolved', 'rejected', 'closed-by-manager'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, type Outcome } from './procedure-names.ts';
 
 export interface WorkflowSettings {
   /** Working minutes per step (defaults in STEPS). */

@@ -1,10 +1,10 @@
-import { ConflictError, getPartition } from '#adapters/complaints.ts';
+import { getPartition } from '#adapters/complaints.ts';
 import { getOwnerLink, restoreOwnerLink, spendOwnerLink } from '#adapters/owner-link-store.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
-import { StateConflictError } from '#domain/errors.ts';
+import { ConflictError, StateConflictError } from '#domain/errors.ts';
 import { linkProblem, OWNER_ANSWER_SCHEMAS, OWNER_LINK_MESSAGES } from '#domain/owner-link.ts';
 import { problemAnswer } from '#services/owner-link-problems.ts';
 import { completeTask } from '#services/record-decision.ts';

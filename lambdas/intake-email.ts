@@ -1,9 +1,8 @@
 import type { SESEvent } from 'aws-lambda';
-import { requireEnv } from '#commons/environment.ts';
+import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { TABLE } from '#config/table.ts';
-import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { type IntakeDeps, receiveMessage } from '#services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {
@@ -12,8 +11,8 @@ const DEPS: IntakeDeps = {
   rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
   rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
   attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  ownerContactIndex: TABLE.indexes[2].name,
-  settings: intakeSettingsFrom(process.env),
+  ownerContactIndex: TABLE.index.complaintsByOwnerContact.name,
+  settings: intakeSettings(),
 };
 
 /**

@@ -14,8 +14,8 @@ import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { areaMonthPk } from '#domain/keys.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
-const AREA_MONTH_INDEX = TABLE.indexes[1].name;
-const OPEN_TASKS_INDEX = TABLE.indexes[0].name;
+const AREA_MONTH_INDEX = TABLE.index.complaintsByAreaMonth.name;
+const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
 /** How far back the list reaches; older complaints are in the periodic reports. */
 const MONTHS_BACK = 24;
 /** No complaint is older than the product. */

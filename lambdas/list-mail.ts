@@ -14,7 +14,7 @@ import { mailSummary } from '#domain/mail/review.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 /** Held and quarantined mail is on the open-tasks index while it waits, like a task. */
-const REVIEW_INDEX = TABLE.indexes[0].name;
+const REVIEW_INDEX = TABLE.index.openTasksByRoleArea.name;
 
 const Query = z.object({
   status: z.enum(REVIEW_STATUSES, { error: `Choose a status: ${REVIEW_STATUSES.join(' or ')}` }).optional(),

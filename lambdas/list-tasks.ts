@@ -8,7 +8,7 @@ import { calendarFor } from '#domain/deadlines.ts';
 import { publicTask } from '#domain/tasks.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
-const OPEN_TASKS_INDEX = TABLE.indexes[0].name;
+const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
 
 /**
  * `GET /api/tasks`: the caller's open tasks — their role, their area (head-office roles: every

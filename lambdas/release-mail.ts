@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { requireEnv } from '#commons/environment.ts';
+import { intakeSettings, requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { AREAS } from '#config/areas.ts';
 import { TABLE } from '#config/table.ts';
-import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { type IntakeDeps, releaseMail } from '#services/intake-mail.ts';
 
 const DEPS: IntakeDeps = {
@@ -14,8 +13,8 @@ const DEPS: IntakeDeps = {
   rawMailBucket: requireEnv('RAW_MAIL_BUCKET'),
   rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
   attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
-  ownerContactIndex: TABLE.indexes[2].name,
-  settings: intakeSettingsFrom(process.env),
+  ownerContactIndex: TABLE.index.complaintsByOwnerContact.name,
+  settings: intakeSettings(),
 };
 
 const AREA_IDS = AREAS.map((a) => a.id) as [string, ...string[]];

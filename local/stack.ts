@@ -8,8 +8,15 @@ import { type Emulators, startEmulators } from './emulators/process.ts';
 import { startApi } from './gateway/api-gateway.ts';
 import { LocalIssuer, type LocalTokenLifetimes } from './gateway/auth.ts';
 import { startSmtp } from './mail/smtp.ts';
+import {
+  localEnvironments,
+  provideEnvironments,
+  updateVariable,
+  variablesOf,
+  withdrawEnvironments,
+} from './runtime/function-environment.ts';
 import { invokeLocal, type LocalHandler, loadHandler } from './runtime/lambda-runtime.ts';
-import { startLambdaThread } from './runtime/lambda-thread.ts';
+import { type LambdaThread, startLambdaThread } from './runtime/lambda-thread.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './runtime/listen.ts';
 import { installScaledClock, realNow } from './runtime/scaled-clock.ts';
 import { type ReportKind, startLocalScheduler } from './runtime/scheduler.ts';
@@ -115,6 +122,8 @@ export interface LocalStack {
   readonly stateMachineArn: string;
   readonly tableName: string;
   readonly intakeAddresses: readonly string[];
+  /** The variables a function is given (config/function-access.ts), with their local values. */
+  functionEnvironment(functionId: string): Readonly<Record<string, string>>;
   /** Waits until every accepted email has been handed to the intake handler. */
   mailIdle(): Promise<void>;
   stop(): Promise<void>;
@@ -178,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? await options.interpose(emulatorEndpoints)
       : { endpoints: emulatorEndpoints, stop: async () => undefined };
     stops.push(() => faults.stop());
+    // What Lambda's runtime gives every function: shared, in process.env.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       // s3rver checks signatures against this key pair; the other emulators accept any.
@@ -187,41 +197,52 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: faults.endpoints.s3,
       AWS_ENDPOINT_URL_SES: faults.endpoints.ses,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-      TABLE_NAME: LOCAL_RESOURCES.tableName,
-      RAW_MAIL_BUCKET: LOCAL_RESOURCES.rawMailBucket,
-      RAW_MAIL_PREFIX: LOCAL_RESOURCES.rawMailPrefix,
-      ATTACHMENTS_BUCKET: LOCAL_RESOURCES.attachmentsBucket,
-      REPORTS_BUCKET: LOCAL_RESOURCES.reportsBucket,
-      REPORT_RECIPIENTS:
-        process.env.REPORT_RECIPIENTS ?? 'customer-service@estate.example,manager@estate.example',
-      REPORT_THRESHOLDS: process.env.REPORT_THRESHOLDS ?? '',
-      STATE_MACHINE_ARN: stateMachineArn,
-      INTAKE_ADDRESSES: intakeAddresses.join(','),
-      // Email intake's options (lambdas/domain/mail/intake-options.ts): fax gateways, areas by address, flood limit.
-      FAX_GATEWAY_ADDRESSES: process.env.FAX_GATEWAY_ADDRESSES ?? '',
-      INTAKE_AREA_BY_ADDRESS: process.env.INTAKE_AREA_BY_ADDRESS ?? '',
-      FLOOD_LIMIT_PER_HOUR: process.env.FLOOD_LIMIT_PER_HOUR ?? '',
-      MAIL_FROM: intakeAddresses[0],
-      DEPARTMENT_EMAIL_PATTERN: process.env.DEPARTMENT_EMAIL_PATTERN ?? '{department}@estate.example',
-      STAFF_EMAIL_PATTERN: process.env.STAFF_EMAIL_PATTERN ?? '{role}.{area}@staff.estate.example',
-      // The web app's address is known once it listens; links in emails are built later.
-      PUBLIC_APP_URL: `http://127.0.0.1:${options.ports.web}`,
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
     delete process.env.AWS_PROFILE;
 
+    // Each function gets the variables its access names (config/functions.ts) and no others, as
+    // CDK gives them (lib/access.ts); the local stack's values, some from its own variables.
+    const environments = localEnvironments({
+      TABLE_NAME: LOCAL_RESOURCES.tableName,
+      RAW_MAIL_BUCKET: LOCAL_RESOURCES.rawMailBucket,
+      RAW_MAIL_PREFIX: LOCAL_RESOURCES.rawMailPrefix,
+      MAIL_FROM: intakeAddresses[0],
+      STATE_MACHINE_ARN: stateMachineArn,
+      ATTACHMENTS_BUCKET: LOCAL_RESOURCES.attachmentsBucket,
+      INTAKE_ADDRESSES: intakeAddresses.join(','),
+      // Email intake's options (lambdas/domain/mail/intake-options.ts): fax gateways, areas by address, flood limit.
+      FAX_GATEWAY_ADDRESSES: process.env.FAX_GATEWAY_ADDRESSES,
+      INTAKE_AREA_BY_ADDRESS: process.env.INTAKE_AREA_BY_ADDRESS,
+      FLOOD_LIMIT_PER_HOUR: process.env.FLOOD_LIMIT_PER_HOUR,
+      REPORTS_BUCKET: LOCAL_RESOURCES.reportsBucket,
+      REPORT_RECIPIENTS:
+        process.env.REPORT_RECIPIENTS ?? 'customer-service@estate.example,manager@estate.example',
+      REPORT_THRESHOLDS: process.env.REPORT_THRESHOLDS,
+      WORKFLOW_SETTINGS: process.env.WORKFLOW_SETTINGS,
+      // The web app's address is known once it listens; links in emails are built later.
+      PUBLIC_APP_URL: `http://127.0.0.1:${options.ports.web}`,
+      STAFF_EMAIL_PATTERN: process.env.STAFF_EMAIL_PATTERN ?? '{role}.{area}@staff.estate.example',
+      DEPARTMENT_EMAIL_PATTERN: process.env.DEPARTMENT_EMAIL_PATTERN ?? '{department}@estate.example',
+    });
+    provideEnvironments(environments);
+    stops.push(async () => withdrawEnvironments());
+
     const handlers = await loadHandlers();
     // The functions the state machine invokes run on a thread of their own (local/runtime/lambda-thread.ts).
+    let workflowThread: LambdaThread | undefined;
     if (options.functionThread ?? true) {
-      const workflowThread = await startLambdaThread({
+      workflowThread = await startLambdaThread({
         root: PROJECT_ROOT,
         functions: FUNCTION_SPECS.filter((f) => f.placeholder),
         timeScale: options.timeScale ?? 1,
         clockStart,
+        environments,
       });
-      stops.push(() => workflowThread.stop());
-      for (const [id, handler] of workflowThread.handlers) handlers.set(id, handler);
+      const thread = workflowThread;
+      stops.push(() => thread.stop());
+      for (const [id, handler] of thread.handlers) handlers.set(id, handler);
     }
     const stepFunctions = new LocalStepFunctions({
       definition: readFileSync(ASL_FILE, 'utf8'),
@@ -311,7 +332,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => api.stop());
     urls.web = api.url;
     urls.api = `${api.url}/api`;
-    process.env.PUBLIC_APP_URL = api.url;
+    updateVariable('PUBLIC_APP_URL', api.url);
+    workflowThread?.updateVariable('PUBLIC_APP_URL', api.url);
 
     if (options.reportSchedules?.length) {
       const report = handlers.get(FUNCTIONS.runScheduledReport.id) as LocalHandler;
@@ -341,6 +363,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachineArn,
       tableName: LOCAL_RESOURCES.tableName,
       intakeAddresses,
+      functionEnvironment: (functionId) => variablesOf(functionId),
       mailIdle: () => smtp.idle(),
       stop: async () => {
         await stopAll();

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
+import { ConflictError } from '#domain/errors.ts';
 import {
   areaMonthPk,
   complaintPk,
@@ -22,10 +23,6 @@ import { dynamo, queryAll, writeIfCondition } from './clients.ts';
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
  * tasks, correspondence and audit trail (config/table.ts). Nothing here deletes an item.
  */
-
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-}
 
 /** The next sequence number within a scope (area and month): an atomic counter. */
 export async function nextSequence(table: string, scope: string): Promise<number> {

@@ -2,12 +2,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
+import { ConflictError } from '#domain/errors.ts';
 import { complaintPk, eventSk, mailLogPk, mailLogSk, taskSk } from '#domain/keys.ts';
-import type { MailOutcome } from '#domain/mail/intake.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
+import type { MailOutcome } from '#domain/mail/received-mail.ts';
 import type { OwnerReply } from '#domain/tasks.ts';
 import { dynamo, queryPages, s3, writeIfCondition } from './clients.ts';
-import { ConflictError } from './complaints.ts';
 
 /**
  * Storage for received mail: raw messages and attachments in S3, the mail log, message links

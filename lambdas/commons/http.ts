@@ -1,9 +1,14 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { ConflictError } from '#adapters/complaints.ts';
 import { fieldErrors } from '#domain/complaint.ts';
-import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  StateConflictError,
+  ValidationError,
+} from '#domain/errors.ts';
 import { NotAuthorisedError, type StaffMember, staffFromClaims } from '#domain/staff.ts';
 import { logger } from './powertools.ts';
 

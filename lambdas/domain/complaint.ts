@@ -4,7 +4,7 @@ import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#conf
 import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
-import type { AttachmentMeta, IncomingEmailSummary } from './mail/intake.ts';
+import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
 import { textString } from './text.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */

@@ -16,6 +16,14 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/**
+ * A conditional write lost to another one (two people answering one task at once): the
+ * adapters throw it when a condition check fails; the API answers 409 as for a state conflict.
+ */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
 /** The request clashes with the current state (a task already completed, a step timed out). */
 export class StateConflictError extends Error {
   override name = 'StateConflictError';

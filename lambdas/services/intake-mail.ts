@@ -25,11 +25,8 @@ import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/error
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
 import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
 import {
-  type AttachmentMeta,
   complaintFromMessage,
   viewOf as computeView,
-  type IncomingEmailSummary,
-  type MailOutcome,
   type MessageView,
   mailIdOf,
   parseMailId,
@@ -44,12 +41,9 @@ import {
   isFaxGateway,
   isOwnAddress,
 } from '#domain/mail/intake-options.ts';
-import {
-  bodyOnlyMessage,
-  type ParsedMessage,
-  parseMessage,
-  UnparseableMessageError,
-} from '#domain/mail/parse.ts';
+import type { ParsedMessage } from '#domain/mail/message.ts';
+import { bodyOnlyMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
+import type { AttachmentMeta, IncomingEmailSummary, MailOutcome } from '#domain/mail/received-mail.ts';
 import type { StaffMember } from '#domain/staff.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 

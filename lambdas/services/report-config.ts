@@ -1,4 +1,4 @@
-import { appUrl, mailFrom, workflowSettings } from '#commons/environment.ts';
+import { appUrl, mailFrom, optionalEnv, workflowSettings } from '#commons/environment.ts';
 import { parseRecipients } from '#domain/report/email.ts';
 import { thresholdsFrom } from '#domain/report/rectification.ts';
 import type { ReportConfig } from './report-run.ts';
@@ -16,6 +16,6 @@ export function reportConfig(table: string, bucket: string, recipients: string):
     mailFrom: mailFrom(),
     appUrl: appUrl(),
     settings: workflowSettings(),
-    thresholds: thresholdsFrom(process.env.REPORT_THRESHOLDS),
+    thresholds: thresholdsFrom(optionalEnv('REPORT_THRESHOLDS')),
   };
 }

@@ -82,11 +82,9 @@ export interface ReportRequest {
   readonly now?: Date;
 }
 
-const [OPEN_TASKS_INDEX, AREA_MONTH_INDEX, OWNER_INDEX] = TABLE.indexes.map((index) => index.name) as [
-  string,
-  string,
-  string,
-];
+const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
+const AREA_MONTH_INDEX = TABLE.index.complaintsByAreaMonth.name;
+const OWNER_INDEX = TABLE.index.complaintsByOwnerContact.name;
 
 /** What the report reads of each complaint of the period (never the text or contacts). */
 export const CURRENT_ATTRIBUTES = [

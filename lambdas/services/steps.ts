@@ -1,7 +1,8 @@
-import { ConflictError, closeTask, getPartition } from '#adapters/complaints.ts';
+import { closeTask, getPartition } from '#adapters/complaints.ts';
 import { workflowSettings } from '#commons/environment.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type DueTable, dueTable } from '#domain/deadlines.ts';
+import { ConflictError } from '#domain/errors.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 
 type ClosingStatus = 'timed-out' | 'cancelled';

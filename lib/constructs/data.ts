@@ -10,12 +10,8 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { IndexName, ItemRead, ItemWrite } from '#config/function-access.ts';
 import { TABLE } from '#config/table.ts';
-
-/** Item writes a handler may be granted: the audit trail is append-only, so never DeleteItem. */
-export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:BatchWriteItem';
-export type ItemRead = 'dynamodb:GetItem' | 'dynamodb:Query';
-export type IndexName = (typeof TABLE.indexes)[number]['name'];
 
 export interface DataStoreProps {
   /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '#config/functions.ts';
+import { runAsFunction } from './function-environment.ts';
 import { LocalStackError } from './listen.ts';
 import { realNow } from './scaled-clock.ts';
 
@@ -17,7 +18,8 @@ export const invocationStats = new Map<string, { count: number; totalMs: number 
 /**
  * Invokes a handler in-process the way the Lambda runtime would: the event and the result
  * go through JSON (so nothing that could not cross the wire slips through), with a context
- * object carrying the function's name and a fresh request id.
+ * object carrying the function's name and a fresh request id, and the function's own
+ * variables (local/runtime/function-environment.ts).
  */
 export async function invokeLocal(
   handler: LocalHandler,
@@ -26,10 +28,9 @@ export async function invokeLocal(
 ): Promise<unknown> {
   const started = realNow();
   try {
-    const result = await handler(
-      JSON.parse(JSON.stringify(event ?? null)),
-      lambdaContext(functionName, randomUUID()),
-    );
+    const payload = JSON.parse(JSON.stringify(event ?? null));
+    const context = lambdaContext(functionName, randomUUID());
+    const result = await runAsFunction(functionName, () => handler(payload, context));
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   } finally {
     const stats = invocationStats.get(functionName) ?? { count: 0, totalMs: 0 };
@@ -62,12 +63,16 @@ export function lambdaContext(functionName: string, awsRequestId: string): Conte
   };
 }
 
-/** Imports a function's handler module (config/functions.ts's entry, under `root`). */
+/**
+ * Imports a function's handler module (config/functions.ts's entry, under `root`) as that
+ * function, so what its module scope reads (`const TABLE_NAME = requireEnv(...)`) is its own.
+ */
 export async function loadHandler(
   root: string,
   spec: Pick<FunctionSpec, 'id' | 'entry'>,
 ): Promise<LocalHandler> {
-  const module = (await import(pathToFileURL(join(root, spec.entry)).href)) as { handler?: LocalHandler };
+  const url = pathToFileURL(join(root, spec.entry)).href;
+  const module = (await runAsFunction(spec.id, () => import(url))) as { handler?: LocalHandler };
   if (typeof module.handler !== 'function') {
     throw new LocalStackError(`${spec.entry} does not export a handler (config/functions.ts, '${spec.id}')`);
   }

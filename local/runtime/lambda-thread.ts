@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, SHARE_ENV, Worker, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '#config/functions.ts';
+import {
+  provideEnvironments,
+  runAsFunction,
+  updateVariable,
+  type VariableEntries,
+} from './function-environment.ts';
 import { type LocalHandler, lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { installScaledClock } from './scaled-clock.ts';
 
@@ -10,8 +16,9 @@ import { installScaledClock } from './scaled-clock.ts';
  * of its own, beside the API's; here the functions the state machine invokes get a worker
  * thread, so the workflow's steps use the second core instead of queueing behind the API and
  * the SMTP intake on one event loop. The handler modules are loaded in the thread (their SDK
- * clients and module state are the thread's, as a container's are its own); events and
- * results cross as the Lambda runtime's do, by value.
+ * clients and module state are the thread's, as a container's are its own), each with its
+ * function's own variables (local/runtime/function-environment.ts); events and results cross
+ * as the Lambda runtime's do, by value.
  */
 
 interface ThreadData {
@@ -19,9 +26,13 @@ interface ThreadData {
   readonly functions: readonly Pick<FunctionSpec, 'id' | 'entry'>[];
   readonly timeScale: number;
   readonly clockStart: number;
+  /** Each function's variables, by function id. */
+  readonly environments: [string, VariableEntries][];
 }
 
 type Request = { id: number; functionName: string; event: unknown; requestId: string };
+/** A variable the stack set after the thread started (the app's URL, once it listens). */
+type VariableUpdate = { variable: { name: string; value: string } };
 type Reply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { name: string; message: string } }
@@ -30,6 +41,8 @@ type Reply =
 export interface LambdaThread {
   /** A stand-in handler per hosted function: invoking it runs the function on the thread. */
   readonly handlers: ReadonlyMap<string, LocalHandler>;
+  /** Sets a variable for the hosted functions that were given it. */
+  updateVariable(name: string, value: string): void;
   stop(): Promise<void>;
 }
 
@@ -43,13 +56,21 @@ export async function startLambdaThread(options: {
   functions: readonly Pick<FunctionSpec, 'id' | 'entry'>[];
   timeScale: number;
   clockStart: number;
+  /** Each function's variables, by id. @default none: a function not named reads process.env */
+  environments?: ReadonlyMap<string, VariableEntries>;
 }): Promise<LambdaThread> {
-  const data: ThreadData = {
+  const environments = new Map<string, Map<string, string>>();
+  for (const { id } of options.functions) {
+    const given = options.environments?.get(id);
+    if (given) environments.set(id, new Map(given));
+  }
+  const data = (): ThreadData => ({
     root: options.root,
     functions: options.functions.map(({ id, entry }) => ({ id, entry })),
     timeScale: options.timeScale,
     clockStart: options.clockStart,
-  };
+    environments: [...environments].map(([id, variables]) => [id, [...variables]]),
+  });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let stopping = false;
@@ -57,9 +78,9 @@ export async function startLambdaThread(options: {
   let ready: Promise<Worker> | undefined;
 
   const spawn = (): Promise<Worker> => {
-    // SHARE_ENV: the stack sets some variables after the thread starts (the app's URL, once
-    // it listens); the functions read them when invoked, as they do in-process.
-    const thread = new Worker(new URL(import.meta.url), { workerData: data, env: SHARE_ENV });
+    // SHARE_ENV: the runtime's variables (region, endpoints) are the process's, as in-process.
+    // A new thread (after a crash) starts with the functions' variables as they are now.
+    const thread = new Worker(new URL(import.meta.url), { workerData: data(), env: SHARE_ENV });
     worker = thread;
     const started = new Promise<Worker>((resolve, reject) => {
       thread.once('error', reject);
@@ -123,6 +144,10 @@ export async function startLambdaThread(options: {
         (event: unknown, context: Context) => invoke(id, event, context),
       ]),
     ),
+    updateVariable: (name, value) => {
+      for (const variables of environments.values()) if (variables.has(name)) variables.set(name, value);
+      worker?.postMessage({ variable: { name, value } } satisfies VariableUpdate);
+    },
     stop: async () => {
       stopping = true;
       await worker?.terminate();
@@ -133,14 +158,21 @@ export async function startLambdaThread(options: {
 /** The thread's side: load the functions, then run each invocation posted to it. */
 async function serve(data: ThreadData): Promise<void> {
   installScaledClock(data.timeScale, data.clockStart);
+  provideEnvironments(new Map(data.environments));
   const handlers = new Map<string, LocalHandler>();
   for (const spec of data.functions) handlers.set(spec.id, await loadHandler(data.root, spec));
   const port = parentPort;
   if (!port) return;
-  port.on('message', (request: Request) => {
+  port.on('message', (message: Request | VariableUpdate) => {
+    if ('variable' in message) {
+      updateVariable(message.variable.name, message.variable.value);
+      return;
+    }
+    const request = message;
     const handler = handlers.get(request.functionName);
+    const context = lambdaContext(request.functionName, request.requestId || randomUUID());
     const run = handler
-      ? handler(request.event, lambdaContext(request.functionName, request.requestId || randomUUID()))
+      ? runAsFunction(request.functionName, () => handler(request.event, context))
       : Promise.reject(new Error(`No function ${request.functionName} on this thread`));
     run.then(
       (result) => port.postMessage({ id: request.id, ok: true, result: result ?? null } satisfies Reply),

@@ -3,24 +3,9 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../local/stack.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
-/**
- * Debian's Chromium driven by playwright-core (no browser download): headless, no sandbox
- * (CI runs as root), nothing that reaches the network by itself. Each launch gets a fresh
- * profile from Playwright.
- */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
+/** Chromium from test/harness/chromium.ts (CHROMIUM_PATH or Debian's); a fresh profile each launch. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }

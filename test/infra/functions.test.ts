@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentOf, isOptional } from '#config/function-access.ts';
 import { FUNCTION_SPECS } from '#config/functions.ts';
-import { FUNCTION_ACCESS } from '../../lib/access.ts';
 import { type HandlerFunction, PROJECT_ROOT } from '../../lib/constructs/handler-function.ts';
 import {
   allowedActions,
@@ -109,9 +109,31 @@ describe('every Lambda function', () => {
     }
   });
 
-  it('has its access declared in lib/access.ts', () => {
-    const undeclared = handlers.map((handler) => handler.spec.id).filter((id) => !(id in FUNCTION_ACCESS));
-    expect(undeclared, 'add these functions to FUNCTION_ACCESS in lib/access.ts').toEqual([]);
+  it('has its access declared in config/functions.ts', () => {
+    const undeclared = handlers.filter((handler) => typeof handler.spec.access !== 'object');
+    expect(
+      undeclared.map((handler) => handler.spec.id),
+      'give these functions an access in config/functions.ts',
+    ).toEqual([]);
+  });
+
+  it('is given the variables config/function-access.ts names for its access, and no others', () => {
+    const ownVariables = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']);
+    for (const handler of handlers) {
+      const variables = Object.keys(lambdaOf(handler).Properties.Environment.Variables).filter(
+        (name) => !ownVariables.has(name),
+      );
+      const named = environmentOf(handler.spec.access);
+      const required = named.filter((name) => !isOptional(name));
+      expect(
+        variables.filter((name) => !(named as readonly string[]).includes(name)),
+        handler.spec.id,
+      ).toEqual([]);
+      expect(
+        required.filter((name) => !variables.includes(name)),
+        handler.spec.id,
+      ).toEqual([]);
+    }
   });
 
   it('may do exactly what lib/access.ts declares, besides logging, tracing and dead-lettering', () => {

@@ -2,7 +2,6 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { FUNCTION_ACCESS } from '../../lib/access.ts';
 import { type BuildAppProps, buildApp, type ComplaintsApp } from '../../lib/app.ts';
 import type { HandlerFunction } from '../../lib/constructs/handler-function.ts';
 
@@ -102,7 +101,7 @@ export const TABLE_KEY_READ_ACTIONS = ['kms:Decrypt'];
 
 /** The actions lib/access.ts declares for a function, plus its logs and traces, sorted. */
 export function declaredActions(handler: HandlerFunction, extra: readonly string[] = []): string[] {
-  const access = FUNCTION_ACCESS[handler.spec.id] ?? {};
+  const { access } = handler.spec;
   const writes = access.tableWrites ?? [];
   const reads = [...(access.tableReads ?? []), ...(access.indexQueries?.length ? ['dynamodb:Query'] : [])];
   return [

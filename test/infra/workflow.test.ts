@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stateMachineFunctions } from '#config/functions.ts';
-import { FUNCTION_ACCESS } from '../../lib/access.ts';
 import { ASL_PATH } from '../../lib/constructs/workflow.ts';
 import {
   allowedActions,
@@ -106,7 +105,7 @@ describe('the task functions', () => {
 
   it('find the table through TABLE_NAME and may write to it exactly as lib/access.ts declares', () => {
     for (const handler of handlers()) {
-      const writes = FUNCTION_ACCESS[handler.spec.id]?.tableWrites ?? [];
+      const writes = handler.spec.access.tableWrites ?? [];
       if (writes.length === 0) continue;
       const fn = resource(built.template, 'AWS::Lambda::Function', logicalId(handler.function));
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({

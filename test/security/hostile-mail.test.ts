@@ -13,11 +13,8 @@ import {
   replyTextOf,
 } from '#domain/mail/content.ts';
 import {
-  type AttachmentMeta,
   type ComplaintFromMessage,
   complaintFromMessage,
-  MAIL_OUTCOMES,
-  type MailOutcome,
   type MessageView,
   planAttachments,
   threadHints,
@@ -29,7 +26,9 @@ import {
   isFaxGateway,
   isOwnAddress,
 } from '#domain/mail/intake-options.ts';
-import { type ParsedMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
+import type { ParsedMessage } from '#domain/mail/message.ts';
+import { parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
+import { type AttachmentMeta, MAIL_OUTCOMES, type MailOutcome } from '#domain/mail/received-mail.ts';
 import { hostileString, markupProblems, PAYLOADS } from './hostile.ts';
 
 /**

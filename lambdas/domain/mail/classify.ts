@@ -1,4 +1,4 @@
-import type { ParsedMessage } from './parse.ts';
+import type { ParsedMessage } from './message.ts';
 
 /**
  * What kind of message arrived, before anyone answers it. Intake never answers an automatic

@@ -18,28 +18,13 @@ import {
   sanitiseHtml,
 } from './content.ts';
 import { type IntakeSettings, isFaxGateway } from './intake-options.ts';
-import type { ParsedAttachment, ParsedMessage } from './parse.ts';
+import type { ParsedAttachment, ParsedMessage } from './message.ts';
+import type { AttachmentMeta, MailOutcome } from './received-mail.ts';
 
 /**
  * What intake makes of a parsed message: the complaint it opens, the complaint it belongs to,
  * and what the mail log and the correspondence keep of it. Pure: the service does the I/O.
  */
-
-/** What became of a received message (the mail log's `outcome`). */
-export const MAIL_OUTCOMES = [
-  'complaint-opened',
-  'threaded',
-  'auto-reply',
-  'bounce',
-  'bulk',
-  'own-address',
-  'duplicate',
-  'held',
-  'quarantined',
-  'releasing',
-  'released',
-] as const;
-export type MailOutcome = (typeof MAIL_OUTCOMES)[number];
 
 /** Outcomes staff review: held (flood, no usable sender) and quarantined (spam, virus, unreadable). */
 export const REVIEW_STATUSES = ['held', 'quarantined'] as const;
@@ -50,20 +35,6 @@ export const RELEASABLE: readonly MailOutcome[] = ['held', 'quarantined', 'auto-
 
 /** Where email attachments go in the attachments bucket (uploads from the web app are under `uploads/`). */
 export const MAIL_ATTACHMENT_PREFIX = 'mail/';
-
-/** An attachment as the record and correspondence describe it; the bytes are in S3. */
-export interface AttachmentMeta {
-  readonly filename: string;
-  readonly contentType: string;
-  readonly size: number;
-  readonly inline: boolean;
-  /** Executables and macro documents: kept as evidence, never to be opened. */
-  readonly executable: boolean;
-  readonly bucket?: string;
-  readonly key?: string;
-  /** Why it was not stored (the raw message still has it). */
-  readonly notStored?: 'too-many' | 'too-large' | 'virus-verdict' | 'automatic-message';
-}
 
 /**
  * Attachments listed on the record and the correspondence, stored or not: the list shares a
@@ -97,21 +68,6 @@ export function planAttachments(
     const key = `${MAIL_ATTACHMENT_PREFIX}${options.sesMessageId}/${String(index + 1).padStart(2, '0')}-${filename}`;
     return { meta: { ...base, bucket: options.bucket, key }, content: attachment };
   });
-}
-
-/** What the complaint record keeps of the email that opened it. */
-export interface IncomingEmailSummary {
-  readonly sesMessageId: string;
-  readonly messageId?: string;
-  readonly subject: string;
-  readonly from?: string;
-  readonly rawMessage: { readonly bucket: string; readonly key: string };
-  /** The number a fax gateway gave as the sender's. */
-  readonly faxNumber?: string;
-  /** A closed complaint this message answered (a new one was opened for it). */
-  readonly relatedRef?: string;
-  /** Released by staff from the mail log (held or quarantined before). */
-  readonly releasedFrom?: MailOutcome;
 }
 
 /** What the mail log and the correspondence show of a message. */

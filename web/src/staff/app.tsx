@@ -3,21 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { isMailReviewer, mayListRectification, mayLogComplaints, mayReadReports } from '#domain/access.ts';
 import { whenSignedOut } from '../api.ts';
 import { currentSession, type Session, signOut } from '../auth.ts';
-import {
-  areaName,
-  isLang,
-  LANGUAGES,
-  lang,
-  onLangChange,
-  rememberedLang,
-  roleName,
-  setLang,
-  t,
-} from '../i18n.ts';
+import { areaName, onLangChange, rememberedLang, roleName, setLang, t } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ComplaintPage } from './complaint.tsx';
 import { ComplaintList } from './complaints.tsx';
 import { Form17 } from './form17.tsx';
+import { LanguageSwitch } from './language-switch.tsx';
 import { MailLog, MailMessagePage } from './mail.tsx';
 import { NewComplaint } from './new-complaint.tsx';
 import { RectificationPage, ReportPage, ReportsPage, reportNav } from './reports.tsx';
@@ -146,27 +137,5 @@ function App() {
         {page}
       </main>
     </>
-  );
-}
-
-export function LanguageSwitch({ user }: { user?: string }) {
-  return (
-    <label class="lang">
-      <span class="visually-hidden">{t('app.language')}</span>
-      <select
-        value={lang()}
-        aria-label={t('app.language')}
-        onChange={(event) => {
-          const value = (event.currentTarget as HTMLSelectElement).value;
-          if (isLang(value)) setLang(value, user);
-        }}
-      >
-        {LANGUAGES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`language.${l}`)}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

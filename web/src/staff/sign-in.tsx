@@ -10,7 +10,7 @@ import {
 import { Notice, useFocusHeading } from '../components.tsx';
 import { areaName, roleName, t } from '../i18n.ts';
 import { useLocation } from '../router.tsx';
-import { LanguageSwitch } from './app.tsx';
+import { LanguageSwitch } from './language-switch.tsx';
 
 /**
  * Locally: the demo staff, one per role in each area, each a button. Deployed: Cognito's

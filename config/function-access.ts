@@ -1,0 +1,171 @@
+import type { IndexName } from './table.ts';
+
+export type { IndexName } from './table.ts';
+
+/** Item writes a handler may be granted: the audit trail is append-only, so never DeleteItem. */
+export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:BatchWriteItem';
+export type ItemRead = 'dynamodb:GetItem' | 'dynamodb:Query';
+
+/**
+ * What one function may touch beyond its own log group and X-Ray. Each capability sets the
+ * environment variables the handler reads (FUNCTION_VARIABLES below) and grants exactly what
+ * it needs (lib/access.ts), together, so a variable never arrives without its permission or
+ * the other way round. The local stack gives each function the same variables and no others.
+ */
+export interface FunctionAccess {
+  /** Item writes on the complaints table. Sets TABLE_NAME. @default - no table writes */
+  readonly tableWrites?: readonly ItemWrite[];
+  /** Item reads on the table itself. Sets TABLE_NAME. @default - no table reads */
+  readonly tableReads?: readonly ItemRead[];
+  /** Query on these indexes only. Sets TABLE_NAME. @default - none */
+  readonly indexQueries?: readonly IndexName[];
+  /** Reads stored raw mail (`s3:GetObject` under `incoming/`). Sets RAW_MAIL_BUCKET and RAW_MAIL_PREFIX. */
+  readonly readRawMail?: boolean;
+  /** Sends email through SES from the intake domain. Sets MAIL_FROM. */
+  readonly sendMail?: boolean;
+  /** Starts complaint executions. Sets STATE_MACHINE_ARN. */
+  readonly startWorkflow?: boolean;
+  /** Answers the workflow's task tokens (SendTaskSuccess). */
+  readonly answerTasks?: boolean;
+  /** Reads the workflow settings. Sets WORKFLOW_SETTINGS (when configured). */
+  readonly workflowSettings?: boolean;
+  /** Builds links into the web app. Sets PUBLIC_APP_URL. */
+  readonly appLinks?: boolean;
+  /** Addresses staff task notices. Sets STAFF_EMAIL_PATTERN. */
+  readonly staffMail?: boolean;
+  /** Addresses work orders to departments. Sets DEPARTMENT_EMAIL_PATTERN. */
+  readonly departmentMail?: boolean;
+  /**
+   * Presigns browser uploads of scanned letters and faxes (`s3:PutObject` under `uploads/` of
+   * the attachments bucket). Sets ATTACHMENTS_BUCKET.
+   */
+  readonly uploadAttachments?: boolean;
+  /**
+   * Presigns downloads of uploaded scans, or checks them (HeadObject), `s3:GetObject` under
+   * `uploads/`. Sets ATTACHMENTS_BUCKET.
+   */
+  readonly readAttachments?: boolean;
+  /**
+   * Stores the attachments of received mail (`s3:PutObject` under `mail/` of the attachments
+   * bucket). Sets ATTACHMENTS_BUCKET.
+   */
+  readonly storeMailAttachments?: boolean;
+  /**
+   * Presigns downloads of the attachments of received mail (`s3:GetObject` under `mail/` of the
+   * attachments bucket). Sets ATTACHMENTS_BUCKET.
+   */
+  readonly readMailAttachments?: boolean;
+  /**
+   * Email intake's options: intake addresses, fax gateways, areas by address, flood limit. Sets
+   * INTAKE_ADDRESSES and, when configured, FAX_GATEWAY_ADDRESSES, INTAKE_AREA_BY_ADDRESS and
+   * FLOOD_LIMIT_PER_HOUR. No permission.
+   */
+  readonly intakeSettings?: boolean;
+  /**
+   * Writes report files (`s3:PutObject`, and `s3:AbortMultipartUpload` for the streamed CSV)
+   * under `reports/` of the reports bucket. Sets REPORTS_BUCKET.
+   */
+  readonly writeReports?: boolean;
+  /** Reads report files and signs links to them (`s3:GetObject` under `reports/`). Sets REPORTS_BUCKET. */
+  readonly readReports?: boolean;
+  /** The report's recipients and recurrence thresholds. Sets REPORT_RECIPIENTS (and REPORT_THRESHOLDS). */
+  readonly reportSettings?: boolean;
+}
+
+/** GetItem and Query of a partition: a complaint's record with its tasks, mail and events. */
+export const READ_PARTITION: readonly ItemRead[] = ['dynamodb:GetItem', 'dynamodb:Query'];
+
+/**
+ * BatchWriteItem puts lines that go together (an email's correspondence line and its audit
+ * event, a message's correspondence and mail-log lines) in one request (clients.ts putItems).
+ */
+export const WRITE_ITEMS: readonly ItemWrite[] = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+];
+
+interface VariableSpec {
+  /** Whether a function with this access is given the variable. */
+  readonly given: (access: FunctionAccess) => boolean;
+  /** Set only when configured; the handler has a default for it. @default false */
+  readonly optional?: boolean;
+}
+
+const readsTable = (access: FunctionAccess): boolean =>
+  Boolean(access.tableWrites?.length || access.tableReads?.length || access.indexQueries?.length);
+
+/**
+ * Every variable a function may be given, with the access that gives it. CDK (lib/access.ts)
+ * and the local stack (local/runtime/function-environment.ts) set exactly these, in this order,
+ * from their own values; nothing else reads a function's configuration.
+ */
+export const FUNCTION_VARIABLES = {
+  TABLE_NAME: { given: readsTable },
+  RAW_MAIL_BUCKET: { given: (access) => access.readRawMail === true },
+  RAW_MAIL_PREFIX: { given: (access) => access.readRawMail === true },
+  MAIL_FROM: { given: (access) => access.sendMail === true },
+  STATE_MACHINE_ARN: { given: (access) => access.startWorkflow === true },
+  ATTACHMENTS_BUCKET: {
+    given: (access) =>
+      Boolean(
+        access.uploadAttachments ||
+          access.readAttachments ||
+          access.storeMailAttachments ||
+          access.readMailAttachments,
+      ),
+  },
+  INTAKE_ADDRESSES: { given: (access) => access.intakeSettings === true },
+  FAX_GATEWAY_ADDRESSES: { given: (access) => access.intakeSettings === true, optional: true },
+  INTAKE_AREA_BY_ADDRESS: { given: (access) => access.intakeSettings === true, optional: true },
+  FLOOD_LIMIT_PER_HOUR: { given: (access) => access.intakeSettings === true, optional: true },
+  REPORTS_BUCKET: { given: (access) => Boolean(access.writeReports || access.readReports) },
+  REPORT_RECIPIENTS: { given: (access) => access.reportSettings === true },
+  REPORT_THRESHOLDS: { given: (access) => access.reportSettings === true, optional: true },
+  WORKFLOW_SETTINGS: { given: (access) => access.workflowSettings === true, optional: true },
+  PUBLIC_APP_URL: { given: (access) => access.appLinks === true },
+  STAFF_EMAIL_PATTERN: { given: (access) => access.staffMail === true },
+  DEPARTMENT_EMAIL_PATTERN: { given: (access) => access.departmentMail === true },
+} as const satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof FUNCTION_VARIABLES;
+
+/** Where each variable's value comes from: CDK's constructs and settings, or the local stack's. */
+export type VariableValues = { readonly [N in VariableName]: string | undefined };
+
+const VARIABLE_NAMES = Object.keys(FUNCTION_VARIABLES) as VariableName[];
+
+/** Whether `name` is one of the variables of FUNCTION_VARIABLES (not the runtime's own). */
+export function isFunctionVariable(name: string): name is VariableName {
+  return Object.hasOwn(FUNCTION_VARIABLES, name);
+}
+
+/** Whether the variable is set only when configured (its handler has a default). */
+export function isOptional(name: VariableName): boolean {
+  return (FUNCTION_VARIABLES[name] as VariableSpec).optional === true;
+}
+
+/** The variables a function with this access is given, configured or not, in table order. */
+export function environmentOf(access: FunctionAccess): readonly VariableName[] {
+  return VARIABLE_NAMES.filter((name) => FUNCTION_VARIABLES[name].given(access));
+}
+
+/**
+ * A function's variables with their values: those of `environmentOf(access)`, except an
+ * optional one without a value (or an empty one), which is left unset so its handler takes its
+ * default. Throws, naming the function and the variable, when a required one has no value.
+ */
+export function environmentFrom(
+  functionId: string,
+  access: FunctionAccess,
+  values: VariableValues,
+): [VariableName, string][] {
+  const environment: [VariableName, string][] = [];
+  for (const name of environmentOf(access)) {
+    const value = values[name];
+    const optional = isOptional(name);
+    if (value === undefined && !optional) throw new Error(`${functionId} needs ${name}, which has no value`);
+    if (value !== undefined && (value !== '' || !optional)) environment.push([name, value]);
+  }
+  return environment;
+}

@@ -40,7 +40,10 @@ export interface FunctionAccess {
    * the attachments bucket). Sets ATTACHMENTS_BUCKET.
    */
   readonly uploadAttachments?: boolean;
-  /** Presigns downloads of uploaded scans (`s3:GetObject` under `uploads/`). Sets ATTACHMENTS_BUCKET. */
+  /**
+   * Presigns downloads of uploaded scans, or checks them (HeadObject), `s3:GetObject` under
+   * `uploads/`. Sets ATTACHMENTS_BUCKET.
+   */
   readonly readAttachments?: boolean;
   /**
    * Stores the attachments of received mail (`s3:PutObject` under `mail/` of the attachments

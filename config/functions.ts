@@ -173,7 +173,9 @@ export const FUNCTIONS = {
     description: 'Reception logs a phone, walk-in, letter or fax complaint; the workflow starts',
     // The reference counter (UpdateItem), the record and its first audit event, then the execution;
     // with a submission id, its item first (GetItem, then a conditional put), so a repeat opens nothing new.
+    // Each attached scan's object first (HeadObject: uploaded, by the caller, as declared).
     access: {
+      readAttachments: true,
       tableReads: ['dynamodb:GetItem'],
       tableWrites: WRITE_ITEMS,
       startWorkflow: true,

@@ -1,16 +1,18 @@
 import * as z from 'zod';
+import { storedUpload } from '#adapters/uploads.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { mayLogComplaintIn, mayLogComplaints } from '#domain/access.ts';
-import { areaOfKey } from '#domain/attachments.ts';
+import { areaOfKey, uploadProblems } from '#domain/attachments.ts';
 import { NewComplaintInput } from '#domain/complaint.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { openComplaint, openSubmittedComplaint } from '#services/open-complaint.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
+const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
 
 /**
  * The complaint, and optionally the client's id for this submission: with one, sending the same
@@ -40,6 +42,12 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     throw new ValidationError([
       { field: `attachments.${foreign}.key`, message: 'This file was uploaded for another area' },
     ]);
+  }
+  const attachments = input.attachments ?? [];
+  if (attachments.length) {
+    const stored = await Promise.all(attachments.map((a) => storedUpload(ATTACHMENTS_BUCKET, a.key)));
+    const problems = uploadProblems(attachments, stored, caller.username);
+    if (problems.length) throw new ValidationError(problems);
   }
   const deps = { table: TABLE_NAME, stateMachineArn: STATE_MACHINE_ARN };
   const receivedBy = { by: caller.username, role: caller.role, at: new Date().toISOString() };

@@ -6,7 +6,7 @@ import { withPowertools } from '#commons/middy.ts';
 import { areaById } from '#config/areas.ts';
 import { PRESIGNED_URL_MINUTES } from '#config/attachments.ts';
 import { mayLogComplaintIn, mayLogComplaints } from '#domain/access.ts';
-import { UploadRequest, uploadKey } from '#domain/attachments.ts';
+import { UploadRequest, uploaderTag, uploadKey } from '#domain/attachments.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 
 const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
@@ -14,7 +14,8 @@ const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
 /**
  * `POST /api/attachments`: a presigned URL for the browser to PUT one scanned letter or fax
  * straight into the attachments bucket (nothing passes through Lambda), under a fresh key of
- * the caller's area. The type and length are signed, so the upload must be the file declared.
+ * the caller's area. The type, length and uploader are signed, so the upload must be the file
+ * declared, stored as the caller's (a complaint may refer only to its logger's own uploads).
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
@@ -28,17 +29,18 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   }
   const key = uploadKey(request.area, randomUUID());
   const expiresIn = PRESIGNED_URL_MINUTES * 60;
-  const url = await uploadUrl(ATTACHMENTS_BUCKET, key, {
+  const upload = await uploadUrl(ATTACHMENTS_BUCKET, key, {
     expiresIn,
     contentType: request.contentType,
     size: request.size,
+    uploader: uploaderTag(caller.username),
   });
   return json(201, {
     key,
     name: request.name,
     contentType: request.contentType,
     size: request.size,
-    upload: { method: 'PUT', url, headers: { 'content-type': request.contentType } },
+    upload: { method: 'PUT', ...upload },
     expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
   });
 }, apiErrors());

@@ -9,6 +9,7 @@ import { TABLE } from '#config/table.ts';
 import { visibleAreas } from '#domain/access.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { fieldErrors } from '#domain/complaint.ts';
+import { decodeCursor, encodeCursor } from '#domain/cursor.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { areaMonthPk } from '#domain/keys.ts';
 
@@ -17,6 +18,8 @@ const AREA_MONTH_INDEX = TABLE.index.complaintsByAreaMonth.name;
 const OPEN_TASKS_INDEX = TABLE.index.openTasksByRoleArea.name;
 /** How far back the list reaches; older complaints are in the periodic reports. */
 const MONTHS_BACK = 24;
+/** No complaint is older than the product. */
+const EARLIEST = '2000-01-01T00:00:00.000Z';
 
 const Query = z.object({
   status: z.enum(['open', 'closed']).optional(),
@@ -26,9 +29,18 @@ const Query = z.object({
   /** `true`: only complaints with an overdue step; `false`: only those without. */
   overdue: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  /** Opaque: the receivedAt of the last item of the previous page. */
+  /** Opaque (#domain/cursor.ts): where the previous page ended. */
   nextToken: z.string().optional(),
 });
+
+/** Where a page ended: the last item's time of receipt and reference (two may share a time). */
+const Position = z
+  .object({
+    at: z.iso.datetime().refine((at) => at >= EARLIEST && Date.parse(at) <= Date.now() + 86_400_000),
+    ref: z.string().max(40),
+  })
+  .strict();
+const CURSOR_KIND = 'complaints';
 
 /**
  * `GET /api/complaints?status=&area=&channel=&category=&overdue=`: newest first, paged. Reads
@@ -41,6 +53,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const parsed = Query.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const query = parsed.data;
+  const after = query.nextToken ? decodeCursor(CURSOR_KIND, query.nextToken, Position) : undefined;
   const visible = visibleAreas(caller);
   if (query.area && !visible.includes(query.area))
     throw new ForbiddenError(`You cannot list complaints of ${query.area}`);
@@ -57,21 +70,17 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       .flat()
       .map((task) => task.ref),
   );
-  let before: string | undefined;
-  if (query.nextToken) {
-    before = Buffer.from(query.nextToken, 'base64url').toString('utf8');
-    if (Number.isNaN(Date.parse(before)))
-      throw new ValidationError([{ field: 'nextToken', message: 'Use the nextToken of the previous page' }]);
-  }
+  const newestFirst = (a: ComplaintRecord, b: ComplaintRecord) =>
+    b.receivedAt.localeCompare(a.receivedAt) || b.ref.localeCompare(a.ref);
   const matches = (r: ComplaintRecord) =>
     (!query.status || r.status === query.status) &&
     (!query.channel || r.channel === query.channel) &&
     (!query.category || r.category === query.category) &&
     (!query.overdue || overdueRefs.has(r.ref) === (query.overdue === 'true')) &&
-    (!before || r.receivedAt < before);
+    (!after || r.receivedAt < after.at || (r.receivedAt === after.at && r.ref < after.ref));
 
   const items: ComplaintRecord[] = [];
-  const start = before ? new Date(before) : now;
+  const start = after ? new Date(after.at) : now;
   for (let back = 0; back < MONTHS_BACK && items.length <= query.limit; back++) {
     const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - back, 15)).toISOString();
     for (const area of areas) {
@@ -86,7 +95,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       } while (startKey);
     }
   }
-  items.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+  items.sort(newestFirst);
   const page = items.slice(0, query.limit);
   const last = page[page.length - 1];
   return json(200, {
@@ -105,7 +114,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
       overdue: overdueRefs.has(r.ref),
     })),
     ...(items.length > query.limit && last
-      ? { nextToken: Buffer.from(last.receivedAt).toString('base64url') }
+      ? { nextToken: encodeCursor(CURSOR_KIND, { at: last.receivedAt, ref: last.ref }) }
       : {}),
   });
 }, apiErrors());

@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { contentDisposition } from '#domain/attachments.ts';
+import { contentDisposition, UPLOADER_METADATA } from '#domain/attachments.ts';
 import { s3 } from './clients.ts';
 
 /*
@@ -32,22 +32,31 @@ export async function downloadUrl(
 }
 
 /**
- * A link for the browser to PUT one file straight into the bucket. Its type and length are
- * signed, so the upload must be the file declared.
+ * A link for the browser to PUT one file straight into the bucket, and the headers it must
+ * send. The type, the length and the uploader's tag (object metadata) are signed, so the
+ * upload must be the file declared, stored as this uploader's.
  */
 export async function uploadUrl(
   bucket: string,
   key: string,
-  options: { expiresIn: number; contentType: string; size: number },
-): Promise<string> {
-  return getSignedUrl(
+  options: { expiresIn: number; contentType: string; size: number; uploader: string },
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const uploaderHeader = `x-amz-meta-${UPLOADER_METADATA}`;
+  const url = await getSignedUrl(
     s3(),
     new PutObjectCommand({
       Bucket: bucket,
       Key: key,
       ContentType: options.contentType,
       ContentLength: options.size,
+      Metadata: { [UPLOADER_METADATA]: options.uploader },
     }),
-    { expiresIn: options.expiresIn, signableHeaders: new Set(['content-type', 'content-length']) },
+    {
+      expiresIn: options.expiresIn,
+      signableHeaders: new Set(['content-type', 'content-length', uploaderHeader]),
+      // A header, not a query parameter: S3 stores metadata from the request's headers.
+      unhoistableHeaders: new Set([uploaderHeader]),
+    },
   );
+  return { url, headers: { 'content-type': options.contentType, [uploaderHeader]: options.uploader } };
 }

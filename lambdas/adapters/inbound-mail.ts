@@ -6,7 +6,7 @@ import { ConflictError } from '#domain/errors.ts';
 import { complaintPk, eventSk, mailLogPk, mailLogSk } from '#domain/keys.ts';
 import { linkIdFor, mailReviewPk, messageLinkKey, SENT_LINK_PREFIX } from '#domain/mail/keys.ts';
 import type { MailOutcome } from '#domain/mail/received-mail.ts';
-import { dynamo, putItem, queryAll, s3, writeIfCondition } from './clients.ts';
+import { dynamo, putItem, s3, writeIfCondition } from './clients.ts';
 
 /**
  * Storage for received mail: raw messages and attachments in S3, the mail log, message links
@@ -200,14 +200,39 @@ export async function mailForReview(
   return (page.Items ?? []).map(stripMailKeys);
 }
 
-/** Every message received on a day (the mail log), in order of SES message id. */
-export async function mailOfDay(table: string, day: string): Promise<MailLogItem[]> {
-  const items = await queryAll({
-    TableName: table,
-    KeyConditionExpression: 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': mailLogPk(day) },
-  });
-  return items.map(stripMailKeys);
+/**
+ * A page of a day's mail log, in the log's order (by SES message id), keeping the messages
+ * `keep` accepts: at most `limit`, from after the message `after`, in at most `maxReads`
+ * Queries (a page of a day that has little for this reader ends early rather than read the
+ * whole day). `next` is the SES message id to go on after, while the day has more.
+ */
+export async function mailOfDayPage(
+  table: string,
+  day: string,
+  options: { limit: number; after?: string; keep: (item: MailLogItem) => boolean; maxReads?: number },
+): Promise<{ items: MailLogItem[]; next?: string }> {
+  const items: MailLogItem[] = [];
+  const pk = mailLogPk(day);
+  let startKey: Record<string, unknown> | undefined = options.after
+    ? { PK: pk, SK: mailLogSk(options.after) }
+    : undefined;
+  for (let reads = 0; reads < (options.maxReads ?? 10) && items.length < options.limit; reads++) {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        // Never more than the page still has room for: the next page starts after the last read.
+        Limit: options.limit - items.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []).map(stripMailKeys).filter(options.keep));
+    startKey = page.LastEvaluatedKey;
+    if (!startKey) return { items };
+  }
+  const next = String(startKey?.SK ?? '').replace(/^MSG#/, '');
+  return { items, ...(next ? { next } : {}) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { ValidationError } from './errors.ts';
+import { textString } from './text.ts';
 
 /**
  * Moving a complaint to another area (`POST /api/complaints/{ref}/area`). Email intake cannot
@@ -14,8 +15,7 @@ export const AreaChangeInput = z.object({
       (id) => areaById(id) !== undefined,
       `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
     ),
-  reason: z
-    .string({ error: 'Write why the complaint belongs to that area' })
+  reason: textString({ error: 'Write why the complaint belongs to that area' })
     .trim()
     .min(1, 'Write why the complaint belongs to that area')
     .max(1000, 'Keep the reason under 1,000 characters'),

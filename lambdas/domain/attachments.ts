@@ -5,13 +5,13 @@ import {
   MAX_ATTACHMENTS,
   UPLOAD_PREFIX,
 } from '#config/attachments.ts';
+import { textString } from './text.ts';
 
 const KEY = new RegExp(
   `^${UPLOAD_PREFIX}([a-z0-9-]+)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,
 );
 
-const name = z
-  .string({ error: 'Give the file name' })
+const name = textString({ error: 'Give the file name' })
   .trim()
   .min(1, 'Give the file name')
   .max(200, 'Keep the file name under 200 characters');
@@ -45,6 +45,57 @@ export type Attachment = z.infer<typeof AttachmentInput>;
 export const AttachmentsInput = z
   .array(AttachmentInput)
   .max(MAX_ATTACHMENTS, `Attach up to ${MAX_ATTACHMENTS} files`);
+
+/**
+ * Who uploaded a file, as the presigned PUT signs it into the object's metadata
+ * (`x-amz-meta-uploader`): the username, percent-encoded so any username is a header value.
+ */
+export const UPLOADER_METADATA = 'uploader';
+export const uploaderTag = (username: string) => encodeURIComponent(username);
+
+/** What S3 holds under an upload key. */
+export interface StoredUpload {
+  readonly size: number;
+  readonly contentType: string;
+  readonly uploader?: string;
+}
+
+/**
+ * What is wrong with a new complaint's attachments, given what is stored under each key (in
+ * the same order; undefined: nothing): each must have been uploaded, by this user, as the file
+ * the complaint says it is. A key is unguessable but not secret (it is on the record staff of
+ * the area read), so someone else's upload is refused rather than shared between complaints.
+ */
+export function uploadProblems(
+  attachments: readonly Attachment[],
+  stored: readonly (StoredUpload | undefined)[],
+  username: string,
+): { field: string; message: string }[] {
+  return attachments.flatMap((attachment, index) => {
+    const found = stored[index];
+    const field = `attachments.${index}`;
+    if (!found) {
+      return [
+        {
+          field: `${field}.key`,
+          message: 'Nothing was uploaded under this key: upload the file first, then send its key',
+        },
+      ];
+    }
+    if (found.uploader !== uploaderTag(username)) {
+      return [
+        { field: `${field}.key`, message: 'This file was uploaded by someone else: upload your own copy' },
+      ];
+    }
+    if (found.size !== attachment.size) {
+      return [{ field: `${field}.size`, message: `The uploaded file has ${found.size} bytes` }];
+    }
+    if (found.contentType !== attachment.contentType) {
+      return [{ field: `${field}.contentType`, message: `The uploaded file is ${found.contentType}` }];
+    }
+    return [];
+  });
+}
 
 export function uploadKey(area: string, id: string): string {
   return `${UPLOAD_PREFIX}${area}/${id}`;

@@ -5,6 +5,7 @@ import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
+import { textString } from './text.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
@@ -21,8 +22,7 @@ export const OwnerEmail = z
 
 export const OwnerInput = z
   .object({
-    name: z
-      .string()
+    name: textString()
       .trim()
       .min(1, 'Enter the owner’s name')
       .max(FIELD_LIMITS.ownerName, `Keep the name under ${FIELD_LIMITS.ownerName} characters`),
@@ -45,8 +45,7 @@ export const NewComplaintInput = z.object({
       `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
     ),
   owner: OwnerInput,
-  content: z
-    .string()
+  content: textString()
     .trim()
     .min(1, 'Write down the complaint’s key points')
     .max(
@@ -54,8 +53,8 @@ export const NewComplaintInput = z.object({
       `Keep the content under ${FIELD_LIMITS.content.toLocaleString('en')} characters`,
     ),
   category: z.enum(CATEGORY_IDS, `Choose one of: ${CATEGORY_IDS.join(', ')}`).optional(),
-  building: z.string().trim().max(FIELD_LIMITS.building).optional(),
-  unit: z.string().trim().max(FIELD_LIMITS.unit).optional(),
+  building: textString().trim().max(FIELD_LIMITS.building).optional(),
+  unit: textString().trim().max(FIELD_LIMITS.unit).optional(),
   /** The procedure's reception checklist (PROCEDURE.md §3–4). */
   checklist: z
     .object({

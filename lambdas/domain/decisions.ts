@@ -3,6 +3,7 @@ import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import type { StepId, WorkflowSettings } from '#config/workflow.ts';
 import { type ComplaintRecord, OwnerEmail, OwnerPhone, type Signature } from './complaint.ts';
 import { FIELD_LIMITS } from './fields.ts';
+import { textString } from './text.ts';
 
 /**
  * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per
@@ -10,12 +11,12 @@ import { FIELD_LIMITS } from './fields.ts';
  * the state machine's Choice states read.
  */
 const text = (what: string, max = 5000) =>
-  z
-    .string({ error: `Write ${what}` })
+  textString({ error: `Write ${what}` })
     .trim()
     .min(1, `Write ${what}`)
     .max(max, `Keep ${what} under ${max} characters`);
-const optionalText = (max = 5000) => z.string().trim().max(max, `Keep it under ${max} characters`).optional();
+const optionalText = (max = 5000) =>
+  textString().trim().max(max, `Keep it under ${max} characters`).optional();
 const instant = (what: string) =>
   z.iso.datetime({ offset: true, error: `Give ${what} as a date and time, e.g. 2026-12-01T10:00:00+08:00` });
 const actionOf = <const T extends readonly [string, ...string[]]>(actions: T) =>
@@ -40,7 +41,7 @@ export const DECISION_SCHEMAS = {
     /** Who sent it, as the pages say: a gateway's fax comes with no owner details. */
     owner: z
       .object({
-        name: z.string().trim().min(1, 'Write the owner’s name').max(FIELD_LIMITS.ownerName).optional(),
+        name: textString().trim().min(1, 'Write the owner’s name').max(FIELD_LIMITS.ownerName).optional(),
         phone: OwnerPhone.optional(),
         email: OwnerEmail.optional(),
       })

@@ -139,7 +139,8 @@ export class WebApp extends Construct {
     props.uploadsBucket.addCorsRule({
       allowedOrigins: [...this.origins],
       allowedMethods: [HttpMethods.PUT],
-      allowedHeaders: ['content-type'],
+      // The uploader's tag is signed into the PUT as object metadata (lambdas/adapters/files.ts).
+      allowedHeaders: ['content-type', 'x-amz-meta-uploader'],
       maxAge: 600,
     });
 

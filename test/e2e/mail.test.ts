@@ -282,4 +282,52 @@ describe('mail in the staff web app', () => {
     await page.getByLabel('Language').selectOption('zh-Hans');
     await page.getByRole('heading', { name: '收到的邮件' }).waitFor();
   });
+
+  it('pages a day of more mail than one page holds with Load more', async () => {
+    // 260 automatic replies in one UTC day's log: more than the page of 200 the Mail page asks for.
+    const day = '2026-10-14';
+    const items = Array.from({ length: 260 }, (_, i) => {
+      const receivedAt = new Date(Date.parse(`${day}T08:00:00.000+08:00`) + i * 120_000).toISOString();
+      const sesMessageId = `morepages${String(i).padStart(4, '0')}`;
+      return {
+        PK: `MAILLOG#${receivedAt.slice(0, 10)}`,
+        SK: `MSG#${sesMessageId}`,
+        type: 'mail-log',
+        id: `${receivedAt.slice(0, 10)}.${sesMessageId}`,
+        sesMessageId,
+        receivedAt,
+        area: 'kowloon-east',
+        outcome: 'auto-reply',
+        from: `owner${i}@example.com`,
+        subject: `自動回覆 ${i}`,
+        rawMessage: { bucket: 'raw', key: `incoming/${sesMessageId}`, bytes: 100 },
+      };
+    });
+    const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+    for (let i = 0; i < items.length; i += 25) {
+      await t.db.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [t.stack.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+          },
+        }),
+      );
+    }
+    await freshPage();
+    await signInAs(page, base, 'reception.kowloon-east', `/mail?show=day&day=${day}`);
+    const rows = page.getByTestId('mail-log').locator('tbody tr');
+    await rows.first().waitFor();
+    const first = await rows.count();
+    expect(first).toBeLessThan(260);
+    await page.getByTestId('mail-more').click();
+    await page.waitForFunction(
+      'document.querySelectorAll(\'[data-testid="mail-log"] tbody tr\').length === 260',
+    );
+    expect(await page.getByTestId('mail-more').count()).toBe(0);
+    const times = await rows.evaluateAll((cells) =>
+      cells.map((row) => row.getAttribute('data-mail-id') ?? ''),
+    );
+    expect(new Set(times).size).toBe(260);
+    await screenshot(page, 'mail-load-more');
+  });
 });

@@ -105,7 +105,7 @@ describe('the web app on S3 and CloudFront', () => {
       {
         AllowedOrigins: [appOrigin, 'https://complaints.example.com'],
         AllowedMethods: ['PUT'],
-        AllowedHeaders: ['content-type'],
+        AllowedHeaders: ['content-type', 'x-amz-meta-uploader'],
         MaxAge: 600,
       },
     ]);

@@ -318,6 +318,7 @@ describe('POST /api/complaints end to end with hostile bodies', () => {
     // endpoints point at a closed port on loopback in case one did not.
     Object.assign(process.env, {
       TABLE_NAME: 'hostile-input-test',
+      ATTACHMENTS_BUCKET: 'hostile-input-test',
       STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:hostile-input-test',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',

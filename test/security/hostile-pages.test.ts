@@ -427,7 +427,11 @@ describe('the periodic report with hostile owner and staff text', () => {
           const header = parseCsv(csvHeader(language).slice(1));
           const cells = parseCsv(line);
           expect(cells.length).toBe(header.length);
-          const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+          // A formula start (ASCII or full-width), after any blanks, or a leading tab or CR.
+          const asText = (value: string) =>
+            /^[\t\r]|^[ \t\r\n\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]/.test(value)
+              ? `'${value}`
+              : value;
           expect(cells.slice(3, 5)).toEqual([asText(building), asText(unit)]);
         },
       ),

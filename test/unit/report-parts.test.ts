@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { csvCell as cell } from '#domain/csv.ts';
 import { buildMime } from '#domain/mime.ts';
 import {
   factsOfCompletion,
@@ -8,7 +9,7 @@ import {
   parseEscalationFact,
 } from '#domain/record-facts.ts';
 import { CountTable, hash53 } from '#domain/report/aggregate.ts';
-import { cell, csvHeader } from '#domain/report/csv.ts';
+import { csvHeader } from '#domain/report/csv.ts';
 import { byLanguage, parseRecipients } from '#domain/report/email.ts';
 import {
   indexMonths,

@@ -1,6 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import * as z from 'zod';
 import type { Language } from '#domain/complaint.ts';
+import { cleanText } from '#domain/text.ts';
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './message.ts';
 
 /**
@@ -25,7 +26,7 @@ export const MAX_SUBJECT_CHARS = 500;
 
 /** Text capped to `max` characters (whole code points), and whether it was cut. */
 export function capText(text: string, max = MAX_TEXT_CHARS): { text: string; truncated: boolean } {
-  const clean = stripControl(text)
+  const clean = cleanText(text)
     .replace(/\r\n?/g, '\n')
     // Each run of blanks is matched once, whatever follows it (`/[ \t]+\n/` would rescan a long
     // run from each of its characters: minutes on a body of a few hundred kilobytes of spaces).
@@ -39,15 +40,10 @@ export function capText(text: string, max = MAX_TEXT_CHARS): { text: string; tru
   return { text: cut.join(''), truncated: true };
 }
 
-function stripControl(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B\uFEFF]/g, '');
-}
-
 /** A one-line, capped header value (subject, display name) safe to store and show. */
 export function oneLine(value: string | undefined, max: number): string {
   return [
-    ...stripControl(value ?? '')
+    ...cleanText(value ?? '')
       .replace(/\s+/g, ' ')
       .trim(),
   ]

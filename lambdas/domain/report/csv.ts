@@ -1,13 +1,14 @@
 import type { Language } from '#domain/complaint.ts';
+import { CSV_BOM, CSV_RECORD_END, csvCell as cell, csvRecord } from '#domain/csv.ts';
 import type { ReportRow, RowMeasures } from './aggregate.ts';
 import { areaName, categoryName, departmentName, REPORT_LANGUAGES, REPORT_MESSAGES } from './i18n.ts';
 import { localDateTime } from './period.ts';
 
 /**
  * The CSV of the underlying rows: one line per complaint of the period with the measures the
- * report counted, in a language (headers and names). UTF-8 with a byte-order mark so Excel
- * reads the Chinese, CRLF lines, and cells that a spreadsheet would run as a formula are
- * defused. No owner names or contacts: the report's audience does not need them per row.
+ * report counted, in a language (headers and names), written as every CSV of the product is
+ * (#domain/csv.ts: byte-order mark, CRLF, formulas defused). No owner names or contacts: the
+ * report's audience does not need them per row.
  */
 const HEADERS: Record<Language, readonly string[]> = {
   'zh-Hant': [
@@ -90,10 +91,8 @@ const STATUS: Record<Language, Record<string, string>> = {
   en: { open: 'Open', closed: 'Closed' },
 };
 
-export const CSV_BOM = '\uFEFF';
-
 export function csvHeader(language: Language): string {
-  return `${CSV_BOM}${HEADERS[language].map(cell).join(',')}\r\n`;
+  return `${CSV_BOM}${csvRecord(HEADERS[language])}`;
 }
 
 /**
@@ -126,17 +125,10 @@ export function csvLines(row: ReportRow, measures: RowMeasures): string[] {
       STATUS[language][row.status] ?? row.status,
     )},${cell(row.outcome ? (m.outcomes[row.outcome] ?? row.outcome) : '')},${times}${cell(completion)},${counts}${cell(
       measures.highestLevel ? m.levels[measures.highestLevel] : '',
-    )},${row.reopenCount ?? 0},${cell(rating ? (m.ratings[rating as keyof typeof m.ratings] ?? rating) : '')},${closed}\r\n`;
+    )},${row.reopenCount ?? 0},${cell(rating ? (m.ratings[rating as keyof typeof m.ratings] ?? rating) : '')},${closed}${CSV_RECORD_END}`;
   });
 }
 
 function hours(minutes: number | undefined): string {
   return minutes === undefined ? '' : (minutes / 60).toFixed(2);
-}
-
-/** Quotes a cell when needed; a leading =, +, - or @ becomes text, not a formula. */
-export function cell(value: string): string {
-  if (value === '') return value;
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -35,13 +35,24 @@ export class PeriodError extends Error {
   override name = 'PeriodError';
 }
 
+/**
+ * The first year a period may be in. Before it there are no complaints, and JavaScript dates
+ * read years 0–99 as 1900–1999, so `0000-01` would be a period whose key is not its own.
+ */
+export const FIRST_REPORT_YEAR = 2000;
+
 /** `2026-11` → that month; `2026-W48` → that ISO week. Throws PeriodError otherwise. */
 export function parsePeriod(key: string): Period {
+  const year = Number(key.slice(0, 4));
+  if ((MONTH.test(key) || WEEK.test(key)) && year < FIRST_REPORT_YEAR) {
+    throw new PeriodError(
+      `Reports start in ${FIRST_REPORT_YEAR}: give a period from ${FIRST_REPORT_YEAR} on`,
+    );
+  }
   const month = MONTH.exec(key);
   if (month) return monthPeriod(Number(month[1]), Number(month[2]));
   const week = WEEK.exec(key);
   if (week) {
-    const year = Number(week[1]);
     const number = Number(week[2]);
     if (number > isoWeeksIn(year)) throw new PeriodError(`${year} has no week ${number}`);
     return weekPeriod(year, number);

@@ -7,21 +7,7 @@ import { Notice, useFocusHeading } from '../components.tsx';
 import { areaName, categoryName, formatDateTime, stepName, t, tOr } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { Link, navigate } from '../router.tsx';
-
-export interface ListItem {
-  readonly ref: string;
-  readonly receivedAt: string;
-  readonly channel: string;
-  readonly area: string;
-  readonly building?: string;
-  readonly unit?: string;
-  readonly category?: string;
-  readonly status: string;
-  readonly currentStep: string;
-  readonly outcome?: string;
-  readonly ownerName: string;
-  readonly overdue?: boolean;
-}
+import { type ListItem, toCsv } from './complaints-csv.ts';
 
 const FILTERS = ['area', 'status', 'channel', 'category', 'overdue'] as const;
 const PAGE = 50;
@@ -85,7 +71,10 @@ export function ComplaintList({ session, query }: { session: Session; query: URL
         rows.push(...page.items);
         token = page.nextToken;
       } while (token && rows.length < EXPORT_LIMIT);
-      download(`complaints-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(rows));
+      download(
+        `complaints-${new Date().toISOString().slice(0, 10)}.csv`,
+        toCsv(rows, { t, tOr, areaName, categoryName, stepName, formatDateTime }),
+      );
     } catch {
       setError('app.error');
     } finally {
@@ -193,48 +182,6 @@ export function ComplaintList({ session, query }: { session: Session; query: URL
       ) : null}
     </section>
   );
-}
-
-const cell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-/** CSV with a byte-order mark, so Excel opens the Chinese text as UTF-8. */
-export function toCsv(rows: ListItem[]): string {
-  const header: MessageKey[] = [
-    'csv.ref',
-    'csv.receivedAt',
-    'csv.channel',
-    'csv.area',
-    'csv.building',
-    'csv.unit',
-    'csv.category',
-    'csv.status',
-    'csv.step',
-    'csv.outcome',
-    'csv.owner',
-    'csv.overdue',
-  ];
-  const lines = [header.map((key) => cell(t(key))).join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.ref,
-        formatDateTime(r.receivedAt),
-        tOr(`channel.${r.channel}`, r.channel),
-        areaName(r.area),
-        r.building ?? '',
-        r.unit ?? '',
-        r.category ? categoryName(r.category) : '',
-        t(r.status === 'closed' ? 'status.closed' : 'status.open'),
-        stepName(r.currentStep),
-        r.outcome ? tOr(`outcome.${r.outcome}`, r.outcome) : '',
-        r.ownerName,
-        r.overdue ? t('app.yes') : t('app.no'),
-      ]
-        .map(cell)
-        .join(','),
-    );
-  }
-  return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
 function download(name: string, text: string) {

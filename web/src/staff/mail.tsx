@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { visibleAreas } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
@@ -88,25 +88,46 @@ function matches(item: MailSummary, outcome: string): boolean {
 
 const newestFirst = (a: MailSummary, b: MailSummary) => b.receivedAt.localeCompare(a.receivedAt);
 
-async function loadMail(filters: Filters): Promise<MailSummary[]> {
+/** Loaded mail, and where each UTC day of the log goes on (its nextToken) while it has more. */
+interface MailPages {
+  readonly items: MailSummary[];
+  readonly next: Readonly<Record<string, string>>;
+}
+
+/** The first pages of what the filters show, or with `more`, the next pages of the days that have more. */
+async function loadMail(filters: Filters, more?: MailPages['next']): Promise<MailPages> {
   if (filters.show === 'waiting') {
     const statuses = filters.outcome === 'all' ? ['held', 'quarantined'] : [filters.outcome];
     const pages = await Promise.all(
       statuses.map((status) => api<{ items: MailSummary[] }>('GET', `/api/mail?status=${status}&limit=200`)),
     );
-    return pages.flatMap((page) => page.items).sort(newestFirst);
+    return { items: pages.flatMap((page) => page.items).sort(newestFirst), next: {} };
   }
   // The mail log is kept by UTC day; a Hong Kong day (UTC+8) starts on the UTC day before.
   const before = new Date(Date.parse(`${filters.day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+  const days = more ? Object.keys(more) : [before, filters.day];
   const pages = await Promise.all(
-    [before, filters.day].map((day) =>
-      api<{ items: MailSummary[] }>('GET', `/api/mail?day=${day}&limit=200`),
-    ),
+    days.map(async (day) => {
+      const token = more?.[day];
+      const page = await api<{ items: MailSummary[]; nextToken?: string }>(
+        'GET',
+        `/api/mail?day=${day}&limit=200${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`,
+      );
+      return { day, ...page };
+    }),
   );
-  return pages
-    .flatMap((page) => page.items)
-    .filter((item) => hkDayOf(item.receivedAt) === filters.day && matches(item, filters.outcome))
-    .sort(newestFirst);
+  return {
+    items: pages
+      .flatMap((page) => page.items)
+      .filter((item) => hkDayOf(item.receivedAt) === filters.day && matches(item, filters.outcome)),
+    next: Object.fromEntries(pages.flatMap((page) => (page.nextToken ? [[page.day, page.nextToken]] : []))),
+  };
+}
+
+/** Pages put together: each message once, newest first (a day's log comes in the log's order). */
+function withMore(loaded: MailSummary[], more: MailSummary[]): MailSummary[] {
+  const seen = new Set(loaded.map((mail) => mail.id));
+  return [...loaded, ...more.filter((mail) => !seen.has(mail.id))].sort(newestFirst);
 }
 
 const sender = (mail: Pick<MailSummary, 'from' | 'fromName'>) =>
@@ -146,21 +167,47 @@ export function MailLog({ query }: { query: URLSearchParams }) {
   const filters = filtersFrom(query);
   const key = `${filters.show}|${filters.day}|${filters.outcome}`;
   const [items, setItems] = useState<MailSummary[] | undefined>();
+  const [next, setNext] = useState<MailPages['next']>({});
   const [error, setError] = useState<MessageKey | undefined>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  // The filters now shown, so a page loaded for filters changed since is dropped.
+  const shown = useRef(key);
+  shown.current = key;
 
   useEffect(() => {
     setItems(undefined);
+    setNext({});
     setError(undefined);
     // An answer for filters changed since is dropped, so a slow page cannot overwrite a newer one.
     let current = true;
     loadMail(filters).then(
-      (found) => current && setItems(found),
+      (found) => {
+        if (!current) return;
+        setItems(found.items.sort(newestFirst));
+        setNext(found.next);
+      },
       (e: ApiError) => current && setError(loadProblem(e)),
     );
     return () => {
       current = false;
     };
   }, [key]);
+
+  const loadMore = async () => {
+    setLoadingMore(true);
+    try {
+      const asked = key;
+      const found = await loadMail(filters, next);
+      if (shown.current !== asked) return;
+      setItems((loaded) => withMore(loaded ?? [], found.items));
+      setNext(found.next);
+    } catch (e) {
+      setError(loadProblem(e as ApiError));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const hasMore = Object.keys(next).length > 0;
 
   return (
     <section>
@@ -173,7 +220,7 @@ export function MailLog({ query }: { query: URLSearchParams }) {
       <FilterForm key={key} filters={filters} />
       {error ? <Notice kind="error">{t(error)}</Notice> : null}
       {!items && !error ? <p>{t('app.loading')}</p> : null}
-      {items && items.length === 0 ? <p>{t('mail.empty')}</p> : null}
+      {items && items.length === 0 && !hasMore ? <p>{t('mail.empty')}</p> : null}
       {items && items.length > 0 ? (
         <>
           <p class="sub" role="status">
@@ -211,6 +258,11 @@ export function MailLog({ query }: { query: URLSearchParams }) {
             </tbody>
           </table>
         </>
+      ) : null}
+      {items && hasMore ? (
+        <button type="button" data-testid="mail-more" onClick={() => void loadMore()} disabled={loadingMore}>
+          {t('list.more')}
+        </button>
       ) : null}
     </section>
   );

@@ -1,0 +1,25 @@
+import { HeadObjectCommand, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
+import type { StoredUpload } from '#domain/attachments.ts';
+import { s3 } from './clients.ts';
+
+/**
+ * What is stored under an upload key of the attachments bucket (HeadObject), or undefined when
+ * nothing is. Apart from adapters/files.ts so that opening a complaint does not load the
+ * presigner. Without s3:ListBucket, S3 answers a missing key with 403, not 404: both mean
+ * "never uploaded" to a function that may read every key of the prefix.
+ */
+export async function storedUpload(bucket: string, key: string): Promise<StoredUpload | undefined> {
+  try {
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      size: head.ContentLength ?? 0,
+      contentType: head.ContentType ?? '',
+      ...(head.Metadata?.uploader ? { uploader: head.Metadata.uploader } : {}),
+    };
+  } catch (error) {
+    if (error instanceof NotFound) return undefined;
+    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+    if (status === 404 || status === 403) return undefined;
+    throw error;
+  }
+}

@@ -108,3 +108,20 @@ export const OUTCOME_NAMES: Record<Outcome, Names> = {
   rejected: { en: 'Not a complaint', zhHant: '不屬投訴', zhHans: '不属投诉' },
   'closed-by-manager': { en: 'Closed by the manager', zhHant: '經理結案', zhHans: '经理结案' },
 };
+
+/** The owner's answer to the satisfaction call-back (procedure step 8), or none. */
+export const SATISFACTION_RATINGS = [
+  'satisfied',
+  'basically-satisfied',
+  'dissatisfied',
+  'no-answer',
+] as const;
+export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number];
+
+/** What the ratings are called: on the forms, Form 17, the report and its CSV. */
+export const RATING_NAMES: Record<SatisfactionRating, Names> = {
+  satisfied: { en: 'Satisfied', zhHant: '滿意', zhHans: '满意' },
+  'basically-satisfied': { en: 'Basically satisfied', zhHant: '基本滿意', zhHans: '基本满意' },
+  dissatisfied: { en: 'Dissatisfied', zhHant: '不滿意', zhHans: '不满意' },
+  'no-answer': { en: 'No answer', zhHant: '未能聯絡', zhHans: '未能联络' },
+};

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
+import { SATISFACTION_RATINGS, type SatisfactionRating } from '#config/procedure-names.ts';
 import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
@@ -121,13 +122,7 @@ export interface ComplaintRecord {
   escalationCount: number;
 }
 
-export const SATISFACTION_RATINGS = [
-  'satisfied',
-  'basically-satisfied',
-  'dissatisfied',
-  'no-answer',
-] as const;
-export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number];
+export { SATISFACTION_RATINGS, type SatisfactionRating };
 
 /**
  * How the workflow starts for a new complaint: clarify first when reception could not

@@ -1,6 +1,6 @@
 import { AREAS } from '#config/areas.ts';
 import { CATEGORIES, CHANNEL_NAMES, DEPARTMENTS, type Names, namesIn } from '#config/catalogue.ts';
-import { OUTCOME_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
+import { OUTCOME_NAMES, RATING_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
 import type { LadderLevel, StepId } from '#config/workflow.ts';
 import type { Language } from '#domain/complaint.ts';
@@ -266,13 +266,7 @@ const ZH_HANT: ReportMessages = {
     buckets: ['1小時內', '1–4小時', '4小時–1日', '1–2日', '2–5日', '5日以上'],
     target: (hours) => `目標：${hours}內`,
   },
-  ratings: {
-    satisfied: '滿意',
-    'basically-satisfied': '基本滿意',
-    dissatisfied: '不滿意',
-    'no-answer': '未能聯絡',
-    pending: '未回訪',
-  },
+  ratings: { ...namesIn(RATING_NAMES, 'zhHant'), pending: '未回訪' },
   ...configNames('zhHant'),
   statuses: { draft: '草擬', approved: '已批准', 'in-progress': '進行中', done: '已完成', dropped: '已取消' },
   uncategorised: '未分類',
@@ -403,13 +397,7 @@ const ZH_HANS: ReportMessages = {
     buckets: ['1小时内', '1–4小时', '4小时–1日', '1–2日', '2–5日', '5日以上'],
     target: (hours) => `目标：${hours}内`,
   },
-  ratings: {
-    satisfied: '满意',
-    'basically-satisfied': '基本满意',
-    dissatisfied: '不满意',
-    'no-answer': '未能联络',
-    pending: '未回访',
-  },
+  ratings: { ...namesIn(RATING_NAMES, 'zhHans'), pending: '未回访' },
   ...configNames('zhHans'),
   statuses: { draft: '草拟', approved: '已批准', 'in-progress': '进行中', done: '已完成', dropped: '已取消' },
   uncategorised: '未分类',
@@ -556,13 +544,7 @@ const EN: ReportMessages = {
     buckets: ['Within 1 h', '1–4 h', '4 h–1 day', '1–2 days', '2–5 days', 'Over 5 days'],
     target: (hours) => `Target: within ${hours}`,
   },
-  ratings: {
-    satisfied: 'Satisfied',
-    'basically-satisfied': 'Basically satisfied',
-    dissatisfied: 'Dissatisfied',
-    'no-answer': 'No answer',
-    pending: 'Not yet asked',
-  },
+  ratings: { ...namesIn(RATING_NAMES, 'en'), pending: 'Not yet asked' },
   ...configNames('en'),
   statuses: {
     draft: 'Draft',

@@ -303,10 +303,6 @@ export const en: Messages = {
   'decision.countersign': 'Countersign and close',
   'decision.file': 'File',
 
-  'rating.satisfied': 'Satisfied',
-  'rating.basically-satisfied': 'Basically satisfied',
-  'rating.dissatisfied': 'Dissatisfied',
-  'rating.no-answer': 'No answer',
   'via.phone': 'Phone',
   'via.email': 'Email',
   'via.owner-page': 'Owner page',

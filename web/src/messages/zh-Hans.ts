@@ -293,10 +293,6 @@ export const zhHans: Messages = {
   'decision.countersign': '主任签署结案',
   'decision.file': '存档',
 
-  'rating.satisfied': '满意',
-  'rating.basically-satisfied': '基本满意',
-  'rating.dissatisfied': '不满意',
-  'rating.no-answer': '未能联络',
   'via.phone': '电话',
   'via.email': '电邮',
   'via.owner-page': '业主网页',

@@ -295,10 +295,6 @@ export const zhHant = {
   'decision.countersign': '主任簽署結案',
   'decision.file': '存檔',
 
-  'rating.satisfied': '滿意',
-  'rating.basically-satisfied': '基本滿意',
-  'rating.dissatisfied': '不滿意',
-  'rating.no-answer': '未能聯絡',
   'via.phone': '電話',
   'via.email': '電郵',
   'via.owner-page': '業主網頁',

@@ -138,6 +138,9 @@ export interface DecisionContext {
   readonly lateStep?: string;
 }
 
+/** The 400 answer's message when work is reported done before its committed start without a note. */
+export const EARLY_DONE_NEEDS_NOTE = 'Say why the work was done before its committed start';
+
 const future = (at: string, now: Date, field: string) =>
   Date.parse(at) > now.getTime() ? [] : [{ field, message: 'Give a time in the future' }];
 
@@ -246,15 +249,23 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
         };
       }
       const completedAt = d.completedAt ?? at;
+      // Work done before the department's own committed start contradicts its commitment: the
+      // record must say why (Form 17's follow-up records are what a later review reads).
+      const beforeStart =
+        record.commitment !== undefined &&
+        Date.parse(completedAt) < Date.parse(record.commitment.plannedStart) &&
+        !d.note;
       return {
         ...none,
         fields: { actualCompletion: completedAt },
         audit: { action: 'work-done', details: { completedAt, note: d.note } },
         decision: { action: 'done' },
-        errors:
-          Date.parse(completedAt) > now.getTime()
+        errors: [
+          ...(Date.parse(completedAt) > now.getTime()
             ? [{ field: 'completedAt', message: 'The work cannot be done in the future' }]
-            : [],
+            : []),
+          ...(beforeStart ? [{ field: 'note', message: EARLY_DONE_NEEDS_NOTE }] : []),
+        ],
       };
     }
     case 'obstacleCoordination':

@@ -81,6 +81,7 @@ async function workStarted(table: string, record: ComplaintRecord, now: Date, au
   const closed = await closeOpenTasks(table, record.ref, now);
   await updateRecord(table, record.ref, { currentStep: 'workInProgress' });
   await audit('work-started', {
+    plannedStart: record.commitment?.plannedStart,
     plannedCompletion: record.commitment?.plannedCompletion,
     ...(closed.length ? { ownerWindowClosedWithoutObjection: true } : {}),
   });

@@ -31,8 +31,12 @@ async function freshPage(): Promise<Page> {
 const executionArn = (ref: string) =>
   `${t.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${ref}`;
 
-/** `YYYY-MM-DDTHH:mm` in Hong Kong time, as a datetime-local field takes it. */
-const hkLocal = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+/** `dd/mm/yyyy HH:mm` in Hong Kong time, as staff type a date and time in the app. */
+const hkLocal = (at: Date) => {
+  const [date, time] = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).split('T');
+  const [year, month, day] = (date ?? '').split('-');
+  return `${day}/${month}/${year} ${time}`;
+};
 const DAY = 86_400_000;
 
 async function ownerLink(ref: string, kind: RegExp): Promise<string> {
@@ -185,7 +189,7 @@ describe('the staff web app and owner pages', () => {
       expect.stringContaining('reception.kowloon-east（接待人員）'),
       expect.stringContaining('supervisor.kowloon-east（主任）'),
       expect.stringContaining('department.kowloon-east（相關部門）'),
-      expect.stringContaining('業主（業主）'),
+      expect.stringContaining('陳大文（業主）'),
       expect.stringContaining('supervisor.kowloon-east（主任）'),
       expect.stringContaining('clerk.kowloon-east（收費文員）'),
     ]);

@@ -44,12 +44,12 @@ export class BrowserPages {
     this.browser = browser;
   }
 
-  /** Closes the last page (checking it), then opens a fresh one. */
-  async fresh(): Promise<Page> {
+  /** Closes the last page (checking it), then opens a fresh one; `locale` is the browser's own. */
+  async fresh(locale = 'zh-HK'): Promise<Page> {
     await this.close();
     const context = await this.browser.newContext({
       viewport: { width: 1280, height: 900 },
-      locale: 'zh-HK',
+      locale,
     });
     const page = await context.newPage();
     this.open = { page, errors: failOnPageErrors(page) };

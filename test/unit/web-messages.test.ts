@@ -5,12 +5,18 @@ import { CHANNELS } from '#config/catalogue.ts';
 import { ROLES } from '#config/roles.ts';
 import { STEP_IDS } from '#config/workflow.ts';
 import { NewComplaintInput } from '#domain/complaint.ts';
-import { DECISION_SCHEMAS } from '#domain/decisions.ts';
+import { DECISION_SCHEMAS, EARLY_DONE_NEEDS_NOTE } from '#domain/decisions.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 import { en } from '../../web/src/messages/en.ts';
 import { zhHans } from '../../web/src/messages/zh-Hans.ts';
 import { zhHant } from '../../web/src/messages/zh-Hant.ts';
-import { fromServer, hkIso, validateComplaint } from '../../web/src/validation.ts';
+import {
+  dayMonthYear,
+  fromServer,
+  hkIso,
+  parseDayMonthYear,
+  validateComplaint,
+} from '../../web/src/validation.ts';
 
 /** The web app's three message catalogues, and that its pages take every text from them. */
 const CATALOGUES = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en } as const;
@@ -163,5 +169,22 @@ describe('the web app’s field checks', () => {
     expect(hkIso('2026-12-01T10:00')).toBe('2026-12-01T10:00:00+08:00');
     expect(Date.parse(hkIso('2026-12-01T10:00') ?? '')).toBe(Date.parse('2026-12-01T02:00:00Z'));
     expect(hkIso('tomorrow')).toBeUndefined();
+  });
+
+  it('read dd/mm/yyyy HH:mm (24-hour) as Hong Kong time, and say why another text is not one', () => {
+    expect(parseDayMonthYear('07/12/2026 18:30')).toEqual({ iso: '2026-12-07T18:30:00+08:00' });
+    expect(parseDayMonthYear(' 7/2/2027  9:05 ')).toEqual({ iso: '2027-02-07T09:05:00+08:00' });
+    expect(parseDayMonthYear('29/02/2028 00:00')).toEqual({ iso: '2028-02-29T00:00:00+08:00' });
+    for (const text of ['12/07/2026, 06:30 PM', '2026-12-07T18:30', '07/12/2026', 'tomorrow', ''])
+      expect(parseDayMonthYear(text), text).toEqual({ problem: 'error.datetimeFormat' });
+    for (const text of ['31/02/2026 10:00', '29/02/2027 10:00', '07/13/2026 10:00', '07/12/2026 24:00'])
+      expect(parseDayMonthYear(text), text).toEqual({ problem: 'error.noSuchDate' });
+    expect(dayMonthYear(new Date('2026-12-07T10:30:00Z'))).toBe('07/12/2026 18:30');
+  });
+
+  it('ask for the note the API wants when work was done before its committed start', () => {
+    expect(fromServer([{ field: 'note', message: EARLY_DONE_NEEDS_NOTE }])).toEqual({
+      note: 'error.earlyNote',
+    });
   });
 });

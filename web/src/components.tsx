@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from './i18n.ts';
 import type { MessageKey } from './messages/zh-Hant.ts';
-import type { FieldErrors } from './validation.ts';
+import { DATE_TIME_PATTERN, type FieldErrors } from './validation.ts';
 
 /** The DOM id of a field's control, from its API field name (`owner.phone` → `f-owner-phone`). */
 export const fieldId = (field: string) => `f-${field.replace(/\./g, '-')}`;
@@ -44,6 +44,37 @@ export function Field({ field, label, errors, hint, optional, children }: FieldP
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * A date and time typed as `dd/mm/yyyy HH:mm` (24-hour, Hong Kong time), as the app shows them
+ * in every language. A text input, not `datetime-local`, whose shape follows the browser's
+ * locale (`mm/dd/yyyy, hh:mm AM` in an American browser) whatever the app's language; the form
+ * reads the text with `parseDayMonthYear` (validation.ts).
+ */
+export function DateTimeInput({
+  attributes,
+  value,
+  onInput,
+}: {
+  attributes: Record<string, unknown>;
+  value: string;
+  onInput: (event: Event) => void;
+}) {
+  return (
+    <input
+      {...attributes}
+      type="text"
+      class="datetime"
+      inputMode="numeric"
+      autoComplete="off"
+      spellcheck={false}
+      pattern={DATE_TIME_PATTERN}
+      placeholder={t('field.dateTimePlaceholder')}
+      value={value}
+      onInput={onInput}
+    />
   );
 }
 

@@ -73,6 +73,47 @@ export function hkIso(local: string): string | undefined {
   return Number.isNaN(Date.parse(iso)) ? undefined : iso;
 }
 
+/** How staff type a date and time, in every language and whatever the browser's locale. */
+export const DATE_TIME_PATTERN = '\\d{1,2}/\\d{1,2}/\\d{4} \\d{1,2}:\\d{2}';
+
+/**
+ * `07/12/2026 18:30` (day/month/year, 24-hour, Hong Kong time) → ISO 8601 with +08:00, as the
+ * API takes it; or why it is not one: not in that shape, or no such date or time (31/02).
+ */
+export function parseDayMonthYear(
+  text: string,
+): { iso: string } | { problem: 'error.datetimeFormat' | 'error.noSuchDate' } {
+  const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!match) return { problem: 'error.datetimeFormat' };
+  const [day, month, year, hour, minute] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  // Date.UTC rolls 31/02 over into March: a date exists only if it comes back unchanged.
+  const utc = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  if (
+    hour > 23 ||
+    minute > 59 ||
+    utc.getUTCFullYear() !== year ||
+    utc.getUTCMonth() !== month - 1 ||
+    utc.getUTCDate() !== day
+  ) {
+    return { problem: 'error.noSuchDate' };
+  }
+  const two = (n: number) => String(n).padStart(2, '0');
+  return { iso: `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:00+08:00` };
+}
+
+/** An ISO instant as staff type it: `dd/mm/yyyy HH:mm` in Hong Kong time. */
+export function dayMonthYear(at: Date): string {
+  const [date, time] = hkLocal(at).split('T') as [string, string];
+  const [year, month, day] = date.split('-');
+  return `${day}/${month}/${year} ${time}`;
+}
+
 /** ISO instant → a datetime-local value in Hong Kong time. */
 export function hkLocal(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
@@ -88,6 +129,7 @@ const SERVER_PROBLEMS: [RegExp, MessageKey][] = [
   [/as a date and time|new committed completion/i, 'error.datetime'],
   [/^Keep .* under|^Attach up to/i, 'error.tooLong'],
   [/^Attach (a scan|files)/i, 'error.fileType'],
+  [/^Say why the work was done before/i, 'error.earlyNote'],
   [/^Choose|^Say whether/i, 'error.choose'],
   [/^(Write|Enter|Give)/i, 'error.required'],
 ];

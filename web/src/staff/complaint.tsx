@@ -254,7 +254,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         {c.timelineMailOmitted ? (
           <p class="hint">{t('complaint.timelineMailOmitted', { count: String(c.timelineMailOmitted) })}</p>
         ) : null}
-        <Timeline events={c.timeline} />
+        <Timeline events={c.timeline} complaint={c} />
       </section>
     </section>
   );
@@ -561,8 +561,41 @@ const DETAIL_KEYS = [
   'location',
 ];
 
-export function eventDetails(event: TimelineEvent): string {
+/** The planned times, each named: a bare date says neither start nor completion. */
+const PLANNED_LABELS: Record<string, MessageKey> = {
+  plannedStart: 'decision.plannedStart',
+  plannedCompletion: 'decision.plannedCompletion',
+};
+
+/**
+ * What an audit line did, named: which step's task opened, which owner email arrived (its
+ * subject); the action's name alone for the rest.
+ */
+export function eventTitle(event: TimelineEvent): string {
   const details = event.details ?? {};
+  const step = typeof details.step === 'string' ? details.step : '';
+  const subject = typeof details.subject === 'string' ? details.subject : '';
+  if (event.action === 'task-opened' && step) return t('timeline.taskOpened', { step: stepName(step) });
+  if (event.action === 'reminder-task-opened' && step) {
+    return t('timeline.reminderTaskOpened', { step: stepName(step) });
+  }
+  if (event.action === 'owner-email-received' && subject) return t('timeline.ownerEmail', { subject });
+  return tOr(`action.${event.action}`, event.action);
+}
+
+/**
+ * The details of an audit line worth showing. Work starting shows the committed start (its
+ * line was written with the completion only: the record's commitment says when it started).
+ */
+export function eventDetails(event: TimelineEvent, complaint?: Complaint): string {
+  const details = event.details ?? {};
+  if (event.action === 'work-started') {
+    const start =
+      typeof details.plannedStart === 'string' ? details.plannedStart : complaint?.commitment?.plannedStart;
+    return start
+      ? t('app.labelled', { label: t('decision.plannedStart'), value: formatDateTime(start) })
+      : '';
+  }
   const moved =
     event.action === 'area-changed'
       ? [t('moveArea.fromTo', { from: areaName(String(details.from)), to: areaName(String(details.to)) })]
@@ -571,7 +604,8 @@ export function eventDetails(event: TimelineEvent): string {
     .concat(
       DETAIL_KEYS.filter((key) => typeof details[key] === 'string' && details[key] !== '').map((key) => {
         const value = String(details[key]);
-        if (key === 'plannedStart' || key === 'plannedCompletion') return formatDateTime(value);
+        const planned = PLANNED_LABELS[key];
+        if (planned) return t('app.labelled', { label: t(planned), value: formatDateTime(value) });
         if (key === 'rating') return tOr(`rating.${value}`, value);
         return value;
       }),
@@ -579,19 +613,18 @@ export function eventDetails(event: TimelineEvent): string {
     .join(' · ');
 }
 
-function Timeline({ events }: { events: TimelineEvent[] }) {
+function Timeline({ events, complaint }: { events: TimelineEvent[]; complaint: Complaint }) {
   return (
     <ol class="timeline" data-testid="timeline">
       {events.map((event, i) => (
         <li key={`${event.at}-${i}`}>
-          <span class="sub">{formatDateTime(event.at)}</span>{' '}
-          <strong>{tOr(`action.${event.action}`, event.action)}</strong>{' '}
+          <span class="sub">{formatDateTime(event.at)}</span> <strong>{eventTitle(event)}</strong>{' '}
           <span>
             {event.actor === 'system' || event.actor === 'owner'
               ? actorName(event.actor)
               : t('app.actor', { name: event.actor, role: roleName(event.role) })}
           </span>
-          {eventDetails(event) ? <div class="sub">{eventDetails(event)}</div> : null}
+          {eventDetails(event, complaint) ? <div class="sub">{eventDetails(event, complaint)}</div> : null}
         </li>
       ))}
     </ol>

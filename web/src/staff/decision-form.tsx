@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
-import { Choice, ErrorSummary, Field } from '../components.tsx';
+import { Choice, DateTimeInput, ErrorSummary, Field } from '../components.tsx';
 import { categoryName, departmentName, t } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
-import { type FieldErrors, fromServer, hkIso } from '../validation.ts';
+import { type FieldErrors, fromServer, parseDayMonthYear } from '../validation.ts';
 import type { Complaint, OpenTask } from './types.ts';
 
 /**
@@ -153,10 +153,17 @@ export const STEP_FORMS: Record<string, StepForm> = {
 const RATINGS = ['satisfied', 'basically-satisfied', 'dissatisfied'] as const;
 const VIA = ['phone', 'email', 'visit'] as const;
 
+/** A typed date and time as the API takes it, if it is one. */
+const isoOf = (typed: string | undefined) => {
+  const parsed = parseDayMonthYear(typed ?? '');
+  return 'iso' in parsed ? parsed.iso : undefined;
+};
+
 /** Which datetime a step must have in the future, and which it must not. */
 function checkTimes(
   step: string,
   task: OpenTask,
+  complaint: Complaint,
   action: string,
   values: Record<string, string>,
   errors: FieldErrors,
@@ -164,13 +171,26 @@ function checkTimes(
   const now = Date.now();
   for (const [name, raw] of Object.entries(values)) {
     if (!raw || !STEP_FORMS[step]?.fields.some((f) => f.name === name && f.kind === 'datetime')) continue;
-    const iso = hkIso(raw);
-    if (!iso) errors[name] = 'error.datetime';
-    else if (name === 'completedAt' && Date.parse(iso) > now) errors[name] = 'error.notFuture';
-    else if (name === 'plannedCompletion' && Date.parse(iso) <= now) errors[name] = 'error.future';
+    const parsed = parseDayMonthYear(raw);
+    if (!('iso' in parsed)) errors[name] = parsed.problem;
+    else if (name === 'completedAt' && Date.parse(parsed.iso) > now) errors[name] = 'error.notFuture';
+    else if (name === 'plannedCompletion' && Date.parse(parsed.iso) <= now) errors[name] = 'error.future';
   }
-  const start = hkIso(values.plannedStart ?? '');
-  const end = hkIso(values.plannedCompletion ?? '');
+  // Done before the department's own committed start: the API wants a note saying why.
+  const plannedStart = complaint.commitment?.plannedStart;
+  const doneAt = values.completedAt ? isoOf(values.completedAt) : new Date(now).toISOString();
+  if (
+    step === 'workInProgress' &&
+    action === 'done' &&
+    plannedStart &&
+    doneAt &&
+    Date.parse(doneAt) < Date.parse(plannedStart) &&
+    !values.note?.trim()
+  ) {
+    errors.note = 'error.earlyNote';
+  }
+  const start = isoOf(values.plannedStart);
+  const end = isoOf(values.plannedCompletion);
   if (
     step === 'departmentCommitment' &&
     start &&
@@ -225,7 +245,7 @@ export function DecisionForm({
       }
     }
     const visible = Object.fromEntries(shown.map((field) => [field.name, values[field.name] ?? '']));
-    checkTimes(task.step, task, action, visible, found);
+    checkTimes(task.step, task, complaint, action, visible, found);
     setErrors(found);
     if (Object.keys(found).length) return;
 
@@ -234,7 +254,7 @@ export function DecisionForm({
       const value = values[field.name]?.trim();
       if (!value) continue;
       const typed =
-        field.kind === 'datetime' ? hkIso(value) : field.kind === 'yesno' ? value === 'yes' : value;
+        field.kind === 'datetime' ? isoOf(value) : field.kind === 'yesno' ? value === 'yes' : value;
       // `owner.name` → { owner: { name } }, as the API's schema nests it.
       const [outer, inner] = field.name.split('.');
       if (outer && inner) body[outer] = { ...(body[outer] as object | undefined), [inner]: typed };
@@ -294,7 +314,7 @@ export function DecisionForm({
           field.kind === 'textarea' ? (
             <textarea {...a} rows={3} value={value} onInput={onInput} />
           ) : field.kind === 'datetime' ? (
-            <input {...a} type="datetime-local" value={value} onInput={onInput} />
+            <DateTimeInput attributes={a} value={value} onInput={onInput} />
           ) : field.kind === 'category' || field.kind === 'department' ? (
             <select {...a} value={value} onChange={onInput}>
               <option value="">{t('field.choose')}</option>

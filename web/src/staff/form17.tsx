@@ -57,18 +57,23 @@ function signatureOf(c: Complaint, actions: readonly string[]): TimelineEvent | 
   return [...c.timeline].reverse().find((event) => actions.includes(event.action));
 }
 
-function Sign({ event }: { event: TimelineEvent | undefined }) {
+/**
+ * Who signed: staff by username, the owner by their name (on their own page), the workflow as
+ * itself; each with the role, except the workflow, which has none to repeat.
+ */
+function signer(event: TimelineEvent, c: Complaint): string {
+  if (event.actor === 'system')
+    return t('form17.signSystem', { name: actorName(event.actor), at: formatDateTime(event.at) });
+  const name = event.actor === 'owner' ? c.owner.name || actorName(event.actor) : actorName(event.actor);
+  return t('form17.sign', { name, role: roleName(event.role), at: formatDateTime(event.at) });
+}
+
+function Sign({ event, complaint }: { event: TimelineEvent | undefined; complaint: Complaint }) {
   return (
     <span class="f17-sign" data-testid={event ? 'signature' : 'unsigned'}>
       {t('app.labelled', {
         label: t('form17.signature'),
-        value: event
-          ? t('form17.sign', {
-              name: actorName(event.actor),
-              role: roleName(event.role),
-              at: formatDateTime(event.at),
-            })
-          : t('form17.unsigned'),
+        value: event ? signer(event, complaint) : t('form17.unsigned'),
       })}
     </span>
   );
@@ -154,7 +159,7 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
             <td>{categoryName(c.category)}</td>
             <th scope="row">{t('form17.receivedBy')}</th>
             <td>
-              <Sign event={signatureOf(c, SIGNATURES.received)} />
+              <Sign complaint={c} event={signatureOf(c, SIGNATURES.received)} />
             </td>
           </tr>
           <Row label={t('form17.opinion')}>
@@ -164,7 +169,7 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
                   ? t('app.labelled', { label: t('complaint.rejection'), value: c.rejection.reason })
                   : '')}
             </div>
-            <Sign event={signatureOf(c, SIGNATURES.supervisor)} />
+            <Sign complaint={c} event={signatureOf(c, SIGNATURES.supervisor)} />
           </Row>
           <tr>
             <th scope="row">{t('form17.department')}</th>
@@ -185,13 +190,17 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
                 value: c.commitment ? formatDateTime(c.commitment.plannedCompletion) : '',
               })}
             </span>
-            <Sign event={signatureOf(c, SIGNATURES.commitment)} />
+            <Sign complaint={c} event={signatureOf(c, SIGNATURES.commitment)} />
           </Row>
           <Row label={t('form17.followUps')}>
-            <EventTable events={followUps} />
+            <EventTable events={followUps} complaint={c} />
           </Row>
           <Row label={t('form17.escalations')}>
-            {escalations.length ? <EventTable events={escalations} /> : t('form17.noEscalations')}
+            {escalations.length ? (
+              <EventTable events={escalations} complaint={c} />
+            ) : (
+              t('form17.noEscalations')
+            )}
           </Row>
           <Row label={t('form17.actualCompletion')}>
             {c.actualCompletion ? formatDateTime(c.actualCompletion) : ''}
@@ -206,17 +215,17 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
             <div class="prewrap">
               {t('app.labelled', { label: t('form17.comments'), value: c.satisfaction?.comments ?? '' })}
             </div>
-            <Sign event={signatureOf(c, SIGNATURES.satisfaction)} />
+            <Sign complaint={c} event={signatureOf(c, SIGNATURES.satisfaction)} />
           </Row>
           <Row label={t('form17.closing')}>
             {c.closingSignature?.note ? <div class="prewrap">{c.closingSignature.note}</div> : null}
-            <Sign event={signatureOf(c, SIGNATURES.closing)} />
+            <Sign complaint={c} event={signatureOf(c, SIGNATURES.closing)} />
           </Row>
           <Row label={t('form17.filed')}>
             <span class="f17-pair">
               {t('app.labelled', { label: t('form17.location'), value: c.filed?.location ?? '' })}
             </span>
-            <Sign event={signatureOf(c, SIGNATURES.filed)} />
+            <Sign complaint={c} event={signatureOf(c, SIGNATURES.filed)} />
           </Row>
         </tbody>
       </table>
@@ -228,7 +237,7 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
   );
 }
 
-function EventTable({ events }: { events: TimelineEvent[] }) {
+function EventTable({ events, complaint }: { events: TimelineEvent[]; complaint: Complaint }) {
   return (
     <table class="f17-events">
       <thead>
@@ -250,7 +259,9 @@ function EventTable({ events }: { events: TimelineEvent[] }) {
             </td>
             <td>
               {tOr(`action.${event.action}`, event.action)}
-              {eventDetails(event) ? <span class="sub">{eventDetails(event)}</span> : null}
+              {eventDetails(event, complaint) ? (
+                <span class="sub">{eventDetails(event, complaint)}</span>
+              ) : null}
             </td>
           </tr>
         ))}

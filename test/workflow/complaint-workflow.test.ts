@@ -111,6 +111,9 @@ async function mailsAbout(ref: string): Promise<OutboxEmail[]> {
 const header = (mail: OutboxEmail, name: string) =>
   mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
 
+/** These tests report the work done before its committed start (an hour or a day ahead): so they say why. */
+const EARLY_NOTE = '業主提早在家，提早完成';
+
 describe('the complaint workflow', () => {
   it('takes a phone complaint through every step to a filed, closed record with the full timeline', async () => {
     const { ref, first } = await logComplaint();
@@ -388,7 +391,7 @@ describe('the complaint workflow', () => {
 
   it('reopens a dissatisfied complaint with a new work order, and closes it when the supervisor decides so', async () => {
     const { ref } = await reachWorkInProgress();
-    await act(R.department, ref, { action: 'done' });
+    await act(R.department, ref, { action: 'done', note: EARLY_NOTE });
     expect((await act(R.followup, ref, { rating: 'dissatisfied', comments: '仍然滲水' }))?.stateName).toBe(
       'Review dissatisfaction',
     );
@@ -404,7 +407,7 @@ describe('the complaint workflow', () => {
       plannedCompletion: new Date(Date.now() + 24 * HOUR).toISOString(),
     });
     await act(R.followup, ref, { action: 'accept' });
-    await act(R.department, ref, { action: 'done' });
+    await act(R.department, ref, { action: 'done', note: EARLY_NOTE });
     await act(R.followup, ref, { rating: 'dissatisfied', comments: '不滿意' });
     expect(
       (await act(R.supervisor, ref, { action: 'close', note: '已盡力處理，業主要求超出範圍' }))?.stateName,
@@ -419,7 +422,9 @@ describe('the complaint workflow', () => {
 
   it('records no answer when the owner does not answer the satisfaction request in time, and goes on to sign-off', async () => {
     const { ref } = await reachWorkInProgress();
-    expect((await act(R.department, ref, { action: 'done' }))?.stateName).toBe('Satisfaction call-back');
+    expect((await act(R.department, ref, { action: 'done', note: EARLY_NOTE }))?.stateName).toBe(
+      'Satisfaction call-back',
+    );
     const callback = await taskOf(R.followup, ref);
     const next = t.nextTask(executionArn(ref));
     await passDeadline(callback.dueAt);

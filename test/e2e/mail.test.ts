@@ -121,6 +121,10 @@ describe('mail in the staff web app', () => {
     await page.reload();
     const correspondence = page.locator('section[aria-labelledby="mail-heading"]');
     await correspondence.getByText('傳真第2頁.pdf').waitFor();
+    // The timeline says which email came (its subject) and which step's task opened.
+    const timeline = await page.getByTestId('timeline').textContent();
+    expect(timeline).toContain(`收到業主電郵：Re: [${ref}] 升降機故障`);
+    expect(timeline).toContain('開出工作：謄寫傳真投訴內容');
     const exe = correspondence.locator('li[data-file="invoice.pdf.exe"]');
     expect(await exe.getByTestId('executable').textContent()).toContain('切勿開啟，不提供下載');
     expect(await exe.getByRole('button').count()).toBe(0);

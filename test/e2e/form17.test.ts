@@ -144,6 +144,10 @@ describe('the record of a complaint, as staff see and print it', () => {
     // The timeline names the step of every task that opened.
     await page.goto(`${base}/complaints/${ref}`);
     await page.getByTestId('timeline').locator('li').first().waitFor();
+    // The record on the complaint page signs the owner's opinion by name too.
+    const recordText = (await page.locator('main').textContent()) ?? '';
+    expect(recordText).toContain('李美玲（業主）');
+    expect(recordText).not.toContain('業主（業主）');
     const lines = await page.getByTestId('timeline').locator('li').allTextContents();
     const openings = lines.filter((line) => line.includes('開出工作'));
     expect(openings.length).toBeGreaterThanOrEqual(4);

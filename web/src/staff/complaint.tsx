@@ -48,14 +48,17 @@ export function loadError(error: ApiError): MessageKey {
   return 'app.error';
 }
 
-export const signed = (signature: Signature | undefined) =>
-  signature
-    ? t('form17.sign', {
-        name: actorName(signature.by),
-        role: roleName(signature.role),
-        at: formatDateTime(signature.at),
-      })
-    : t('form17.unsigned');
+/**
+ * A signature as name, role and time: staff by username, the owner by their name (signed on
+ * their own page: the role alone would read 業主（業主）), the workflow as itself, no role.
+ */
+export function signed(signature: Signature | undefined, owner?: { readonly name?: string }): string {
+  if (!signature) return t('form17.unsigned');
+  const at = formatDateTime(signature.at);
+  if (signature.by === 'system') return t('form17.signSystem', { name: actorName(signature.by), at });
+  const name = signature.by === 'owner' && owner?.name ? owner.name : actorName(signature.by);
+  return t('form17.sign', { name, role: roleName(signature.role), at });
+}
 
 /** One complaint: its open task and that step's form first, then the record, mail and timeline. */
 export function ComplaintPage({ session, complaintRef }: { session: Session; complaintRef: string }) {
@@ -231,7 +234,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
                     value: c.satisfaction.comments,
                   })
                 : tOr(`rating.${c.satisfaction.rating}`, c.satisfaction.rating)}{' '}
-              — {signed(c.satisfaction)}
+              — {signed(c.satisfaction, c.owner)}
             </Item>
           ) : null}
           {c.closingSignature ? <Item label={t('form17.closing')}>{signed(c.closingSignature)}</Item> : null}

@@ -12,7 +12,7 @@ import {
   tOr,
 } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { eventDetails, loadError, useComplaint } from './complaint.tsx';
+import { eventDetails, loadError, signed, useComplaint } from './complaint.tsx';
 import type { Complaint, TimelineEvent } from './types.ts';
 
 /** The audit actions that are the paper form's signatures. */
@@ -57,23 +57,14 @@ function signatureOf(c: Complaint, actions: readonly string[]): TimelineEvent | 
   return [...c.timeline].reverse().find((event) => actions.includes(event.action));
 }
 
-/**
- * Who signed: staff by username, the owner by their name (on their own page), the workflow as
- * itself; each with the role, except the workflow, which has none to repeat.
- */
-function signer(event: TimelineEvent, c: Complaint): string {
-  if (event.actor === 'system')
-    return t('form17.signSystem', { name: actorName(event.actor), at: formatDateTime(event.at) });
-  const name = event.actor === 'owner' ? c.owner.name || actorName(event.actor) : actorName(event.actor);
-  return t('form17.sign', { name, role: roleName(event.role), at: formatDateTime(event.at) });
-}
-
 function Sign({ event, complaint }: { event: TimelineEvent | undefined; complaint: Complaint }) {
   return (
     <span class="f17-sign" data-testid={event ? 'signature' : 'unsigned'}>
       {t('app.labelled', {
         label: t('form17.signature'),
-        value: event ? signer(event, complaint) : t('form17.unsigned'),
+        value: event
+          ? signed({ by: event.actor, role: event.role, at: event.at }, complaint.owner)
+          : t('form17.unsigned'),
       })}
     </span>
   );

@@ -160,4 +160,45 @@ describe('the record of a complaint, as staff see and print it', () => {
     );
     await screenshot(page, 'form17-03-timeline');
   }, 180_000);
+
+  it('asks the department why, when it reports the work done before its own committed start', async () => {
+    const waitingTask = t.recordTasks();
+    const created = await api.post<{ ref: string }>('reception.kowloon-east', '/api/complaints', {
+      channel: 'phone',
+      area: 'kowloon-east',
+      owner: { name: '何先生', phone: '+852 9123 1111' },
+      content: '走廊燈泡壞了。',
+      checklist: { keyPointsNoted: true, requestClarified: true, apologyGiven: true },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const ref = created.body.ref;
+    expect((await waitingTask(ref)).stateName).toBe('Supervisor review');
+    await actByApi('supervisor.kowloon-east', ref, {
+      action: 'sign',
+      opinion: '安排工程部更換燈泡',
+      category: 'facilities',
+      department: 'engineering',
+    });
+    await actByApi('department.kowloon-east', ref, {
+      plannedStart: new Date(Date.now() + DAY).toISOString(),
+      plannedCompletion: new Date(Date.now() + 2 * DAY).toISOString(),
+    });
+    expect((await actByApi('followup.kowloon-east', ref, { action: 'accept' })).stateName).toBe(
+      'Work in progress',
+    );
+
+    page = await pages.fresh();
+    await signInAs(page, base, 'department.kowloon-east', `/complaints/${ref}`);
+    await page.getByLabel('工作已完成').check();
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect
+      .poll(() => page.locator('#f-note-error').textContent())
+      .toBe('工作在承諾開始時間之前完成：請說明原因。');
+    await screenshot(page, 'form17-04-early-done-note');
+    await page.getByLabel('備註').fill('業主今日在家，順道更換');
+    const callback = t.nextTask(executionArn(ref));
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('已記錄。').waitFor();
+    expect((await callback).stateName).toBe('Satisfaction call-back');
+  }, 120_000);
 });

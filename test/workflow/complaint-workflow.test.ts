@@ -1,5 +1,6 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatEn, formatZh } from '#domain/emails.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { type OutboxEmail, outbox, staffClient } from '../harness/staff-client.ts';
 
@@ -432,6 +433,27 @@ describe('the complaint workflow', () => {
     await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
   });
 
+  it('tells the owner one deadline for the plan and for the satisfaction request: the step’s own', async () => {
+    const { ref } = await logComplaint();
+    await act(R.supervisor, ref, {
+      action: 'sign',
+      opinion: '安排工程部檢查',
+      category: 'water-leak',
+      department: 'engineering',
+    });
+    const atPlan = await act(R.department, ref, {
+      plannedStart: new Date(Date.now() + HOUR).toISOString(),
+      plannedCompletion: new Date(Date.now() + 72 * HOUR).toISOString(),
+    });
+    expect(atPlan?.stateName).toBe('Owner response to plan');
+    await expectOneDeadline(ref, R.followup, '處理方案', 'ownerPlanResponse');
+
+    await act(R.followup, ref, { action: 'accept' });
+    expect((await act(R.department, ref, { action: 'done' }))?.stateName).toBe('Satisfaction call-back');
+    await expectOneDeadline(ref, R.followup, '請評價', 'satisfactionCallback');
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
   it('starts the work when the owner lets the objection window pass', async () => {
     const { ref } = await logComplaint();
     await act(R.supervisor, ref, {
@@ -582,6 +604,30 @@ describe('the staff task API', () => {
 });
 
 /** Logs a complaint and drives it to the work in progress, completion due in `hours`. */
+/**
+ * The owner's email (both languages), the owner's page and the staff task give the same
+ * deadline: the step's, which the workflow enforces (to the minute, as the email shows it).
+ */
+async function expectOneDeadline(ref: string, username: string, subjectWords: string, step: string) {
+  const task = await taskOf(username, ref);
+  expect(task.step).toBe(step);
+  const email = (await mailsAbout(ref)).filter(
+    (m) => m.destination.to.includes('chan.taiman@example.com') && m.subject.includes(subjectWords),
+  );
+  expect(email).toHaveLength(1);
+  const text = String(email[0]?.body.text);
+  expect(text).toContain(formatZh(task.dueAt));
+  expect(text).toContain(formatEn(task.dueAt));
+  const linkId = /\/owner\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
+  const page = await fetch(`${t.stack.urls.web}/api/owner/${linkId}`);
+  expect(page.status).toBe(200);
+  const view = (await page.json()) as { step: string; answerBy: string; expiresAt: string };
+  expect(view.step).toBe(step);
+  expect(view.answerBy).toBe(task.dueAt);
+  // The link may work longer than the deadline, never shorter.
+  expect(Date.parse(view.expiresAt)).toBeGreaterThanOrEqual(Date.parse(view.answerBy));
+}
+
 async function reachWorkInProgress(hours = 72) {
   const { ref } = await logComplaint();
   await act(R.supervisor, ref, {

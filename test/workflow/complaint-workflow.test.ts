@@ -304,6 +304,48 @@ describe('the complaint workflow', () => {
     await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
   });
 
+  it('keeps a complaint whose step missed its deadline overdue while the ladder has it, up to the manager’s reminder', async () => {
+    const { ref } = await logComplaint();
+    const arn = executionArn(ref);
+    const listedOverdue = async (username: string) => {
+      const { status, body } = await api.get<{ items: { ref: string; overdue: boolean }[] }>(
+        username,
+        '/api/complaints?overdue=true&limit=100',
+      );
+      expect(status).toBe(200);
+      return body.items.find((item) => item.ref === ref)?.overdue;
+    };
+    const review = await taskOf(R.supervisor, ref);
+    expect(await listedOverdue(R.manager)).toBeUndefined();
+
+    let next = t.nextTask(arn);
+    await passDeadline(review.dueAt);
+    expect((await next).stateName).toBe('Escalate to customer service');
+    const csTask = await taskOf(R.customerService, ref);
+    // Its own deadline is a working day away; the supervisor's review is late already.
+    expect(Date.parse(csTask.dueAt)).toBeGreaterThan(Date.now());
+    expect(csTask.overdue).toBe(true);
+    expect(await listedOverdue(R.manager)).toBe(true);
+    expect(await listedOverdue(R.customerService)).toBe(true);
+
+    next = t.nextTask(arn);
+    await passDeadline(csTask.dueAt);
+    expect((await next).stateName).toBe('Escalate to manager');
+    const managerTask = await taskOf(R.manager, ref);
+    expect(Date.parse(managerTask.dueAt)).toBeGreaterThan(Date.now());
+    expect(managerTask.overdue).toBe(true);
+    expect(await listedOverdue(R.manager)).toBe(true);
+
+    next = t.nextTask(arn);
+    await passDeadline(managerTask.dueAt);
+    expect((await next).stateName).toBe('Escalate to manager');
+    const reminded = await taskOf(R.manager, ref);
+    expect(reminded.id).not.toBe(managerTask.id);
+    expect(reminded.overdue).toBe(true);
+    expect(await listedOverdue(R.manager)).toBe(true);
+    await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
+
   it('sends an obstacle the supervisor cannot clear to customer service, who sets a new completion date', async () => {
     const { ref } = await reachWorkInProgress();
     expect(

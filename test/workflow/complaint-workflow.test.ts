@@ -343,6 +343,13 @@ describe('the complaint workflow', () => {
     expect(reminded.id).not.toBe(managerTask.id);
     expect(reminded.overdue).toBe(true);
     expect(await listedOverdue(R.manager)).toBe(true);
+    // Two escalations (the review, then customer service, ran out); the reminder is not one.
+    const complaint = await api.get<{ escalationCount: number; timeline: { action: string }[] }>(
+      R.manager,
+      `/api/complaints/${ref}`,
+    );
+    expect(complaint.body.escalationCount).toBe(2);
+    expect(complaint.body.timeline.filter((e) => e.action === 'manager-reminded')).toHaveLength(1);
     await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
   });
 

@@ -13,7 +13,8 @@ const TABLE_NAME = requireEnv('TABLE_NAME');
  * `GET /api/owner/{linkId}` (no sign-in): what the owner's emailed link asks — the plan to
  * accept or object to, or the finished work to rate — in the owner's language. It only reads:
  * mail scanners fetch links before people do. A used, expired or closed link answers 410/409
- * with a polite message in the owner's language.
+ * with a polite message in the owner's language. `answerBy` is the step's deadline, the one
+ * the email told the owner; `expiresAt` is how long the link keeps working.
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const now = new Date();
@@ -21,13 +22,15 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const problem = linkProblem(link, now);
   if (!link || problem) return problemAnswer(problem ?? 'unknown', link?.language);
   const { record, tasks } = await getPartition(TABLE_NAME, link.ref);
-  const open = tasks.some((task) => task.status === 'open' && task.step === link.step);
+  const open = tasks.find((task) => task.status === 'open' && task.step === link.step);
   if (!record || !open) return problemAnswer('closed', link.language);
   return json(200, {
     status: 'open',
     ref: link.ref,
     step: link.step,
     language: link.language,
+    // The deadline the workflow enforces (and the email gave): the link itself works longer.
+    answerBy: open.dueAt,
     expiresAt: link.expiresAt,
     complaint: ownerView(record),
   });

@@ -5,7 +5,7 @@ import { withPowertools } from '#commons/middy.ts';
 import { TABLE } from '#config/table.ts';
 import { visibleAreas } from '#domain/access.ts';
 import { calendarFor } from '#domain/deadlines.ts';
-import { publicTask } from '#domain/tasks.ts';
+import { isOverdue, overdueFrom } from '#domain/tasks.ts';
 import { mapLimited, ownerRepliesOf } from '#services/correspondence-view.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
@@ -25,7 +25,10 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     await Promise.all(areas.map((area) => openTasksFor(TABLE_NAME, OPEN_TASKS_INDEX, caller.role, area)))
   ).flat();
   const now = new Date();
-  const sorted = tasks.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  // Overdue first (a ladder level for a missed deadline is, from its opening), then soonest due.
+  const sorted = tasks.sort(
+    (a, b) => overdueFrom(a).localeCompare(overdueFrom(b)) || a.dueAt.localeCompare(b.dueAt),
+  );
   const replies = await mapLimited(sorted, REPLY_READS_AT_ONCE, (task) => ownerRepliesOf(TABLE_NAME, task));
   const items = sorted.map((task, i) => {
     const calendar = calendarFor(task.area);
@@ -36,7 +39,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     return {
       ...rest,
       ...replies[i],
-      overdue: publicTask(task, now).overdue,
+      overdue: isOverdue(task, now),
       businessMinutesLeft: Math.round(businessMinutesLeft),
     };
   });

@@ -22,7 +22,7 @@ import {
   hasFacts,
   type RecordFacts,
 } from '#domain/record-facts.ts';
-import type { StoredTask } from '#domain/tasks.ts';
+import { overdueFrom, type StoredTask } from '#domain/tasks.ts';
 import { dynamo, putItem, queryAll, setClauses, writeIfCondition } from './clients.ts';
 
 /**
@@ -292,7 +292,7 @@ export async function putTask(table: string, task: StoredTask): Promise<boolean>
         type: 'task',
         ...task,
         GSI1PK: openTasksPk(task.role, task.area),
-        GSI1SK: openTasksSk(task.dueAt, task.id),
+        GSI1SK: openTasksSk(overdueFrom(task), task.id),
       },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
@@ -365,7 +365,7 @@ export async function reopenTask(table: string, task: StoredTask): Promise<void>
       ExpressionAttributeValues: {
         ':open': 'open',
         ':pk': openTasksPk(task.role, task.area),
-        ':sk': openTasksSk(task.dueAt, task.id),
+        ':sk': openTasksSk(overdueFrom(task), task.id),
       },
     }),
   );
@@ -474,7 +474,7 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
-/** Open tasks of a role in an area that were due before `now` (the overdue ones). */
+/** Open tasks of a role in an area overdue before `now` (indexed by `overdueFrom`). */
 export async function overdueTasksFor(
   table: string,
   indexName: string,

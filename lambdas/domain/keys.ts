@@ -12,9 +12,13 @@ export const eventSk = (at: string, seq: string) => `EVENT#${at}#${seq}`;
  */
 export const sentMailSk = (key: string) => `MAIL#OUT#${key}`;
 
-/** GSI1: open tasks for a role in an area, ordered by due time. */
+/**
+ * GSI1: open tasks for a role in an area, ordered by when each is overdue from (its due time;
+ * for a level of the ladder a missed deadline opened, its opening), so the overdue ones are a
+ * range read.
+ */
 export const openTasksPk = (role: string, area: string) => `OPEN#${role}#${area}`;
-export const openTasksSk = (dueAt: string, taskId: string) => `${dueAt}#${taskId}`;
+export const openTasksSk = (overdueFrom: string, taskId: string) => `${overdueFrom}#${taskId}`;
 
 /** GSI2: complaints by area and month of receipt (YYYY-MM). */
 /** Owner contact key for GSI3: email when there is one, else the phone's digits. */

@@ -139,7 +139,7 @@ export function factCause(event: 'opened' | 'answered' | 'late' | 'sent-up', tas
   return `${event}:${taskId.slice(taskId.lastIndexOf('.') + 1)}`;
 }
 
-/** One more escalation on the record's counter (a step overdue, or sent up the ladder). */
+/** One more escalation on the record's counter (a step overdue, or sent up the ladder; not the manager's reminders). */
 export const ESCALATION_COUNTED = { counters: { escalationCount: 1 } } as const satisfies RecordFacts;
 
 /** The ladder level an escalation step belongs to; undefined for other steps. */

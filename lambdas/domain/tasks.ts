@@ -38,6 +38,11 @@ export interface Task {
   readonly dueAt: string;
   readonly status: TaskStatus;
   readonly late?: CreateTaskInput['late'];
+  /**
+   * On a ladder level for a missed deadline: when the step it stands for went overdue (kept up
+   * the ladder and through the manager's reminders). The task is overdue from then.
+   */
+  readonly overdueSince?: string;
 }
 
 /** The steps that wait for the owner's answer: an emailed answer is shown on the task to staff. */
@@ -129,8 +134,43 @@ export function dueAt(now: Date, timeoutSeconds: number): string {
   return new Date(now.getTime() + timeoutSeconds * 1000).toISOString();
 }
 
+/**
+ * From when an open task counts as overdue: its due time, or, on a ladder level for a missed
+ * deadline, when that step went overdue — it stays late while the ladder has it, whatever the
+ * level's own (later) deadline.
+ */
+export function overdueFrom(task: Pick<Task, 'dueAt' | 'overdueSince'>): string {
+  return task.overdueSince ?? task.dueAt;
+}
+
+/**
+ * When the step a new ladder level stands for went overdue: now, if a step just ran out of time
+ * (`late.overdue`); else what the level it came from carried (a level sending it up by
+ * decision); none for a complaint sent up for another reason (an obstacle, objections).
+ */
+export function overdueSinceFor(
+  late: CreateTaskInput['late'],
+  tasks: readonly StoredTask[],
+  taskId: string,
+  now: Date,
+): string | undefined {
+  if (!late) return undefined;
+  const previous = tasks
+    .filter((task) => task.id !== taskId)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .at(-1);
+  if (previous?.late && previous.overdueSince && previous.late.step === late.step)
+    return previous.overdueSince;
+  return late.overdue ? now.toISOString() : undefined;
+}
+
+/** Whether a task is open past its deadline (or stands for a step that is: `overdueFrom`). */
+export function isOverdue(task: Pick<Task, 'status' | 'dueAt' | 'overdueSince'>, now: Date): boolean {
+  return task.status === 'open' && Date.parse(overdueFrom(task)) < now.getTime();
+}
+
 /** A task as the API shows it: never the token. */
 export function publicTask(task: StoredTask, now: Date) {
   const { taskToken: _token, ...visible } = task;
-  return { ...visible, overdue: task.status === 'open' && Date.parse(task.dueAt) < now.getTime() };
+  return { ...visible, overdue: isOverdue(task, now) };
 }

@@ -17,6 +17,7 @@ import {
   type CreateTaskInput,
   dueAt,
   earlierAttempt,
+  overdueSinceFor,
   type StoredTask,
   taskSuffixForToken,
 } from '#domain/tasks.ts';
@@ -45,6 +46,7 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
   const area = record?.area ?? input.area;
   // A retry (new token) carries on the turn its failed attempt began, so it is counted once.
   const earlier = earlierAttempt(tasks, input.step, id);
+  const overdueSince = overdueSinceFor(input.late, tasks, id, now);
   const task: StoredTask = {
     id,
     ref: input.ref,
@@ -53,6 +55,7 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
     role: input.role,
     ...(input.assignee ? { assignee: input.assignee } : {}),
     ...(input.late ? { late: input.late } : {}),
+    ...(overdueSince ? { overdueSince } : {}),
     createdAt: now.toISOString(),
     dueAt: dueAt(now, input.timeoutSeconds),
     status: 'open',

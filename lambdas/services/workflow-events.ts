@@ -92,11 +92,14 @@ async function stepOverdue(table: string, event: WorkflowEvent, now: Date, audit
   // Counted once per late task, however often Step Functions retries this step. (Without a
   // task of the late step, which the workflow does not leave, there is nothing to key by.)
   if (!late) logger.warn('No task of the overdue step', { ref: event.ref, step: event.late?.overdue });
+  // A late step goes up the ladder: an escalation. The manager's reminder raises it nowhere
+  // (the manager is the top), so it is on the timeline but not counted as one.
+  const counted = event.action === 'step-overdue' ? ESCALATION_COUNTED : {};
   await updateRecord(
     table,
     event.ref,
     {},
-    { ...factsOfOverdue(event.late?.overdue), ...ESCALATION_COUNTED },
+    { ...factsOfOverdue(event.late?.overdue), ...counted },
     late ? factCause('late', late.id) : undefined,
   );
   // The task that ran out, also when an earlier attempt of this invocation closed it.

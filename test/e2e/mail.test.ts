@@ -98,6 +98,15 @@ describe('mail in the staff web app', () => {
     expect(await faxPages.textContent()).toContain('請下載並閱讀傳真頁面');
     await screenshot(page, 'mail-01-transcribe-fax-pages');
     const first = await downloadBy('下載 傳真第1頁.pdf');
+    // The Mail page's view of a message that became a complaint points to where its text is,
+    // rather than saying it has none (the log keeps the text of mail that did not).
+    await page.goto(`${base}/mail/${encodeURIComponent(opened.id)}`);
+    const mailText = page.getByTestId('mail-text');
+    await mailText.getByRole('link', { name: ref }).waitFor();
+    expect(await mailText.textContent()).toContain('文字內容保存在該投訴的往來電郵');
+    expect(await mailText.textContent()).not.toContain('沒有文字內容');
+    await page.goto(`${base}/complaints/${ref}`);
+    await faxPages.getByText('傳真第1頁.pdf').waitFor();
     expect(first.filename).toBe('傳真第1頁.pdf');
     expect(first.bytes.equals(pageOne)).toBe(true);
 

@@ -1,5 +1,6 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatEn, formatZh } from '#domain/emails.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { type OutboxEmail, outbox, staffClient } from '../harness/staff-client.ts';
 
@@ -306,6 +307,55 @@ describe('the complaint workflow', () => {
     await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
   });
 
+  it('keeps a complaint whose step missed its deadline overdue while the ladder has it, up to the manager’s reminder', async () => {
+    const { ref } = await logComplaint();
+    const arn = executionArn(ref);
+    const listedOverdue = async (username: string) => {
+      const { status, body } = await api.get<{ items: { ref: string; overdue: boolean }[] }>(
+        username,
+        '/api/complaints?overdue=true&limit=100',
+      );
+      expect(status).toBe(200);
+      return body.items.find((item) => item.ref === ref)?.overdue;
+    };
+    const review = await taskOf(R.supervisor, ref);
+    expect(await listedOverdue(R.manager)).toBeUndefined();
+
+    let next = t.nextTask(arn);
+    await passDeadline(review.dueAt);
+    expect((await next).stateName).toBe('Escalate to customer service');
+    const csTask = await taskOf(R.customerService, ref);
+    // Its own deadline is a working day away; the supervisor's review is late already.
+    expect(Date.parse(csTask.dueAt)).toBeGreaterThan(Date.now());
+    expect(csTask.overdue).toBe(true);
+    expect(await listedOverdue(R.manager)).toBe(true);
+    expect(await listedOverdue(R.customerService)).toBe(true);
+
+    next = t.nextTask(arn);
+    await passDeadline(csTask.dueAt);
+    expect((await next).stateName).toBe('Escalate to manager');
+    const managerTask = await taskOf(R.manager, ref);
+    expect(Date.parse(managerTask.dueAt)).toBeGreaterThan(Date.now());
+    expect(managerTask.overdue).toBe(true);
+    expect(await listedOverdue(R.manager)).toBe(true);
+
+    next = t.nextTask(arn);
+    await passDeadline(managerTask.dueAt);
+    expect((await next).stateName).toBe('Escalate to manager');
+    const reminded = await taskOf(R.manager, ref);
+    expect(reminded.id).not.toBe(managerTask.id);
+    expect(reminded.overdue).toBe(true);
+    expect(await listedOverdue(R.manager)).toBe(true);
+    // Two escalations (the review, then customer service, ran out); the reminder is not one.
+    const complaint = await api.get<{ escalationCount: number; timeline: { action: string }[] }>(
+      R.manager,
+      `/api/complaints/${ref}`,
+    );
+    expect(complaint.body.escalationCount).toBe(2);
+    expect(complaint.body.timeline.filter((e) => e.action === 'manager-reminded')).toHaveLength(1);
+    await t.sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
+
   it('sends an obstacle the supervisor cannot clear to customer service, who sets a new completion date', async () => {
     const { ref } = await reachWorkInProgress();
     expect(
@@ -434,6 +484,27 @@ describe('the complaint workflow', () => {
       `/api/complaints/${ref}`,
     );
     expect(complaint.body.satisfaction.rating).toBe('no-answer');
+    await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
+  });
+
+  it('tells the owner one deadline for the plan and for the satisfaction request: the step’s own', async () => {
+    const { ref } = await logComplaint();
+    await act(R.supervisor, ref, {
+      action: 'sign',
+      opinion: '安排工程部檢查',
+      category: 'water-leak',
+      department: 'engineering',
+    });
+    const atPlan = await act(R.department, ref, {
+      plannedStart: new Date(Date.now() + HOUR).toISOString(),
+      plannedCompletion: new Date(Date.now() + 72 * HOUR).toISOString(),
+    });
+    expect(atPlan?.stateName).toBe('Owner response to plan');
+    await expectOneDeadline(ref, R.followup, '處理方案', 'ownerPlanResponse');
+
+    await act(R.followup, ref, { action: 'accept' });
+    expect((await act(R.department, ref, { action: 'done' }))?.stateName).toBe('Satisfaction call-back');
+    await expectOneDeadline(ref, R.followup, '請評價', 'satisfactionCallback');
     await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
   });
 
@@ -587,6 +658,30 @@ describe('the staff task API', () => {
 });
 
 /** Logs a complaint and drives it to the work in progress, completion due in `hours`. */
+/**
+ * The owner's email (both languages), the owner's page and the staff task give the same
+ * deadline: the step's, which the workflow enforces (to the minute, as the email shows it).
+ */
+async function expectOneDeadline(ref: string, username: string, subjectWords: string, step: string) {
+  const task = await taskOf(username, ref);
+  expect(task.step).toBe(step);
+  const email = (await mailsAbout(ref)).filter(
+    (m) => m.destination.to.includes('chan.taiman@example.com') && m.subject.includes(subjectWords),
+  );
+  expect(email).toHaveLength(1);
+  const text = String(email[0]?.body.text);
+  expect(text).toContain(formatZh(task.dueAt));
+  expect(text).toContain(formatEn(task.dueAt));
+  const linkId = /\/owner\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
+  const page = await fetch(`${t.stack.urls.web}/api/owner/${linkId}`);
+  expect(page.status).toBe(200);
+  const view = (await page.json()) as { step: string; answerBy: string; expiresAt: string };
+  expect(view.step).toBe(step);
+  expect(view.answerBy).toBe(task.dueAt);
+  // The link may work longer than the deadline, never shorter.
+  expect(Date.parse(view.expiresAt)).toBeGreaterThanOrEqual(Date.parse(view.answerBy));
+}
+
 async function reachWorkInProgress(hours = 72) {
   const { ref } = await logComplaint();
   await act(R.supervisor, ref, {

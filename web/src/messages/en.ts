@@ -234,6 +234,8 @@ export const en: Messages = {
   'mail.rawSize': 'Raw message size',
   'mail.text': 'Text',
   'mail.textNote': 'Shown as plain text only, for safety: no formatting, links or images.',
+  'mail.textOnComplaint':
+    'This message is part of a complaint; its text is kept in that complaint’s correspondence:',
   'mail.textEmpty': '(no text)',
   'mail.attachments': 'Attachments',
   'mail.noAttachments': 'No attachments.',

@@ -227,6 +227,7 @@ export const zhHans: Messages = {
   'mail.rawSize': '原始邮件大小',
   'mail.text': '内容（纯文本）',
   'mail.textNote': '为安全起见只显示纯文本，不显示格式、链接及图片。',
+  'mail.textOnComplaint': '此邮件已成为投诉，文字内容保存在该投诉的往来电邮：',
   'mail.textEmpty': '（没有文字内容）',
   'mail.attachments': '附件',
   'mail.noAttachments': '没有附件。',

@@ -229,6 +229,7 @@ export const zhHant = {
   'mail.rawSize': '原始郵件大小',
   'mail.text': '內容（純文字）',
   'mail.textNote': '為安全起見只顯示純文字，不顯示格式、連結及圖片。',
+  'mail.textOnComplaint': '此郵件已成為投訴，文字內容保存在該投訴的往來電郵：',
   'mail.textEmpty': '（沒有文字內容）',
   'mail.attachments': '附件',
   'mail.noAttachments': '沒有附件。',

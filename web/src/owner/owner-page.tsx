@@ -17,7 +17,8 @@ interface LinkView {
   readonly ref?: string;
   readonly step?: 'ownerPlanResponse' | 'satisfactionCallback';
   readonly language?: string;
-  readonly expiresAt?: string;
+  /** The step's deadline, as the email gave it (the link itself works longer). */
+  readonly answerBy?: string;
   readonly complaint?: {
     receivedAt: string;
     opinion?: string;
@@ -159,9 +160,7 @@ function Ask({
           ) : null}
         </dl>
       ) : null}
-      {view.expiresAt ? (
-        <p class="sub">{t('owner.answerBy', { at: formatDateTime(view.expiresAt) })}</p>
-      ) : null}
+      {view.answerBy ? <p class="sub">{t('owner.answerBy', { at: formatDateTime(view.answerBy) })}</p> : null}
       {failed ? <Notice kind="error">{t('app.error')}</Notice> : null}
       <ErrorSummary
         errors={errors}

@@ -424,7 +424,18 @@ export function MailMessagePage({ session, id }: { session: Session; id: string 
             <p class="hint">{t('mail.textNote')}</p>
             {/* Text nodes only: whatever the sender wrote is never parsed as HTML. */}
             <div class="prewrap mail-text" data-testid="mail-text">
-              {mail.text?.trim() ? mail.text : t('mail.textEmpty')}
+              {mail.text?.trim() ? (
+                mail.text
+              ) : mail.ref && (mail.outcome === 'complaint-opened' || mail.outcome === 'threaded') ? (
+                // The log keeps the text of mail that did not become a complaint; the rest is the
+                // complaint's, in its correspondence (where its charset was decoded too).
+                <>
+                  {t('mail.textOnComplaint')}{' '}
+                  <Link href={`/complaints/${encodeURIComponent(mail.ref)}`}>{mail.ref}</Link>
+                </>
+              ) : (
+                t('mail.textEmpty')
+              )}
             </div>
           </section>
 

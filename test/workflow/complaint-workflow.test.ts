@@ -503,7 +503,9 @@ describe('the complaint workflow', () => {
     await expectOneDeadline(ref, R.followup, '處理方案', 'ownerPlanResponse');
 
     await act(R.followup, ref, { action: 'accept' });
-    expect((await act(R.department, ref, { action: 'done' }))?.stateName).toBe('Satisfaction call-back');
+    expect((await act(R.department, ref, { action: 'done', note: EARLY_NOTE }))?.stateName).toBe(
+      'Satisfaction call-back',
+    );
     await expectOneDeadline(ref, R.followup, '請評價', 'satisfactionCallback');
     await t.sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref) }));
   });

@@ -85,6 +85,16 @@ const BENCH_VALUES: VariableValues = {
   PUBLIC_APP_URL: 'https://app.bench.example',
   STAFF_EMAIL_PATTERN: '{role}.{area}@bench.example',
   DEPARTMENT_EMAIL_PATTERN: '{department}@bench.example',
+  SES_REGION: undefined,
+  MAIL_RELAY_URL: undefined,
+  MAIL_RELAY_SECRET: undefined,
+  RAW_MAIL_REGION: undefined,
+  INTAKE_FUNCTION: 'arn:aws:lambda:ap-east-1:123456789012:function:bench-intake-email',
+  MAILBOX_URL: 'imaps://imap.bench.example',
+  MAILBOX_SECRET: 'bench/mailbox',
+  MAILBOX_FOLDER: undefined,
+  MAILBOX_DONE_FOLDER: undefined,
+  MAILBOX_AUTHSERV_ID: undefined,
 };
 
 /** Prints, once the bundle given as argument is imported, the milliseconds since the process started. */

@@ -6,24 +6,31 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { benchApi } from './api.ts';
+import { benchCost, type ShapeBill } from './cost.ts';
+import { benchDirectory } from './directory.ts';
 import { type Figure, meetsGoal } from './figures.ts';
 import { benchIntake } from './intake.ts';
 import { benchLambda } from './lambda.ts';
 import { benchReport } from './report.ts';
+import { benchSearch } from './search.ts';
 import { benchWeb } from './web.ts';
 import { benchWorkflow } from './workflow.ts';
 
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks on this machine and writes
- * bench/results.json and the table in docs/performance.md. Names: api, workflow, intake, web, report, lambda.
+ * bench/results.json and the table in docs/performance.md. Names: api (with search), search, directory, workflow, intake,
+ * web, report, lambda, cost.
  */
 const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
   api: benchApi,
+  search: benchSearch,
+  directory: benchDirectory,
   workflow: benchWorkflow,
   intake: benchIntake,
   web: benchWeb,
   report: benchReport,
   lambda: benchLambda,
+  cost: benchCost,
 };
 
 const ROOT = join(import.meta.dirname, '..');
@@ -58,7 +65,10 @@ for (const name of wanted) {
     process.exit(2);
   }
 }
-const selected = wanted.length ? wanted : Object.keys(BENCHMARKS);
+// `api` is the API's figures: the complaint search's (`search`, a stack of its own) with them.
+const selected = wanted.length
+  ? wanted.flatMap((name) => (name === 'api' && !wanted.includes('search') ? ['api', 'search'] : [name]))
+  : Object.keys(BENCHMARKS);
 
 let previous: { figures: Figure[] } = { figures: [] };
 try {
@@ -94,6 +104,60 @@ const machine = {
 };
 writeFileSync(RESULTS, `${JSON.stringify({ figures: all, machine }, null, 2)}\n`);
 
+/** The lines of the all-in monthly bill (bench/cost.ts), as its last run wrote them. */
+function costSection(): string {
+  let bills: ShapeBill[];
+  let complaints = 1000;
+  try {
+    const written = JSON.parse(readFileSync(join(ROOT, 'bench', 'cost-lines.json'), 'utf8')) as {
+      complaintsPerMonth: number;
+      bills: ShapeBill[];
+    };
+    bills = written.bills;
+    complaints = written.complaintsPerMonth;
+  } catch {
+    return '';
+  }
+  const [first] = bills;
+  if (!first) return '';
+  const usd = (value: number) => (value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`);
+  const rows = first.lines.map((line, index) => {
+    const cells = bills.map((bill) => {
+      const same = bill.lines.find((other) => other.line === line.line) ?? bill.lines[index];
+      return same && same.line === line.line ? usd(same.usd) : '—';
+    });
+    return `| ${line.line} | ${cells.join(' | ')} | ${line.basis} |`;
+  });
+  // Lines only some shapes have (the polls, the intake region), after the common ones.
+  const extra = bills.flatMap((bill) =>
+    bill.lines
+      .filter((line) => !first.lines.some((other) => other.line === line.line))
+      .map((line) => {
+        const cells = bills.map((b) => {
+          const same = b.lines.find((other) => other.line === line.line);
+          return same ? usd(same.usd) : '—';
+        });
+        return `| ${line.line} | ${cells.join(' | ')} | ${line.basis} |`;
+      }),
+  );
+  return `
+## All-in monthly cost (${complaints.toLocaleString('en')} complaints a month)
+
+\`npm run bench -- cost\` (bench/cost.ts): every line of the bill at list prices, per deployment
+shape (README, "Deploying to AWS"). Per-complaint lines are the workflow's measured paths
+(bench/workflow.ts, 90 % happy path, 10 % up the escalation ladder) with Lambda's init duration;
+fixed lines are counted in each shape's synthesised templates (alarms, keys, secrets, log
+groups and retention, the user pool's tier, the poll schedule). Prices and assumptions are named
+in \`FIXED_PRICES\` and \`COST_ASSUMPTIONS\` there. For comparison, Zendesk Suite Team for 5 agents
+lists at about $275 a month.
+
+| line | ${bills.map((bill) => bill.title).join(' | ')} | basis (first shape) |
+| --- | ${bills.map(() => '---:').join(' | ')} | --- |
+${[...rows, ...new Set(extra)].join('\n')}
+| **total** | ${bills.map((bill) => `**${usd(bill.total)}**`).join(' | ')} | |
+`;
+}
+
 const rows = all.map((f) => {
   const met = meetsGoal(f);
   return `| \`${f.name}\` | ${f.value} ${f.unit} | ${f.goal ?? '—'} | ${met === null ? '' : met ? 'met' : '**not met**'} |`;
@@ -114,18 +178,21 @@ thread, the functions Step Functions invokes on a second, DynamoDB in a process 
 and SES in another; all of them, and the load, share the two cores as on one machine):
 - \`api.*\`: \`POST /api/complaints\` (a phone complaint in Chinese, each from its own owner) against an
   in-process local stack, as wrk2 measures: the load comes from a separate process (\`bench/api-load.ts\`)
-  over 32 keep-alive HTTP/1.1 connections to 127.0.0.1, one request at a time on each. \`rps\` and
-  \`p99_ms\`: 300 req/s offered at a constant rate spread evenly over the 32 connections, 10 s measured
-  after 2 s of warm-up; each request's latency runs from the moment it was due, not sent (correcting
-  coordinated omission: a request due while its connection is still busy waits, and the wait counts),
-  p99 over every 201 answered after the warm-up; \`rps\` is the 201s answered in the 10 s ÷ 10 (what
-  was sustained, against the 300 offered). Nothing is sent after the 10 s: requests a saturated stack
-  left due are logged as never sent. \`max_rps\`: closed loop first (each connection sends its next
-  request as soon as the previous one is answered; latency from the send), 201s per second over 10 s
-  after 2 s of warm-up: the most the stack answers. Every complaint's workflow starts and runs to its
-  first task on the same cores meanwhile; \`workflow_drain_s\`: seconds from the end of the 300 req/s
-  run until the workflow of every complaint created (both runs) waits on its first staff task (at most
-  60 s; the saturation run's workflows are left to catch up, at most 30 s, before the 300 req/s run).
+  over 32 keep-alive HTTP/1.1 connections to 127.0.0.1, one request at a time on each. \`max_rps\`:
+  closed loop first (each connection sends its next request as soon as the previous one is answered;
+  latency from the send), 201s per second over 10 s after 2 s of warm-up: the most the stack answers
+  (the saturation rate). \`p99_ms_at_half\` and \`rps_at_half\`: then half that rate offered at a
+  constant rate spread evenly over the 32 connections, 10 s measured after 2 s of warm-up; each
+  request's latency runs from the moment it was due, not sent (correcting coordinated omission: a
+  request due while its connection is still busy waits, and the wait counts), p99 over every 201
+  answered after the warm-up; \`rps_at_half\` is the 201s answered in the 10 s ÷ 10 (what was
+  sustained, against what was offered). Nothing is sent after the 10 s: requests a saturated stack
+  left due are logged as never sent. (The earlier goal, p99 ≤ 50 ms at a fixed 300 req/s, was above
+  this machine's saturation rate, so it measured a queue: issue 20 replaced it.) Every complaint's
+  workflow starts and runs to its first task on the same cores meanwhile; \`workflow_drain_s\`:
+  seconds from the end of the latency run until the workflow of every complaint created (both runs)
+  waits on its first staff task (at most 60 s; the saturation run's workflows are left to catch up,
+  at most 30 s, before the latency run).
   \`cpu_ms_per_complaint\`: CPU time (user + system, from /proc) the stack's processes spent over the
   saturation run and its workflows' catching up, ÷ the complaints it created; the load process's own
   is not counted. \`dynamodb_calls_per_complaint\`: DynamoDB requests served over the same span, ÷ the
@@ -171,7 +238,8 @@ and SES in another; all of them, and the load, share the two cores as on one mac
   Memory: the child's peak resident set (VmHWM: Node, the SDK and the report) with V8 given the heap
   of a 256 MB function (\`--max-old-space-size=128 --max-semi-space-size=16\`); unlimited, V8 grows its
   heap lazily to whatever the machine has. Growth: seconds at 100k ÷ seconds at 10k.
-`,
+- \`cost.*\`: the monthly bill below; \`cost.monthly_usd_1000_complaints\` is the dearest shape's.
+${costSection()}`,
 );
 console.log(`Wrote ${RESULTS} and docs/performance.md`);
 for (const f of all) {

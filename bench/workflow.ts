@@ -58,7 +58,7 @@ export const ASSUMPTIONS = {
 
 const HOUR = 3600_000;
 
-interface PathMeasure {
+export interface PathMeasure {
   transitions: number;
   invocations: number;
   apiRequests: number;
@@ -141,7 +141,10 @@ class Driver {
   }
 }
 
-async function measure(stack: LocalStack, run: (driver: Driver) => Promise<string>): Promise<PathMeasure> {
+export async function measure(
+  stack: LocalStack,
+  run: (driver: Driver) => Promise<string>,
+): Promise<PathMeasure> {
   const invocationsBefore = totalInvocations();
   const dynamoBefore = await stack.dynamoRequests();
   const outboxBefore = await outboxSize(stack);
@@ -190,7 +193,7 @@ const COMPLAINT = {
   checklist: { keyPointsNoted: true, requestClarified: true, apologyGiven: false },
 };
 
-async function happyPath(d: Driver, ref?: string): Promise<string> {
+export async function happyPath(d: Driver, ref?: string): Promise<string> {
   const id =
     ref ?? String((await d.call('reception.kowloon-east', 'POST', '/api/complaints', COMPLAINT)).ref);
   await d.act('supervisor.kowloon-east', id, {
@@ -199,13 +202,13 @@ async function happyPath(d: Driver, ref?: string): Promise<string> {
     category: 'water-leak',
     department: 'engineering',
   });
-  await d.act('department.kowloon-east', id, {
+  await d.act('engineering.kowloon-east', id, {
     plannedStart: new Date(Date.now() + HOUR).toISOString(),
     plannedCompletion: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
   });
   await d.act('followup.kowloon-east', id, { action: 'accept' });
   // Done at once, before the committed start an hour ahead: the API wants a note saying why.
-  await d.act('department.kowloon-east', id, { action: 'done', note: 'Done early: the owner was at home' });
+  await d.act('engineering.kowloon-east', id, { action: 'done', note: 'Done early: the owner was at home' });
   await d.act('followup.kowloon-east', id, { rating: 'satisfied' });
   await d.act('supervisor.kowloon-east', id, {});
   await d.act('clerk.kowloon-east', id, {});
@@ -213,7 +216,7 @@ async function happyPath(d: Driver, ref?: string): Promise<string> {
 }
 
 /** Left alone at supervisor review until the manager has been reminded once; then the manager resolves it. */
-async function ladderPath(stack: LocalStack, d: Driver): Promise<string> {
+export async function ladderPath(stack: LocalStack, d: Driver): Promise<string> {
   const ref = String((await d.call('reception.kowloon-east', 'POST', '/api/complaints', COMPLAINT)).ref);
   const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${ref}`;
   // Supervisor review, customer service, manager, manager again (the reminder).

@@ -4,7 +4,7 @@ export type { IndexName } from './table.ts';
 
 /** Item writes a handler may be granted: the audit trail is append-only, so never DeleteItem. */
 export type ItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:BatchWriteItem';
-export type ItemRead = 'dynamodb:GetItem' | 'dynamodb:Query';
+export type ItemRead = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:BatchGetItem';
 
 /**
  * What one function may touch beyond its own log group and X-Ray. Each capability sets the
@@ -77,6 +77,46 @@ export interface FunctionAccess {
   readonly readReports?: boolean;
   /** The report's recipients and recurrence thresholds. Sets REPORT_RECIPIENTS (and REPORT_THRESHOLDS). */
   readonly reportSettings?: boolean;
+  /**
+   * Puts and deletes the estate register's derived pointers, its search terms and contacts
+   * (`dynamodb:BatchWriteItem` on the table, only on items whose partition key starts with
+   * `DIRTERM#` or `DIRCONTACT#`: lambdas/domain/directory/keys.ts). The one grant that deletes
+   * anything, and only what is rebuilt from the units. Sets TABLE_NAME.
+   */
+  readonly directoryPointers?: boolean;
+  /**
+   * Puts the register's units and audit lines many at a time (`dynamodb:BatchWriteItem` on the
+   * table, only on items whose partition key starts with `ESTATE#`: an estate's partition), for
+   * the bulk import. BatchWriteItem cannot be limited to puts: the grant is kept to the estates'
+   * partitions, away from complaints and their audit trails. Sets TABLE_NAME.
+   */
+  readonly directoryBatchWrites?: boolean;
+  /**
+   * Retention's erasure of owners' files (`s3:DeleteObject` under `incoming/` of the raw-mail
+   * bucket, `uploads/` and `mail/` of the attachments bucket). Sets RAW_MAIL_BUCKET and
+   * ATTACHMENTS_BUCKET (the only buckets it deletes from).
+   */
+  readonly eraseOwnerFiles?: boolean;
+  // ---- Mail transport where SES does not receive (issue 20: deploys where the offices are) ----
+  /**
+   * Stores raw messages as the SES receipt rule does (`s3:PutObject` under `incoming/` of the
+   * raw-mail bucket): the mailbox poller, and the forwarder from the SES intake region (which
+   * sets RAW_MAIL_REGION, the bucket's region). Sets RAW_MAIL_BUCKET and RAW_MAIL_PREFIX.
+   */
+  readonly storeRawMail?: boolean;
+  /**
+   * Hands a stored message to the intake-email function as SES would (`lambda:InvokeFunction`,
+   * an event invocation, on that one function). Sets INTAKE_FUNCTION.
+   */
+  readonly handOffToIntake?: boolean;
+  /**
+   * Polls the company's mailbox over IMAP (where SES does not receive mail): its address,
+   * folders, the authserv-id whose Authentication-Results it trusts, and the secret holding its
+   * credentials (`secretsmanager:GetSecretValue` on that secret). Sets MAILBOX_URL,
+   * MAILBOX_SECRET (its name), INTAKE_ADDRESSES and, when configured, MAILBOX_FOLDER,
+   * MAILBOX_DONE_FOLDER and MAILBOX_AUTHSERV_ID.
+   */
+  readonly mailbox?: boolean;
 }
 
 /** GetItem and Query of a partition: a complaint's record with its tasks, mail and events. */
@@ -103,7 +143,13 @@ const limitsAcknowledgements = (access: FunctionAccess): boolean =>
   Boolean(access.intakeSettings || access.acknowledgementLimit);
 
 const readsTable = (access: FunctionAccess): boolean =>
-  Boolean(access.tableWrites?.length || access.tableReads?.length || access.indexQueries?.length);
+  Boolean(
+    access.tableWrites?.length ||
+      access.tableReads?.length ||
+      access.indexQueries?.length ||
+      access.directoryPointers ||
+      access.directoryBatchWrites,
+  );
 
 /**
  * Every variable a function may be given, with the access that gives it. CDK (lib/access.ts)
@@ -112,8 +158,10 @@ const readsTable = (access: FunctionAccess): boolean =>
  */
 export const FUNCTION_VARIABLES = {
   TABLE_NAME: { given: readsTable },
-  RAW_MAIL_BUCKET: { given: (access) => access.readRawMail === true },
-  RAW_MAIL_PREFIX: { given: (access) => access.readRawMail === true },
+  RAW_MAIL_BUCKET: {
+    given: (access) => Boolean(access.readRawMail || access.storeRawMail || access.eraseOwnerFiles),
+  },
+  RAW_MAIL_PREFIX: { given: (access) => Boolean(access.readRawMail || access.storeRawMail) },
   MAIL_FROM: { given: (access) => access.sendMail === true },
   STATE_MACHINE_ARN: { given: (access) => access.startWorkflow === true },
   ATTACHMENTS_BUCKET: {
@@ -122,10 +170,11 @@ export const FUNCTION_VARIABLES = {
         access.uploadAttachments ||
           access.readAttachments ||
           access.storeMailAttachments ||
-          access.readMailAttachments,
+          access.readMailAttachments ||
+          access.eraseOwnerFiles,
       ),
   },
-  INTAKE_ADDRESSES: { given: (access) => access.intakeSettings === true },
+  INTAKE_ADDRESSES: { given: (access) => Boolean(access.intakeSettings || access.mailbox) },
   FAX_GATEWAY_ADDRESSES: { given: (access) => access.intakeSettings === true, optional: true },
   INTAKE_AREA_BY_ADDRESS: { given: (access) => access.intakeSettings === true, optional: true },
   FLOOD_LIMIT_PER_HOUR: { given: (access) => limitsAcknowledgements(access), optional: true },
@@ -139,6 +188,22 @@ export const FUNCTION_VARIABLES = {
   PUBLIC_APP_URL: { given: (access) => access.appLinks === true },
   STAFF_EMAIL_PATTERN: { given: (access) => Boolean(access.staffMail || access.intakeSettings) },
   DEPARTMENT_EMAIL_PATTERN: { given: (access) => Boolean(access.departmentMail || access.intakeSettings) },
+  // Mail transport where SES does not receive or send (issue 20). Optional for senders: unset,
+  // mail goes out through SES in the function's own region.
+  /** The region whose SES sends (where the domain identity is verified), when not the function's own. */
+  SES_REGION: { given: (access) => access.sendMail === true, optional: true },
+  /** `smtps://host:465` or `smtp://host:587` (STARTTLS required): send through the company's relay, not SES. */
+  MAIL_RELAY_URL: { given: (access) => access.sendMail === true, optional: true },
+  /** The secret (name or ARN) with the relay's `username` and `password` (Secrets Manager). */
+  MAIL_RELAY_SECRET: { given: (access) => access.sendMail === true, optional: true },
+  /** The raw-mail bucket's region, when it is not the function's own (the forwarder's). */
+  RAW_MAIL_REGION: { given: (access) => access.storeRawMail === true, optional: true },
+  INTAKE_FUNCTION: { given: (access) => access.handOffToIntake === true },
+  MAILBOX_URL: { given: (access) => access.mailbox === true },
+  MAILBOX_SECRET: { given: (access) => access.mailbox === true },
+  MAILBOX_FOLDER: { given: (access) => access.mailbox === true, optional: true },
+  MAILBOX_DONE_FOLDER: { given: (access) => access.mailbox === true, optional: true },
+  MAILBOX_AUTHSERV_ID: { given: (access) => access.mailbox === true, optional: true },
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof FUNCTION_VARIABLES;

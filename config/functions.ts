@@ -48,7 +48,7 @@ export const FUNCTIONS = {
     entry: 'lambdas/create-task.ts',
     placeholder: 'CreateTaskFunctionArn',
     description:
-      'Stores a human step of the procedure with its task token, role, area and due time; emails the assignee',
+      'Stores a human step of the procedure with its task token, role, area (and department) and due time; emails the assignee',
     // Closes the previous step's task, stores the new one (conditional put), marks the current
     // step, appends the audit event and emails the role's mailbox once.
     access: {
@@ -57,6 +57,8 @@ export const FUNCTIONS = {
       sendMail: true,
       appLinks: true,
       staffMail: true,
+      // A department's task notice goes to that department's mailbox.
+      departmentMail: true,
     },
   },
   notifyOwner: {
@@ -155,11 +157,11 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 60,
     // Claims the mail-log line (conditional update), re-reads the raw message, then opens the
-    // complaint as intake does.
+    // complaint as intake does (its related complaints: Queries of their pointers).
     access: {
       readRawMail: true,
       storeMailAttachments: true,
-      tableReads: ['dynamodb:GetItem'],
+      tableReads: ['dynamodb:GetItem', 'dynamodb:Query'],
       tableWrites: WRITE_ITEMS,
       startWorkflow: true,
       workflowSettings: true,
@@ -174,9 +176,12 @@ export const FUNCTIONS = {
     // The reference counter (UpdateItem), the record and its first audit event, then the execution;
     // with a submission id, its item first (GetItem, then a conditional put), so a repeat opens nothing new.
     // Each attached scan's object first (HeadObject: uploaded, by the caller, as declared).
+    // A register unit's related complaints: Queries of its pointers and of the rectification
+    // partition (a cluster drafts an item, conditional put). A register unit picked: GetItems of
+    // the unit and its estate (it exists, in the complaint's area).
     access: {
       readAttachments: true,
-      tableReads: ['dynamodb:GetItem'],
+      tableReads: ['dynamodb:GetItem', 'dynamodb:Query'],
       tableWrites: WRITE_ITEMS,
       startWorkflow: true,
       workflowSettings: true,
@@ -187,8 +192,12 @@ export const FUNCTIONS = {
     entry: 'lambdas/get-complaint.ts',
     description: 'One complaint: the Form 17 record, open tasks, correspondence and timeline',
     // Queries of the complaint's partition: the record and tasks, the timeline, a page of the
-    // correspondence, and for a task waiting on the owner the lines filed for it.
-    access: { tableReads: ['dynamodb:Query'] },
+    // correspondence, and for a task waiting on the owner the lines filed for it. The workflow
+    // settings say after how many unanswered calls a call step may record the owner unreached.
+    // A register unit's related complaints: Queries of its pointers, their records (BatchGetItem).
+    // With no register unit, its suggestions: the register's estates (Query of their partition)
+    // and the units its text names (BatchGetItem).
+    access: { tableReads: ['dynamodb:Query', 'dynamodb:BatchGetItem'], workflowSettings: true },
   },
   listCorrespondence: {
     id: 'list-correspondence',
@@ -214,20 +223,60 @@ export const FUNCTIONS = {
     id: 'list-tasks',
     entry: 'lambdas/list-tasks.ts',
     description: "The caller's open tasks by role and area, overdue first",
-    // Open tasks (index), and for a task waiting on the owner the emails filed for it (Query).
-    access: { tableReads: ['dynamodb:Query'], indexQueries: ['OpenTasksByRoleArea'] },
+    // Open tasks (index), for a task waiting on the owner the emails filed for it (Query), and
+    // for tasks stored before they carried their row's fields, the records (BatchGetItem).
+    access: {
+      tableReads: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+      indexQueries: ['OpenTasksByRoleArea'],
+    },
   },
   completeTask: {
     id: 'complete-task',
     entry: 'lambdas/complete-task.ts',
     description: "Records a step's decision and moves the workflow on",
-    // Reads the task and record, closes the task, updates the record, audits, answers the token.
+    // Reads the task and record, closes the task, updates the record, audits, answers the token;
+    // for a call step's unreached outcome, reads the timeline's calls first (Query).
+    access: {
+      tableReads: ['dynamodb:GetItem', 'dynamodb:Query'],
+      tableWrites: WRITE_ITEMS,
+      answerTasks: true,
+      workflowSettings: true,
+    },
+  },
+  logCall: {
+    id: 'log-call',
+    entry: 'lambdas/log-call.ts',
+    description: 'Logs a call to the owner on a step that asks for one; a reached call completes the step',
+    // Reads the task and record, numbers the call on the task (conditional UpdateItem), writes its
+    // audit line; a reached call then completes the step as complete-task does.
     access: {
       tableReads: ['dynamodb:GetItem'],
       tableWrites: WRITE_ITEMS,
       answerTasks: true,
       workflowSettings: true,
     },
+  },
+  correctComplaint: {
+    id: 'correct-complaint',
+    entry: 'lambdas/correct-complaint.ts',
+    description: "Corrects fields of a complaint's record with a reason, each change an audit line",
+    // Reads the record (GetItem, strongly), puts the correction's audit lines (BatchWriteItem),
+    // then writes the record on condition nobody changed it meanwhile (UpdateItem). A register
+    // unit picked is read first (GetItems of the unit and its estate: it exists, in the area). A new unit
+    // or category re-indexes its related complaints (pointers, Queries of them and of the
+    // rectification partition, the flags, a cluster's draft: PutItem) by the workflow settings.
+    access: {
+      tableReads: ['dynamodb:GetItem', 'dynamodb:Query'],
+      tableWrites: ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      workflowSettings: true,
+    },
+  },
+  addNote: {
+    id: 'add-note',
+    entry: 'lambdas/add-note.ts',
+    description: "Adds an internal note (never sent to the owner) to a complaint's timeline",
+    // Reads the record (GetItem), counts the note on it (UpdateItem), puts the note's line (PutItem).
+    access: { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   },
   changeArea: {
     id: 'change-area',
@@ -243,6 +292,17 @@ export const FUNCTIONS = {
       appLinks: true,
       staffMail: true,
     },
+  },
+  sendOwnerMessage: {
+    id: 'send-owner-message',
+    entry: 'lambdas/send-owner-message.ts',
+    description:
+      "Staff write to the owner from the complaint page: one bilingual email per submission, threaded on the owner's last",
+    // Reads the record (GetItem), claims the submission (conditional put, GetItem and conditional
+    // UpdateItem of its claim), finds the owner's last email (Query of the partition's
+    // correspondence), emails the owner, then files the line, the reply link, the audit event and
+    // the claim marked sent (BatchWriteItem).
+    access: { tableReads: READ_PARTITION, tableWrites: WRITE_ITEMS, sendMail: true },
   },
   getOpenApi: {
     id: 'get-openapi',
@@ -307,6 +367,24 @@ export const FUNCTIONS = {
     // under reports/; the email to the recipients.
     access: REPORT_ACCESS,
   },
+  // ---- Retention (issue 16 §6) -------------------------------------------------------------
+  runRetention: {
+    id: 'run-retention',
+    entry: 'lambdas/run-retention.ts',
+    description:
+      "Daily: erases owners' personal data from complaints past the retention (record, mail, files, search terms), statistics kept",
+    timeoutSeconds: 900,
+    // The months of receipt past the cutoff (area/month index), the sweep's mark (GetItem, Put),
+    // each due complaint's partition (Query), its erased lines and record put back (PutItem,
+    // BatchWriteItem: also the search terms it deletes), its mail's and scans' files deleted.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      indexQueries: ['ComplaintsByAreaMonth'],
+      workflowSettings: true,
+      eraseOwnerFiles: true,
+    },
+  },
   createReport: {
     id: 'create-report',
     entry: 'lambdas/create-report.ts',
@@ -344,6 +422,121 @@ export const FUNCTIONS = {
     description: 'Customer service edits, approves and tracks a rectification item to done',
     // Reads the item, writes it back conditional on its version.
     access: { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem'] },
+  },
+  // ---- Estate register (lambdas/domain/directory) ---------------------------------------------
+  listEstates: {
+    id: 'list-estates',
+    entry: 'lambdas/list-estates.ts',
+    description:
+      "The estates of the register the caller reads, with their buildings and owners' organisations",
+    // One Query of the estates' partition.
+    access: { tableReads: ['dynamodb:Query'] },
+  },
+  getEstateStatistics: {
+    id: 'get-estate-statistics',
+    entry: 'lambdas/get-estate-statistics.ts',
+    description:
+      "An estate's yearly complaint statistics for its owners' organisation, as HTML (printable) and CSV, with no personal data",
+    // The estate (GetItem), its related-complaint pointers of the year (Query of its partition),
+    // the complaints' dates, category, status, unit and rating (BatchGetItem). Writes nothing.
+    access: { tableReads: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] },
+  },
+  getEstate: {
+    id: 'get-estate',
+    entry: 'lambdas/get-estate.ts',
+    description: 'One estate of the register with its buildings, organisations and audit trail',
+    // The estate (GetItem) and its newest audit lines (Query of its partition).
+    access: { tableReads: READ_PARTITION },
+  },
+  editEstate: {
+    id: 'edit-estate',
+    entry: 'lambdas/edit-estate.ts',
+    description:
+      "Supervisors and customer service add and change estates, their buildings and owners' organisations",
+    // Reads the estate, writes it conditionally (PutItem; a building by UpdateItem of its map),
+    // appends the audit line (PutItem).
+    access: { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  },
+  searchUnits: {
+    id: 'search-units',
+    entry: 'lambdas/search-units.ts',
+    description: 'Units of the register by estate, building, unit, resident name, phone or email, paged',
+    // The estates (Query), pages of an estate's units or of search-term partitions (Query), the
+    // units the terms point at (GetItem).
+    access: { tableReads: READ_PARTITION },
+  },
+  getUnit: {
+    id: 'get-unit',
+    entry: 'lambdas/get-unit.ts',
+    description: 'One unit of the register with its residents, their contacts and its audit trail',
+    // The unit and its estate (GetItem), its newest audit lines (Query).
+    access: { tableReads: READ_PARTITION },
+  },
+  editUnit: {
+    id: 'edit-unit',
+    entry: 'lambdas/edit-unit.ts',
+    description:
+      'Reception, supervisors and customer service add units and keep their residents and contacts',
+    // Reads the estate and unit, puts the unit conditionally on its version (PutItem) and the
+    // audit line; its search terms and contacts by BatchWriteItem on those pointers only.
+    access: {
+      tableReads: ['dynamodb:GetItem'],
+      tableWrites: ['dynamodb:PutItem'],
+      directoryPointers: true,
+    },
+  },
+  importDirectory: {
+    id: 'import-directory',
+    entry: 'lambdas/import-directory.ts',
+    description:
+      'Bulk import of units and residents from a CSV or Excel file: every row checked first, only changed units written, each audited',
+    // 20,000 units with 30,000 residents: the file, the register's units of its estates and the
+    // plan are held at once, and written in about a minute locally.
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    // Presigns the file's upload (PutObject under uploads/) and reads it (GetObject); reads the
+    // estates (GetItem) and their units (Query), the units' versions just before writing them
+    // (BatchGetItem); the units and their audit lines by BatchWriteItem on the estates'
+    // partitions only, their search terms and contacts by BatchWriteItem on those pointers only.
+    access: {
+      tableReads: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+      directoryPointers: true,
+      directoryBatchWrites: true,
+      uploadAttachments: true,
+      readAttachments: true,
+    },
+  },
+  exportDirectory: {
+    id: 'export-directory',
+    entry: 'lambdas/export-directory.ts',
+    description: "An estate's units and residents as a CSV or Excel file the import reads back",
+    memoryMb: 1024,
+    // The estate (GetItem) and its units (Query of its partition). Writes nothing.
+    access: { tableReads: READ_PARTITION },
+  },
+  // ---- Mail where SES does not receive (deployed only in those shapes: lib/app.ts) ---------
+  pollMailbox: {
+    id: 'poll-mailbox',
+    entry: 'lambdas/poll-mailbox.ts',
+    description:
+      "Where SES does not receive (AWS China): takes new mail from the company's mailbox over IMAP and hands each message to intake-email",
+    // One poll at a time reads up to a batch of messages; it stops taking new ones well before
+    // its time is up, so a message is never left half handed over.
+    timeoutSeconds: 300,
+    // Reads the mailbox's credentials, stores each raw message as the SES receipt rule would,
+    // invokes intake-email with the SES-shaped event, and only then moves the message out of
+    // the folder it polls.
+    access: { mailbox: true, storeRawMail: true, handOffToIntake: true },
+  },
+  forwardMail: {
+    id: 'forward-mail',
+    entry: 'lambdas/forward-mail.ts',
+    description:
+      "Runs in the SES receiving region: copies each received message to the home region's raw-mail bucket and hands it to intake-email there",
+    timeoutSeconds: 60,
+    // Copies the raw message from the intake region's bucket (named in SES's notification) to
+    // the home raw-mail bucket, then invokes intake-email in the home region with SES's event.
+    access: { storeRawMail: true, handOffToIntake: true },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -17,11 +17,12 @@ export const STEP_IDS = [
   'escalationSupervisor',
   'escalationCustomerService',
   'escalationManager',
+  'resolveWorkflowError',
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 /** How a complaint ends: the record's `outcome` once it is closed. */
-export const OUTCOMES = ['resolved', 'rejected', 'closed-by-manager'] as const;
+export const OUTCOMES = ['resolved', 'rejected', 'closed-by-manager', 'closed-by-error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /*
@@ -100,6 +101,11 @@ export const STEP_NAMES: Record<StepId, Names> = {
     zhHant: '經理處理上報投訴',
     zhHans: '经理处理上报投诉',
   },
+  resolveWorkflowError: {
+    en: 'Resolve a workflow error: retry, skip or close',
+    zhHant: '處理系統流程錯誤：重試、略過或結案',
+    zhHans: '处理系统流程错误：重试、略过或结案',
+  },
 };
 
 /** How a complaint ended, as staff and the report say it. */
@@ -107,6 +113,7 @@ export const OUTCOME_NAMES: Record<Outcome, Names> = {
   resolved: { en: 'Resolved', zhHant: '已解決', zhHans: '已解决' },
   rejected: { en: 'Not a complaint', zhHant: '不屬投訴', zhHans: '不属投诉' },
   'closed-by-manager': { en: 'Closed by the manager', zhHant: '經理結案', zhHans: '经理结案' },
+  'closed-by-error': { en: 'Closed by error', zhHant: '因系統錯誤結案', zhHans: '因系统错误结案' },
 };
 
 /** The owner's answer to the satisfaction call-back (procedure step 8), or none. */
@@ -125,3 +132,39 @@ export const RATING_NAMES: Record<SatisfactionRating, Names> = {
   dissatisfied: { en: 'Dissatisfied', zhHant: '不滿意', zhHans: '不满意' },
   'no-answer': { en: 'No answer', zhHant: '未能聯絡', zhHans: '未能联络' },
 };
+
+/*
+ * The call log (procedure steps 1, 2, 5 and 8: 致電業主). Each attempt on a step that asks for a
+ * phone call is recorded with its result; the step's decision comes from the call that reached
+ * the owner, and a step whose calls went unanswered often enough (config/workflow.ts
+ * `callAttempts`) may record the owner as unreached: that step's "no answer".
+ */
+
+/** What a call to the owner came to. */
+export const CALL_RESULTS = ['reached', 'no-answer', 'wrong-number'] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+
+/** What the results are called: on the call panel, the timeline and Form 17's contact record. */
+export const CALL_RESULT_NAMES: Record<CallResult, Names> = {
+  reached: { en: 'Reached the owner', zhHant: '已接通', zhHans: '已接通' },
+  'no-answer': { en: 'No answer', zhHant: '無人接聽', zhHans: '无人接听' },
+  'wrong-number': { en: 'Wrong number', zhHant: '號碼錯誤', zhHans: '号码错误' },
+};
+
+/**
+ * The steps whose work is a phone call to the owner, and when: `always`, or `without-email` for
+ * telling the plan (procedure step 5), which is emailed to an owner who gave an address and
+ * phoned to one who did not.
+ */
+export const CALL_STEPS = {
+  clarify: 'always',
+  acknowledgeCall: 'always',
+  ownerPlanResponse: 'without-email',
+  satisfactionCallback: 'always',
+} as const satisfies Partial<Record<StepId, 'always' | 'without-email'>>;
+export type CallStep = keyof typeof CALL_STEPS;
+
+/** When a step asks for a phone call (CALL_STEPS), or undefined: it asks for none. */
+export function callStepRule(step: string): 'always' | 'without-email' | undefined {
+  return (CALL_STEPS as Partial<Record<string, 'always' | 'without-email'>>)[step];
+}

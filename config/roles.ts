@@ -38,6 +38,15 @@ export const ROLE_NAMES: Record<Role, Names> = {
   clerk: { en: 'Clerk', zhHant: '收費文員', zhHans: '收费文员' },
 };
 
+/**
+ * Each department of config/catalogue.ts is its own group of people: a department member has
+ * the `department` role group and the department's own group, `department-<id>` (Cognito
+ * groups in the deployment; the local demo users carry the same claim). A work order, its
+ * tasks and its complaints go to that department's people only.
+ */
+export const DEPARTMENT_GROUP_PREFIX = 'department-';
+export const departmentGroup = (departmentId: string) => `${DEPARTMENT_GROUP_PREFIX}${departmentId}`;
+
 export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
 }

@@ -12,6 +12,9 @@
  * - message link       PK=MSGID#<Message-ID>  SK=MSGID  (threading; one delivery claims a message)
  * - limit counter      PK=FLOOD#<mailbox> | ACKS#<mailbox> | REPLIES#<ref>  SK=HOUR#<hour> | TOTAL
  *                      (mail limits, lambdas/domain/mail/keys.ts)
+ * - related complaint  PK=RELUNIT#<unit id> | RELBLDG#<estate>.<building> | RELEST#<estate>
+ *                      SK=<receivedAt>#<ref>  (repeats, clusters, estate statistics: lambdas/domain/related.ts)
+ * - retention sweep    PK=RETENTION  SK=AREA#<area>  (how far retention has erased: lambdas/adapters/retention.ts)
  */
 const INDEX = {
   /**

@@ -183,9 +183,28 @@ export const STEPS: Record<StepId, StepSpec> = {
     businessMinutes: DAY,
     lateGoesTo: 'manager',
   },
+  // A step of the workflow failed after its retries (statemachine/generate.ts): customer
+  // service of the complaint's area decides to retry it, skip it or close the complaint by
+  // error. Left alone, the manager is told (the ladder) and it comes back here.
+  resolveWorkflowError: {
+    id: 'resolveWorkflowError',
+    emailOnOpen: true,
+    state: 'Resolve workflow error',
+    role: 'customer-service',
+    procedureStep: 7,
+    name: STEP_NAMES.resolveWorkflowError,
+    businessMinutes: 4 * 60,
+    lateGoesTo: 'manager',
+  },
 };
 
 export { OUTCOMES, type Outcome } from './procedure-names.ts';
+
+/**
+ * The metric create-task emits when a *Resolve workflow error* task opens: the alarm
+ * WorkflowErrorToResolve watches it (lib/constructs/alarms.ts).
+ */
+export const WORKFLOW_ERROR_METRIC = 'WorkflowErrorTasksOpened';
 
 export interface WorkflowSettings {
   /** Working minutes per step (defaults in STEPS). */
@@ -196,7 +215,57 @@ export interface WorkflowSettings {
   readonly maxReopens: number;
   /** How long an owner's link stays usable, in days. */
   readonly ownerLinkDays: number;
+  /**
+   * Unanswered calls (no answer, wrong number) after which a step that asks for a phone call
+   * (procedure-names.ts CALL_STEPS) may record the owner as unreached, its "no answer".
+   */
+  readonly callAttempts: number;
+  /** When a complaint is flagged a repeat or part of a cluster (lambdas/domain/related.ts). */
+  readonly related: RelatedThresholds;
+  /**
+   * Whole years a closed complaint's record, mail and attachments are kept after it was filed
+   * (received, and the record filed) before its owners' personal data is erased
+   * (lambdas/domain/retention.ts). The PMSA code of practice asks for at least three.
+   */
+  readonly retentionYears: number;
 }
+
+/** [minimum, maximum] of `retentionYears`. */
+export const RETENTION_YEARS_LIMITS: readonly [number, number] = [1, 100];
+
+/**
+ * Repeat and related complaints of a register unit (issue 16 §4): what the supervisor's review,
+ * Form 17 and the periodic report flag.
+ */
+export interface RelatedThresholds {
+  /** A repeat: the same unit complained about the same category within this many days. @default 90 */
+  readonly repeatDays: number;
+  /** A cluster: at least this many units of one building, same category... @default 3 */
+  readonly clusterUnits: number;
+  /** ...within this many days. @default 14 */
+  readonly clusterDays: number;
+  /** How far back the review lists a unit's earlier complaints and open related ones. @default 365 */
+  readonly historyDays: number;
+}
+
+export const DEFAULT_RELATED_THRESHOLDS: RelatedThresholds = {
+  repeatDays: 90,
+  clusterUnits: 3,
+  clusterDays: 14,
+  historyDays: 365,
+};
+
+/** [minimum, maximum] of each related threshold (whole numbers). */
+export const RELATED_THRESHOLD_LIMITS: Readonly<Record<keyof RelatedThresholds, readonly [number, number]>> =
+  {
+    repeatDays: [1, 3650],
+    clusterUnits: [2, 1000],
+    clusterDays: [1, 365],
+    historyDays: [1, 3650],
+  };
+
+/** The most `callAttempts` may be: the calls one task takes (domain/fields.ts CALL_LIMITS.perTask). */
+export const MAX_CALL_ATTEMPTS = 20;
 
 export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = {
   businessMinutes: Object.fromEntries(STEP_IDS.map((id) => [id, STEPS[id].businessMinutes])) as Record<
@@ -206,6 +275,9 @@ export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = {
   maxObjections: 2,
   maxReopens: 2,
   ownerLinkDays: 14,
+  callAttempts: 3,
+  related: DEFAULT_RELATED_THRESHOLDS,
+  retentionYears: 3,
 };
 
 /**
@@ -219,7 +291,21 @@ export function workflowSettingsFrom(json: string | undefined): WorkflowSettings
     ...DEFAULT_WORKFLOW_SETTINGS,
     ...given,
     businessMinutes: { ...DEFAULT_WORKFLOW_SETTINGS.businessMinutes, ...given.businessMinutes },
+    related: { ...DEFAULT_RELATED_THRESHOLDS, ...given.related },
   };
+  for (const [key, value] of Object.entries(settings.related)) {
+    const limits = RELATED_THRESHOLD_LIMITS[key as keyof RelatedThresholds];
+    if (!limits) {
+      throw new Error(
+        `WORKFLOW_SETTINGS: related.${key} is not a threshold (${Object.keys(RELATED_THRESHOLD_LIMITS).join(', ')})`,
+      );
+    }
+    if (!Number.isInteger(value) || value < limits[0] || value > limits[1]) {
+      throw new Error(
+        `WORKFLOW_SETTINGS: related.${key} must be a whole number from ${limits[0]} to ${limits[1]}`,
+      );
+    }
+  }
   for (const [step, minutes] of Object.entries(settings.businessMinutes)) {
     if (!(STEP_IDS as readonly string[]).includes(step))
       throw new Error(`WORKFLOW_SETTINGS: unknown step '${step}'`);
@@ -231,6 +317,17 @@ export function workflowSettingsFrom(json: string | undefined): WorkflowSettings
     if (!Number.isInteger(settings[key]) || settings[key] < 0) {
       throw new Error(`WORKFLOW_SETTINGS: ${key} must be a whole number ≥ 0`);
     }
+  }
+  const years = settings.retentionYears;
+  const [fewestYears, mostYears] = RETENTION_YEARS_LIMITS;
+  if (!Number.isInteger(years) || years < fewestYears || years > mostYears) {
+    throw new Error(
+      `WORKFLOW_SETTINGS: retentionYears must be a whole number of years from ${fewestYears} to ${mostYears}`,
+    );
+  }
+  const calls = settings.callAttempts;
+  if (!Number.isInteger(calls) || calls < 1 || calls > MAX_CALL_ATTEMPTS) {
+    throw new Error(`WORKFLOW_SETTINGS: callAttempts must be a whole number from 1 to ${MAX_CALL_ATTEMPTS}`);
   }
   return settings;
 }

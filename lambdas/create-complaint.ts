@@ -7,18 +7,29 @@ import { logger, metrics } from '#commons/powertools.ts';
 import { mayLogComplaintIn, mayLogComplaints } from '#domain/access.ts';
 import { areaOfKey, uploadProblems } from '#domain/attachments.ts';
 import { NewComplaintInput } from '#domain/complaint.ts';
+import { parseUnitId } from '#domain/directory/register.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { FIELD_LIMITS } from '#domain/fields.ts';
+import { signatureOf } from '#domain/staff.ts';
 import { openComplaint, openSubmittedComplaint } from '#services/open-complaint.ts';
+import { registerUnitIn } from '#services/unit-routing.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
 const ATTACHMENTS_BUCKET = requireEnv('ATTACHMENTS_BUCKET');
+const UNIT_MESSAGE = 'Choose the unit from the register (its id, e.g. laguna-city.5.18-A)';
 
 /**
  * The complaint, and optionally the client's id for this submission: with one, sending the same
  * submission again (a retry after a 5xx or a lost answer) returns the complaint already opened.
  */
 const NewComplaintRequest = NewComplaintInput.extend({
+  /** The estate register's unit picked in New complaint (its id): checked against the register. */
+  registerUnit: z
+    .string({ error: UNIT_MESSAGE })
+    .trim()
+    .refine((id) => parseUnitId(id) !== undefined, UNIT_MESSAGE)
+    .optional(),
   submissionId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{8,100}$/, 'Use 8 to 100 letters, digits, - or _ (a UUID will do)')
@@ -33,10 +44,27 @@ const NewComplaintRequest = NewComplaintInput.extend({
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
   if (!mayLogComplaints(caller)) throw new ForbiddenError(`A ${caller.role} cannot log complaints`);
-  const { submissionId, ...input } = parseBody(event, NewComplaintRequest);
-  if (!mayLogComplaintIn(caller, input.area)) {
+  const { submissionId, registerUnit: unitId, ...given } = parseBody(event, NewComplaintRequest);
+  if (!mayLogComplaintIn(caller, given.area)) {
     throw new ForbiddenError(`You can log complaints for ${caller.area} only`);
   }
+  // The unit must be one of the register's, in the complaint's area (one office's register).
+  const registerUnit = unitId ? await registerUnitIn(TABLE_NAME, unitId, given.area) : undefined;
+  if (unitId && !registerUnit) {
+    throw new ValidationError([
+      { field: 'registerUnit', message: `No unit ${unitId} in the register of ${given.area}` },
+    ]);
+  }
+  // Form 17 prints the written building and unit: the register's, unless reception wrote them.
+  const input = registerUnit
+    ? {
+        ...given,
+        building:
+          given.building || `${registerUnit.estate} ${registerUnit.building}`.slice(0, FIELD_LIMITS.building),
+        unit: given.unit || registerUnit.unit.slice(0, FIELD_LIMITS.unit),
+      }
+    : given;
+  const extra = registerUnit ? { registerUnit } : undefined;
   const foreign = (input.attachments ?? []).findIndex((a) => areaOfKey(a.key) !== input.area);
   if (foreign >= 0) {
     throw new ValidationError([
@@ -50,10 +78,10 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     if (problems.length) throw new ValidationError(problems);
   }
   const deps = { table: TABLE_NAME, stateMachineArn: STATE_MACHINE_ARN };
-  const receivedBy = { by: caller.username, role: caller.role, at: new Date().toISOString() };
+  const receivedBy = signatureOf(caller);
   const record = submissionId
-    ? await openSubmittedComplaint(deps, input, receivedBy, submissionId)
-    : await openComplaint(deps, input, receivedBy);
+    ? await openSubmittedComplaint(deps, input, receivedBy, submissionId, extra)
+    : await openComplaint(deps, input, receivedBy, extra ? { extra } : {});
   logger.info('Complaint logged', { ref: record.ref, channel: record.channel, area: record.area });
   metrics.addMetric('ComplaintsReceived', 'Count', 1);
   return json(201, {

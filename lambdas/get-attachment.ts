@@ -2,7 +2,7 @@ import { getRecord } from '#adapters/complaints.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { maySeeArea } from '#domain/access.ts';
+import { complaintRefusal, maySeeComplaint } from '#domain/access.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
 import { attachmentDownload } from '#services/attachment-downloads.ts';
 
@@ -24,7 +24,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const ref = event.pathParameters?.ref ?? '';
   const record = await getRecord(TABLE_NAME, ref);
   if (!record) throw new NotFoundError(`No complaint ${ref}`);
-  if (!maySeeArea(caller, record.area)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
+  if (!maySeeComplaint(caller, record)) throw new ForbiddenError(complaintRefusal(caller, record));
   const download = await attachmentDownload({ table: TABLE_NAME, bucket: ATTACHMENTS_BUCKET }, record, {
     index: event.pathParameters?.index,
     mailId: event.pathParameters?.mailId,

@@ -3,7 +3,7 @@ import { getCorrespondenceLine } from '#adapters/correspondence.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { maySeeArea } from '#domain/access.ts';
+import { complaintRefusal, maySeeComplaint } from '#domain/access.ts';
 import { listLineOf, sortKeyOfLineKey } from '#domain/correspondence.ts';
 import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
 
@@ -20,7 +20,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const key = event.pathParameters?.key ?? '';
   const record = await getRecord(TABLE_NAME, ref);
   if (!record) throw new NotFoundError(`No complaint ${ref}`);
-  if (!maySeeArea(caller, record.area)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
+  if (!maySeeComplaint(caller, record)) throw new ForbiddenError(complaintRefusal(caller, record));
   const sortKey = sortKeyOfLineKey(key);
   const line = sortKey ? await getCorrespondenceLine(TABLE_NAME, ref, sortKey) : undefined;
   if (!line) throw new NotFoundError(`No such email on complaint ${ref}`);

@@ -2,7 +2,7 @@ import { getRecord } from '#adapters/complaints.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
-import { maySeeArea } from '#domain/access.ts';
+import { complaintRefusal, maySeeComplaint } from '#domain/access.ts';
 import { positionOfCursor } from '#domain/correspondence.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { correspondencePage } from '#services/correspondence-view.ts';
@@ -24,6 +24,6 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   }
   const record = await getRecord(TABLE_NAME, ref);
   if (!record) throw new NotFoundError(`No complaint ${ref}`);
-  if (!maySeeArea(caller, record.area)) throw new ForbiddenError(`Complaint ${ref} belongs to another area`);
+  if (!maySeeComplaint(caller, record)) throw new ForbiddenError(complaintRefusal(caller, record));
   return json(200, await correspondencePage(TABLE_NAME, ref, before));
 }, apiErrors());

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { requireEnv } from '#commons/environment.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
+import { WorkflowFailure } from '#domain/tasks.ts';
 import {
   recordWorkflowEvent,
   WORKFLOW_EVENT_ACTIONS,
@@ -22,7 +23,7 @@ const WorkflowEventInput = z.object({
       reason: z.string().optional(),
     })
     .optional(),
-  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  failure: WorkflowFailure.optional(),
 });
 
 const METRIC: Partial<Record<WorkflowEventAction, string>> = {
@@ -37,7 +38,11 @@ export const handler = withPowertools(async (event: unknown) => {
   const input = WorkflowEventInput.parse(event);
   const { due } = await recordWorkflowEvent(TABLE_NAME, input);
   if (input.action === 'workflow-error') {
-    logger.error('Workflow step failed after retries', { ref: input.ref, error: input.failure?.Error });
+    logger.error('Workflow step failed after retries', {
+      ref: input.ref,
+      state: input.failure?.state,
+      error: input.failure?.error?.Error,
+    });
   }
   const metric = METRIC[input.action];
   if (metric) metrics.addMetric(metric, 'Count', 1);

@@ -1,6 +1,7 @@
-import { Arn, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { UPLOAD_PREFIX } from '#config/attachments.ts';
 import { environmentFrom, type VariableValues } from '#config/function-access.ts';
@@ -16,10 +17,54 @@ export const RAW_MAIL_PREFIX = 'incoming/';
 export const REPORTS_PREFIX = 'reports/';
 
 export interface AccessContext {
-  readonly data: DataStore;
+  /** The table and buckets. Only the forwarder of a split deployment, in the intake region, has none. */
+  readonly data?: DataStore;
   readonly settings: Settings;
   /** Needed by functions that start executions or answer task tokens. */
   readonly stateMachine?: IStateMachine;
+  /**
+   * Where `storeRawMail` writes, when not `data`'s raw-mail bucket: the home region's, for the
+   * forwarder in the intake region (its region then goes in RAW_MAIL_REGION).
+   */
+  readonly rawMail?: { readonly bucket: IBucket; readonly region?: string };
+  /** The intake-email function, for functions that hand mail to it (`handOffToIntake`). */
+  readonly intakeFunction?: IFunction;
+}
+
+/**
+ * The secrets the stack keeps the company's mail-server logins in, by name (the stack creates
+ * them empty: ops put the values in, README "Deploying to AWS"). Functions are given the name
+ * and may read that one secret (its ARN ends in six random characters, hence `-??????`).
+ */
+export function mailboxSecretName(settings: Settings): string {
+  return `${settings.stackName}/mailbox`;
+}
+export function mailRelaySecretName(settings: Settings): string {
+  return `${settings.stackName}/mail-relay`;
+}
+
+function grantSecretRead(handler: HandlerFunction, name: string): void {
+  handler.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [
+        Arn.format(
+          {
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${name}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          },
+          Stack.of(handler),
+        ),
+      ],
+    }),
+  );
+}
+
+function dataOf(handler: HandlerFunction, data: DataStore | undefined): DataStore {
+  if (!data) throw new Error(`${handler.spec.id} needs the data store (lib/access.ts)`);
+  return data;
 }
 
 /**
@@ -28,18 +73,21 @@ export interface AccessContext {
  * grants each capability needs.
  */
 export function applyAccess(handler: HandlerFunction, context: AccessContext): void {
-  const { data, settings, stateMachine } = context;
+  const { settings, stateMachine } = context;
   const { access } = handler.spec;
   for (const [name, value] of environmentFrom(handler.spec.id, access, deployedValues(context))) {
     handler.addEnvironment(name, value);
   }
+  const data = () => dataOf(handler, context.data);
 
-  if (access.tableWrites?.length) data.grantItemWrites(handler, ...access.tableWrites);
-  if (access.tableReads?.length) data.grantItemReads(handler, ...access.tableReads);
-  if (access.indexQueries?.length) data.grantIndexQueries(handler, ...access.indexQueries);
+  if (access.tableWrites?.length) data().grantItemWrites(handler, ...access.tableWrites);
+  if (access.tableReads?.length) data().grantItemReads(handler, ...access.tableReads);
+  if (access.indexQueries?.length) data().grantIndexQueries(handler, ...access.indexQueries);
+  if (access.directoryPointers) data().grantDirectoryPointerWrites(handler);
+  if (access.directoryBatchWrites) data().grantEstateBatchWrites(handler);
 
   if (access.readRawMail) {
-    const bucket = data.rawMailBucket;
+    const bucket = data().rawMailBucket;
     handler.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:GetObject'],
@@ -54,20 +102,59 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
     });
   }
 
-  if (access.sendMail) {
+  if (access.sendMail && settings.mailRelay) {
+    // Mail goes out through the company's relay (AWS China): its login, nothing of SES.
+    if (settings.mailRelay.login) grantSecretRead(handler, mailRelaySecretName(settings));
+  } else if (access.sendMail) {
     handler.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendRawEmail'],
-        // The sending identity is the intake domain; SES checks it against the From address.
+        // The sending identity is the intake domain; SES checks it against the From address. In
+        // a split deployment it is verified in the intake region, and SES sends from there.
         resources: [
           Arn.format(
-            { service: 'ses', resource: 'identity', resourceName: settings.intakeDomain },
+            {
+              service: 'ses',
+              resource: 'identity',
+              resourceName: settings.intakeDomain,
+              ...(settings.intakeRegion ? { region: settings.intakeRegion } : {}),
+            },
             Stack.of(handler),
           ),
         ],
       }),
     );
   }
+
+  if (access.storeRawMail) {
+    const bucket = context.rawMail?.bucket ?? data().rawMailBucket;
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
+      }),
+    );
+    const resource = Stack.of(handler).resolve(bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`));
+    Validations.of(handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(resource)}]`,
+      reason:
+        'Raw messages are keyed by their message id (SES’s, or a digest of a mailbox message), unknown in advance; s3:PutObject is limited to the incoming/ prefix intake reads.',
+    });
+  }
+
+  if (access.handOffToIntake) {
+    if (!context.intakeFunction)
+      throw new Error(`${handler.spec.id} needs the intake function (lib/access.ts)`);
+    // The function itself, not `:*` (its versions and aliases) as grantInvoke would add.
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [context.intakeFunction.functionArn],
+      }),
+    );
+  }
+
+  if (access.mailbox) grantSecretRead(handler, mailboxSecretName(settings));
 
   if (access.startWorkflow || access.answerTasks) {
     if (!stateMachine) throw new Error(`${handler.spec.id} needs the state machine (lib/access.ts)`);
@@ -77,7 +164,7 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
   }
 
   if (access.uploadAttachments || access.readAttachments) {
-    const bucket = data.attachmentsBucket;
+    const bucket = data().attachmentsBucket;
     const actions = [
       ...(access.uploadAttachments ? ['s3:PutObject'] : []),
       ...(access.readAttachments ? ['s3:GetObject'] : []),
@@ -94,7 +181,7 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
   }
 
   if (access.storeMailAttachments || access.readMailAttachments) {
-    const bucket = data.attachmentsBucket;
+    const bucket = data().attachmentsBucket;
     const actions = [
       ...(access.storeMailAttachments ? ['s3:PutObject'] : []),
       ...(access.readMailAttachments ? ['s3:GetObject'] : []),
@@ -109,8 +196,25 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
     });
   }
 
+  if (access.eraseOwnerFiles) {
+    const { rawMailBucket, attachmentsBucket } = data();
+    const resources = [
+      rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`),
+      attachmentsBucket.arnForObjects(`${UPLOAD_PREFIX}*`),
+      attachmentsBucket.arnForObjects(`${MAIL_ATTACHMENT_PREFIX}*`),
+    ];
+    handler.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources }));
+    for (const resource of resources) {
+      Validations.of(handler.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(Stack.of(handler).resolve(resource))}]`,
+        reason:
+          'Retention deletes the raw messages and attachments of complaints past their retention, keyed by message or upload ids unknown in advance; s3:DeleteObject is limited to the prefixes intake and uploads write.',
+      });
+    }
+  }
+
   if (access.writeReports || access.readReports) {
-    const bucket = data.reportsBucket;
+    const bucket = data().reportsBucket;
     const actions = [
       ...(access.writeReports ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
       ...(access.readReports ? ['s3:GetObject'] : []),
@@ -131,14 +235,15 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
  * This deployment's value of every function variable: names of the constructs, and the deploy
  * settings (lib/deploy-settings.ts). `undefined` where nothing is configured.
  */
-function deployedValues({ data, settings, stateMachine }: AccessContext): VariableValues {
+function deployedValues(context: AccessContext): VariableValues {
+  const { data, settings, stateMachine } = context;
   return {
-    TABLE_NAME: data.table.tableName,
-    RAW_MAIL_BUCKET: data.rawMailBucket.bucketName,
+    TABLE_NAME: data?.table.tableName,
+    RAW_MAIL_BUCKET: context.rawMail?.bucket.bucketName ?? data?.rawMailBucket.bucketName,
     RAW_MAIL_PREFIX,
     MAIL_FROM: settings.intakeAddresses[0] ?? `complaints@${settings.intakeDomain}`,
     STATE_MACHINE_ARN: stateMachine?.stateMachineArn,
-    ATTACHMENTS_BUCKET: data.attachmentsBucket.bucketName,
+    ATTACHMENTS_BUCKET: data?.attachmentsBucket.bucketName,
     INTAKE_ADDRESSES: settings.intakeAddresses.join(','),
     FAX_GATEWAY_ADDRESSES: settings.faxGatewayAddresses?.join(','),
     INTAKE_AREA_BY_ADDRESS: settings.intakeAreaByAddress,
@@ -146,12 +251,40 @@ function deployedValues({ data, settings, stateMachine }: AccessContext): Variab
     ACKNOWLEDGEMENT_LIMIT_PER_HOUR: settings.acknowledgementLimitPerHour?.toString(),
     REPLY_LIMIT_PER_HOUR: settings.replyLimitPerHour?.toString(),
     REPLY_LIMIT_TOTAL: settings.replyLimitTotal?.toString(),
-    REPORTS_BUCKET: data.reportsBucket.bucketName,
+    REPORTS_BUCKET: data?.reportsBucket.bucketName,
     REPORT_RECIPIENTS: settings.reportRecipients.join(','),
     REPORT_THRESHOLDS: settings.reportThresholds,
     WORKFLOW_SETTINGS: settings.workflowSettings,
     PUBLIC_APP_URL: settings.publicAppUrl,
     STAFF_EMAIL_PATTERN: settings.staffEmailPattern,
     DEPARTMENT_EMAIL_PATTERN: settings.departmentEmailPattern,
+    SES_REGION: settings.intakeRegion,
+    MAIL_RELAY_URL: settings.mailRelay?.url,
+    MAIL_RELAY_SECRET: settings.mailRelay?.login ? mailRelaySecretName(settings) : undefined,
+    RAW_MAIL_REGION: context.rawMail?.region,
+    INTAKE_FUNCTION: context.intakeFunction?.functionArn,
+    MAILBOX_URL: settings.mailbox?.url,
+    MAILBOX_SECRET: settings.mailbox ? mailboxSecretName(settings) : undefined,
+    MAILBOX_FOLDER: settings.mailbox?.folder,
+    MAILBOX_DONE_FOLDER: settings.mailbox?.doneFolder,
+    MAILBOX_AUTHSERV_ID: settings.mailbox?.authServId,
   };
+}
+
+/**
+ * How cdk-nag names a resource in an IAM5 finding: `<LogicalId.Arn>/suffix` for a reference,
+ * the literal for a string (a bucket of another stack, known by its name).
+ */
+function nagResource(resolved: unknown): string {
+  const parts = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1];
+  if (!parts) return String(resolved);
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
+      const ref = (part as { Ref?: string }).Ref;
+      return ref ? `<${ref}>` : JSON.stringify(part);
+    })
+    .join('');
 }

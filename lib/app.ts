@@ -2,6 +2,7 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ComplaintsStack } from './complaints-stack.ts';
 import { readSettings, type Settings } from './deploy-settings.ts';
+import { IntakeRegionStack } from './intake-region-stack.ts';
 
 /**
  * Feature flags this stack is written for, as defaults: cdk.json or `-c` still override them.
@@ -29,7 +30,10 @@ export interface BuildAppProps extends AppProps {
 
 export interface ComplaintsApp {
   readonly app: App;
+  /** The stack of the data and the workflow (in the home region of a split deployment). */
   readonly stack: ComplaintsStack;
+  /** A split deployment's intake stack, in the SES receiving region (`intakeRegion`). */
+  readonly intakeStack?: IntakeRegionStack;
   readonly settings: Settings;
 }
 
@@ -56,7 +60,21 @@ export function buildApp(props: BuildAppProps = {}): ComplaintsApp {
       : {}),
     settings,
   });
+  let intakeStack: IntakeRegionStack | undefined;
+  if (settings.intakeRegion) {
+    intakeStack = new IntakeRegionStack(app, 'MailIntake', {
+      stackName: `${settings.stackName}-MailIntake`,
+      description: `Complaint mail intake: SES receives in ${settings.intakeRegion} and forwards to ${settings.region}`,
+      env: {
+        ...(settings.account ? { account: settings.account } : {}),
+        region: settings.intakeRegion,
+      },
+      settings,
+    });
+    // It writes to the home stack's bucket and invokes its function: deployed after it.
+    intakeStack.addStackDependency(stack);
+  }
   // A validation plugin, not an Aspect: it reads the finished tree and reports at synth.
   if (checks) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack, settings };
+  return { app, stack, ...(intakeStack ? { intakeStack } : {}), settings };
 }

@@ -1,13 +1,19 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { mailboxSecretName, mailRelaySecretName } from './access.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { DataStore } from './constructs/data.ts';
 import { Intake } from './constructs/intake.ts';
+import { MailboxIntake, mailServerSecret } from './constructs/mailbox-intake.ts';
 import { Reports } from './constructs/reports.ts';
+import { Retention } from './constructs/retention.ts';
 import { StaffApi } from './constructs/staff-api.ts';
 import { WebApp } from './constructs/web.ts';
 import { Workflow } from './constructs/workflow.ts';
 import type { Settings } from './deploy-settings.ts';
+import { homeIntakeFunctionName, homeRawMailBucketName } from './intake-region-stack.ts';
 
 export interface ComplaintsStackProps extends StackProps {
   readonly settings: Settings;
@@ -16,6 +22,11 @@ export interface ComplaintsStackProps extends StackProps {
 /**
  * The complaint-handling product in one stack: data, the workflow, email intake, the staff
  * API and the alarms over them. Each capability is a construct of its own (lib/constructs/).
+ *
+ * Where the mail comes in depends on the deployment's shape (README, "Deploying to AWS"): SES
+ * receives it in this region (a receipt rule here); or in another region, whose intake stack
+ * (lib/intake-region-stack.ts) forwards each message to this stack's intake-email function; or
+ * the company's mailbox is polled over IMAP (MailboxIntake), where there is no SES at all.
  */
 export class ComplaintsStack extends Stack {
   public readonly data: DataStore;
@@ -24,24 +35,57 @@ export class ComplaintsStack extends Stack {
   public readonly staffApi: StaffApi;
   public readonly web: WebApp;
   public readonly reports: Reports;
+  public readonly retention: Retention;
   public readonly alarms: Alarms;
+  /** The mailbox poller, where the company's mailbox is polled (mailIntake=mailbox). */
+  public readonly mailbox?: MailboxIntake;
+  /** The SMTP relay's login, where mail goes out through it. */
+  public readonly relaySecret?: Secret;
 
   constructor(scope: Construct, id: string, props: ComplaintsStackProps) {
     super(scope, id, props);
     const { settings } = props;
     const logRetention = settings.logRetention;
 
-    this.data = new DataStore(this, 'Data');
+    const split = settings.intakeRegion !== undefined;
+    // The intake region's stack writes here and invokes intake-email by name.
+    this.data = new DataStore(
+      this,
+      'Data',
+      split ? { rawMailBucketName: homeRawMailBucketName(settings) } : {},
+    );
     this.workflow = new Workflow(this, 'Workflow', { data: this.data, settings, logRetention });
     this.intake = new Intake(this, 'Intake', {
       data: this.data,
       settings,
       domain: settings.intakeDomain,
       addresses: settings.intakeAddresses,
-      createIdentity: settings.createIntakeIdentity,
+      // The identity is where SES sends: here, unless a split deployment's intake region does.
+      createIdentity: settings.createIntakeIdentity && !split && !settings.mailRelay,
       logRetention,
       stateMachine: this.workflow.stateMachine,
+      receiveWithSes: settings.mailIntake === 'ses' && !split,
     });
+    if (split) {
+      (this.intake.handler.function.node.defaultChild as CfnFunction).functionName =
+        homeIntakeFunctionName(settings);
+    }
+    if (settings.mailIntake === 'mailbox') {
+      this.mailbox = new MailboxIntake(this, 'Mailbox', {
+        data: this.data,
+        settings,
+        intakeFunction: this.intake.handler.function,
+        logRetention,
+      });
+    }
+    if (settings.mailRelay?.login) {
+      this.relaySecret = mailServerSecret(
+        this,
+        'MailRelaySecret',
+        mailRelaySecretName(settings),
+        `SMTP relay login (${settings.mailRelay.url})`,
+      );
+    }
     this.web = new WebApp(this, 'Web', {
       accessLogsBucket: this.data.accessLogsBucket,
       uploadsBucket: this.data.attachmentsBucket,
@@ -62,6 +106,7 @@ export class ComplaintsStack extends Stack {
       clientId: this.staffApi.webClient.userPoolClientId,
     });
     this.reports = new Reports(this, 'Reports', { data: this.data, settings, logRetention });
+    this.retention = new Retention(this, 'Retention', { data: this.data, settings, logRetention });
     this.alarms = new Alarms(this, 'Alarms', {
       ...(settings.alarmEmail ? { email: settings.alarmEmail } : {}),
       stateMachine: this.workflow.stateMachine,
@@ -70,9 +115,17 @@ export class ComplaintsStack extends Stack {
         this.intake.handler,
         ...this.staffApi.functions.values(),
         this.reports.handler,
+        this.retention.handler,
+        ...(this.mailbox ? [this.mailbox.poller] : []),
       ],
-      deadLetterQueues: [this.intake.deadLetterQueue, this.reports.deadLetterQueue],
+      deadLetterQueues: [
+        this.intake.deadLetterQueue,
+        this.reports.deadLetterQueue,
+        this.retention.deadLetterQueue,
+      ],
       api: this.staffApi.api,
+      sesSendsHere: !split && !settings.mailRelay,
+      moreAlarms: this.mailbox ? [this.mailbox.pollsStopped] : [],
     });
 
     new CfnOutput(this, 'WebUrl', {
@@ -89,11 +142,25 @@ export class ComplaintsStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'RawMailBucketName', { value: this.data.rawMailBucket.bucketName });
-    new CfnOutput(this, 'ReceiptRuleSetName', {
-      value: this.intake.ruleSet.receiptRuleSetName,
-      description:
-        'CloudFormation cannot activate a receipt rule set: run `aws ses set-active-receipt-rule-set --rule-set-name <this>` once after the first deploy',
-    });
+    if (this.intake.ruleSet) {
+      new CfnOutput(this, 'ReceiptRuleSetName', {
+        value: this.intake.ruleSet.receiptRuleSetName,
+        description:
+          'CloudFormation cannot activate a receipt rule set: run `aws ses set-active-receipt-rule-set --rule-set-name <this>` once after the first deploy',
+      });
+    }
+    if (this.mailbox) {
+      new CfnOutput(this, 'MailboxSecretName', {
+        value: mailboxSecretName(settings),
+        description: `Put the mailbox's login in it: aws secretsmanager put-secret-value --secret-id <this> --secret-string '{"username":"...","password":"..."}'`,
+      });
+    }
+    if (this.relaySecret) {
+      new CfnOutput(this, 'MailRelaySecretName', {
+        value: mailRelaySecretName(settings),
+        description: `Put the SMTP relay's login in it, as for the mailbox`,
+      });
+    }
     new CfnOutput(this, 'ReportsBucketName', { value: this.data.reportsBucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }

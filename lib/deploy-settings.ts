@@ -61,6 +61,42 @@ export interface Settings {
   readonly reportRecipients: readonly string[];
   /** When rectification items are drafted (JSON: category, categoryShare, location, unit, dueDays), for REPORT_THRESHOLDS. @default - the defaults of lambdas/domain/report/rectification.ts */
   readonly reportThresholds?: string;
+  /**
+   * How owners' mail comes in (README, Deploying to AWS): `ses`, SES receives it (in `region`,
+   * or in `intakeRegion` with the data in `region`); `mailbox`, the company's own mailbox is
+   * polled over IMAP, where SES does not receive at all (AWS China). @default 'ses'
+   */
+  readonly mailIntake: 'ses' | 'mailbox';
+  /**
+   * The SES receiving region of a split deployment: a small intake stack there receives the
+   * mail and forwards it to the home `region`, where the data and the workflow are. SES sends
+   * from there too (the domain identity is verified there). @default - SES receives in `region`
+   */
+  readonly intakeRegion?: string;
+  /** The mailbox polled when `mailIntake` is `mailbox`. */
+  readonly mailbox?: MailboxSettings;
+  /** The company's SMTP relay, when mail is sent through it instead of SES. @default - SES sends */
+  readonly mailRelay?: MailRelaySettings;
+}
+
+export interface MailboxSettings {
+  /** `imaps://host[:port]`, or `imap://host[:port]` (STARTTLS is then required). */
+  readonly url: string;
+  /** @default 'INBOX' */
+  readonly folder?: string;
+  /** Where taken messages are moved. @default 'Complaints/Received' */
+  readonly doneFolder?: string;
+  /** The mail server's authserv-id, whose Authentication-Results headers are believed. @default - none: senders are unverified */
+  readonly authServId?: string;
+  /** Minutes between polls. @default 1 */
+  readonly pollMinutes: number;
+}
+
+export interface MailRelaySettings {
+  /** `smtps://host[:465]`, or `smtp://host[:587]` (STARTTLS is then required). */
+  readonly url: string;
+  /** Whether the relay wants a login (a secret is created for it). @default true */
+  readonly login: boolean;
 }
 
 /** The context keys `readSettings` understands, for messages and documentation. */
@@ -90,6 +126,15 @@ export const SETTING_KEYS = [
   'reportTimeZone',
   'reportRecipients',
   'rectificationThresholds',
+  'mailIntake',
+  'intakeRegion',
+  'mailboxUrl',
+  'mailboxFolder',
+  'mailboxDoneFolder',
+  'mailboxAuthServId',
+  'mailboxPollMinutes',
+  'mailRelayUrl',
+  'mailRelayLogin',
 ] as const;
 
 export class SettingsError extends Error {
@@ -298,6 +343,91 @@ export function readSettings(node: Node): Settings {
     }
   }
 
+  const mailIntakeText = (text(get('mailIntake')) ?? 'ses').toLowerCase();
+  const mailIntake = mailIntakeText === 'mailbox' || mailIntakeText === 'imap' ? 'mailbox' : 'ses';
+  if (!['ses', 'mailbox', 'imap'].includes(mailIntakeText)) {
+    problems.push(
+      `mailIntake "${mailIntakeText}" must be ses (SES receives the mail) or mailbox (the company's mailbox is polled over IMAP)`,
+    );
+  }
+  const intakeRegion = text(get('intakeRegion'));
+  if (intakeRegion !== undefined) {
+    if (!REGION.test(intakeRegion)) {
+      problems.push(`intakeRegion "${intakeRegion}" is not an AWS region name (e.g. ap-southeast-1)`);
+    } else if (!region) {
+      problems.push(
+        `intakeRegion ${intakeRegion} needs region, the home region of the data and workflow (e.g. -c region=ap-east-1)`,
+      );
+    } else if (intakeRegion === region) {
+      problems.push(`intakeRegion ${intakeRegion} is region itself: leave intakeRegion unset`);
+    }
+    if (mailIntake === 'mailbox') {
+      problems.push('intakeRegion is for SES receiving: with mailIntake=mailbox leave it unset');
+    }
+  }
+  const china = (region ?? '').startsWith('cn-');
+  if (china && mailIntake === 'ses') {
+    problems.push(
+      `region ${region}: AWS China has no SES; set -c mailIntake=mailbox -c mailboxUrl=imaps://... -c mailRelayUrl=smtps://...`,
+    );
+  }
+
+  let mailbox: MailboxSettings | undefined;
+  const mailboxUrl = text(get('mailboxUrl'));
+  const pollMinutes = integer(get('mailboxPollMinutes'), 1, 'mailboxPollMinutes', problems);
+  if (pollMinutes < 1 || pollMinutes > 60) {
+    problems.push(`mailboxPollMinutes ${pollMinutes} must be 1 to 60`);
+  }
+  if (mailIntake === 'mailbox') {
+    if (!mailboxUrl) {
+      problems.push(
+        'mailIntake=mailbox needs mailboxUrl, e.g. -c mailboxUrl=imaps://imap.example-estates.com',
+      );
+    } else if (!/^imaps?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/i.test(mailboxUrl)) {
+      problems.push(
+        `mailboxUrl "${mailboxUrl}" must be imaps://host[:port] (or imap://host[:port], with STARTTLS required)`,
+      );
+    }
+    const folder = text(get('mailboxFolder'));
+    const doneFolder = text(get('mailboxDoneFolder'));
+    if (folder !== undefined && doneFolder !== undefined && folder === doneFolder) {
+      problems.push(
+        `mailboxDoneFolder "${doneFolder}" must differ from mailboxFolder: taken mail is moved out of it`,
+      );
+    }
+    const authServId = text(get('mailboxAuthServId'));
+    if (authServId !== undefined && !DOMAIN.test(authServId)) {
+      problems.push(
+        `mailboxAuthServId "${authServId}" must be the mail server's name in its Authentication-Results headers (e.g. mx.example-estates.com)`,
+      );
+    }
+    mailbox = {
+      url: mailboxUrl ?? '',
+      ...(folder ? { folder } : {}),
+      ...(doneFolder ? { doneFolder } : {}),
+      ...(authServId ? { authServId } : {}),
+      pollMinutes,
+    };
+  } else if (mailboxUrl) {
+    problems.push('mailboxUrl is read only with -c mailIntake=mailbox');
+  }
+
+  let mailRelay: MailRelaySettings | undefined;
+  const relayUrl = text(get('mailRelayUrl'));
+  if (relayUrl !== undefined) {
+    if (!/^smtps?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/i.test(relayUrl)) {
+      problems.push(
+        `mailRelayUrl "${relayUrl}" must be smtps://host[:port] (or smtp://host[:port], with STARTTLS required)`,
+      );
+    }
+    if (intakeRegion !== undefined) {
+      problems.push('mailRelayUrl: a split SES deployment sends through SES in intakeRegion; leave it unset');
+    }
+    mailRelay = { url: relayUrl, login: flag(get('mailRelayLogin'), true, 'mailRelayLogin', problems) };
+  } else if (china) {
+    problems.push(`region ${region}: AWS China has no SES to send with; set -c mailRelayUrl=smtps://...`);
+  }
+
   if (problems.length > 0) {
     throw new SettingsError(
       `Invalid CDK context (set in cdk.json "context" or with -c key=value):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -329,7 +459,16 @@ export function readSettings(node: Node): Settings {
     reportTimeZone,
     reportRecipients,
     ...(reportThresholds ? { reportThresholds } : {}),
+    mailIntake,
+    ...(intakeRegion ? { intakeRegion } : {}),
+    ...(mailbox ? { mailbox } : {}),
+    ...(mailRelay ? { mailRelay } : {}),
   };
+}
+
+/** Where SES sends from, when it does: the intake region of a split deployment, else the stack's own. */
+export function sesSends(settings: Settings): boolean {
+  return settings.mailRelay === undefined;
 }
 
 /** A context string; blank counts as unset. */

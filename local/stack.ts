@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { FUNCTION_SPECS, FUNCTIONS } from '#config/functions.ts';
+import type { MailboxPollResult } from '#services/mailbox-poll.ts';
 import { type Emulators, startEmulators } from './emulators/process.ts';
 import { startApi } from './gateway/api-gateway.ts';
 import { LocalIssuer, type LocalTokenLifetimes } from './gateway/auth.ts';
+import { type LocalMailboxOptions, startLocalMailboxPoller } from './mail/mailbox.ts';
 import { startSmtp } from './mail/smtp.ts';
 import {
   localEnvironments,
@@ -19,7 +21,7 @@ import { invokeLocal, type LocalHandler, loadHandler } from './runtime/lambda-ru
 import { type LambdaThread, startLambdaThread } from './runtime/lambda-thread.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './runtime/listen.ts';
 import { installScaledClock, realNow } from './runtime/scaled-clock.ts';
-import { type ReportKind, startLocalScheduler } from './runtime/scheduler.ts';
+import { type ReportKind, startDailySchedule, startLocalScheduler } from './runtime/scheduler.ts';
 import { stepFunctionsApi } from './stepfunctions/api-server.ts';
 import { LocalStepFunctions, localFunctionArn } from './stepfunctions/engine.ts';
 
@@ -72,6 +74,11 @@ export interface LocalStackOptions {
   readonly reportSchedules?: readonly ReportKind[];
   /** Their time of day, company time. @default '08:00' */
   readonly reportTime?: string;
+  /**
+   * The time of day (company time) the local scheduler runs the daily retention job, as
+   * EventBridge Scheduler does deployed (npm start: RETENTION_TIME). @default none (not run)
+   */
+  readonly retentionTime?: string;
   /** Wipe the data directory first. */
   readonly reset?: boolean;
   /** @default complaints@estate.example, fax@estate.example */
@@ -91,6 +98,11 @@ export interface LocalStackOptions {
   readonly functionThread?: boolean;
   /** Shorter sign-in token lifetimes (tests watching tokens expire). @default as Cognito: 1 h, 12 h */
   readonly tokenLifetimes?: LocalTokenLifetimes;
+  /**
+   * Also take mail from an IMAP mailbox, as a deployment without SES does (poll-mailbox;
+   * npm start: MAILBOX_URL, MAILBOX_USER, MAILBOX_PASSWORD). @default - SMTP intake only
+   */
+  readonly mailbox?: LocalMailboxOptions;
 }
 
 /** The endpoints of the services the handlers call, by service. */
@@ -126,6 +138,8 @@ export interface LocalStack {
   functionEnvironment(functionId: string): Readonly<Record<string, string>>;
   /** Waits until every accepted email has been handed to the intake handler. */
   mailIdle(): Promise<void>;
+  /** Polls the mailbox now (with the `mailbox` option): what each scheduled poll does on AWS. */
+  pollMailbox(): Promise<MailboxPollResult>;
   stop(): Promise<void>;
 }
 
@@ -160,6 +174,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ],
       // The web app uploads scans straight to this bucket with presigned URLs, as on AWS.
       bucketConfigs: { [LOCAL_RESOURCES.attachmentsBucket]: [ATTACHMENTS_CORS] },
+      // S3 checks a request's signing time against its own; the handlers sign in workflow time.
+      timeScale: options.timeScale ?? 1,
     });
     stops.push(() => emulators.stop());
     const dynamo = { endpoint: emulators.endpoints.dynamodb };
@@ -228,6 +244,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PUBLIC_APP_URL: `http://127.0.0.1:${options.ports.web}`,
       STAFF_EMAIL_PATTERN: process.env.STAFF_EMAIL_PATTERN ?? '{role}.{area}@staff.estate.example',
       DEPARTMENT_EMAIL_PATTERN: process.env.DEPARTMENT_EMAIL_PATTERN ?? '{department}@estate.example',
+      // Locally SES sends (the outbox) and the SMTP intake receives; the mailbox poller and the
+      // forwarder run their services in process (below), so their handlers only load.
+      SES_REGION: undefined,
+      MAIL_RELAY_URL: undefined,
+      MAIL_RELAY_SECRET: undefined,
+      RAW_MAIL_REGION: undefined,
+      INTAKE_FUNCTION: localFunctionArn(FUNCTIONS.intakeEmail.id),
+      MAILBOX_URL: options.mailbox?.url ?? 'imap://127.0.0.1:143',
+      MAILBOX_SECRET: 'local/mailbox',
+      MAILBOX_FOLDER: options.mailbox?.folder,
+      MAILBOX_DONE_FOLDER: options.mailbox?.doneFolder,
+      MAILBOX_AUTHSERV_ID: options.mailbox?.authServId,
     });
     provideEnvironments(environments);
     stops.push(async () => withdrawEnvironments());
@@ -286,6 +314,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
     });
     stops.push(() => smtp.stop());
+    const mailboxPoller = options.mailbox
+      ? startLocalMailboxPoller({
+          mailbox: options.mailbox,
+          s3: s3Client,
+          rawMailBucket: LOCAL_RESOURCES.rawMailBucket,
+          rawMailPrefix: LOCAL_RESOURCES.rawMailPrefix,
+          intakeAddresses,
+          invokeIntake: (event: SESEvent) => invokeLocal(intake, FUNCTIONS.intakeEmail.id, event),
+          intakeFunctionArn: localFunctionArn(FUNCTIONS.intakeEmail.id),
+          log,
+        })
+      : undefined;
+    if (mailboxPoller) stops.push(() => mailboxPoller.stop());
 
     const issuer = new LocalIssuer(
       'urn:local:estate-complaints',
@@ -356,6 +397,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
     }
 
+    if (options.retentionTime) {
+      const retention = handlers.get(FUNCTIONS.runRetention.id) as LocalHandler;
+      const daily = startDailySchedule({
+        name: 'retention',
+        time: options.retentionTime,
+        timeScale: options.timeScale ?? 1,
+        invoke: (event) => invokeLocal(retention, FUNCTIONS.runRetention.id, event),
+        log,
+      });
+      stops.push(async () => daily.stop());
+      log(`Retention schedule: daily, next ${daily.next()}`);
+    }
+
     return {
       urls,
       smtpPort: smtp.port,
@@ -368,6 +422,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       intakeAddresses,
       functionEnvironment: (functionId) => variablesOf(functionId),
       mailIdle: () => smtp.idle(),
+      pollMailbox: async () => {
+        if (!mailboxPoller) throw new Error('This local stack has no mailbox (the mailbox option)');
+        return mailboxPoller.pollNow();
+      },
       stop: async () => {
         await stopAll();
         s3Client.destroy();

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
@@ -13,6 +14,7 @@ import {
   type QueryCommandOutput,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { optionalEnv } from '#commons/environment.ts';
 import { tracer } from '#commons/powertools.ts';
 import { assertItemFits } from '#domain/item-size.ts';
 
@@ -39,7 +41,10 @@ export function s3(): S3Client {
 }
 
 export function ses(): SESClient {
-  sesClient ??= tracer.captureAWSv3Client(new SESClient({}));
+  // SES_REGION: where the domain identity is verified and SES sends, when SES has no
+  // endpoint in the function's own region (a home region such as ap-east-1).
+  const region = optionalEnv('SES_REGION');
+  sesClient ??= tracer.captureAWSv3Client(new SESClient(region ? { region } : {}));
   return sesClient;
 }
 
@@ -110,6 +115,75 @@ export async function putItems(table: string, items: readonly Record<string, unk
   }
   if (requests.length) {
     throw new Error(`DynamoDB left ${requests.length} of ${items.length} items unwritten after retries`);
+  }
+}
+
+/** BatchGetItem's limit of keys per request. */
+const BATCH_GET_MAX = 100;
+
+/**
+ * Reads items of one table by key, 100 keys a request (BatchGetItem) instead of a GetItem
+ * each, what DynamoDB left unprocessed asked again. Eventually consistent, like the index
+ * reads it goes with; `projection` (with its `names`) keeps the answer to the fields needed.
+ */
+export async function getItems(
+  table: string,
+  keys: readonly Record<string, string>[],
+  options: { projection?: string; names?: Record<string, string> } = {},
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
+    let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_MAX);
+    for (const wait of [...UNPROCESSED_RETRY_WAITS_MS, undefined]) {
+      if (pending.length === 0) break;
+      const { Responses, UnprocessedKeys } = await dynamo().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: pending,
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+              ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+            },
+          },
+        }),
+      );
+      found.push(...(Responses?.[table] ?? []));
+      pending = UnprocessedKeys?.[table]?.Keys ?? [];
+      if (pending.length && wait !== undefined) await sleep(wait);
+    }
+    if (pending.length) throw new Error(`DynamoDB left ${pending.length} keys unread after retries`);
+  }
+  return found;
+}
+
+/**
+ * Puts and deletes items of one table in requests of 25 (BatchWriteItem), whatever DynamoDB
+ * left unprocessed written again, the puts measured first. For items that are theirs alone to
+ * write (the estate register's pointers): unconditional, so a repeat is the same write again.
+ */
+export async function putAndDeleteItems(
+  table: string,
+  changes: {
+    readonly put: readonly Record<string, unknown>[];
+    readonly remove: readonly { readonly PK: unknown; readonly SK: unknown }[];
+  },
+): Promise<void> {
+  for (const item of changes.put) checkedItem(item);
+  const all = [
+    ...changes.put.map((Item) => ({ PutRequest: { Item } })),
+    ...changes.remove.map((key) => ({ DeleteRequest: { Key: { PK: key.PK, SK: key.SK } } })),
+  ];
+  for (let i = 0; i < all.length; i += BATCH_WRITE_MAX) {
+    let requests: typeof all = all.slice(i, i + BATCH_WRITE_MAX);
+    for (const wait of [...UNPROCESSED_RETRY_WAITS_MS, undefined]) {
+      if (requests.length === 0) break;
+      const { UnprocessedItems } = await dynamo().send(
+        new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+      );
+      requests = (UnprocessedItems?.[table] ?? []) as typeof all;
+      if (requests.length && wait !== undefined) await sleep(wait);
+    }
+    if (requests.length) throw new Error(`DynamoDB left ${requests.length} items unwritten after retries`);
   }
 }
 

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
+import type { CorrectionPlan } from '#domain/corrections.ts';
 import { ConflictError } from '#domain/errors.ts';
 import {
   areaMonthPk,
@@ -23,7 +24,7 @@ import {
   type RecordFacts,
 } from '#domain/record-facts.ts';
 import { overdueFrom, type StoredTask } from '#domain/tasks.ts';
-import { dynamo, putItem, queryAll, setClauses, writeIfCondition } from './clients.ts';
+import { dynamo, getItems, putItem, queryAll, setClauses, writeIfCondition } from './clients.ts';
 
 /**
  * The complaint table, as the handlers use it. One partition per complaint holds its record,
@@ -65,9 +66,18 @@ export async function putNewComplaint(table: string, record: ComplaintRecord): P
   );
 }
 
-export async function getRecord(table: string, ref: string): Promise<ComplaintRecord | undefined> {
+/** The complaint's record; `consistent`: read strongly, for a write conditional on what it read. */
+export async function getRecord(
+  table: string,
+  ref: string,
+  options: { consistent?: boolean } = {},
+): Promise<ComplaintRecord | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: table, Key: { PK: complaintPk(ref), SK: RECORD_SK } }),
+    new GetCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      ...(options.consistent ? { ConsistentRead: true } : {}),
+    }),
   );
   return result.Item ? stripKeys<ComplaintRecord>(result.Item) : undefined;
 }
@@ -272,12 +282,21 @@ export async function getPartition(
   };
 }
 
-/** The complaint's audit trail, every page of it (its events are small: no email bodies). */
-export async function getEvents(table: string, ref: string): Promise<AuditEvent[]> {
+/**
+ * The complaint's audit trail, every page of it (its events are small: no email bodies).
+ * `consistent`: read strongly, for a check that must see a line just written (the calls an
+ * outcome needs).
+ */
+export async function getEvents(
+  table: string,
+  ref: string,
+  options: { consistent?: boolean } = {},
+): Promise<AuditEvent[]> {
   const items = await queryAll({
     TableName: table,
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :events)',
     ExpressionAttributeValues: { ':pk': complaintPk(ref), ':events': 'EVENT#' },
+    ...(options.consistent ? { ConsistentRead: true } : {}),
   });
   return items.map((i) => stripKeys<AuditEvent>(i));
 }
@@ -341,6 +360,46 @@ export async function closeTask(
   if (!closed) throw new ConflictError('The task is no longer open');
 }
 
+/**
+ * Numbers the next call to the owner on an open task (the call log): one conditional `ADD` on
+ * the task item, so two people logging at once get two numbers, a task that closed takes no
+ * call, and a task takes `max` calls at most. Answers the number, or why there is none.
+ */
+export async function claimCallAttempt(
+  table: string,
+  task: { ref: string; id: string },
+  max: number,
+): Promise<{ attempt: number } | { refused: 'closed' | 'full'; status?: string }> {
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+        UpdateExpression: 'ADD #calls :one',
+        ConditionExpression: '#status = :open AND (attribute_not_exists(#calls) OR #calls < :max)',
+        ExpressionAttributeNames: { '#status': 'status', '#calls': 'callAttempts' },
+        ExpressionAttributeValues: { ':one': 1, ':open': 'open', ':max': max },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return { attempt: Number(result.Attributes?.callAttempts) };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // Which condition failed: the task as it is now says.
+    const now = await dynamo().send(
+      new GetCommand({
+        TableName: table,
+        Key: { PK: complaintPk(task.ref), SK: taskSk(task.id) },
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    const status = now.Item?.status as string | undefined;
+    return status === 'open' ? { refused: 'full' } : { refused: 'closed', ...(status ? { status } : {}) };
+  }
+}
+
 /** A completed task whose answer came after its deadline: the workflow never took it. */
 export async function markTaskTimedOut(table: string, task: { ref: string; id: string }): Promise<void> {
   await dynamo().send(
@@ -385,6 +444,46 @@ export async function openTasksFor(
     ExpressionAttributeValues: { ':pk': openTasksPk(role, area) },
   });
   return items.map((i) => stripKeys<StoredTask>(i));
+}
+
+/**
+ * What task rows show of these complaints (owner, place, content), for tasks stored before they
+ * carried it themselves: one BatchGetItem per 100 complaints, not a read per task.
+ */
+export async function recordsForTaskRows(
+  table: string,
+  refs: readonly string[],
+): Promise<Map<string, Pick<ComplaintRecord, 'ref' | 'owner' | 'building' | 'unit' | 'content'>>> {
+  const unique = [...new Set(refs)];
+  if (unique.length === 0) return new Map();
+  const items = await getItems(
+    table,
+    unique.map((ref) => ({ PK: complaintPk(ref), SK: RECORD_SK })),
+    {
+      projection: '#ref, #owner.#name, #building, #unit, #content',
+      names: {
+        '#ref': 'ref',
+        '#owner': 'owner',
+        '#name': 'name',
+        '#building': 'building',
+        '#unit': 'unit',
+        '#content': 'content',
+      },
+    },
+  );
+  const records = items as Pick<ComplaintRecord, 'ref' | 'owner' | 'building' | 'unit' | 'content'>[];
+  return new Map(records.map((record) => [record.ref, record]));
+}
+
+/** Whole records of these complaints, in no order: one BatchGetItem per 100 (the search's hits). */
+export async function getRecords(table: string, refs: readonly string[]): Promise<ComplaintRecord[]> {
+  const unique = [...new Set(refs)];
+  if (unique.length === 0) return [];
+  const items = await getItems(
+    table,
+    unique.map((ref) => ({ PK: complaintPk(ref), SK: RECORD_SK })),
+  );
+  return items.map((i) => stripKeys<ComplaintRecord>(i));
 }
 
 /** An email sent once under `key`, on the complaint's correspondence (sendOnce writes it). */
@@ -591,4 +690,130 @@ export async function moveOpenTaskToArea(
       ExpressionAttributeValues: { ':to': to, ':open': 'open', ':openTasks': openTasksPk(task.role, to) },
     }),
   );
+}
+
+/**
+ * Applies a correction of the record (domain/corrections.ts planCorrection) in one conditional
+ * write: its values, the next version, its id among the applied corrections and, when the
+ * owner's contact changed, the owner-contact index key (GSI3). It applies only if nobody changed
+ * the record meanwhile: the version is still the one corrected, every value it replaces is still
+ * the one it read, the complaint is still open and not being transcribed. False when it lost.
+ */
+export async function writeCorrection(
+  table: string,
+  record: Pick<ComplaintRecord, 'ref' | 'receivedAt' | 'owner'>,
+  plan: CorrectionPlan,
+  correctionId: string,
+): Promise<boolean> {
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#step': 'currentStep',
+    '#version': 'version',
+    '#ids': 'correctionIds',
+  };
+  const values: Record<string, unknown> = {
+    ':open': 'open',
+    ':filed': 'filed',
+    ':transcribing': 'transcribeFax',
+    ':expected': plan.expectedVersion,
+    ':version': plan.version,
+    ':id': [correctionId],
+    ':none': [],
+  };
+  const placeholders = new Map<string, string>();
+  const pathOf = (path: readonly string[]) =>
+    path
+      .map((segment) => {
+        let name = placeholders.get(segment);
+        if (!name) {
+          name = `#a${placeholders.size}`;
+          placeholders.set(segment, name);
+          names[name] = segment;
+        }
+        return name;
+      })
+      .join('.');
+  const sets = ['#version = :version', '#ids = list_append(if_not_exists(#ids, :none), :id)'];
+  const removes: string[] = [];
+  const conditions = [
+    'attribute_exists(PK)',
+    '#status = :open',
+    '#step <> :filed',
+    '#step <> :transcribing',
+    plan.expectedVersion === 0
+      ? '(attribute_not_exists(#version) OR #version = :expected)'
+      : '#version = :expected',
+  ];
+  const expect = (path: readonly string[], expected: unknown) => {
+    if (expected === undefined) {
+      conditions.push(`attribute_not_exists(${pathOf(path)})`);
+    } else if (typeof expected === 'object' && expected !== null) {
+      // A map (the second contact) is compared leaf by leaf: DynamoDB's = is for scalars.
+      for (const leaf of ['name', 'phone', 'email']) {
+        expect([...path, leaf], (expected as Record<string, unknown>)[leaf]);
+      }
+    } else {
+      const value = `:e${Object.keys(values).length}`;
+      values[value] = expected;
+      conditions.push(`${pathOf(path)} = ${value}`);
+    }
+  };
+  for (const write of plan.writes) {
+    if (write.value === undefined) removes.push(pathOf(write.path));
+    else {
+      const value = `:w${Object.keys(values).length}`;
+      values[value] = write.value;
+      sets.push(`${pathOf(write.path)} = ${value}`);
+    }
+    if (write.expectedLeaves === undefined) expect(write.path, write.expected);
+    else if (write.expectedLeaves.length && write.expected === undefined) expect(write.path, undefined);
+    else {
+      for (const leaf of write.expectedLeaves) {
+        expect([...write.path, leaf], (write.expected as Record<string, unknown>)[leaf]);
+      }
+    }
+  }
+  const contact = ownerContactKey(plan.owner);
+  if (contact && contact !== ownerContactKey(record.owner)) {
+    Object.assign(names, { '#gsi3pk': 'GSI3PK', '#gsi3sk': 'GSI3SK', '#receivedAt': 'receivedAt' });
+    values[':contact'] = contact;
+    sets.push('#gsi3pk = :contact', '#gsi3sk = #receivedAt');
+  }
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(record.ref), SK: RECORD_SK },
+      UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' '),
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/**
+ * Takes the next place for an internal note on the complaint (its `noteCount`), atomically and
+ * only while the complaint has fewer than `max`: the note's number, or undefined when it has
+ * as many as it may (or no record).
+ */
+export async function claimNoteNumber(table: string, ref: string, max: number): Promise<number | undefined> {
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { PK: complaintPk(ref), SK: RECORD_SK },
+        UpdateExpression: 'ADD #notes :one',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#notes) OR #notes < :max)',
+        ExpressionAttributeNames: { '#notes': 'noteCount' },
+        ExpressionAttributeValues: { ':one': 1, ':max': max },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.noteCount);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
 }

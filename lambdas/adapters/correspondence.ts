@@ -147,3 +147,53 @@ export async function linesForTask(
   }
   return { lines: lines.slice(0, limit), more: lines.length > limit };
 }
+
+/** The owner's last email on a complaint, as an answer to it is threaded on. */
+export interface OwnerMessageRef {
+  readonly at: string;
+  readonly subject: string;
+  /** Its Message-ID (without brackets), when it had one. */
+  readonly messageId?: string;
+}
+
+/**
+ * The newest email received from the owner on a complaint (the one that opened it, or a reply;
+ * not an automatic answer, a bounce or a list's mail), newest first a page at a time until one
+ * is found: only what was sent since is read before it. Only the fields a reply needs are read.
+ */
+export async function lastOwnerMessage(table: string, ref: string): Promise<OwnerMessageRef | undefined> {
+  const pages = queryPages({
+    TableName: table,
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    FilterExpression: '#direction = :in AND #kind IN (:complaint, :reply)',
+    ProjectionExpression: '#at, #subject, #messageId',
+    ExpressionAttributeNames: {
+      '#direction': 'direction',
+      '#kind': 'kind',
+      '#at': 'at',
+      '#subject': 'subject',
+      '#messageId': 'messageId',
+    },
+    ExpressionAttributeValues: {
+      ':pk': complaintPk(ref),
+      ':from': TIMED_FROM,
+      ':to': TIMED_TO,
+      ':in': 'in',
+      ':complaint': 'complaint',
+      ':reply': 'reply',
+    },
+    ScanIndexForward: false,
+    Limit: 25,
+  });
+  for await (const page of pages) {
+    const found = page.Items?.[0];
+    if (found) {
+      return {
+        at: String(found.at),
+        subject: typeof found.subject === 'string' ? found.subject : '',
+        ...(typeof found.messageId === 'string' && found.messageId ? { messageId: found.messageId } : {}),
+      };
+    }
+  }
+  return undefined;
+}

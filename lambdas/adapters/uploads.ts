@@ -1,4 +1,10 @@
-import { HeadObjectCommand, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { StoredUpload } from '#domain/attachments.ts';
 import { s3 } from './clients.ts';
 
@@ -18,6 +24,37 @@ export async function storedUpload(bucket: string, key: string): Promise<StoredU
     };
   } catch (error) {
     if (error instanceof NotFound) return undefined;
+    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+    if (status === 404 || status === 403) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * What is stored under an upload key, with its bytes (GetObject), or undefined when nothing is
+ * (403 as 404, as above): a register file staff uploaded to import. At most `maxBytes` are read;
+ * a larger object is answered by its size alone.
+ */
+export async function readUpload(
+  bucket: string,
+  key: string,
+  maxBytes: number,
+): Promise<(StoredUpload & { readonly body?: Buffer }) | undefined> {
+  try {
+    const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const size = object.ContentLength ?? 0;
+    const stored = {
+      size,
+      contentType: object.ContentType ?? '',
+      ...(object.Metadata?.uploader ? { uploader: object.Metadata.uploader } : {}),
+    };
+    if (size > maxBytes) {
+      await object.Body?.transformToWebStream().cancel();
+      return stored;
+    }
+    return { ...stored, body: Buffer.from((await object.Body?.transformToByteArray()) ?? []) };
+  } catch (error) {
+    if (error instanceof NoSuchKey || error instanceof NotFound) return undefined;
     const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
     if (status === 404 || status === 403) return undefined;
     throw error;

@@ -1,10 +1,12 @@
 import { AREAS } from '#config/areas.ts';
 import { COMPANY_WIDE_ROLES, type StaffRole } from '#config/roles.ts';
+import type { CorrectableField } from './fields.ts';
 
 /**
  * Who may see and do what: the one place the API's handlers and services, and the web app
  * (which only hides what the API would refuse), read the access rules from. Pure, and small
- * enough for the web bundle: it imports only config/areas.ts and config/roles.ts.
+ * enough for the web bundle: it imports only config/areas.ts and config/roles.ts (and a type of
+ * domain/fields.ts).
  *
  * Two ideas run through every rule. A staff member works in their own area, except the
  * head-office roles (config/roles.ts COMPANY_WIDE_ROLES: customer service and the manager),
@@ -20,6 +22,8 @@ import { COMPANY_WIDE_ROLES, type StaffRole } from '#config/roles.ts';
 export interface StaffAccess {
   readonly role: string;
   readonly area: string;
+  /** A department member's own department (config/catalogue.ts DEPARTMENTS). */
+  readonly department?: string;
 }
 
 function hasRole(staff: StaffAccess, roles: readonly StaffRole[]): boolean {
@@ -48,9 +52,41 @@ export function maySeeArea(staff: StaffAccess, area: string): boolean {
  */
 export function mayActOnTask(
   staff: StaffAccess,
-  task: { readonly role: string; readonly area: string },
+  task: { readonly role: string; readonly area: string; readonly department?: string },
 ): boolean {
-  return staff.role === task.role && maySeeArea(staff, task.area);
+  return staff.role === task.role && maySeeArea(staff, task.area) && isOwnDepartmentsWork(staff, task);
+}
+
+/**
+ * A department's people work on their own department's work orders only (PROCEDURE.md step 4:
+ * the supervisor names the department): a task or complaint of the department role belongs to
+ * the department the record names. Everyone else is not limited by department.
+ */
+export function isOwnDepartmentsWork(staff: StaffAccess, work: { readonly department?: string }): boolean {
+  return (
+    staff.role !== 'department' || (staff.department !== undefined && work.department === staff.department)
+  );
+}
+
+/**
+ * Whether a staff member sees one complaint (its page, files, correspondence): one of an area
+ * they see, and for a department member one their department was given.
+ */
+export function maySeeComplaint(
+  staff: StaffAccess,
+  complaint: { readonly area: string; readonly department?: string },
+): boolean {
+  return maySeeArea(staff, complaint.area) && isOwnDepartmentsWork(staff, complaint);
+}
+
+/** Why maySeeComplaint refuses, in a sentence the API answers with. */
+export function complaintRefusal(
+  staff: StaffAccess,
+  complaint: { readonly ref: string; readonly area: string },
+): string {
+  return maySeeArea(staff, complaint.area)
+    ? `Complaint ${complaint.ref} is another department's work`
+    : `Complaint ${complaint.ref} belongs to another area`;
 }
 
 /** Staff who take complaints from owners (PROCEDURE.md §3–4: reception, and anyone covering for them). */
@@ -72,6 +108,26 @@ export function mayLogComplaintIn(staff: StaffAccess, area: string): boolean {
   return mayLogComplaints(staff) && maySeeArea(staff, area);
 }
 
+/**
+ * Who gets owners' phone numbers and email addresses in lists and exports (many owners' at
+ * once, where one complaint's page shows one owner's): the roles that contact owners in the
+ * procedure — reception (acknowledge, clarify), follow-up staff (the plan, the satisfaction
+ * call-back), the supervisor, and customer service and the manager when a complaint reaches
+ * them. Departments do the work a work order names, and the clerk files: neither calls owners.
+ */
+const OWNER_CONTACT_LIST_ROLES: readonly StaffRole[] = [
+  'reception',
+  'followup',
+  'supervisor',
+  'customer-service',
+  'manager',
+];
+
+/** Whether the complaints list and its CSV give this staff member the owners' contacts. */
+export function mayListOwnerContacts(staff: StaffAccess): boolean {
+  return hasRole(staff, OWNER_CONTACT_LIST_ROLES);
+}
+
 /** Who finds a misfiled complaint in their inbox, and may move it from their area. */
 const AREA_MOVING_ROLES: readonly StaffRole[] = ['reception', 'supervisor'];
 
@@ -83,6 +139,86 @@ const AREA_MOVING_ROLES: readonly StaffRole[] = ['reception', 'supervisor'];
 export function mayChangeArea(staff: StaffAccess, complaint: { readonly area: string }): boolean {
   if (isHeadOffice(staff)) return true;
   return hasRole(staff, AREA_MOVING_ROLES) && staff.area === complaint.area;
+}
+
+// ---- Corrections and internal notes ---------------------------------------------------------
+
+/**
+ * Who corrects the owner's name and contacts and the building and unit (PROCEDURE.md, roles):
+ * reception, who fill in the form; follow-up staff, who phone the owner and hear the right number;
+ * the supervisor, who signs the form; customer service, who call owners on escalations.
+ */
+const CONTACT_CORRECTING_ROLES: readonly StaffRole[] = [
+  'reception',
+  'followup',
+  'supervisor',
+  'customer-service',
+];
+
+/**
+ * Who corrects what the complaint is about, its content (key points as noted) and category: those
+ * who fill in and sign the form, not follow-up staff, who carry it out.
+ */
+const SUBSTANCE_CORRECTING_ROLES: readonly StaffRole[] = ['reception', 'supervisor', 'customer-service'];
+
+/** Once the supervisor has signed the form with its category (step 3), the category is theirs to change. */
+const SIGNED_CATEGORY_ROLES: readonly StaffRole[] = ['supervisor', 'customer-service'];
+
+const SUBSTANCE_FIELDS: ReadonlySet<CorrectableField> = new Set(['content', 'category']);
+
+/** What the rules need to know of a complaint: its area and whether the supervisor signed it. */
+export interface CorrectableComplaint {
+  readonly area: string;
+  readonly supervisorReview?: unknown;
+}
+
+/**
+ * Whether a staff member may correct one field of a complaint's record: a role whose part of
+ * the procedure it is (above), working in the complaint's area (customer service: every area).
+ */
+export function mayCorrectField(
+  staff: StaffAccess,
+  complaint: CorrectableComplaint,
+  field: CorrectableField,
+): boolean {
+  if (!maySeeArea(staff, complaint.area)) return false;
+  if (field === 'category' && complaint.supervisorReview) return hasRole(staff, SIGNED_CATEGORY_ROLES);
+  return hasRole(staff, SUBSTANCE_FIELDS.has(field) ? SUBSTANCE_CORRECTING_ROLES : CONTACT_CORRECTING_ROLES);
+}
+
+/** Whether a staff member may correct any field of a complaint's record (the web app's *Edit record*). */
+export function mayCorrectRecord(staff: StaffAccess, complaint: CorrectableComplaint): boolean {
+  return mayCorrectField(staff, complaint, 'ownerPhone') || mayCorrectField(staff, complaint, 'content');
+}
+
+/** Why a staff member may not make a correction of these fields, for the API's 403 (undefined when they may). */
+export function correctionRefusal(
+  staff: StaffAccess,
+  complaint: CorrectableComplaint,
+  fields: readonly CorrectableField[],
+): string | undefined {
+  if (!maySeeArea(staff, complaint.area)) return 'The complaint belongs to another area';
+  const refused = fields.filter((field) => !mayCorrectField(staff, complaint, field));
+  if (!refused.length) return undefined;
+  if (
+    refused.includes('category') &&
+    complaint.supervisorReview &&
+    hasRole(staff, SUBSTANCE_CORRECTING_ROLES)
+  ) {
+    return 'The supervisor has signed the category: the supervisor or customer service corrects it';
+  }
+  return `A ${staff.role} may not correct ${refused.join(', ')}: contacts and place are corrected by reception, follow-up staff, the supervisor or customer service; the content and category by reception, the supervisor or customer service`;
+}
+
+/**
+ * Whether a staff member may add an internal note to a complaint: everyone who sees it (every
+ * role has something to say about a complaint it works on). Notes are never sent to the owner.
+ */
+export function mayAddNote(
+  staff: StaffAccess,
+  complaint: { readonly area: string; readonly department?: string },
+): boolean {
+  return maySeeComplaint(staff, complaint);
 }
 
 /**
@@ -143,23 +279,78 @@ export function mayListRectification(staff: StaffAccess): boolean {
   return isHeadOffice(staff) || staff.role === 'supervisor';
 }
 
+/**
+ * Who writes to the owner from the app (`POST /api/complaints/{ref}/messages`): the staff whose
+ * part of the procedure is talking to owners — reception (clarify, acknowledge), follow-up staff
+ * (the plan, the satisfaction call-back), the supervisor who signs the handling opinion, and the
+ * escalation levels, customer service and the manager. Departments work through the follow-up
+ * staff (procedure step 4), and the clerk only files.
+ */
+const OWNER_WRITING_ROLES: readonly StaffRole[] = [
+  'reception',
+  'followup',
+  'supervisor',
+  'customer-service',
+  'manager',
+];
+
+/** Whether a staff member may email the owner of a complaint: a role above, of the complaint's area (head office: every area). */
+export function mayWriteToOwner(staff: StaffAccess, complaint: { readonly area: string }): boolean {
+  return hasRole(staff, OWNER_WRITING_ROLES) && maySeeArea(staff, complaint.area);
+}
+
 /** Who keeps the estate directory up to date: the front office and customer service. */
 const DIRECTORY_EDITING_ROLES: readonly StaffRole[] = ['reception', 'supervisor', 'customer-service'];
 
 /**
- * Whether a staff member may read the estate directory (buildings, units, owners) of an area:
- * every staff role, for the areas they see. Not used yet: the directory is coming (issue 14),
- * and its rules are decided here with the others.
+ * Who changes what the register is made of (estates, their buildings and owners' organisations):
+ * the area's supervisor and customer service. Reception keeps units and residents up to date.
+ */
+const ESTATE_EDITING_ROLES: readonly StaffRole[] = ['supervisor', 'customer-service'];
+
+/**
+ * Whether a staff member may read the estate directory (estates, buildings, units, residents and
+ * their contacts) of an area: every staff role, for the areas they see (the register is how they
+ * find who complains, and who to call back).
  */
 export function mayReadDirectory(staff: StaffAccess, area: string): boolean {
   return maySeeArea(staff, area);
 }
 
 /**
- * Whether a staff member may edit the estate directory of an area: reception, supervisors and
- * customer service, for the areas they see (the manager and the other roles read it). Not used
- * yet: the directory is coming (issue 14).
+ * Whether a staff member may edit the units and residents of an area's register: reception,
+ * supervisors and customer service, for the areas they see (the manager and the other roles
+ * read it).
  */
 export function mayEditDirectory(staff: StaffAccess, area: string): boolean {
   return hasRole(staff, DIRECTORY_EDITING_ROLES) && maySeeArea(staff, area);
+}
+
+/**
+ * Whether a staff member may produce an estate's yearly complaint statistics for its owners'
+ * organisation (issue 16 §5): customer service and the manager (head office, who make the
+ * reports), for an estate of an area they see.
+ */
+export function mayMakeEstateStatistics(staff: StaffAccess, area: string): boolean {
+  return mayMakeReports(staff) && maySeeArea(staff, area);
+}
+
+/** Whether a staff member may add or change an area's estates and buildings: supervisors and customer service. */
+export function mayEditEstates(staff: StaffAccess, area: string): boolean {
+  return hasRole(staff, ESTATE_EDITING_ROLES) && maySeeArea(staff, area);
+}
+
+/** Why a staff member may not edit the register of an area, for the API's 403 (undefined when they may). */
+export function directoryEditRefusal(
+  staff: StaffAccess,
+  area: string,
+  what: 'units' | 'estates',
+): string | undefined {
+  const may = what === 'units' ? mayEditDirectory(staff, area) : mayEditEstates(staff, area);
+  if (may) return undefined;
+  if (!maySeeArea(staff, area))
+    return `You work in ${staff.area}; the register of ${area} is kept by its own office`;
+  return what === 'units'
+    ? `Units and residents are kept by reception, supervisors and customer service; you are ${staff.role}`
+    : `Estates and buildings are kept by supervisors and customer service; you are ${staff.role}`;
 }

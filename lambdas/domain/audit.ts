@@ -4,12 +4,30 @@ export interface AuditEvent {
   readonly at: string;
   /** Username of a staff member, or `system` for the workflow itself. */
   readonly actor: string;
+  /** The staff member's display name then (their token's `name` claim), for the timeline and Form 17. */
+  readonly actorName?: string;
   readonly role: string;
   readonly action: string;
   readonly details?: Record<string, unknown>;
 }
 
 export const SYSTEM_ACTOR = 'system';
+
+/** Who an audit line is by, from a signature: the login id, the role and the display name then. */
+export function actorOf(signature: {
+  readonly by: string;
+  readonly role: string;
+  readonly name?: string;
+}): Pick<AuditEvent, 'actor' | 'role' | 'actorName'> {
+  return {
+    actor: signature.by,
+    role: signature.role,
+    ...(signature.name ? { actorName: signature.name } : {}),
+  };
+}
+
+/** The line of one call to the owner (the call log, domain/calls.ts): the timeline and Form 17 read it. */
+export const CALL_ACTION = 'owner-called';
 
 /**
  * Timeline lines intake writes for each email received on a complaint (one or two per message):

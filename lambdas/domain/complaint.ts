@@ -6,6 +6,7 @@ import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
+import type { RelatedFlags } from './related-flags.ts';
 import { textString } from './text.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
@@ -84,6 +85,20 @@ export interface Signature {
   readonly by: string;
   readonly role: string;
   readonly at: string;
+  /** The signer's display name when they signed (the token's `name` claim), shown before the login id. */
+  readonly name?: string;
+}
+
+/** A complaint's pointer to a unit of the estate register, with the names as they were then. */
+export interface RegisterUnitRef {
+  /** The unit's register id, `<estate id>.<building code>.<unit key>` (domain/directory/keys.ts). */
+  readonly id: string;
+  readonly estateId: string;
+  /** The estate's, building's and unit's names at the time (繁體), for lists and Form 17. */
+  readonly estate: string;
+  readonly buildingCode: string;
+  readonly building: string;
+  readonly unit: string;
 }
 
 export interface ComplaintRecord {
@@ -91,9 +106,32 @@ export interface ComplaintRecord {
   readonly receivedAt: string;
   readonly channel: Channel;
   readonly area: string;
+  /** The building and unit as the owner or staff wrote them (what Form 17 prints). */
   readonly building?: string;
   readonly unit?: string;
-  readonly owner: { name: string; phone?: string; email?: string; language: Language };
+  /**
+   * The estate register's unit the complaint is about, once known: matched at intake from the
+   * sender's registered contact, or picked by staff (lambdas/domain/directory). Kept beside the
+   * written `building`/`unit` text, which stays as the owner gave it.
+   */
+  readonly registerUnit?: RegisterUnitRef;
+  /** Intake could not tie the sender to a registered contact: reception is to pick the unit. */
+  readonly unitUnknown?: boolean;
+  /**
+   * With `unitUnknown`: the units the sender's contact is registered at when it is registered at
+   * several (a landlord's flats, a family's shared email), for reception to pick from.
+   */
+  readonly unitCandidates?: readonly RegisterUnitRef[];
+  /** Repeat and cluster, as found when the complaint's unit or category was last set (domain/related.ts). */
+  readonly relatedFlags?: RelatedFlags;
+  readonly owner: {
+    name: string;
+    phone?: string;
+    email?: string;
+    language: Language;
+    /** Someone else to reach the owner by (a correction adds it: domain/corrections.ts). */
+    secondContact?: SecondContact;
+  };
   readonly content: string;
   readonly category?: string;
   readonly receivedBy: Signature;
@@ -110,6 +148,8 @@ export interface ComplaintRecord {
   clarifiedPurpose?: string;
   supervisorReview?: Signature & { opinion: string };
   rejection?: Signature & { reason: string };
+  /** Customer service ended it after a workflow step failed (outcome `closed-by-error`). */
+  closedByError?: Signature & { reason: string; failedState?: string };
   department?: (typeof DEPARTMENT_IDS)[number];
   workOrder?: { number: string; issuedAt: string };
   commitment?: { plannedStart: string; plannedCompletion: string } & Signature;
@@ -120,6 +160,69 @@ export interface ComplaintRecord {
   objectionCount: number;
   reopenCount: number;
   escalationCount: number;
+  /**
+   * How many times staff corrected the record (domain/corrections.ts): the version a correction
+   * names to be applied, absent (0) until the first.
+   */
+  version?: number;
+  /**
+   * The corrections applied, by id: each writes its audit lines before it changes the record, and
+   * the timeline shows the lines of these only (one that lost a race changed nothing).
+   */
+  correctionIds?: string[];
+  /** Internal notes added to the complaint (their count: each is an audit line). */
+  noteCount?: number;
+  /**
+   * The deadline of the step the complaint waits on, as its task was opened with it (the
+   * workflow times the task out at `dueAt`): lists and exports read it here instead of reading
+   * each complaint's tasks. Current while `step` is `currentStep` and the complaint is open.
+   */
+  currentDue?: CurrentDue;
+  /**
+   * Set when retention erased the owners' personal data (domain/retention.ts): the owner's name
+   * and the content are empty, contacts, mail and attachments gone; the rest is as it was.
+   */
+  readonly personalDataErased?: { readonly at: string; readonly reason: 'retention'; readonly years: number };
+}
+
+/** The open step's deadline as the record carries it (ComplaintRecord.currentDue). */
+export interface CurrentDue {
+  readonly step: StepId;
+  readonly taskId: string;
+  readonly dueAt: string;
+  /** On a ladder level for a missed deadline: when the step it stands for went overdue. */
+  readonly overdueSince?: string;
+}
+
+/** The current step's deadline, if the record's is still the one it waits on. */
+export function currentDueOf(record: Pick<ComplaintRecord, 'status' | 'currentStep' | 'currentDue'>) {
+  const due = record.currentDue;
+  return record.status === 'open' && due && due.step === record.currentStep ? due : undefined;
+}
+
+/** Characters of a complaint's content that lists, exports and My tasks show as its summary. */
+export const SUMMARY_CHARS = 120;
+
+/**
+ * The content as one line for lists and My tasks: its blanks and line breaks as single spaces,
+ * cut (by characters as people count them, never inside a surrogate pair) with an ellipsis.
+ */
+export function contentSummary(content: string, maxChars = SUMMARY_CHARS): string {
+  const line = content.replace(/\s+/gu, ' ').trim();
+  const characters = Array.from(line);
+  return characters.length <= maxChars
+    ? line
+    : `${characters
+        .slice(0, maxChars - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/** The owner's second contact: a name, and a phone or an email to reach them by. */
+export interface SecondContact {
+  name?: string;
+  phone?: string;
+  email?: string;
 }
 
 export { SATISFACTION_RATINGS, type SatisfactionRating };

@@ -52,3 +52,61 @@ export function csvDocument(
   for (const row of rows) text += csvRecord(row);
   return text;
 }
+
+/**
+ * Reads a CSV file (RFC 4180: quoted cells may hold commas, quotes as `""` and line breaks;
+ * records end in CRLF or a bare LF, as files saved on any system do) into its records, the
+ * byte-order mark dropped. A record is one spreadsheet row, so record `i` is the row a
+ * spreadsheet shows as `i + 1` even when a quoted cell spans lines. A quote left open runs to
+ * the end of the file, as spreadsheets read it.
+ */
+export function readCsv(text: string): string[][] {
+  const source = text.startsWith(CSV_BOM) ? text.slice(1) : text;
+  const records: string[][] = [];
+  let record: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = 0;
+  while (i < source.length) {
+    const char = source[i] as string;
+    if (quoted) {
+      if (char === '"' && source[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (char === '"') quoted = false;
+      else cell += char;
+      i++;
+      continue;
+    }
+    if (char === '"' && cell === '') {
+      quoted = true;
+    } else if (char === ',') {
+      record.push(cell);
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = '';
+      if (char === '\r' && source[i + 1] === '\n') i++;
+    } else {
+      cell += char;
+    }
+    i++;
+  }
+  if (cell !== '' || record.length) {
+    record.push(cell);
+    records.push(record);
+  }
+  return records;
+}
+
+/**
+ * A cell as it was before csvCell() defused it: the leading `'` taken off text that would
+ * otherwise read as a formula, so an exported file imports as it was exported.
+ */
+export function undefusedCell(text: string): string {
+  return text.startsWith("'") && looksLikeFormula(text.slice(1)) ? text.slice(1) : text;
+}

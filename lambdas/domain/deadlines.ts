@@ -6,8 +6,14 @@ import { BusinessCalendar } from './business-calendar.ts';
  * Deadlines in business time. Every task output carries a `due` table (seconds from now to
  * each step's deadline) which the next human step reads through TimeoutSecondsPath, so the
  * state machine never polls and never needs a separate deadline state on the happy path.
+ *
+ * `from` is that "now" (epoch milliseconds): the task is stored due at `from` + its seconds,
+ * the very instant an owner's email states (computed from the same table), whatever time the
+ * workflow took to open it — the timeout, counted from the task state's start, fires just
+ * after, never before. (Absent from tables made before it was: the task counts from its own
+ * opening.)
  */
-export type DueTable = Record<StepId, number>;
+export type DueTable = Record<StepId, number> & { readonly from?: number };
 
 const calendars = new Map<string, BusinessCalendar>();
 
@@ -33,16 +39,27 @@ export function dueTable(input: {
   plannedCompletion?: string | undefined;
 }): DueTable {
   const calendar = calendarFor(input.area);
-  const table = {} as DueTable;
+  // Counted from the whole second: each deadline is then `from` plus whole seconds exactly (a
+  // committed completion typed to the minute stays that minute), not rounded up past it.
+  const from = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
+  const table = { from: from.getTime() } as Record<StepId, number> & { from: number };
   for (const step of STEP_IDS) {
-    const due = calendar.addBusinessMinutes(input.now, input.settings.businessMinutes[step]);
-    table[step] = calendar.secondsUntil(input.now, due);
+    const due = calendar.addBusinessMinutes(from, input.settings.businessMinutes[step]);
+    table[step] = calendar.secondsUntil(from, due);
   }
   if (input.plannedCompletion) {
     table.workInProgress = Math.max(
       1,
-      Math.ceil((Date.parse(input.plannedCompletion) - input.now.getTime()) / 1000),
+      Math.ceil((Date.parse(input.plannedCompletion) - from.getTime()) / 1000),
     );
   }
   return table;
+}
+
+/**
+ * The instant a step of the table is due: what the owner's email states and the task is stored
+ * with (domain/tasks.ts dueAt). `now` stands in for a table without `from`.
+ */
+export function dueInstant(table: DueTable, step: StepId, now: Date): string {
+  return new Date((table.from ?? now.getTime()) + table[step] * 1000).toISOString();
 }

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
-import type { StepId, WorkflowSettings } from '#config/workflow.ts';
+import { STEPS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
 import { type ComplaintRecord, OwnerEmail, OwnerPhone, type Signature } from './complaint.ts';
-import { FIELD_LIMITS } from './fields.ts';
+import { CALL_LIMITS, FIELD_LIMITS } from './fields.ts';
+import type { WorkflowFailure } from './tasks.ts';
 import { textString } from './text.ts';
 
 /**
@@ -21,6 +22,9 @@ const instant = (what: string) =>
   z.iso.datetime({ offset: true, error: `Give ${what} as a date and time, e.g. 2026-12-01T10:00:00+08:00` });
 const actionOf = <const T extends readonly [string, ...string[]]>(actions: T) =>
   z.enum(actions, { error: `Choose an action: ${actions.join(' or ')}` });
+
+/** What customer service may do with a step that failed after its retries. */
+export const WORKFLOW_ERROR_ACTIONS = ['retry', 'skip', 'close-by-error'] as const;
 
 const resolveOrEscalate = z.discriminatedUnion(
   'action',
@@ -114,6 +118,17 @@ export const DECISION_SCHEMAS = {
     ],
     { error: 'Choose an action: resolve or close' },
   ),
+  // A step failed after its retries (statemachine/generate.ts): run it again, go on without it,
+  // or end the complaint. Skipping and closing leave the procedure's path, so they say why.
+  resolveWorkflowError: z.discriminatedUnion(
+    'action',
+    [
+      z.object({ action: z.literal('retry'), note: optionalText() }),
+      z.object({ action: z.literal('skip'), reason: text('why the step is skipped') }),
+      z.object({ action: z.literal('close-by-error'), reason: text('why the complaint is closed by error') }),
+    ],
+    { error: `Choose an action: ${WORKFLOW_ERROR_ACTIONS.join(', ')}` },
+  ),
 } satisfies Record<StepId, z.ZodType>;
 
 export type Decision<S extends StepId> = z.infer<(typeof DECISION_SCHEMAS)[S]>;
@@ -136,6 +151,56 @@ export interface DecisionContext {
   readonly settings: WorkflowSettings;
   /** The late step the ladder is handling, for escalation tasks. */
   readonly lateStep?: string;
+  /** The step that failed, for *Resolve workflow error* tasks. */
+  readonly failure?: WorkflowFailure;
+}
+
+/**
+ * The outcome of a step that asks for a phone call (config/procedure-names.ts CALL_STEPS) when
+ * the owner could not be reached: sent to `POST /api/tasks/{id}/complete` once the configured
+ * number of calls went unanswered (domain/calls.ts). It is the step's own "no answer": the
+ * satisfaction call-back records the rating *no answer*, as when its window runs out; the plan
+ * goes ahead as when the owner lets the window pass; clarifying and acknowledging move on with
+ * what the record already says.
+ */
+export const UNREACHED = 'unreached';
+export const UnreachedDecision = z.object({
+  outcome: z.literal(UNREACHED, { error: `Send outcome "${UNREACHED}"` }),
+  note: optionalText(CALL_LIMITS.notes),
+});
+/** As recorded: with the unanswered calls counted when it was accepted. */
+export type UnreachedOutcome = z.infer<typeof UnreachedDecision> & { readonly unansweredCalls?: number };
+
+/** Whether a decision's body asks for the unreached outcome (and so is read with UnreachedDecision). */
+export function isUnreached(input: unknown): boolean {
+  return (
+    typeof input === 'object' && input !== null && (input as { outcome?: unknown }).outcome === UNREACHED
+  );
+}
+
+function unreachedEffect(step: StepId, d: UnreachedOutcome, ctx: DecisionContext): DecisionEffect {
+  const details = {
+    step,
+    ...(d.unansweredCalls !== undefined ? { unansweredCalls: d.unansweredCalls } : {}),
+    ...(d.note ? { note: d.note } : {}),
+  };
+  if (step === 'satisfactionCallback') {
+    // The call-back's "no answer": the rating, signature and audit action its window's end writes.
+    return {
+      fields: {
+        satisfaction: { ...ctx.actor, rating: 'no-answer', ...(d.note ? { comments: d.note } : {}) },
+      },
+      audit: { action: 'satisfaction-no-answer', details },
+      decision: { rating: 'no-answer' },
+      errors: [],
+    };
+  }
+  return {
+    fields: {},
+    audit: { action: 'owner-not-reached', details },
+    decision: { action: UNREACHED },
+    errors: [],
+  };
 }
 
 /** The 400 answer's message when work is reported done before its committed start without a note. */
@@ -149,6 +214,7 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
   const { record, actor, now, settings } = ctx;
   const at = actor.at;
   const none = { fields: {}, decision: {}, errors: [] };
+  if (isUnreached(input)) return unreachedEffect(step, input as UnreachedOutcome, ctx);
   switch (step) {
     case 'transcribeFax': {
       const d = input as Decision<'transcribeFax'>;
@@ -310,7 +376,17 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
       // escalationCount grows with the completion's facts (record-facts.ts), once per answer.
       return {
         ...none,
-        audit: { action: 'escalated', details: { from: level, note: d.note, lateStep: ctx.lateStep } },
+        // To whom (Form 17's escalation record says): the level above, in the complaint's area.
+        audit: {
+          action: 'escalated',
+          details: {
+            from: level,
+            to: STEPS[step].lateGoesTo,
+            area: record.area,
+            note: d.note,
+            lateStep: ctx.lateStep,
+          },
+        },
         decision: { action: 'escalate' },
       };
     }
@@ -348,6 +424,46 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
         ...none,
         fields: { closingSignature: { ...actor, ...(d.note ? { note: d.note } : {}) } },
         audit: { action: 'supervisor-countersigned', details: d },
+      };
+    }
+    case 'resolveWorkflowError': {
+      const d = input as Decision<'resolveWorkflowError'>;
+      // Which state failed, and with what: the audit line says it with the decision.
+      const failed = {
+        failedState: ctx.failure?.state,
+        ...(ctx.failure?.step ? { failedStep: ctx.failure.step } : {}),
+        ...(ctx.failure?.error?.Error ? { error: ctx.failure.error.Error } : {}),
+      };
+      if (d.action === 'retry') {
+        return {
+          ...none,
+          audit: {
+            action: 'workflow-step-retried',
+            details: { ...failed, ...(d.note ? { note: d.note } : {}) },
+          },
+          decision: { action: 'retry' },
+        };
+      }
+      if (d.action === 'skip') {
+        return {
+          ...none,
+          audit: { action: 'workflow-step-skipped', details: { ...failed, reason: d.reason } },
+          decision: { action: 'skip' },
+        };
+      }
+      // Filed like any closed complaint (the workflow archives it next): never deleted.
+      return {
+        ...none,
+        fields: {
+          outcome: 'closed-by-error',
+          closedByError: {
+            ...actor,
+            reason: d.reason,
+            ...(ctx.failure?.state ? { failedState: ctx.failure.state } : {}),
+          },
+        },
+        audit: { action: 'closed-by-error', details: { ...failed, reason: d.reason } },
+        decision: { action: 'close-by-error' },
       };
     }
     case 'filing': {

@@ -1,8 +1,10 @@
+import { areaById } from '#config/areas.ts';
 import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
 import { STEPS, type StepId } from '#config/workflow.ts';
 import type { ComplaintRecord } from './complaint.ts';
 import { escapeHtml } from './mime.ts';
+import { DEFAULT_OWNER_MESSAGE_SUBJECT, subjectWithRef } from './owner-subject.ts';
 
 /**
  * The texts of every automatic email, bilingual: 繁體中文 (or 简体中文 when the owner chose it)
@@ -390,4 +392,66 @@ export function taskMail(input: {
     },
     false,
   );
+}
+
+/**
+ * An email staff write to the owner from the complaint page: their words once, as written (in
+ * whichever language they wrote them), inside the bilingual frame of every email we send — the
+ * greeting, the area's management office as the sender, and the reference with how to keep it
+ * when replying, 繁體中文 (简体中文 for an owner who chose it) and English. The subject is the
+ * one staff gave, with our `[ref]` in front when it lacks one (domain/owner-subject.ts).
+ */
+export function ownerMessageMail(input: {
+  readonly record: Pick<ComplaintRecord, 'ref' | 'area' | 'owner'>;
+  readonly subject: string;
+  /** What staff wrote. */
+  readonly text: string;
+}): MailContent {
+  const { record } = input;
+  const simplified = record.owner.language === 'zh-Hans';
+  const zh = (text: string) => (simplified ? toSimplified(text) : text);
+  const area = areaById(record.area);
+  const areaZh = area ? (simplified ? area.name.zhHans : area.name.zhHant) : record.area;
+  const ref = record.ref;
+  // Only our own words are put in simplified characters: never the owner's name or staff's text.
+  const greeting = {
+    zh: `${zh('親愛的')}${record.owner.name}${zh('業主：')}`,
+    en: `Dear ${record.owner.name},`,
+  };
+  const office = {
+    zh: `${areaZh}${zh('管理處')}`,
+    en: `${area?.name.en ?? record.area} Management Office`,
+  };
+  const reference = {
+    zh: zh(`投訴參考編號：${ref}。回覆此電郵時，請保留主旨中的參考編號 [${ref}]。`),
+    en: `Complaint reference: ${ref}. When you reply, please keep the reference [${ref}] in the subject.`,
+  };
+  // No subject given: the default, in the owner's characters too.
+  const subject = subjectWithRef(ref, input.subject.trim() || zh(DEFAULT_OWNER_MESSAGE_SUBJECT));
+  const text = [
+    greeting.zh,
+    greeting.en,
+    '',
+    input.text,
+    '',
+    office.zh,
+    office.en,
+    '',
+    '────────────',
+    reference.zh,
+    reference.en,
+    '',
+  ].join('\n');
+  const zhLang = simplified ? 'zh-Hans' : 'zh-Hant';
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family:'Noto Sans CJK TC','Microsoft JhengHei',Arial,sans-serif;color:#1d2733;max-width:640px">
+<p lang="${zhLang}">${escapeHtml(greeting.zh)}</p>
+<p lang="en">${escapeHtml(greeting.en)}</p>
+<div style="white-space:pre-wrap">${escapeHtml(input.text)}</div>
+<p><span lang="${zhLang}">${escapeHtml(office.zh)}</span><br><span lang="en">${escapeHtml(office.en)}</span></p>
+<hr style="border:none;border-top:1px solid #ccd">
+<p lang="${zhLang}" style="color:#556">${escapeHtml(reference.zh)}</p>
+<p lang="en" style="color:#556">${escapeHtml(reference.en)}</p>
+</body></html>`;
+  return { subject, text, html };
 }

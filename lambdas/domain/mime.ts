@@ -15,6 +15,13 @@ export interface OutgoingMail {
   /** Our Message-ID (without brackets); replies carry it in In-Reply-To for threading. */
   readonly messageId: string;
   readonly inReplyTo?: string;
+  /**
+   * Sent by the product itself (every notice and report): `Auto-Submitted: auto-replied` and
+   * `X-Auto-Response-Suppress: All`, so no out-of-office answers it (RFC 3834). False for what a
+   * person wrote (an email staff write to the owner): an owner's away notice then tells staff
+   * when the owner is back. @default true
+   */
+  readonly automatic?: boolean;
   readonly headers?: Record<string, string>;
   readonly date?: Date;
   /** Files after the text and HTML (e.g. a report's CSV): the message becomes multipart/mixed. */
@@ -71,9 +78,10 @@ export function buildMime(mail: OutgoingMail): string {
     ['Date', (mail.date ?? new Date()).toUTCString().replace('GMT', '+0000')],
     ['Message-ID', `<${mail.messageId}>`],
     ['MIME-Version', '1.0'],
-    ['Auto-Submitted', 'auto-replied'],
-    ['X-Auto-Response-Suppress', 'All'],
   ];
+  if (mail.automatic !== false) {
+    headers.push(['Auto-Submitted', 'auto-replied'], ['X-Auto-Response-Suppress', 'All']);
+  }
   if (mail.replyTo) headers.push(['Reply-To', mail.replyTo]);
   if (mail.inReplyTo) {
     headers.push(['In-Reply-To', `<${mail.inReplyTo}>`], ['References', `<${mail.inReplyTo}>`]);

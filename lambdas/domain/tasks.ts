@@ -2,6 +2,30 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
 import { STEP_IDS, type StepId } from '#config/workflow.ts';
+import { type ComplaintRecord, contentSummary } from './complaint.ts';
+
+/** How much of a failure's cause a task keeps (a Lambda's can run to kilobytes of JSON). */
+export const FAILURE_CAUSE_KEPT = 2000;
+
+/**
+ * A step of the workflow that failed after its retries, as the state machine caught it
+ * (statemachine/generate.ts): the ASL state that failed, the human step it opens if it is one,
+ * and the error Step Functions caught. Customer service's *Resolve workflow error* task shows it.
+ */
+export const WorkflowFailure = z.object({
+  state: z.string().min(1),
+  step: z.enum(STEP_IDS).optional(),
+  error: z
+    .object({
+      Error: z.string().optional(),
+      Cause: z
+        .string()
+        .optional()
+        .transform((cause) => cause?.slice(0, FAILURE_CAUSE_KEPT)),
+    })
+    .optional(),
+});
+export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
 
 /** What the state machine passes to create-task for a human step of the procedure. */
 export const CreateTaskInput = z.object({
@@ -12,6 +36,8 @@ export const CreateTaskInput = z.object({
   role: z.enum(STAFF_ROLES),
   /** Seconds until the step is overdue; the state machine times the task out at the same moment. */
   timeoutSeconds: z.number().int().positive(),
+  /** The step's `due` table (domain/deadlines.ts): `from` is when its seconds count from. */
+  due: z.object({ from: z.number().int().positive().optional() }).optional(),
   assignee: z.string().optional(),
   /** For escalation levels: the step that was late and why the ladder took it. */
   late: z
@@ -22,6 +48,8 @@ export const CreateTaskInput = z.object({
       reason: z.string().optional(),
     })
     .optional(),
+  /** For the *Resolve workflow error* step: what failed. */
+  failure: WorkflowFailure.optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
@@ -33,16 +61,51 @@ export interface Task {
   readonly area: string;
   readonly step: StepId;
   readonly role: StaffRole;
+  /** A department step's department (the record's, as the supervisor named it): only its people see and answer it. */
+  readonly department?: string;
   readonly assignee?: string;
   readonly createdAt: string;
   readonly dueAt: string;
   readonly status: TaskStatus;
   readonly late?: CreateTaskInput['late'];
+  /** On a *Resolve workflow error* task: the step that failed and its error. */
+  readonly failure?: WorkflowFailure;
   /**
    * On a ladder level for a missed deadline: when the step it stands for went overdue (kept up
    * the ladder and through the manager's reminders). The task is overdue from then.
    */
   readonly overdueSince?: string;
+  /**
+   * What My tasks shows of the complaint (owner, place, a one-line summary), copied from the
+   * record when the task opens so the list needs no read per task. Absent on tasks stored
+   * before it was (the list then reads their records, in batches).
+   */
+  readonly complaint?: TaskComplaint;
+}
+
+/** The complaint as a task row shows it (Task.complaint). */
+export interface TaskComplaint {
+  readonly ownerName: string;
+  readonly building?: string;
+  readonly unit?: string;
+  readonly summary: string;
+  /** Flagged a repeat or part of a cluster when it opened (domain/related.ts). */
+  readonly repeat?: boolean;
+  readonly cluster?: boolean;
+}
+
+/** The record's fields a task row shows, as the task carries them. */
+export function taskComplaintOf(
+  record: Pick<ComplaintRecord, 'owner' | 'building' | 'unit' | 'content' | 'relatedFlags'>,
+): TaskComplaint {
+  return {
+    ownerName: record.owner.name,
+    ...(record.building ? { building: record.building } : {}),
+    ...(record.unit ? { unit: record.unit } : {}),
+    summary: contentSummary(record.content),
+    ...(record.relatedFlags?.repeatOf?.length ? { repeat: true } : {}),
+    ...(record.relatedFlags?.cluster ? { cluster: true } : {}),
+  };
 }
 
 /** The steps that wait for the owner's answer: an emailed answer is shown on the task to staff. */
@@ -130,8 +193,14 @@ export function taskSuffixForToken(taskToken: string): string {
   return createHash('sha256').update(taskToken).digest('base64url').slice(0, 12);
 }
 
-export function dueAt(now: Date, timeoutSeconds: number): string {
-  return new Date(now.getTime() + timeoutSeconds * 1000).toISOString();
+/**
+ * When a task is due: `timeoutSeconds` from when its due table was computed (`from`, the moment
+ * an owner's email counted its deadline from too), or from `now` for a table without it. A
+ * `from` later than now (a clock gone wrong) is not believed.
+ */
+export function dueAt(now: Date, timeoutSeconds: number, from?: number): string {
+  const start = from !== undefined && from <= now.getTime() ? from : now.getTime();
+  return new Date(start + timeoutSeconds * 1000).toISOString();
 }
 
 /**
@@ -144,9 +213,11 @@ export function overdueFrom(task: Pick<Task, 'dueAt' | 'overdueSince'>): string 
 }
 
 /**
- * When the step a new ladder level stands for went overdue: now, if a step just ran out of time
- * (`late.overdue`); else what the level it came from carried (a level sending it up by
- * decision); none for a complaint sent up for another reason (an obstacle, objections).
+ * When the step a new ladder level stands for went overdue: the deadline it missed, if a step
+ * just ran out of time (`late.overdue`: the due time of its task, which the workflow timed out
+ * at — not the moment the level opened, a little later); else what the level it came from
+ * carried (a level sending it up by decision, a reminder); none for a complaint sent up for
+ * another reason (an obstacle, objections).
  */
 export function overdueSinceFor(
   late: CreateTaskInput['late'],
@@ -155,13 +226,15 @@ export function overdueSinceFor(
   now: Date,
 ): string | undefined {
   if (!late) return undefined;
-  const previous = tasks
+  const older = tasks
     .filter((task) => task.id !== taskId)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .at(-1);
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const previous = older.at(-1);
   if (previous?.late && previous.overdueSince && previous.late.step === late.step)
     return previous.overdueSince;
-  return late.overdue ? now.toISOString() : undefined;
+  if (!late.overdue) return undefined;
+  const missed = older.filter((task) => task.step === late.overdue).at(-1);
+  return missed?.dueAt ?? now.toISOString();
 }
 
 /** Whether a task is open past its deadline (or stands for a step that is: `overdueFrom`). */

@@ -20,7 +20,9 @@ import { mayReviewMail } from '#domain/access.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
 import { fitMailLine, previewOf } from '#domain/correspondence.ts';
+import { ownerFromResident, type Routing } from '#domain/directory/register-match.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
+import { FIELD_LIMITS } from '#domain/fields.ts';
 import { type SenderVerdicts, senderAuthenticated } from '#domain/mail/authentication.ts';
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
 import { capText, isNoReplyAddress, ownerOf } from '#domain/mail/content.ts';
@@ -50,6 +52,7 @@ import type { StaffMember } from '#domain/staff.ts';
 import { OWNER_ANSWER_STEPS, type StoredTask } from '#domain/tasks.ts';
 import { takeHourlySlot, takeTotalSlot } from './mail-limits.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
+import { routeSender } from './unit-routing.ts';
 
 /**
  * Email intake: what happens to each message SES receives. Every message ends with one line
@@ -203,13 +206,12 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
     const hold = await holdReason(deps, arrival, message);
     if (hold) return log(message, 'held', { reason: hold });
   }
+  // A registered sender's complaint opens in their unit's area, whatever address it was sent to.
+  const routing = await routeMessage(deps, message, authenticated);
+  const area = routing.kind === 'matched' ? routing.area : arrival.area;
   const ref =
     claimedRef ??
-    (await linkClaimToRef(
-      deps.table,
-      claimKey,
-      await allocateRef(deps.table, arrival.area, arrival.receivedAt),
-    ));
+    (await linkClaimToRef(deps.table, claimKey, await allocateRef(deps.table, area, arrival.receivedAt)));
   const outcome = { ref, ...(thread ? { reason: 'previous-complaint-closed' } : {}) };
   await openFromMessage(
     deps,
@@ -217,7 +219,8 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
       arrival,
       message,
       ref,
-      area: arrival.area,
+      area,
+      routing,
       receivedBy: { ...INTAKE_SIGNATURE, at: arrival.receivedAt },
       authenticated,
       // A message about a closed complaint is a new complaint that refers to it.
@@ -227,6 +230,36 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
     [mailLogRecord(mailLogLine(arrival, message, 'complaint-opened', outcome))],
   );
   return resultOf(arrival, 'complaint-opened', outcome);
+}
+
+/**
+ * The register unit a new complaint's sender is (services/unit-routing.ts): by the owner's
+ * address, or a fax gateway's number. A sender SES could not authenticate may be anyone
+ * writing as an owner: their unit is only offered to reception (a candidate), never taken, so
+ * a forged From neither moves the complaint nor puts the owner's registered details on it.
+ */
+async function routeMessage(
+  deps: IntakeDeps,
+  message: ParsedMessage,
+  authenticated: boolean,
+): Promise<Routing> {
+  const fromGateway = isFaxGateway(deps.settings, message.from?.address);
+  const made = complaintFromMessage(message, { settings: deps.settings, area: deps.settings.defaultArea });
+  const routing = await routeSender(deps.table, {
+    ...(!fromGateway && made.input.owner.email ? { email: made.input.owner.email } : {}),
+    ...(made.faxNumber ? { faxNumber: made.faxNumber } : {}),
+  });
+  if (routing.kind === 'matched' && !authenticated && !fromGateway) {
+    return { kind: 'unknown', candidates: [routing.registerUnit] };
+  }
+  return routing;
+}
+
+/** A routing kept only if its unit is in `area` (a release into an area staff chose). */
+function routingIn(routing: Routing, area: string): Routing {
+  return routing.kind === 'matched' && routing.area !== area
+    ? { kind: 'unknown', candidates: [routing.registerUnit] }
+    : routing;
 }
 
 /**
@@ -468,6 +501,8 @@ interface OpenFromMessage {
   readonly message: ParsedMessage;
   readonly ref: string;
   readonly area: string;
+  /** The register unit the sender is, or why none is known (routeMessage). */
+  readonly routing: Routing;
   readonly receivedBy: Signature;
   /** Whether SES's checks showed the sender is who From says: an unverified one is not acknowledged. */
   readonly authenticated: boolean;
@@ -484,6 +519,25 @@ async function openFromMessage(
 ): Promise<void> {
   const { arrival, message, ref } = input;
   const made = complaintFromMessage(message, { settings: deps.settings, area: input.area });
+  const { routing } = input;
+  const unitFields: Partial<ComplaintRecord> =
+    routing.kind === 'matched'
+      ? { registerUnit: routing.registerUnit }
+      : { unitUnknown: true, ...(routing.candidates.length ? { unitCandidates: routing.candidates } : {}) };
+  const complaint =
+    routing.kind === 'matched'
+      ? {
+          ...made.input,
+          // The registered owner, in their language; the building and unit as the register
+          // writes them (Form 17 and the lists print these).
+          owner: ownerFromResident(made.input.owner, routing.resident),
+          building: `${routing.registerUnit.estate} ${routing.registerUnit.building}`.slice(
+            0,
+            FIELD_LIMITS.building,
+          ),
+          unit: routing.registerUnit.unit.slice(0, FIELD_LIMITS.unit),
+        }
+      : made.input;
   const view = viewOf(message);
   const attachments = await storeAttachments(deps, message, arrival.sesMessageId, input.withhold);
   const email: IncomingEmailSummary = {
@@ -499,7 +553,7 @@ async function openFromMessage(
   };
   await openComplaint(
     { table: deps.table, stateMachineArn: deps.stateMachineArn },
-    made.input,
+    complaint,
     input.receivedBy,
     {
       ref,
@@ -511,8 +565,11 @@ async function openFromMessage(
         ...(input.relatedRef ? { relatedRef: input.relatedRef } : {}),
         ...(input.releasedFrom ? { releasedFrom: input.releasedFrom } : {}),
         ...(input.authenticated ? {} : { senderVerified: false }),
+        ...(routing.kind === 'matched'
+          ? { registerUnit: routing.registerUnit.id }
+          : { unitUnknown: true, unitCandidates: routing.candidates.length }),
       },
-      extra: { email, ...(attachments.length ? { mailAttachments: attachments } : {}) },
+      extra: { email, ...(attachments.length ? { mailAttachments: attachments } : {}), ...unitFields },
     },
   );
   // The correspondence line and what the caller files with it (the mail-log line), in one
@@ -652,6 +709,7 @@ export async function releaseMail(
         at: now.toISOString(),
         actor: staff.username,
         role: staff.role,
+        ...(staff.name ? { actorName: staff.name } : {}),
         action: 'mail-released',
         details: { mailId: id, releasedFrom: 'held', reason: 'reply-flood' },
       },
@@ -660,6 +718,8 @@ export async function releaseMail(
     await finishRelease(deps.table, item, { ref: repliedTo.ref, at: now.toISOString() });
     return { ref: repliedTo.ref, item };
   }
+  // Released where staff chose: the sender's unit only if it is there.
+  const routing = routingIn(await routeMessage(deps, message, authenticated), area);
   const ref =
     typeof item.releasedRef === 'string'
       ? item.releasedRef
@@ -672,6 +732,7 @@ export async function releaseMail(
     message,
     ref,
     area,
+    routing,
     // Received when it arrived; by the person who let it through.
     receivedBy: { by: staff.username, role: staff.role, at: item.receivedAt },
     releasedFrom,
@@ -686,6 +747,7 @@ export async function releaseMail(
       at: now.toISOString(),
       actor: staff.username,
       role: staff.role,
+      ...(staff.name ? { actorName: staff.name } : {}),
       action: 'mail-released',
       details: { mailId: id, releasedFrom, ...(item.reason ? { reason: item.reason } : {}) },
     },

@@ -4,6 +4,7 @@ import {
   moveOpenTaskToArea,
   moveRecordToArea,
 } from '#adapters/complaints.ts';
+import { indexComplaint } from '#adapters/search-index.ts';
 import { appUrl, staffAddress } from '#commons/environment.ts';
 import { type AreaChangeInput, requireDifferentArea } from '#domain/area-change.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
@@ -31,7 +32,7 @@ export async function moveComplaintToArea(
   table: string,
   record: ComplaintRecord,
   input: AreaChangeInput,
-  mover: Pick<StaffMember, 'username' | 'role'>,
+  mover: Pick<StaffMember, 'username' | 'role' | 'name'>,
 ): Promise<MovedComplaint> {
   const { ref } = record;
   if (record.status === 'closed' || record.currentStep === 'filed') {
@@ -40,6 +41,8 @@ export async function moveComplaintToArea(
   requireDifferentArea(record.area, input.area);
   const from = record.area;
   await moveRecordToArea(table, record, from, input.area);
+  // Found by the search in the new area only.
+  await indexComplaint(table, record, { ...record, area: input.area });
   // The tasks are read after the record moved: a task the workflow opens from now on takes the
   // new area from the record, and one opened before is open here to be moved.
   const { tasks, sentMail } = await getPartition(table, ref, { consistent: true });
@@ -72,6 +75,7 @@ export async function moveComplaintToArea(
     at: new Date().toISOString(),
     actor: mover.username,
     role: mover.role,
+    ...(mover.name ? { actorName: mover.name } : {}),
     action: 'area-changed',
     details: { from, to: input.area, reason: input.reason },
   });

@@ -6,9 +6,11 @@ import {
   nextSequence,
   putNewComplaint,
 } from '#adapters/complaints.ts';
+import { indexComplaint } from '#adapters/search-index.ts';
 import { type StartResult, startExecution } from '#adapters/workflow.ts';
 import { workflowSettings } from '#commons/environment.ts';
 import { areaById } from '#config/areas.ts';
+import { actorOf } from '#domain/audit.ts';
 import {
   type ComplaintRecord,
   flagsFor,
@@ -20,6 +22,7 @@ import {
 } from '#domain/complaint.ts';
 import { dueTable } from '#domain/deadlines.ts';
 import { StateConflictError } from '#domain/errors.ts';
+import { indexRelated } from './related-complaints.ts';
 
 export interface OpenComplaintDeps {
   readonly table: string;
@@ -50,13 +53,14 @@ export async function openComplaint(
   // keyed by the complaint, so an attempt that stopped after the record (or whose answer was
   // lost) writes it on the retry, once.
   await Promise.all([
+    // The search's terms (written again, the same items, on a retry).
+    indexComplaint(deps.table, undefined, record),
     appendAuditEventOnce(
       deps.table,
       {
         ref,
         at: receivedBy.at,
-        actor: receivedBy.by,
-        role: receivedBy.role,
+        ...actorOf(receivedBy),
         action: 'complaint-received',
         details: {
           channel: input.channel,
@@ -67,12 +71,20 @@ export async function openComplaint(
       },
       'complaint-received',
     ),
-    startWorkflow(deps, record, new Date()).then((started) => {
-      // The execution is named by the reference: it exists, so the workflow runs.
-      if (started === 'already-exists' && !options.ref) {
-        throw new Error(`A workflow named ${ref} exists already: its reference was allocated twice`);
-      }
-    }),
+    // Its register unit's related complaints first (none: nothing is read), so the repeat or
+    // cluster is on the record before the workflow opens a task from it (domain/related.ts).
+    indexRelated(deps.table, record, workflowSettings().related, {
+      // At the time of receipt, so a retried opening writes its audit lines once.
+      now: new Date(receivedBy.at),
+      actor: { by: receivedBy.by, role: receivedBy.role },
+    })
+      .then(() => startWorkflow(deps, record, new Date()))
+      .then((started) => {
+        // The execution is named by the reference: it exists, so the workflow runs.
+        if (started === 'already-exists' && !options.ref) {
+          throw new Error(`A workflow named ${ref} exists already: its reference was allocated twice`);
+        }
+      }),
   ]);
   return record;
 }
@@ -89,8 +101,13 @@ export async function openSubmittedComplaint(
   input: NewComplaintInput,
   receivedBy: Signature,
   submissionId: string,
+  /** Record fields beside the input (a register unit picked): part of what the submission is. */
+  extra?: Partial<ComplaintRecord>,
 ): Promise<ComplaintRecord> {
-  const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+  const fingerprint = createHash('sha256')
+    // The unit by its id: a unit renamed between two attempts is the same submission.
+    .update(JSON.stringify(extra?.registerUnit ? [input, extra.registerUnit.id] : input))
+    .digest('base64url');
   const submission =
     (await getSubmission(deps.table, receivedBy.by, submissionId)) ??
     (await claimSubmission(deps.table, {
@@ -105,7 +122,12 @@ export async function openSubmittedComplaint(
       `This submission was already recorded as ${submission.ref} with other details: check that complaint, or start a new one`,
     );
   }
-  return openComplaint(deps, input, { ...receivedBy, at: submission.receivedAt }, { ref: submission.ref });
+  return openComplaint(
+    deps,
+    input,
+    { ...receivedBy, at: submission.receivedAt },
+    { ref: submission.ref, ...(extra ? { extra } : {}) },
+  );
 }
 
 export interface OpenComplaintOptions {

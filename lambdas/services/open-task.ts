@@ -6,7 +6,7 @@ import {
   putTask,
   updateRecord,
 } from '#adapters/complaints.ts';
-import { appUrl, staffAddress } from '#commons/environment.ts';
+import { appUrl, departmentAddress, staffAddress } from '#commons/environment.ts';
 import { logger } from '#commons/powertools.ts';
 import { STEPS } from '#config/workflow.ts';
 import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
@@ -19,6 +19,7 @@ import {
   earlierAttempt,
   overdueSinceFor,
   type StoredTask,
+  taskComplaintOf,
   taskSuffixForToken,
 } from '#domain/tasks.ts';
 import { sendOnce } from './send-once.ts';
@@ -53,11 +54,15 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
     area,
     step: input.step,
     role: input.role,
+    ...(input.role === 'department' && record?.department ? { department: record.department } : {}),
     ...(input.assignee ? { assignee: input.assignee } : {}),
     ...(input.late ? { late: input.late } : {}),
+    ...(input.failure ? { failure: input.failure } : {}),
     ...(overdueSince ? { overdueSince } : {}),
+    // My tasks shows these without reading the record (the partition read above has it).
+    ...(record ? { complaint: taskComplaintOf(record) } : {}),
     createdAt: now.toISOString(),
-    dueAt: dueAt(now, input.timeoutSeconds),
+    dueAt: dueAt(now, input.timeoutSeconds, input.due?.from),
     status: 'open',
     taskToken: input.taskToken,
     attemptOf: earlier ? (earlier.attemptOf ?? earlier.id) : id,
@@ -78,10 +83,20 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
   const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
   // An escalation task opening is the complaint raised to that level (the report counts it):
   // once per turn, whichever attempt gets here first (an earlier one may have, then failed).
+  // The record carries the step's deadline too, as the task was stored with it (a retry's
+  // stored times): the list and its export show the deadline the workflow enforces.
   await updateRecord(
     table,
     task.ref,
-    { currentStep: task.step },
+    {
+      currentStep: task.step,
+      currentDue: {
+        step: task.step,
+        taskId: stored.id,
+        dueAt: stored.dueAt,
+        ...(stored.overdueSince ? { overdueSince: stored.overdueSince } : {}),
+      },
+    },
     factsOfTaskOpened(task.step, reminder),
     factCause('opened', stored.attemptOf ?? stored.id),
   );
@@ -107,11 +122,14 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
   // one with a new token after an attempt that had emailed (its link opens the complaint, which
   // shows the task now open).
   if (STEPS[task.step].emailOnOpen || reminder || task.late) {
-    const notice = await sendOnce({
+    const sending = sendOnce({
       table,
       ref: task.ref,
       key: `task:${stored.attemptOf ?? task.id}`,
-      to: [staffAddress(task.role, task.area)],
+      // A department's task goes to that department's mailbox, as its work order did.
+      to: [
+        task.department ? departmentAddress(task.department, task.area) : staffAddress(task.role, task.area),
+      ],
       content: taskMail({
         ref: task.ref,
         step: task.step,
@@ -125,6 +143,19 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
       // Sent now: the task's audit line goes with the notice's correspondence line.
       alsoOnceSent: () => [auditEventItem(opened, eventKey)],
     });
+    // The step that failed may have failed for the mail service itself: the task that resolves
+    // it must open all the same (My tasks shows it; the WorkflowErrorToResolve alarm tells ops).
+    const notice =
+      task.step === 'resolveWorkflowError'
+        ? await sending.catch((error: unknown) => {
+            logger.error('Workflow error task opened without its notice', {
+              ref: task.ref,
+              taskId: task.id,
+              error: (error as Error).name,
+            });
+            return { sent: false };
+          })
+        : await sending;
     openedFiled = notice.sent;
   }
   if (!openedFiled) await appendAuditEventOnce(table, opened, eventKey);

@@ -10,7 +10,7 @@ import {
 import { appUrl, mailFrom, workflowSettings } from '#commons/environment.ts';
 import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
-import type { DueTable } from '#domain/deadlines.ts';
+import { type DueTable, dueInstant } from '#domain/deadlines.ts';
 import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
 import { DEFAULT_FLOOD_LIMIT_PER_HOUR } from '#domain/mail/intake-options.ts';
 import { mailboxOf } from '#domain/mail/limits.ts';
@@ -60,7 +60,8 @@ export async function notifyOwner(
   if (!record) throw new Error(`No complaint ${input.ref}`);
   const due = dueFor(record, now);
   const answerStep = ANSWER_STEP[input.kind];
-  const answerBy = answerStep ? new Date(now.getTime() + due[answerStep] * 1000).toISOString() : undefined;
+  // The instant the owner's task will be due (it is stored from the same table).
+  const answerBy = answerStep ? dueInstant(due, answerStep, now) : undefined;
   // Plans are re-sent after an objection or a reopen; each round is its own email.
   const round =
     input.kind === 'plan'

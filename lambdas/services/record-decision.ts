@@ -8,11 +8,14 @@ import {
 } from '#adapters/complaints.ts';
 import { sendTaskSuccess, type TaskAnswerResult } from '#adapters/workflow.ts';
 import { workflowSettings } from '#commons/environment.ts';
+import { logger } from '#commons/powertools.ts';
+import { actorOf } from '#domain/audit.ts';
 import type { Signature } from '#domain/complaint.ts';
 import { applyDecision } from '#domain/decisions.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';
 import { factCause, factsOfCompletion } from '#domain/record-facts.ts';
 import type { StoredTask } from '#domain/tasks.ts';
+import { indexRelated } from './related-complaints.ts';
 import { dueFor } from './steps.ts';
 
 export interface CompletedTask {
@@ -45,6 +48,7 @@ export async function completeTask(
     now,
     settings: workflowSettings(),
     ...(task.late?.step ? { lateStep: task.late.step } : {}),
+    ...(task.failure ? { failure: task.failure } : {}),
   });
   if (effect.errors.length) throw new ValidationError(effect.errors);
 
@@ -67,8 +71,7 @@ export async function completeTask(
   await appendAuditEvent(table, {
     ref,
     at: actor.at,
-    actor: actor.by,
-    role: actor.role,
+    ...actorOf(actor),
     action: effect.audit.action,
     details: { ...effect.audit.details, step: task.step, taskId: task.id },
   });
@@ -82,14 +85,26 @@ export async function completeTask(
     await reopenTask(table, task);
     throw error;
   }
+  // The supervisor gave the complaint its category (or another): its repeats and cluster are
+  // those of the category now. After the workflow has its answer, so that nothing here can keep
+  // a decided step from moving on; a failure is logged (the review's lists are read live).
+  if (updated.registerUnit && updated.category !== record.category) {
+    await indexRelated(table, updated, workflowSettings().related, {
+      actor: { by: actor.by, role: actor.role },
+    }).catch((error: unknown) =>
+      logger.error('Related complaints not indexed after the decision', {
+        ref,
+        error: (error as Error).name,
+      }),
+    );
+  }
   if (answer === 'gone') {
     // The deadline passed while this was being answered: the ladder already has it.
     await markTaskTimedOut(table, task);
     await appendAuditEvent(table, {
       ref,
       at: new Date().toISOString(),
-      actor: actor.by,
-      role: actor.role,
+      ...actorOf(actor),
       action: 'answer-too-late',
       details: { step: task.step, taskId: task.id },
     });

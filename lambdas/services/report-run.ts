@@ -54,6 +54,7 @@ import {
   scaledThreshold,
   subjectKey,
 } from '#domain/report/rectification.ts';
+import { type RelatedRow, RelatedTally } from '#domain/report/related-section.ts';
 import { renderReportHtml } from '#domain/report/render-html.ts';
 
 /**
@@ -110,6 +111,13 @@ export const CURRENT_ATTRIBUTES = [
   'deadlines',
   'escalations',
   'GSI3PK',
+  // Repeat and cluster flags (domain/related.ts): never the owner.
+  'relatedFlags.repeatOf',
+  'relatedFlags.cluster',
+  'registerUnit.estateId',
+  'registerUnit.estate',
+  'registerUnit.buildingCode',
+  'registerUnit.building',
 ] as const;
 
 /** What the previous period contributes: counts for the trend. */
@@ -272,6 +280,7 @@ async function aggregate(context: {
   const areas = AREAS.map((area) => area.id);
   const aggregator = new ReportAggregator({ period, previous, now, settings: config.settings, areas });
   for (const [language, upload] of uploads) upload.write(csvHeader(language));
+  const related = new RelatedTally();
 
   // The trend: the previous period as its own report counted it once it had ended (the
   // schedule makes one), else its rows, read beside this period's.
@@ -293,6 +302,7 @@ async function aggregate(context: {
         pageSize: PAGE_SIZE,
       })) {
         for (const row of page) {
+          related.add(row as unknown as RelatedRow);
           const lines = csvLines(row, aggregator.add(row));
           for (let i = 0; i < languages.length; i++) languages[i]?.write(lines[i] ?? '');
         }
@@ -351,6 +361,7 @@ async function aggregate(context: {
       units: aggregator.recurring('unit', thresholds.unit).slice(0, LIST_KEPT),
     },
     reopened: aggregator.reopened,
+    related: related.result(),
     openPastDeadline: aggregator.pastDeadline(),
     rectification,
     rows: aggregator.rows,

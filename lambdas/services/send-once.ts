@@ -45,7 +45,7 @@ export interface SendOnceResult {
  * with the SDK's own retries): about 16 s in all, so a throttling spell of the table does not
  * turn into a second email, and well inside the functions' 30 s.
  */
-const MARKER_RETRY_WAITS_MS = [200, 400, 800, 1_600, 3_200, 5_000, 5_000];
+export const MARKER_RETRY_WAITS_MS = [200, 400, 800, 1_600, 3_200, 5_000, 5_000];
 
 /**
  * Sends an email unless this complaint already sent it under the same key, and files it on

@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import type { DueTable } from '#domain/deadlines.ts';
 import { ESCALATION_COUNTED, factCause, factsOfOverdue } from '#domain/record-facts.ts';
+import type { WorkflowFailure } from '#domain/tasks.ts';
 import { closeLateTasks, closeOpenTasks, dueFor } from './steps.ts';
 
 /** What the workflow records between its human steps (statemachine/complaint.asl.json). */
@@ -29,7 +30,7 @@ export interface WorkflowEvent {
   /** The escalation ladder's state: the step that was late, its level, the step that ran out. */
   readonly late?: { step: string; level: string; overdue?: string | null; reason?: string };
   /** A step's failure after its retries (`workflow-error`), as the state machine caught it. */
-  readonly failure?: { Error?: string; Cause?: string };
+  readonly failure?: WorkflowFailure;
 }
 
 type Audit = (action: string, details: Record<string, unknown>) => Promise<void>;
@@ -64,13 +65,19 @@ export async function recordWorkflowEvent(
       break;
     case 'step-overdue':
     case 'manager-reminded':
-      await stepOverdue(table, event, now, audit);
+      await stepOverdue(table, event, record.area, now, audit);
       break;
     case 'escalated':
-      await escalated(table, event, at, audit);
+      await escalated(table, event, record.area, at, audit);
       break;
     case 'workflow-error':
-      await audit('workflow-error', { error: event.failure?.Error, cause: event.failure?.Cause });
+      // Customer service's *Resolve workflow error* task opens next (statemachine/generate.ts).
+      await audit('workflow-error', {
+        error: event.failure?.error?.Error,
+        cause: event.failure?.error?.Cause,
+        failedState: event.failure?.state,
+        ...(event.failure?.step ? { failedStep: event.failure.step } : {}),
+      });
       break;
   }
   return { due: dueFor(record, now) };
@@ -87,7 +94,13 @@ async function workStarted(table: string, record: ComplaintRecord, now: Date, au
   });
 }
 
-async function stepOverdue(table: string, event: WorkflowEvent, now: Date, audit: Audit): Promise<void> {
+async function stepOverdue(
+  table: string,
+  event: WorkflowEvent,
+  area: string,
+  now: Date,
+  audit: Audit,
+): Promise<void> {
   const { closed, late } = await closeLateTasks(table, event.ref, now, event.late?.overdue);
   // Counted once per late task, however often Step Functions retries this step. (Without a
   // task of the late step, which the workflow does not leave, there is nothing to key by.)
@@ -104,10 +117,12 @@ async function stepOverdue(table: string, event: WorkflowEvent, now: Date, audit
   );
   // The task that ran out, also when an earlier attempt of this invocation closed it.
   const timedOut = late && late.status !== 'completed' ? [late.id] : [];
+  // `level` (a role) in `area`: to whom it went, or who was reminded (Form 17 names them).
   const details = {
     overdueStep: event.late?.overdue,
     lateStep: event.late?.step,
     level: event.late?.level,
+    area,
     timedOutTasks: [...new Set([...timedOut, ...closed])],
   };
   if (!late) return audit(event.action, details);
@@ -127,7 +142,13 @@ async function stepOverdue(table: string, event: WorkflowEvent, now: Date, audit
   );
 }
 
-async function escalated(table: string, event: WorkflowEvent, at: string, audit: Audit): Promise<void> {
+async function escalated(
+  table: string,
+  event: WorkflowEvent,
+  area: string,
+  at: string,
+  audit: Audit,
+): Promise<void> {
   // Sent up by the decision just taken (an objection or reopen past the limit, an obstacle
   // not cleared): its task, the newest, is what this is counted and written once for.
   const { tasks } = await getPartition(table, event.ref);
@@ -139,7 +160,12 @@ async function escalated(table: string, event: WorkflowEvent, at: string, audit:
     ESCALATION_COUNTED,
     decided ? factCause('sent-up', decided.id) : undefined,
   );
-  const details = { lateStep: event.late?.step, level: event.late?.level, reason: event.late?.reason };
+  const details = {
+    lateStep: event.late?.step,
+    level: event.late?.level,
+    area,
+    reason: event.late?.reason,
+  };
   if (!decided) return audit('escalated', details);
   // Dated by the decision, so every attempt writes the same line: a millisecond after the
   // decision's own line, as lines of the same time would show in the order of their keys.

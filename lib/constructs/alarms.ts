@@ -13,6 +13,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { WORKFLOW_ERROR_METRIC } from '#config/workflow.ts';
 import type { HandlerFunction } from './handler-function.ts';
 
 /** Where the handlers' Powertools metrics go (lambdas/commons/powertools.ts defaults). */
@@ -26,6 +27,14 @@ export interface AlarmsProps {
   readonly functions: readonly HandlerFunction[];
   readonly deadLetterQueues: readonly IQueue[];
   readonly api: IHttpApi;
+  /**
+   * Whether SES sends from this stack's region, so its bounce rate is watched here. Not where
+   * mail goes out through the company's relay, or through SES in a split deployment's intake
+   * region (whose stack watches it: lib/intake-region-stack.ts). @default true
+   */
+  readonly sesSendsHere?: boolean;
+  /** Alarms made elsewhere (the mailbox poller's) that notify the same topic. @default - none */
+  readonly moreAlarms?: readonly Alarm[];
 }
 
 /**
@@ -101,18 +110,42 @@ export class Alarms extends Construct {
         period: Duration.hours(1),
       }),
     );
-    // SES reviews an account at a 5% bounce rate and may pause sending at 10%.
+    // Emitted by create-task (Powertools EMF) when a step failed after its retries and its
+    // Resolve workflow error task opened for customer service: the complaint waits on a person.
     add(
-      'SesBounceRate',
-      'The SES bounce rate passed 5%: owners or staff addresses are bouncing; sending may be paused at 10%',
+      'WorkflowErrorToResolve',
+      'A workflow step failed after its retries: a Resolve workflow error task waits on customer service',
       new Metric({
-        namespace: 'AWS/SES',
-        metricName: 'Reputation.BounceRate',
-        statistic: 'Maximum',
-        period: Duration.hours(1),
+        namespace: METRICS_NAMESPACE,
+        metricName: WORKFLOW_ERROR_METRIC,
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic: 'Sum',
+        period,
       }),
-      0.05,
     );
+    for (const alarm of props.moreAlarms ?? []) {
+      alarm.addAlarmAction(new SnsAction(this.topic));
+      alarms.push(alarm);
+    }
+    // SES reviews an account at a 5% bounce rate and may pause sending at 10%.
+    if (props.sesSendsHere ?? true) sesBounceRateAlarm(add);
     this.alarms = alarms;
   }
+}
+
+/** SES's bounce rate over 5%, for the stack in whose region SES sends. */
+export function sesBounceRateAlarm(
+  add: (alarmId: string, description: string, metric: IMetric, threshold?: number) => void,
+): void {
+  add(
+    'SesBounceRate',
+    'The SES bounce rate passed 5%: owners or staff addresses are bouncing; sending may be paused at 10%',
+    new Metric({
+      namespace: 'AWS/SES',
+      metricName: 'Reputation.BounceRate',
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    }),
+    0.05,
+  );
 }

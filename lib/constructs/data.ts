@@ -12,6 +12,7 @@ import {
 import { Construct } from 'constructs';
 import type { IndexName, ItemRead, ItemWrite } from '#config/function-access.ts';
 import { TABLE } from '#config/table.ts';
+import { DIRECTORY_POINTER_PREFIXES, ESTATE_PARTITION_PREFIX } from '#domain/directory/keys.ts';
 
 export interface DataStoreProps {
   /**
@@ -20,6 +21,11 @@ export interface DataStoreProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A fixed name for the raw-mail bucket, where another region's stack must write to it (the
+   * forwarder of a split deployment, lib/intake-region-stack.ts). @default - generated
+   */
+  readonly rawMailBucketName?: string;
 }
 
 /**
@@ -78,6 +84,7 @@ export class DataStore extends Construct {
 
     this.rawMailBucket = new Bucket(this, 'RawMailBucket', {
       ...secureBucketDefaults(removalPolicy),
+      ...(props.rawMailBucketName ? { bucketName: props.rawMailBucketName } : {}),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'raw-mail/',
     });
@@ -118,6 +125,44 @@ export class DataStore extends Construct {
   }
 
   /**
+   * Grants BatchWriteItem (puts and deletes) on the estate register's derived pointers only:
+   * items whose partition key starts with one of DIRECTORY_POINTER_PREFIXES (`dynamodb:LeadingKeys`
+   * on every item of the request), so the grant that may delete cannot reach a complaint, its
+   * audit trail or a unit.
+   */
+  public grantDirectoryPointerWrites(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': DIRECTORY_POINTER_PREFIXES.map((prefix) => `${prefix}*`),
+          },
+        },
+      }),
+    );
+    this.grantKeyForWrites(grantee);
+  }
+
+  /**
+   * BatchWriteItem on the estates' partitions only (their units and audit lines, `ESTATE#…`):
+   * the register's bulk import. Not on complaints, their audit trails or anything else.
+   */
+  public grantEstateBatchWrites(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ESTATE_PARTITION_PREFIX}*`] },
+        },
+      }),
+    );
+    this.grantKeyForWrites(grantee);
+  }
+
+  /**
    * Grants item writes on the table, and nothing on its indexes (writes go to the table), plus
    * use of the table's key, which DynamoDB calls on the writer's behalf.
    */
@@ -126,6 +171,11 @@ export class DataStore extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: [...new Set(actions)], resources: [this.table.tableArn] }),
     );
+    this.grantKeyForWrites(grantee);
+  }
+
+  /** Use of the table's key for writes, which DynamoDB calls on the writer's behalf. */
+  private grantKeyForWrites(grantee: IGrantable): void {
     this.key.grantEncryptDecrypt(grantee);
     if (grantee instanceof Construct) {
       const reason =

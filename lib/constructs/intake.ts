@@ -25,6 +25,12 @@ export interface IntakeProps {
   readonly logRetention?: RetentionDays;
   /** The complaint workflow: intake starts an execution for each new complaint. */
   readonly stateMachine: IStateMachine;
+  /**
+   * Whether SES receives the mail in this stack's region (a receipt rule here). Not where
+   * another region's intake stack forwards it (lib/intake-region-stack.ts) or the company's
+   * mailbox is polled (lib/constructs/mailbox-intake.ts). @default true
+   */
+  readonly receiveWithSes?: boolean;
 }
 
 /**
@@ -38,8 +44,9 @@ export interface IntakeProps {
 export class Intake extends Construct {
   public readonly handler: HandlerFunction;
   public readonly deadLetterQueue: Queue;
-  public readonly ruleSet: ReceiptRuleSet;
-  public readonly rule: ReceiptRule;
+  /** SES receiving, when it is in this stack's region. */
+  public readonly ruleSet?: ReceiptRuleSet;
+  public readonly rule?: ReceiptRule;
   public readonly identity?: EmailIdentity;
 
   constructor(scope: Construct, id: string, props: IntakeProps) {
@@ -69,16 +76,25 @@ export class Intake extends Construct {
       this.identity = new EmailIdentity(this, 'DomainIdentity', { identity: Identity.domain(props.domain) });
     }
 
-    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet');
-    this.rule = this.ruleSet.addRule('ComplaintMail', {
-      recipients: [...props.addresses],
-      scanEnabled: true,
-      // Fax-to-email gateways and small mail hosts do not all offer STARTTLS.
-      tlsPolicy: TlsPolicy.OPTIONAL,
-      actions: [
-        new S3Action({ bucket: rawMailBucket, objectKeyPrefix: RAW_MAIL_PREFIX }),
-        new LambdaAction({ function: this.handler.function, invocationType: LambdaInvocationType.EVENT }),
-      ],
-    });
+    if (props.receiveWithSes ?? true) {
+      this.ruleSet = new ReceiptRuleSet(this, 'RuleSet');
+      this.rule = this.ruleSet.addRule('ComplaintMail', {
+        ...complaintMailRule(props.addresses),
+        actions: [
+          new S3Action({ bucket: rawMailBucket, objectKeyPrefix: RAW_MAIL_PREFIX }),
+          new LambdaAction({ function: this.handler.function, invocationType: LambdaInvocationType.EVENT }),
+        ],
+      });
+    }
   }
+}
+
+/** What every receipt rule for the intake addresses does, in whichever region SES receives. */
+export function complaintMailRule(addresses: readonly string[]) {
+  return {
+    recipients: [...addresses],
+    scanEnabled: true,
+    // Fax-to-email gateways and small mail hosts do not all offer STARTTLS.
+    tlsPolicy: TlsPolicy.OPTIONAL,
+  };
 }

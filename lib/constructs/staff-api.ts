@@ -27,8 +27,9 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { DEPARTMENTS } from '#config/catalogue.ts';
 import { FUNCTIONS, type FunctionKey } from '#config/functions.ts';
-import { ROLE_NAMES, STAFF_ROLES } from '#config/roles.ts';
+import { departmentGroup, ROLE_NAMES, STAFF_ROLES } from '#config/roles.ts';
 import { ROUTES, type RouteSpec, routeKey } from '#config/routes.ts';
 import { applyAccess } from '../access.ts';
 import type { Settings } from '../deploy-settings.ts';
@@ -131,6 +132,14 @@ export class StaffApi extends Construct {
       this.userPool.addGroup(`Group${constructIdFor({ id: role })}`, {
         groupName: role,
         description: `${ROLE_NAMES[role].en} (${ROLE_NAMES[role].zhHant})`,
+      });
+    }
+    // Each department its own group: a department member is in `department` and in their
+    // department's `department-<id>`; work orders, their tasks and complaints go to that group only.
+    for (const department of DEPARTMENTS) {
+      this.userPool.addGroup(`GroupDepartment${constructIdFor(department)}`, {
+        groupName: departmentGroup(department.id),
+        description: `${department.en} (${department.zhHant}): members of the department role who work in it`,
       });
     }
 

@@ -13,6 +13,11 @@ const { values } = parseArgs({
   options: {
     month: { type: 'string' },
     week: { type: 'string' },
+    // An estate's yearly statistics for its owners' organisation (issue 16 §5).
+    estate: { type: 'string' },
+    year: { type: 'string' },
+    lang: { type: 'string' },
+    out: { type: 'string', default: 'estate-statistics' },
     user: { type: 'string', default: 'customer-service.kowloon-east' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -21,8 +26,16 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: npm run report -- [--month YYYY-MM | --week YYYY-Www] [--user customer-service.kowloon-east]
 
-Makes the report in the local stack running on PORT (${process.env.PORT ?? 3000}); with no period, the last complete month.`);
+       npm run report -- --estate <estate id> --year 2026 [--lang en] [--out estate-statistics]
+
+Makes the report in the local stack running on PORT (${process.env.PORT ?? 3000}); with no period, the last complete month.
+With --estate: the estate's yearly complaint statistics for its owners' organisation (in its
+language unless --lang), written as HTML (open it and print to PDF) and CSV into --out.`);
   process.exit(0);
+}
+if (values.estate && (values.month || values.week)) {
+  console.error('npm run report: --estate takes a --year, not a --month or --week');
+  process.exit(2);
 }
 if (values.month && values.week) {
   console.error('npm run report: give --month or --week, not both');
@@ -46,6 +59,44 @@ if (!tokenResponse.ok) {
   process.exit(1);
 }
 const { token } = (await tokenResponse.json()) as { token: string };
+
+if (values.estate) {
+  const year = values.year ?? String(new Date().getFullYear());
+  const query = new URLSearchParams({ year, ...(values.lang ? { lang: values.lang } : {}) });
+  const response = await fetch(
+    `${stack.web}/api/directory/estates/${encodeURIComponent(values.estate)}/statistics?${query}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  const answer = (await response.json()) as {
+    statistics?: { estateName: string; language: string; total: number; open: number; closed: number };
+    html?: string;
+    csv?: string;
+    message?: string;
+    errors?: { field: string; message: string }[];
+  };
+  if (
+    response.status !== 200 ||
+    !answer.statistics ||
+    answer.html === undefined ||
+    answer.csv === undefined
+  ) {
+    const errors = answer.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+    console.error(`npm run report: ${response.status} ${errors ?? answer.message ?? ''}`);
+    process.exit(1);
+  }
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join, resolve } = await import('node:path');
+  const directory = resolve(values.out);
+  await mkdir(directory, { recursive: true });
+  const base = join(directory, `${values.estate}-${year}.${answer.statistics.language}`);
+  await writeFile(`${base}.html`, answer.html);
+  await writeFile(`${base}.csv`, answer.csv);
+  const s = answer.statistics;
+  console.log(`${s.estateName} ${year}: ${s.total} complaints (closed ${s.closed}, open ${s.open}), in ${s.language}
+  HTML ${base}.html (open it and print to PDF)
+  CSV  ${base}.csv`);
+  process.exit(0);
+}
 
 console.log(`Making the report for ${body.month ?? body.week} as ${values.user}…`);
 const started = Date.now();

@@ -54,7 +54,7 @@ export interface SeedResult {
 const OFFSET_MS = 8 * 3600_000;
 
 /** Estates of each area and their blocks (for areas config/areas.ts does not list, generic blocks). */
-const ESTATES: Record<string, readonly (readonly [string, readonly string[]])[]> = {
+export const ESTATES: Record<string, readonly (readonly [string, readonly string[]])[]> = {
   'kowloon-east': [
     ['海濱花園', ['第一座', '第二座', '第三座', '第四座', '第五座', '第六座', '第七座', '第八座']],
     ['麗港城', Array.from({ length: 20 }, (_, i) => `第${i + 1}座`)],
@@ -176,7 +176,7 @@ const CHRONIC: readonly Chronic[] = [
 ];
 
 /** The unit that complains about its neighbour's noise every week, always the same owner. */
-const NOISY = {
+export const NOISY = {
   area: 'kowloon-east',
   building: '德福花園C座',
   unit: '12樓B室',

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalStackError } from '../runtime/listen.ts';
-import { reportKindsFrom, reportTimeFrom } from '../runtime/scheduler.ts';
+import { reportKindsFrom, reportTimeFrom, retentionTimeFrom } from '../runtime/scheduler.ts';
 import { DEFAULT_PORTS, type LocalStackPorts, PROJECT_ROOT, startLocalStack } from '../stack.ts';
 
 /**
@@ -69,6 +69,8 @@ async function main() {
     return;
   }
 
+  // The daily retention job (issue 16 §6), at RETENTION_TIME; `off`: only by hand (npm run retention).
+  const retentionTime = retentionTimeFrom(process.env.RETENTION_TIME);
   const stack = await startLocalStack({
     dataDir,
     ports,
@@ -76,7 +78,22 @@ async function main() {
     reset: values.reset,
     reportSchedules: reportKindsFrom(process.env.REPORT_SCHEDULE),
     reportTime: reportTimeFrom(process.env.REPORT_TIME),
+    ...(retentionTime ? { retentionTime } : {}),
     ...(intakeAddresses?.length ? { intakeAddresses } : {}),
+    // Also take mail from an IMAP mailbox every minute, as a deployment without SES does.
+    ...(process.env.MAILBOX_URL
+      ? {
+          mailbox: {
+            url: process.env.MAILBOX_URL,
+            username: process.env.MAILBOX_USER ?? '',
+            password: process.env.MAILBOX_PASSWORD ?? '',
+            ...(process.env.MAILBOX_FOLDER ? { folder: process.env.MAILBOX_FOLDER } : {}),
+            ...(process.env.MAILBOX_DONE_FOLDER ? { doneFolder: process.env.MAILBOX_DONE_FOLDER } : {}),
+            ...(process.env.MAILBOX_AUTHSERV_ID ? { authServId: process.env.MAILBOX_AUTHSERV_ID } : {}),
+            pollMs: 60_000,
+          },
+        }
+      : {}),
     log: (line) => console.log(line),
   });
 

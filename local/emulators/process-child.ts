@@ -17,6 +17,11 @@ export interface EmulatorOptions {
   readonly bucketConfigs: Readonly<Record<string, readonly string[]>>;
   /** The ones this process runs (emulators.ts gives DynamoDB a process of its own). @default all */
   readonly services?: readonly EmulatedService[];
+  /**
+   * The stack's TIME_SCALE: above 1, the handlers sign their S3 requests in workflow time, which
+   * runs ahead of this process's (see s3.ts). @default 1
+   */
+  readonly timeScale?: number;
 }
 
 export type EmulatedService = 'dynamodb' | 's3' | 'ses';
@@ -53,6 +58,7 @@ async function start(options: EmulatorOptions): Promise<void> {
         directory: options.dataDir.s3,
         buckets: [...options.buckets],
         bucketConfigs: options.bucketConfigs,
+        signedInWorkflowTime: (options.timeScale ?? 1) !== 1,
       });
       stops.push(() => s3.stop());
       endpoints.s3 = s3.endpoint;

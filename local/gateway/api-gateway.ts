@@ -95,7 +95,13 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
     }
     if (url.pathname === '/api/local/users' && method === 'GET') {
       sendJson(response, 200, {
-        users: DEMO_USERS.map(({ username, role, area }) => ({ username, role, area })),
+        users: DEMO_USERS.map(({ username, role, area, name, department }) => ({
+          username,
+          role,
+          area,
+          name,
+          ...(department ? { department } : {}),
+        })),
       });
       return;
     }

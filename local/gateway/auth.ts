@@ -11,9 +11,8 @@ import {
 } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AREAS } from '#config/areas.ts';
-import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
 import { realNow } from '../runtime/scaled-clock.ts';
+import { DEMO_USERS, type DemoUser, groupsOf } from './demo-users.ts';
 
 /**
  * The local stand-in for Cognito: demo staff users (one per role in each area), an issuer
@@ -21,12 +20,6 @@ import { realNow } from '../runtime/scaled-clock.ts';
  * trades for new ID tokens at `/oauth2/token`, as it does with Cognito's hosted domain. Only
  * the local stack has this; a deployment signs in through the Cognito hosted UI.
  */
-export interface DemoUser {
-  readonly username: string;
-  readonly role: StaffRole;
-  readonly area: string;
-  readonly email: string;
-}
 
 /** The local app client: the ID token's audience, and the `client_id` of the token endpoints. */
 export const LOCAL_AUDIENCE = 'local-web-client';
@@ -48,14 +41,7 @@ export interface LocalIssuerOptions extends LocalTokenLifetimes {
   readonly now?: () => number;
 }
 
-export const DEMO_USERS: readonly DemoUser[] = AREAS.flatMap((area) =>
-  STAFF_ROLES.map((role) => ({
-    username: `${role}.${area.id}`,
-    role,
-    area: area.id,
-    email: `${role}.${area.id}@staff.estate.example`,
-  })),
-);
+export { DEMO_USERS, type DemoUser } from './demo-users.ts';
 
 /** What signing in gives: the ID token the API takes, and the refresh token that renews it. */
 export interface SignedIn {
@@ -177,9 +163,10 @@ export class LocalIssuer {
     const claims = {
       sub: createHash('sha256').update(user.username).digest('hex').slice(0, 32),
       'cognito:username': user.username,
-      'cognito:groups': [user.role],
+      'cognito:groups': groupsOf(user),
       'custom:area': user.area,
       email: user.email,
+      name: user.name,
       email_verified: true,
       iss: this.issuer,
       aud: session.clientId,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { FunctionSpec } from '#config/functions.ts';
+import { FUNCTION_SPECS, type FunctionSpec } from '#config/functions.ts';
 import { runAsFunction } from './function-environment.ts';
 import { LocalStackError } from './listen.ts';
 import { realNow } from './scaled-clock.ts';
@@ -11,6 +11,12 @@ import { realNow } from './scaled-clock.ts';
 export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A function's time limit, as CDK gives it (config/functions.ts timeoutSeconds, 30 s by default). */
+function timeoutOf(functionName: string): number {
+  const seconds = FUNCTION_SPECS.find((spec) => spec.id === functionName)?.timeoutSeconds;
+  return seconds ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+}
 
 /** Invocations per function and their total wall time, for the benchmarks' cost model. */
 export const invocationStats = new Map<string, { count: number; totalMs: number }>();
@@ -47,6 +53,7 @@ export async function invokeLocal(
  */
 export function lambdaContext(functionName: string, awsRequestId: string): Context {
   const started = realNow();
+  const timeout = timeoutOf(functionName);
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -56,7 +63,7 @@ export function lambdaContext(functionName: string, awsRequestId: string): Conte
     awsRequestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, DEFAULT_TIMEOUT_MS - (realNow() - started)),
+    getRemainingTimeInMillis: () => Math.max(0, timeout - (realNow() - started)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -112,3 +112,77 @@ export function reportTimeFrom(raw: string | undefined): string {
   }
   return time;
 }
+
+export interface DailyScheduleOptions {
+  /** What the schedule is, for the log (`retention`). */
+  readonly name: string;
+  /** `HH:MM`, company time. */
+  readonly time: string;
+  /** Company time's offset from UTC. @default 480 */
+  readonly utcOffsetMinutes?: number;
+  /** Workflow time runs this many times faster. @default 1 */
+  readonly timeScale?: number;
+  readonly invoke: (event: { scheduledTime: string }) => Promise<unknown>;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * A daily schedule, as EventBridge Scheduler's `cron(mm hh * * ? *)` runs it (the retention job,
+ * lib/constructs/retention.ts): at `time` company time every day, with the scheduled time as
+ * the event's clock; scaled and re-checked as the report schedules are.
+ */
+export function startDailySchedule(options: DailyScheduleOptions): { next(): string; stop(): void } {
+  const offset = (options.utcOffsetMinutes ?? 480) * 60_000;
+  const scale = options.timeScale ?? 1;
+  const [hour, minute] = options.time.split(':').map(Number) as [number, number];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let due = 0;
+  let stopped = false;
+  const schedule = (at: number) => {
+    due = at;
+    const wait = Math.max(0, Math.min((at - Date.now()) / scale, MAX_REAL_WAIT_MS));
+    timer = setTimeout(() => {
+      if (stopped) return;
+      if (Date.now() < at) {
+        schedule(at);
+        return;
+      }
+      const scheduledTime = new Date(at).toISOString().replace(/\.000Z$/, 'Z');
+      options.log(`Scheduler: ${options.name} (scheduled ${scheduledTime})`);
+      options
+        .invoke({ scheduledTime })
+        .catch((error: Error) => options.log(`Scheduler: ${options.name} failed: ${error.message}`))
+        .finally(() => {
+          if (!stopped) schedule(nextDailyRun(at + 60_000, hour, minute, offset));
+        });
+    }, wait);
+    timer.unref();
+  };
+  schedule(nextDailyRun(Date.now(), hour, minute, offset));
+  return {
+    next: () => new Date(due).toISOString(),
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/** The first daily run at or after `from` (ms), at hh:mm local. */
+export function nextDailyRun(from: number, hour: number, minute: number, offsetMs: number): number {
+  const local = new Date(from + offsetMs);
+  const today =
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), hour, minute) - offsetMs;
+  return today >= from ? today : today + 86_400_000;
+}
+
+/** `RETENTION_TIME`: HH:MM (default 03:30), or `off`. */
+export function retentionTimeFrom(raw: string | undefined): string | undefined {
+  const time = raw?.trim().toLowerCase();
+  if (time === 'off' || time === 'none') return undefined;
+  if (!time) return '03:30';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    throw new LocalStackError(`RETENTION_TIME=${raw} is not a time of day: use HH:MM, e.g. 03:30, or off`);
+  }
+  return time;
+}

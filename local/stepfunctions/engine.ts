@@ -133,6 +133,7 @@ export interface LocalStepFunctionsOptions {
 interface AslState {
   Type: string;
   Resource?: string;
+  Retry?: { IntervalSeconds?: number }[];
   TimeoutSeconds?: number;
   TimeoutSecondsPath?: string;
   Parameters?: Record<string, unknown>;
@@ -160,6 +161,8 @@ export class LocalStepFunctions {
   private readonly definition: AslDefinition;
   private readonly machine: StateMachine;
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>>;
+  /** Each Task's retry waits in scaled time (milliseconds, one per retrier); none at scale 1. */
+  private readonly retryIntervals: Record<string, number[]> = {};
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly aborters = new Map<string, () => void>();
   private readonly pending = new Map<string, PendingTask>();
@@ -193,6 +196,14 @@ export class LocalStepFunctions {
     this.overrides = {};
     for (const [stateName, state] of allTaskStates(this.definition.States)) {
       this.overrides[stateName] = this.overrideFor(stateName, state);
+      // A Retry's waits (up to minutes) pass as fast as the workflow's time: each retrier's
+      // first interval, scaled. The engine takes only a fixed wait per retrier, so its backoff
+      // and jitter are not reproduced; at scale 1 the definition's own waits apply.
+      if (this.timeScale !== 1 && state.Retry?.length) {
+        this.retryIntervals[stateName] = state.Retry.map(
+          (retrier) => ((retrier.IntervalSeconds ?? 1) * 1000) / this.timeScale,
+        );
+      }
     }
     this.persistDir = options.persistDir ? join(options.persistDir, 'executions') : undefined;
     this.load();
@@ -534,7 +545,7 @@ export class LocalStepFunctions {
     const execution = machine.run(
       input as never,
       {
-        overrides: { taskResourceLocalHandlers: this.overrides },
+        overrides: { taskResourceLocalHandlers: this.overrides, retryIntervalOverrides: this.retryIntervals },
         context,
         noThrowOnAbort: true,
         // Read by our patch of the engine (patches/): task timeouts run this much faster.

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPages, screenshot, signInAs } from '../harness/browser.ts';
+import { type BrowserPages, screenshot, signInAs, staffName } from '../harness/browser.ts';
 import { type BrowserStack, browserStackPerFile } from '../harness/browser-stack.ts';
 import type { TestStack } from '../harness/local-stack.ts';
 
@@ -102,7 +102,7 @@ describe('moving a complaint to another area', () => {
     const moved = page.getByTestId('timeline').locator('li', { hasText: '轉交其他區域' });
     expect(await moved.count()).toBe(1);
     const line = await moved.textContent();
-    expect(line).toContain('supervisor.kowloon-east');
+    expect(line).toContain(staffName('supervisor.kowloon-east'));
     expect(line).toContain('九龍東 → 港島');
     expect(line).toContain(REASON);
     // And the task here is theirs to act on: the supervisor's form, not "waiting on".

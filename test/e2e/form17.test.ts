@@ -73,7 +73,7 @@ describe('the record of a complaint, as staff see and print it', () => {
 
     // The department, in English, on a browser set to American English.
     page = await pages.fresh('en-US');
-    await signInAs(page, base, 'department.kowloon-east', `/complaints/${ref}`);
+    await signInAs(page, base, 'engineering.kowloon-east', `/complaints/${ref}`);
     await page.getByLabel('語言').selectOption('en');
     const start = page.locator('#f-plannedStart');
     const completion = page.locator('#f-plannedCompletion');
@@ -100,7 +100,7 @@ describe('the record of a complaint, as staff see and print it', () => {
     await page.getByText('Recorded.').waitFor();
     expect((await planTask).stateName).toBe('Owner response to plan');
     const record = await api.get<{ commitment: { plannedStart: string; plannedCompletion: string } }>(
-      'department.kowloon-east',
+      'engineering.kowloon-east',
       `/api/complaints/${ref}`,
     );
     expect(record.body.commitment.plannedStart).toBe('2026-12-07T18:30:00+08:00');
@@ -115,7 +115,7 @@ describe('the record of a complaint, as staff see and print it', () => {
     await page.getByRole('button', { name: '提交回覆' }).click();
     await page.getByTestId('owner-message').waitFor();
     expect((await workTask).stateName).toBe('Work in progress');
-    await actByApi('department.kowloon-east', ref, { action: 'done', note: '已更換水龍頭' });
+    await actByApi('engineering.kowloon-east', ref, { action: 'done', note: '已更換水龍頭' });
     page = await pages.fresh();
     await page.goto(`${base}${await ownerLink(ref, /評價/)}`);
     await page.getByRole('heading', { name: '處理滿意度' }).waitFor();
@@ -179,7 +179,7 @@ describe('the record of a complaint, as staff see and print it', () => {
       category: 'facilities',
       department: 'engineering',
     });
-    await actByApi('department.kowloon-east', ref, {
+    await actByApi('engineering.kowloon-east', ref, {
       plannedStart: new Date(Date.now() + DAY).toISOString(),
       plannedCompletion: new Date(Date.now() + 2 * DAY).toISOString(),
     });
@@ -188,14 +188,14 @@ describe('the record of a complaint, as staff see and print it', () => {
     );
 
     page = await pages.fresh();
-    await signInAs(page, base, 'department.kowloon-east', `/complaints/${ref}`);
+    await signInAs(page, base, 'engineering.kowloon-east', `/complaints/${ref}`);
     await page.getByLabel('工作已完成').check();
     await page.getByRole('button', { name: '提交' }).click();
     await expect
       .poll(() => page.locator('#f-note-error').textContent())
       .toBe('工作在承諾開始時間之前完成：請說明原因。');
     await screenshot(page, 'form17-04-early-done-note');
-    await page.getByLabel('備註').fill('業主今日在家，順道更換');
+    await page.locator('form.decision').getByLabel('備註').fill('業主今日在家，順道更換');
     const callback = t.nextTask(executionArn(ref));
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByText('已記錄。').waitFor();

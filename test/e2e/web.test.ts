@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPages, SCREENSHOTS, screenshot, signInAs } from '../harness/browser.ts';
+import { type BrowserPages, SCREENSHOTS, screenshot, signInAs, staffName } from '../harness/browser.ts';
 import { type BrowserStack, browserStackPerFile } from '../harness/browser-stack.ts';
 import type { TestStack } from '../harness/local-stack.ts';
 import { outbox } from '../harness/staff-client.ts';
@@ -116,7 +116,7 @@ describe('the staff web app and owner pages', () => {
 
     // Department: commits dates; a completion before the start is refused at the field.
     await freshPage();
-    await signInAs(page, base, 'department.kowloon-east');
+    await signInAs(page, base, 'engineering.kowloon-east');
     await page.locator(`tr[data-ref="${ref}"]`).getByRole('link').click();
     await page.getByLabel('處理開始時間').waitFor();
     await page.getByLabel('處理開始時間').fill(hkLocal(new Date(Date.now() + 3 * DAY)));
@@ -145,7 +145,7 @@ describe('the staff web app and owner pages', () => {
     expect((await workTask).stateName).toBe('Work in progress');
 
     // The department reports the work done (through the API), and the owner rates it.
-    const callback = await actByApi('department.kowloon-east', ref, { action: 'done', note: '已更換喉管' });
+    const callback = await actByApi('engineering.kowloon-east', ref, { action: 'done', note: '已更換喉管' });
     expect(callback.stateName).toBe('Satisfaction call-back');
     const satisfactionLink = await ownerLink(ref, /評價/);
     await freshPage();
@@ -186,12 +186,12 @@ describe('the staff web app and owner pages', () => {
     await form.waitFor();
     const signatures = await page.getByTestId('signature').allTextContents();
     expect(signatures).toEqual([
-      expect.stringContaining('reception.kowloon-east（接待人員）'),
-      expect.stringContaining('supervisor.kowloon-east（主任）'),
-      expect.stringContaining('department.kowloon-east（相關部門）'),
+      expect.stringContaining(`${staffName('reception.kowloon-east')}（接待人員）`),
+      expect.stringContaining(`${staffName('supervisor.kowloon-east')}（主任）`),
+      expect.stringContaining(`${staffName('engineering.kowloon-east')}（相關部門）`),
       expect.stringContaining('陳大文（業主）'),
-      expect.stringContaining('supervisor.kowloon-east（主任）'),
-      expect.stringContaining('clerk.kowloon-east（收費文員）'),
+      expect.stringContaining(`${staffName('supervisor.kowloon-east')}（主任）`),
+      expect.stringContaining(`${staffName('clerk.kowloon-east')}（收費文員）`),
     ]);
     expect(await page.getByTestId('unsigned').count()).toBe(0);
     expect(await form.textContent()).toContain('☑ 滿意');
@@ -235,50 +235,80 @@ describe('the staff web app and owner pages', () => {
       await page.getByText('已記錄。').waitFor();
       if (waiting) expect((await waiting).stateName).toBe(next);
     };
+    /**
+     * A turn whose step is a phone call to the owner (the owner gave no email): the call that
+     * reached the owner, logged on the call panel with the owner's answer.
+     */
+    const callTurn = async (username: string, fill: () => Promise<void>, next: string) => {
+      await freshPage();
+      await signInAs(page, base, username);
+      await page.locator(`tr[data-ref="${ref}"]`).getByRole('link').click();
+      await page.getByTestId('call-form').waitFor();
+      await page.getByTestId('call-panel').getByLabel('已接通').check();
+      await fill();
+      const waiting = t.nextTask(executionArn(ref));
+      await page.getByRole('button', { name: '記錄通話' }).click();
+      await page.getByText('已記錄。').waitFor();
+      expect((await waiting).stateName).toBe(next);
+    };
+    const reached = () => page.getByTestId('call-reached');
+    // The step's own form: the complaint page also has the record's edit form and the note box.
+    const decision = () => page.locator('form.decision');
     await turn(
       'supervisor.kowloon-east',
       async () => {
-        await page.getByLabel('處理意見').fill('通知保安部及工程部檢查閘口感應器');
-        await page.getByLabel('類別').selectOption('parking');
-        await page.getByLabel('負責部門').selectOption('security');
+        await decision().getByLabel('處理意見').fill('通知保安部及工程部檢查閘口感應器');
+        await decision().getByLabel('類別').selectOption('parking');
+        await decision().getByLabel('負責部門').selectOption('security');
       },
       'Department commitment',
     );
+    // Named to security: engineering's people do not have it in My tasks, and cannot open it.
+    await freshPage();
+    await signInAs(page, base, 'engineering.kowloon-east');
+    await page.getByTestId('tasks').or(page.getByTestId('no-tasks')).waitFor();
+    expect(await page.locator(`tr[data-ref="${ref}"]`).count()).toBe(0);
+    expect((await api.get('engineering.kowloon-east', `/api/complaints/${ref}`)).status).toBe(403);
     await turn(
-      'department.kowloon-east',
+      // The supervisor named the security department: its people make the commitment and do the work.
+      'security.kowloon-east',
       async () => {
-        await page.getByLabel('處理開始時間').fill(hkLocal(new Date(Date.now() + DAY)));
-        await page.getByLabel('預計完成時間').fill(hkLocal(new Date(Date.now() + 2 * DAY)));
+        await decision()
+          .getByLabel('處理開始時間')
+          .fill(hkLocal(new Date(Date.now() + DAY)));
+        await decision()
+          .getByLabel('預計完成時間')
+          .fill(hkLocal(new Date(Date.now() + 2 * DAY)));
       },
       'Owner response to plan',
     );
-    await turn(
+    await callTurn(
       'followup.kowloon-east',
       async () => {
-        await page.getByLabel('業主接受方案').check();
-        await page.getByLabel('業主意見').fill('業主電話表示同意');
+        await reached().getByLabel('業主接受方案').check();
+        await reached().getByLabel('業主意見').fill('業主電話表示同意');
       },
       'Work in progress',
     );
     await turn(
-      'department.kowloon-east',
+      'security.kowloon-east',
       async () => {
-        await page.getByLabel('工作已完成').check();
-        await page.getByLabel('備註').fill('已更換感應器');
+        await decision().getByLabel('工作已完成').check();
+        await decision().getByLabel('備註').fill('已更換感應器');
       },
       'Satisfaction call-back',
     );
-    await turn(
+    await callTurn(
       'followup.kowloon-east',
       async () => {
-        await page.getByLabel('基本滿意').check();
-        await page.getByLabel('業主意見').fill('希望日後加快處理');
+        await reached().getByLabel('基本滿意').check();
+        await reached().getByLabel('業主意見').fill('希望日後加快處理');
       },
       'Supervisor sign-off',
     );
     await turn('supervisor.kowloon-east', async () => undefined, 'File record');
     await turn('clerk.kowloon-east', async () => {
-      await page.getByLabel('存檔位置').fill('2026 投訴檔案 第3冊');
+      await decision().getByLabel('存檔位置').fill('2026 投訴檔案 第3冊');
     });
     expect((await t.stack.stepFunctions.whenSettled(executionArn(ref))).status).toBe('SUCCEEDED');
     await page.reload();
@@ -463,8 +493,15 @@ describe('the staff web app and owner pages', () => {
     const csv = readFileSync(path, 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('參考編號,收到時間,投訴形式,地區,大廈,單位,類別,狀況,目前步驟,結果,業主,逾期');
+    // The supervisor calls owners: the export has their contacts (test/e2e/lists-and-forms.test.ts
+    // has the columns in every language, and a department's export without them).
+    expect(lines[0]).toBe(
+      '參考編號,收到時間,投訴形式,地區,大廈,單位,業主,電話,電郵,內容摘要,類別,負責部門,狀況,目前步驟,結果,承諾開始,承諾完成,本步驟期限,逾期,逾期起計',
+    );
     expect(lines.slice(1).every((line) => line.includes(',信函,'))).toBe(true);
+    expect(lines.some((line) => line.includes(',何先生,,owner@example.com,管理費單據有誤，請更正。,'))).toBe(
+      true,
+    );
     expect(lines.length).toBeGreaterThan(1);
   });
 });

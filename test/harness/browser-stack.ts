@@ -15,13 +15,14 @@ export interface BrowserStack {
 /**
  * For a browser test file: the whole local stack and Chromium, started before its tests and
  * stopped after them (executions still running first), and each test's pages closed after it,
- * checked for errors. The returned object is filled in once the stack is up.
+ * checked for errors. The returned object is filled in once the stack is up. `timeScale`: the
+ * stack's TIME_SCALE, for pages that show deadlines passing (the browser keeps real time).
  */
-export function browserStackPerFile(): BrowserStack {
+export function browserStackPerFile(options: { timeScale?: number } = {}): BrowserStack {
   const stack = {} as { -readonly [K in keyof BrowserStack]: BrowserStack[K] };
   let browser: Browser | undefined;
   beforeAll(async () => {
-    stack.t = await startTestStack();
+    stack.t = await startTestStack(options.timeScale ? { timeScale: options.timeScale } : {});
     stack.base = stack.t.stack.urls.web;
     stack.api = staffClient(stack.t);
     browser = await launchBrowser();

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { DEMO_USERS } from '../../local/gateway/demo-users.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
@@ -23,6 +24,13 @@ export async function signInAs(page: Page, base: string, username: string, next 
   await page.goto(`${base}/sign-in?next=${encodeURIComponent(next)}`);
   await page.locator(`button[data-username="${username}"]`).click();
   await page.waitForURL((url) => `${url.pathname}${url.search}` === next);
+}
+
+/** A demo staff member's display name, as the app shows them (local/gateway/demo-users.ts). */
+export function staffName(username: string): string {
+  const user = DEMO_USERS.find((u) => u.username === username);
+  if (!user) throw new Error(`No demo user ${username}`);
+  return user.name;
 }
 
 /** Fails the test on any uncaught error in the page (a stack trace is never the answer). */

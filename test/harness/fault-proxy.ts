@@ -44,6 +44,11 @@ export interface FaultOptions {
    * @default none
    */
   readonly outages?: { readonly chance: number; readonly ms: number };
+  /**
+   * Whether faults strike a service's requests now (a test turning them on for one step, then
+   * off to see the retry succeed). @default always
+   */
+  readonly when?: (service: FaultService) => boolean;
 }
 
 /** Faults injected so far: service → error code → phase → count; and requests seen. */
@@ -143,6 +148,7 @@ export async function withFaults(
     const proxy = await startProxy(service, new URL(endpoints[service]), (request) => {
       requests[service] += 1;
       if (!faultable(service, request)) return undefined;
+      if (options.when && !options.when(service)) return undefined;
       const now = Date.now();
       if (now < outageUntil) {
         outages[service].failed += 1;

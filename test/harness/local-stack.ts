@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { STEP_IDS } from '#config/workflow.ts';
 import { type NewComplaintInput, newComplaintRecord } from '#domain/complaint.ts';
+import type { LocalMailboxOptions } from '../../local/mail/mailbox.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { type FaultCounts, type FaultOptions, type FaultProxies, withFaults } from './fault-proxy.ts';
 
@@ -32,7 +33,12 @@ export interface TestStack {
   /** Stops every running execution (test clean-up, so one test's timers cannot reach the next). */
   stopRunningExecutions(): Promise<void>;
   /** Puts a complaint record as the staff API would have (without starting its workflow). */
-  putComplaint(ref: string, area?: string, input?: Partial<NewComplaintInput>): Promise<void>;
+  /** `department`: the department the supervisor named (a department's people see it). */
+  putComplaint(
+    ref: string,
+    area?: string,
+    input?: Partial<NewComplaintInput> & { department?: string },
+  ): Promise<void>;
   /** The items of a complaint's partition: record, tasks, audit events. */
   complaintItems(ref: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -44,7 +50,13 @@ export interface TestStack {
  * handlers do; AWS credential variables from outside were removed by the setup file.
  */
 export async function startTestStack(
-  options: { timeScale?: number; faults?: FaultOptions; functionThread?: boolean } = {},
+  options: {
+    timeScale?: number;
+    faults?: FaultOptions;
+    functionThread?: boolean;
+    /** An IMAP mailbox the stack polls as well (test/harness/dovecot.ts). */
+    mailbox?: LocalMailboxOptions;
+  } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'complaints-test-'));
   let proxies: FaultProxies | undefined;
@@ -57,6 +69,7 @@ export async function startTestStack(
       return proxies;
     },
     ...(options.functionThread === false ? { functionThread: false } : {}),
+    ...(options.mailbox ? { mailbox: options.mailbox } : {}),
   });
   const sfn = new SFNClient({});
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -124,7 +137,7 @@ export async function startTestStack(
         await stack.stepFunctions.whenSettled(execution.executionArn);
       }
     },
-    async putComplaint(ref, area = 'kowloon-east', input = {}) {
+    async putComplaint(ref, area = 'kowloon-east', { department, ...input } = {}) {
       const record = newComplaintRecord(
         ref,
         {
@@ -140,7 +153,13 @@ export async function startTestStack(
       await db.send(
         new PutCommand({
           TableName: stack.tableName,
-          Item: { PK: `C#${ref}`, SK: 'RECORD', type: 'complaint', ...record },
+          Item: {
+            PK: `C#${ref}`,
+            SK: 'RECORD',
+            type: 'complaint',
+            ...record,
+            ...(department ? { department } : {}),
+          },
         }),
       );
     },

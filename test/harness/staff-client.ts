@@ -56,8 +56,17 @@ export interface OutboxEmail {
   at: number;
 }
 
-/** Every email the product sent, from the local SES outbox. */
+/**
+ * Every email the product sent, from the local SES outbox. The outbox parses what it keeps raw
+ * when it is read, and an email sent while it does comes back unparsed (no headers, no subject
+ * yet): the store is read again until every email is whole, so a test never counts or misses an
+ * email by racing the workflow's.
+ */
 export async function outbox(t: TestStack): Promise<OutboxEmail[]> {
-  const store = (await (await fetch(`${t.stack.urls.sesOutbox}/store`)).json()) as { emails: OutboxEmail[] };
-  return store.emails;
+  for (let attempt = 1; ; attempt++) {
+    const store = (await (await fetch(`${t.stack.urls.sesOutbox}/store`)).json()) as {
+      emails: OutboxEmail[];
+    };
+    if (attempt >= 20 || store.emails.every((email) => email.headers?.length)) return store.emails;
+  }
 }

@@ -29,6 +29,8 @@ describe('deployment settings from CDK context', () => {
       reportTime: '08:00',
       reportTimeZone: 'Asia/Hong_Kong',
       reportRecipients: ['customer-service@complaints.example.com', 'manager@complaints.example.com'],
+      // SES receives the mail, in the stack's own region (README, Deploying to AWS).
+      mailIntake: 'ses',
     });
   });
 
@@ -164,5 +166,18 @@ describe('bin/app.ts', () => {
     expect(result.stderr).toContain('Invalid CDK context');
     expect(result.stderr).toContain('intakeAddresses: "nobody" is not an email address');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the repeat and cluster thresholds (workflowSettings.related)', () => {
+  it('are taken from the workflow settings, and a wrong one stops the synth naming it', () => {
+    const settings = settingsFor({ workflowSettings: { related: { clusterUnits: 5, repeatDays: 30 } } });
+    expect(JSON.parse(settings.workflowSettings ?? '{}').related).toEqual({
+      clusterUnits: 5,
+      repeatDays: 30,
+    });
+    expect(() => settingsFor({ workflowSettings: { related: { clusterUnits: 1 } } })).toThrow(
+      /workflowSettings: related\.clusterUnits must be a whole number from 2 to 1000/,
+    );
   });
 });

@@ -28,8 +28,12 @@ beforeAll(() => {
   });
 });
 
+/** The report schedules (the retention job has its own: test/infra/retention.test.ts). */
 const schedules = (built: Synthesized) =>
-  Object.values(built.template.findResources('AWS::Scheduler::Schedule'));
+  Object.values(built.template.findResources('AWS::Scheduler::Schedule')).filter(
+    (s) =>
+      JSON.stringify(s.Properties.Target.Arn) === JSON.stringify(arnOf(built.stack.reports.handler.function)),
+  );
 const environment = (built: Synthesized) =>
   resource(built.template, 'AWS::Lambda::Function', logicalId(built.stack.reports.handler.function))
     .Properties.Environment.Variables as Record<string, unknown>;

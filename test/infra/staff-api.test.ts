@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEPARTMENTS } from '#config/catalogue.ts';
 import { FUNCTIONS } from '#config/functions.ts';
 import { STAFF_ROLES } from '#config/roles.ts';
 import { ROUTES, routeKey } from '#config/routes.ts';
@@ -130,11 +131,13 @@ describe('the staff HTTP API', () => {
 });
 
 describe('the staff user pool', () => {
-  it('has one group per staff role, and none for owners', () => {
+  it('has one group per staff role and one per department, and none for owners', () => {
     const groups = Object.values(built.template.findResources('AWS::Cognito::UserPoolGroup')).map(
       (group) => group.Properties.GroupName,
     );
-    expect(groups.sort()).toEqual([...STAFF_ROLES].sort());
+    expect(groups.sort()).toEqual(
+      [...STAFF_ROLES, ...DEPARTMENTS.map((department) => `department-${department.id}`)].sort(),
+    );
     expect(groups).not.toContain('owner');
   });
 

@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
+import { DEMO_USERS } from '../../local/gateway/demo-users.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { outbox, staffClient } from '../harness/staff-client.ts';
 import { big5OutlookComplaint } from '../intake/messages.ts';
@@ -110,7 +111,7 @@ describe('moving a complaint to another area', () => {
 
   it('refuses a department, another area’s supervisor, an unknown complaint and bad input', async () => {
     const body = { area: 'hk-island', reason: '業主住港島' };
-    expect((await move('department.kowloon-east', ref, body)).status).toBe(403);
+    expect((await move('engineering.kowloon-east', ref, body)).status).toBe(403);
     expect((await move('followup.kowloon-east', ref, body)).status).toBe(403);
     expect((await move('supervisor.hk-island', ref, body)).status).toBe(403);
     expect((await move('supervisor.kowloon-east', 'KE-000000-0000', body)).status).toBe(404);
@@ -171,6 +172,7 @@ describe('moving a complaint to another area', () => {
       {
         action: 'area-changed',
         actor: 'supervisor.kowloon-east',
+        actorName: DEMO_USERS.find((user) => user.username === 'supervisor.kowloon-east')?.name,
         role: 'supervisor',
         at: expect.any(String),
         details: { from: 'kowloon-east', to: 'hk-island', reason: '業主住在港島太古城，屬港島區' },
@@ -191,10 +193,10 @@ describe('moving a complaint to another area', () => {
     expect(signed.status).toBe(200);
     await next;
     // The workflow started with kowloon-east in its state; its next task opens in hk-island.
-    expect(await tasksOf('department.hk-island', ref)).toMatchObject([
+    expect(await tasksOf('engineering.hk-island', ref)).toMatchObject([
       { step: 'departmentCommitment', area: 'hk-island' },
     ]);
-    expect(await tasksOf('department.kowloon-east', ref)).toEqual([]);
+    expect(await tasksOf('engineering.kowloon-east', ref)).toEqual([]);
   });
 
   it('head office may move it back; a closed complaint stays where it was filed (409)', async () => {
@@ -203,7 +205,7 @@ describe('moving a complaint to another area', () => {
       reason: '業主更正地址',
     });
     expect(back.status).toBe(200);
-    expect(await tasksOf('department.kowloon-east', ref)).toMatchObject([
+    expect(await tasksOf('engineering.kowloon-east', ref)).toMatchObject([
       { step: 'departmentCommitment', area: 'kowloon-east' },
     ]);
 

@@ -702,7 +702,7 @@ describe('the owner’s answer by email', () => {
       department: 'engineering',
     });
     await taskOf(ref, 'Department commitment');
-    await act('department.kowloon-east', 'departmentCommitment', {
+    await act('engineering.kowloon-east', 'departmentCommitment', {
       plannedStart: new Date(Date.now() + 3600_000).toISOString(),
       plannedCompletion: new Date(Date.now() + 7 * 86_400_000).toISOString(),
     });

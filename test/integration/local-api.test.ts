@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 
 /** The API Gateway + Cognito stand-in, used as the web app and scripts use it. */
@@ -44,10 +45,15 @@ describe('local API Gateway and sign-in', () => {
     expect(outbox.status).toBe(200);
   });
 
-  it('lists one demo user per staff role in each of two areas', async () => {
+  it('lists one demo user per staff role in each of two areas, and for departments one per department', async () => {
     const { users } = (await (await fetch(`${base}/api/local/users`)).json()) as {
-      users: { username: string; role: string; area: string }[];
+      users: { username: string; role: string; area: string; name?: string; department?: string }[];
     };
+    // Each department of the catalogue its own person in each area, named, with a display name.
+    for (const user of users) expect(user.name, user.username).toMatch(/\S/);
+    expect(users.filter((u) => u.role === 'department').map((u) => u.username)).toContain(
+      'engineering.kowloon-east',
+    );
     const roles = [
       'reception',
       'followup',
@@ -62,10 +68,16 @@ describe('local API Gateway and sign-in', () => {
     for (const area of areas) {
       expect(
         users
-          .filter((u) => u.area === area)
+          .filter((u) => u.area === area && u.role !== 'department')
           .map((u) => u.role)
           .sort(),
-      ).toEqual([...roles].sort());
+      ).toEqual(roles.filter((role) => role !== 'department').sort());
+      expect(
+        users
+          .filter((u) => u.area === area && u.role === 'department')
+          .map((u) => u.department)
+          .sort(),
+      ).toEqual(DEPARTMENT_IDS.slice().sort());
     }
   });
 

@@ -166,8 +166,8 @@ describe('local sign-in sessions (the Cognito stand-in)', () => {
   });
 
   it('keeps sessions across a restart, by hash only; revoked and expired ones stay dead', async () => {
-    const kept = await signIn('department.kowloon-east');
-    const revoked = await signIn('department.kowloon-east');
+    const kept = await signIn('engineering.kowloon-east');
+    const revoked = await signIn('engineering.kowloon-east');
     await oauth('revoke', { token: revoked.refresh_token, client_id: LOCAL_AUDIENCE });
     const journal = readFileSync(join(dataDir, 'refresh-tokens.jsonl'), 'utf8');
     expect(journal).not.toContain(kept.refresh_token);

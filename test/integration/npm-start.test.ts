@@ -143,7 +143,7 @@ describe('npm start', () => {
     );
     expect(answer.status).toBe(200);
     // The workflow moved on: the department now has the commitment task.
-    expect((await after.taskFor('department.kowloon-east', ref)).step).toBe('departmentCommitment');
+    expect((await after.taskFor('engineering.kowloon-east', ref)).step).toBe('departmentCommitment');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   });

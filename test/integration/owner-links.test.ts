@@ -52,7 +52,7 @@ async function complaintAtPlan(language = 'zh-Hant') {
     category: 'repairs',
     department: 'engineering',
   });
-  const waiting = await act('department.kowloon-east', ref, {
+  const waiting = await act('engineering.kowloon-east', ref, {
     plannedStart: new Date(Date.now() + 86_400_000).toISOString(),
     plannedCompletion: new Date(Date.now() + 3 * 86_400_000).toISOString(),
   });

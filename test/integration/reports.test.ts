@@ -218,7 +218,7 @@ describe('the rectification plan', () => {
   it('shows an area supervisor their own area only, and nobody else below', async () => {
     const own = await api.get<{ items: RectificationItem[] }>('supervisor.hk-island', '/api/rectifications');
     expect(own.body.items.map((i) => i.id)).toEqual(['Rfixture-hki-repairs']);
-    expect((await api.get('department.kowloon-east', '/api/rectifications')).status).toBe(403);
+    expect((await api.get('engineering.kowloon-east', '/api/rectifications')).status).toBe(403);
   });
 
   it('is edited and approved by customer service only, each change noted, a stale edit refused', async () => {

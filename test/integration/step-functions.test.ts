@@ -148,17 +148,56 @@ describe('local Step Functions through @aws-sdk/client-sfn', () => {
     expect((await t.stack.stepFunctions.whenSettled(executionArn)).status).toBe('ABORTED');
   });
 
-  it('routes SendTaskFailure into the Catch branch with the error name and cause', async () => {
+  it('routes SendTaskFailure into the Catch branch: the error and the failed state go to a Resolve workflow error task, whose retry opens the step again', async () => {
     const { executionArn, waiting } = await start('T-0003');
     const task = await waiting;
+    const resolving = t.nextTask(executionArn);
     await t.sfn.send(
       new SendTaskFailureCommand({ taskToken: task.token, error: 'Rejected', cause: 'not a complaint' }),
     );
-    const settled = await t.stack.stepFunctions.whenSettled(executionArn);
-    expect(settled.status).toBe('FAILED');
-    expect(settled.error).toBe('WorkflowError');
-    const audit = (await t.complaintItems('T-0003')).find((i) => i.action === 'workflow-error');
-    expect(audit?.details).toMatchObject({ error: 'Rejected', cause: 'not a complaint' });
+    const resolve = await resolving;
+    expect(resolve.stateName).toBe('Resolve workflow error');
+    const running = await t.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(running.status).toBe('RUNNING');
+    const items = await t.complaintItems('T-0003');
+    const audit = items.find((i) => i.action === 'workflow-error');
+    expect(audit?.details).toMatchObject({
+      error: 'Rejected',
+      cause: 'not a complaint',
+      failedState: 'Supervisor review',
+      failedStep: 'supervisorReview',
+    });
+    const stored = items.find((i) => i.taskToken === resolve.token);
+    expect(stored).toMatchObject({
+      step: 'resolveWorkflowError',
+      role: 'customer-service',
+      status: 'open',
+      failure: {
+        state: 'Supervisor review',
+        step: 'supervisorReview',
+        error: { Error: 'Rejected', Cause: 'not a complaint' },
+      },
+    });
+
+    const again = t.nextTask(executionArn);
+    await t.sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: resolve.token,
+        output: JSON.stringify({ decision: { action: 'retry' }, due: dueAll(360_000) }),
+      }),
+    );
+    expect((await again).stateName).toBe('Supervisor review');
+    const { events } = await t.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(statesEntered(events ?? []).slice(2)).toEqual([
+      'Supervisor review',
+      'Supervisor review failed',
+      'Record workflow error',
+      'Resolve workflow error',
+      'Workflow error decision',
+      'Supervisor review',
+    ]);
+    await t.sfn.send(new StopExecutionCommand({ executionArn }));
+    await t.stack.stepFunctions.whenSettled(executionArn);
   });
 
   it('treats a duplicate StartExecution as AWS does: same name and input is the same execution, other input is refused', async () => {

@@ -49,6 +49,8 @@ function task(fields: {
   createdAt: string;
   dueAt: string;
   late?: Item;
+  /** A ladder level for a missed deadline: when the step went overdue (domain/tasks.ts). */
+  overdueSince?: string;
 }): Item {
   const id = `${fields.ref}.fixture`;
   return {
@@ -60,7 +62,7 @@ function task(fields: {
     taskToken: 'fixture-token',
     ...fields,
     GSI1PK: openTasksPk(fields.role, fields.area),
-    GSI1SK: openTasksSk(fields.dueAt, id),
+    GSI1SK: openTasksSk(fields.overdueSince ?? fields.dueAt, id),
   };
 }
 
@@ -90,7 +92,7 @@ export function handMadeItems(): Item[] {
       department: 'engineering',
       supervisorReview: signed('supervisor.kowloon-east', hk('2026-11-02T11:00:00')),
       commitment: {
-        by: 'department.kowloon-east',
+        by: 'engineering.kowloon-east',
         role: 'department',
         at: hk('2026-11-02T15:00:00'),
         plannedStart: hk('2026-11-03T09:00:00'),
@@ -129,7 +131,7 @@ export function handMadeItems(): Item[] {
       department: 'engineering',
       supervisorReview: signed('supervisor.kowloon-east', hk('2026-11-03T12:00:00')),
       commitment: {
-        by: 'department.kowloon-east',
+        by: 'engineering.kowloon-east',
         role: 'department',
         at: hk('2026-11-03T15:00:00'),
         plannedStart: hk('2026-11-04T09:00:00'),
@@ -170,7 +172,7 @@ export function handMadeItems(): Item[] {
       department: 'security',
       supervisorReview: signed('supervisor.kowloon-east', hk('2026-11-04T10:30:00')),
       commitment: {
-        by: 'department.kowloon-east',
+        by: 'engineering.kowloon-east',
         role: 'department',
         at: hk('2026-11-04T15:00:00'),
         plannedStart: hk('2026-11-05T09:00:00'),
@@ -201,6 +203,8 @@ export function handMadeItems(): Item[] {
       createdAt: hk('2026-11-12T10:00:00'),
       dueAt: hk('2026-11-13T10:00:00'),
       late: { step: 'workInProgress', level: 'manager', overdue: 'escalationCustomerService' },
+      // The work was due two levels earlier: the ladder keeps the time it went overdue.
+      overdueSince: hk('2026-11-10T10:00:00'),
     }),
     record({
       ref: 'KE-2611-0004',
@@ -246,7 +250,7 @@ export function handMadeItems(): Item[] {
       department: 'engineering',
       supervisorReview: signed('supervisor.hk-island', hk('2026-11-09T09:30:00')),
       commitment: {
-        by: 'department.hk-island',
+        by: 'engineering.hk-island',
         role: 'department',
         at: hk('2026-11-10T12:00:00'),
         plannedStart: hk('2026-11-11T09:00:00'),
@@ -287,7 +291,7 @@ export function handMadeItems(): Item[] {
       department: 'engineering',
       supervisorReview: signed('supervisor.hk-island', hk('2026-11-11T11:00:00')),
       commitment: {
-        by: 'department.hk-island',
+        by: 'engineering.hk-island',
         role: 'department',
         at: hk('2026-11-11T15:00:00'),
         plannedStart: hk('2026-11-12T09:00:00'),
@@ -347,7 +351,7 @@ export function handMadeItems(): Item[] {
       department: 'engineering',
       supervisorReview: signed('supervisor.kowloon-east', hk('2026-11-02T09:30:00')),
       commitment: {
-        by: 'department.kowloon-east',
+        by: 'engineering.kowloon-east',
         role: 'department',
         at: hk('2026-11-02T14:00:00'),
         plannedStart: hk('2026-11-03T09:00:00'),
@@ -460,6 +464,7 @@ export function handMadeItems(): Item[] {
       createdAt: hk('2026-11-20T10:00:00'),
       dueAt: hk('2099-01-01T10:00:00'),
       late: { step: 'workInProgress', level: 'customer-service', overdue: 'escalationSupervisor' },
+      overdueSince: hk('2026-11-19T10:00:00'),
     }),
   ];
 }

@@ -9,6 +9,8 @@ import { staffClient } from '../harness/staff-client.ts';
  */
 const OWNER = { name: '歐陽美玲', phone: '+852 6789 0123', email: 'ouyang.meiling@example.com' };
 const CONTENT = '二樓平台漏水滴落到停車場入口';
+const CORRECTED_PHONE = '+852 6111 2233';
+const DIALLED = '+852 6333 4455';
 
 let t: TestStack;
 const lines: string[] = [];
@@ -61,12 +63,72 @@ describe('logs', () => {
       department: 'engineering',
     });
     await next;
+    // A correction of the owner's contact and an internal note: the values, the reason and the
+    // note's words are the owner's, and stay out of the log too.
+    const corrected = await api.post(
+      'reception.kowloon-east',
+      `/api/complaints/${created.body.ref}/corrections`,
+      {
+        version: 0,
+        reason: `${OWNER.name}來電更正`,
+        changes: {
+          ownerPhone: CORRECTED_PHONE,
+          secondContactName: '歐陽先生',
+          secondContactEmail: 'ouyang.sin@example.com',
+        },
+      },
+    );
+    expect(corrected.status).toBe(200);
+    const noted = await api.post('followup.kowloon-east', `/api/complaints/${created.body.ref}/notes`, {
+      text: `已致電${OWNER.name}，${CONTENT}`,
+    });
+    expect(noted.status).toBe(201);
+
+    // A call to an owner who gave only a phone: the number dialled and what was said stay out too.
+    const calling = t.nextTask();
+    const phoneOnly = await api.post<{ ref: string }>('reception.kowloon-east', '/api/complaints', {
+      channel: 'phone',
+      area: 'kowloon-east',
+      owner: { name: OWNER.name, phone: OWNER.phone },
+      content: CONTENT,
+      checklist: { requestClarified: true },
+    });
+    expect(phoneOnly.status).toBe(201);
+    await calling;
+    const receptionTasks = await api.get<{ items: { id: string; ref: string }[] }>(
+      'reception.kowloon-east',
+      '/api/tasks',
+    );
+    const call = receptionTasks.body.items.find((i) => i.ref === phoneOnly.body.ref);
+    const called = await api.post(
+      'reception.kowloon-east',
+      `/api/tasks/${encodeURIComponent(String(call?.id))}/calls`,
+      {
+        number: DIALLED,
+        result: 'reached',
+        notes: `${OWNER.name}表示明白，${CONTENT}`,
+      },
+    );
+    expect(called.status).toBe(201);
 
     const logged = lines.join('');
     // The handlers did log: the test would pass vacuously otherwise.
     expect(logged).toContain(created.body.ref);
     expect(logged).toContain('"level":"INFO"');
-    for (const secret of [OWNER.name, OWNER.phone, OWNER.email, '6789 0123', CONTENT.slice(0, 6)]) {
+    expect(logged).toContain('Complaint record corrected');
+    expect(logged).toContain('Call logged');
+    for (const secret of [
+      OWNER.name,
+      OWNER.phone,
+      OWNER.email,
+      '6789 0123',
+      CONTENT.slice(0, 6),
+      CORRECTED_PHONE,
+      DIALLED,
+      '6333 4455',
+      '歐陽先生',
+      'ouyang.sin',
+    ]) {
       expect(logged, secret).not.toContain(secret);
     }
   });

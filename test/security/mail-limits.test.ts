@@ -385,7 +385,7 @@ describe('mail whose sender SES could not authenticate', () => {
       department: 'engineering',
     });
     await taskOf(ref, 'Department commitment');
-    await act('department.kowloon-east', 'departmentCommitment', {
+    await act('engineering.kowloon-east', 'departmentCommitment', {
       plannedStart: new Date(Date.now() + 3600_000).toISOString(),
       plannedCompletion: new Date(Date.now() + 7 * 86_400_000).toISOString(),
     });

@@ -3,11 +3,14 @@ import { AREAS } from '#config/areas.ts';
 import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
 import { STEP_IDS, STEPS } from '#config/workflow.ts';
 import {
+  directoryEditRefusal,
   isHeadOffice,
   isMailReviewer,
+  isOwnDepartmentsWork,
   mayActOnTask,
   mayChangeArea,
   mayEditDirectory,
+  mayEditEstates,
   mayEditRectification,
   mayListRectification,
   mayLogComplaintIn,
@@ -18,13 +21,18 @@ import {
   mayReadReports,
   mayReviewMail,
   maySeeArea,
+  maySeeComplaint,
   visibleAreas,
 } from '#domain/access.ts';
 
 /** Every access rule of lambdas/domain/access.ts, for each staff role, in its own area and another. */
 const HERE = 'kowloon-east';
 const THERE = 'hk-island';
-const staff = (role: StaffRole, area = HERE) => ({ role, area });
+const staff = (role: StaffRole, area = HERE) => ({
+  role,
+  area,
+  ...(role === 'department' ? { department: 'engineering' } : {}),
+});
 const rolesWhere = (rule: (role: StaffRole) => boolean) => STAFF_ROLES.filter(rule).sort();
 
 describe('areas', () => {
@@ -56,7 +64,7 @@ describe('areas', () => {
 describe('a task', () => {
   it('is answered by its step’s role only, in its area (head office in every area)', () => {
     for (const step of STEP_IDS) {
-      const task = { step, role: STEPS[step].role, area: HERE };
+      const task = { step, role: STEPS[step].role, area: HERE, department: 'engineering' };
       for (const role of STAFF_ROLES) {
         expect(mayActOnTask(staff(role), task), `${role} on ${step}`).toBe(role === task.role);
         expect(mayActOnTask(staff(role, THERE), task), `${role} of ${THERE} on ${step}`).toBe(
@@ -64,6 +72,23 @@ describe('a task', () => {
         );
       }
     }
+  });
+
+  it('of a department is answered by that department’s people only, and its complaint seen by them only', () => {
+    const work = { role: 'department', area: HERE, department: 'engineering' };
+    const engineer = { role: 'department', area: HERE, department: 'engineering' };
+    const cleaner = { role: 'department', area: HERE, department: 'cleaning' };
+    expect(mayActOnTask(engineer, work)).toBe(true);
+    expect(mayActOnTask(cleaner, work)).toBe(false);
+    // A department member with no department, or a task naming none, gets nothing.
+    expect(mayActOnTask({ role: 'department', area: HERE }, work)).toBe(false);
+    expect(mayActOnTask(engineer, { role: 'department', area: HERE })).toBe(false);
+    expect(maySeeComplaint(engineer, { area: HERE, department: 'engineering' })).toBe(true);
+    expect(maySeeComplaint(cleaner, { area: HERE, department: 'engineering' })).toBe(false);
+    expect(maySeeComplaint(cleaner, { area: HERE })).toBe(false);
+    // Other roles are not limited by department.
+    expect(maySeeComplaint(staff('supervisor'), { area: HERE, department: 'engineering' })).toBe(true);
+    expect(isOwnDepartmentsWork(staff('reception'), {})).toBe(true);
   });
 
   it('of the supervisor of another area is refused to that supervisor', () => {
@@ -149,5 +174,22 @@ describe('the estate directory', () => {
     );
     expect(rolesWhere((role) => mayEditDirectory(staff(role), THERE))).toEqual(['customer-service']);
     expect(mayEditDirectory(staff('supervisor', THERE), HERE)).toBe(false);
+  });
+
+  it('has its estates and buildings changed by supervisors and customer service only', () => {
+    expect(rolesWhere((role) => mayEditEstates(staff(role), HERE))).toEqual([
+      'customer-service',
+      'supervisor',
+    ]);
+    expect(rolesWhere((role) => mayEditEstates(staff(role), THERE))).toEqual(['customer-service']);
+  });
+
+  it('says why an edit is refused: the role, or the area', () => {
+    expect(directoryEditRefusal(staff('reception'), HERE, 'units')).toBeUndefined();
+    expect(directoryEditRefusal(staff('reception'), HERE, 'estates')).toMatch(
+      /supervisors and customer service; you are reception/,
+    );
+    expect(directoryEditRefusal(staff('clerk'), HERE, 'units')).toMatch(/you are clerk/);
+    expect(directoryEditRefusal(staff('supervisor', THERE), HERE, 'units')).toMatch(/You work in hk-island/);
   });
 });

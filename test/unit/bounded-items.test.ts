@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fitMailLine } from '#domain/correspondence.ts';
+import { CORRECTION_LIMITS, NOTE_LIMITS } from '#domain/fields.ts';
 import { itemBytes, MAX_ITEM_BYTES } from '#domain/item-size.ts';
 import { complaintPk, RECORD_SK } from '#domain/keys.ts';
 import { MAX_HTML_CHARS, MAX_SUBJECT_CHARS, MAX_TEXT_CHARS } from '#domain/mail/content.ts';
@@ -128,7 +130,17 @@ describe('the complaint record', () => {
       area: 'kowloon-east',
       building: text(100),
       unit: text(50),
-      owner: { name: text(100), email: longAddress(1), phone: '+852 9123 4567 8901', language: 'zh-Hant' },
+      owner: {
+        name: text(100),
+        email: longAddress(1),
+        phone: '+852 9123 4567 8901',
+        language: 'zh-Hant',
+        // Added by a correction (domain/corrections.ts), at its limits.
+        secondContact: { name: text(100), phone: '+852 9123 4567 8901', email: longAddress(3) },
+      },
+      version: CORRECTION_LIMITS.perComplaint,
+      correctionIds: Array.from({ length: CORRECTION_LIMITS.perComplaint }, () => randomUUID()),
+      noteCount: NOTE_LIMITS.perComplaint,
       content: text(20_000),
       receivedBy: signature,
       checklist: { keyPointsNoted: true, requestClarified: true, apologyGiven: true, explanationGiven: true },

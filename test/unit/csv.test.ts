@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CSV_BOM, csvCell, csvDocument, csvRecord, looksLikeFormula } from '#domain/csv.ts';
 import type { ReportRow } from '#domain/report/aggregate.ts';
 import { csvHeader, csvLines } from '#domain/report/csv.ts';
-import { type CsvWords, type ListItem, toCsv } from '../../web/src/staff/complaints-csv.ts';
+import { type CsvWords, csvFileName, type ListItem, toCsv } from '../../web/src/staff/complaints-csv.ts';
 import { hostileString } from '../security/hostile.ts';
 
 /**
@@ -54,6 +54,7 @@ const WORDS: CsvWords = {
   tOr: (_key, fallback) => fallback,
   areaName: (id) => id,
   categoryName: (id) => id,
+  departmentName: (id) => id,
   stepName: (id) => id,
   formatDateTime: (iso) => iso,
 };
@@ -102,14 +103,24 @@ describe('CSV cells', () => {
 
 describe('every CSV writer uses them', () => {
   it('the staff list export: a display name set by email is text in Excel, not a live link', () => {
-    const csv = toCsv([listItem(PROBE, '+852 大廈'), listItem('陳大文')], WORDS);
+    const hostile = { ...listItem(PROBE, '+852 大廈'), summary: '=1+1 漏水', ownerPhone: '+852 9123 4567' };
+    const csv = toCsv([hostile, listItem('陳大文')], WORDS, { withContacts: true });
     expect(csv.startsWith(CSV_BOM)).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
     const [header, first, second] = parseCsv(csv.slice(1));
     expect(first?.length).toBe(header?.length);
-    expect(first?.[10]).toBe(`'${PROBE}`);
-    expect(first?.[4]).toBe("'+852 大廈");
-    expect(second?.[10]).toBe('陳大文');
+    const column = (key: string) => header?.indexOf(key) ?? -1;
+    expect(first?.[column('csv.owner')]).toBe(`'${PROBE}`);
+    expect(first?.[column('csv.building')]).toBe("'+852 大廈");
+    expect(first?.[column('csv.summary')]).toBe("'=1+1 漏水");
+    // A phone typed with its + is text too (a spreadsheet would add it up).
+    expect(first?.[column('csv.phone')]).toBe("'+852 9123 4567");
+    expect(second?.[column('csv.owner')]).toBe('陳大文');
+    // Without the right to list contacts, the columns are not there at all.
+    const [plainHeader] = parseCsv(toCsv([hostile], WORDS, { withContacts: false }).slice(1));
+    expect(plainHeader).not.toContain('csv.phone');
+    expect(plainHeader).not.toContain('csv.email');
+    expect(plainHeader?.length).toBe((header?.length ?? 0) - 2);
   });
 
   it('the report’s files: the same cells as the list export', () => {
@@ -124,11 +135,22 @@ describe('every CSV writer uses them', () => {
           status: 'open',
         } as ReportRow;
         const [reportRecord] = parseCsv(csvLines(row, { deadlinesMet: 0, deadlinesMissed: 0 })[0] ?? '');
-        const [, listRecord] = parseCsv(toCsv([listItem('x', building)], WORDS).slice(1));
+        const [, listRecord] = parseCsv(
+          toCsv([listItem('x', building)], WORDS, { withContacts: false }).slice(1),
+        );
         expect(reportRecord?.[3]).toBe(listRecord?.[4]);
         expect(parseCsv(csvHeader('en').slice(1))[0]?.length).toBe(reportRecord?.length);
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the list export’s file name', () => {
+  it('is the company’s date in Hong Kong, not the UTC date', () => {
+    // 7 Dec 01:00 in Hong Kong is still 6 Dec in UTC.
+    expect(csvFileName(new Date('2026-12-06T17:00:00Z'))).toBe('complaints-2026-12-07.csv');
+    expect(csvFileName(new Date('2026-12-06T15:59:59Z'))).toBe('complaints-2026-12-06.csv');
+    expect(csvFileName(new Date('2026-12-31T16:00:00Z'))).toBe('complaints-2027-01-01.csv');
   });
 });

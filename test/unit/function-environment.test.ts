@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentOf, type FunctionAccess, type VariableValues } from '#config/function-access.ts';
@@ -158,6 +159,16 @@ describe('the variables of every function of config/functions.ts', () => {
       PUBLIC_APP_URL: 'http://127.0.0.1:3000',
       STAFF_EMAIL_PATTERN: '{role}.{area}@staff.estate.example',
       DEPARTMENT_EMAIL_PATTERN: '{department}@estate.example',
+      SES_REGION: 'us-east-1',
+      MAIL_RELAY_URL: 'smtps://relay.estate.example',
+      MAIL_RELAY_SECRET: 'EstateComplaints/mail-relay',
+      RAW_MAIL_REGION: 'ap-east-1',
+      INTAKE_FUNCTION: 'arn:aws:lambda:us-east-1:000000000000:function:intake-email',
+      MAILBOX_URL: 'imaps://imap.estate.example',
+      MAILBOX_SECRET: 'EstateComplaints/mailbox',
+      MAILBOX_FOLDER: 'INBOX',
+      MAILBOX_DONE_FOLDER: 'Complaints/Received',
+      MAILBOX_AUTHSERV_ID: 'mx.estate.example',
     };
     const local = localEnvironments(configured);
 
@@ -181,10 +192,21 @@ describe('the variables of every function of config/functions.ts', () => {
       replyLimitPerHour: 20,
       replyLimitTotal: 200,
       reportThresholds: '{}',
+      intakeRegion: configured.SES_REGION,
+      mailRelay: { url: configured.MAIL_RELAY_URL ?? '', login: true },
+      mailbox: {
+        url: configured.MAILBOX_URL ?? '',
+        folder: configured.MAILBOX_FOLDER,
+        doneFolder: configured.MAILBOX_DONE_FOLDER,
+        authServId: configured.MAILBOX_AUTHSERV_ID,
+        pollMinutes: 1,
+      },
     };
+    const intakeFunction = LambdaFunction.fromFunctionArn(stack, 'Intake', configured.INTAKE_FUNCTION ?? '');
+    const rawMail = { bucket: data.rawMailBucket, region: configured.RAW_MAIL_REGION ?? '' };
     const handlers = FUNCTION_SPECS.map((spec) => {
       const handler = new HandlerFunction(stack, constructIdFor(spec), { spec });
-      applyAccess(handler, { data, settings, stateMachine });
+      applyAccess(handler, { data, settings, stateMachine, intakeFunction, rawMail });
       return handler;
     });
     const template = Template.fromStack(stack);

@@ -31,14 +31,23 @@ let s3: LocalS3 | undefined;
 let client: S3Client | undefined;
 let dir = '';
 
-async function start(): Promise<S3Client> {
+async function start(
+  options: { signedInWorkflowTime?: boolean; clockAheadMs?: number } = {},
+): Promise<S3Client> {
   dir = mkdtempSync(join(tmpdir(), 's3rver-patch-'));
-  s3 = await startS3({ port: 0, directory: dir, buckets: [BUCKET] });
+  s3 = await startS3({
+    port: 0,
+    directory: dir,
+    buckets: [BUCKET],
+    ...(options.signedInWorkflowTime ? { signedInWorkflowTime: true } : {}),
+  });
   client = new S3Client({
     endpoint: s3.endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    // A client whose clock runs ahead, as the handlers' does under TIME_SCALE.
+    ...(options.clockAheadMs ? { systemClockOffset: options.clockAheadMs } : {}),
   });
   return client;
 }
@@ -258,5 +267,22 @@ describe('local S3 (patched s3rver)', () => {
       (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
     );
     expect((await fetch(tampered)).status).toBe(403);
+  });
+
+  it('takes requests signed in workflow time under TIME_SCALE, which S3 would refuse as skewed', async () => {
+    const dayAhead = 24 * 3600_000;
+    // Without TIME_SCALE a request signed a day ahead is refused, as S3 refuses it...
+    const plain = await start({ clockAheadMs: dayAhead });
+    await expect(
+      plain.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'skewed', Body: 'x' })),
+    ).rejects.toMatchObject({ name: 'RequestTimeTooSkewed' });
+    plain.destroy();
+    await s3?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    // ...with it, a handler signing in workflow time (a day ahead within a second) is served.
+    const scaled = await start({ signedInWorkflowTime: true, clockAheadMs: dayAhead });
+    await scaled.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'report.csv', Body: '漏水' }));
+    const read = await scaled.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'report.csv' }));
+    expect(await read.Body?.transformToString()).toBe('漏水');
   });
 });

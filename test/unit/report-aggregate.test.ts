@@ -178,6 +178,42 @@ describe('the report figures of the hand-made month', () => {
     ]);
   });
 
+  it('counts a complaint past its deadline by the rule My tasks and the list apply, late from when the step ran out', () => {
+    const report = new ReportAggregator({ period, previous, now: NOW, settings: DEFAULT_WORKFLOW_SETTINGS });
+    const ladderTask = (ref: string, fields: Partial<OpenTaskRow>): OpenTaskRow => ({
+      ref,
+      area: 'kowloon-east',
+      step: 'escalationCustomerService',
+      role: 'customer-service',
+      createdAt: '2026-11-24T02:00:00Z',
+      dueAt: '2026-11-26T02:00:00Z', // tomorrow: the level's own deadline is still to come
+      ...fields,
+    });
+    // Sent up by the supervisor's decision, not by a timeout: the work's missed deadline stays.
+    report.addOpenTask(
+      ladderTask('KE-2611-0101', {
+        late: { step: 'workInProgress', level: 'customer-service', reason: 'escalated' },
+        overdueSince: '2026-11-23T10:00:00Z', // Monday 18:00 Hong Kong time
+      }),
+    );
+    // Sent up for an obstacle: nothing was late, so it is not past a deadline.
+    report.addOpenTask(
+      ladderTask('KE-2611-0102', {
+        late: { step: 'workInProgress', level: 'customer-service', reason: 'obstacle' },
+      }),
+    );
+    const [late, ...others] = report.pastDeadline();
+    expect(others).toEqual([]);
+    expect(late).toMatchObject({
+      ref: 'KE-2611-0101',
+      lateStep: 'workInProgress',
+      overdueSince: '2026-11-23T10:00:00Z',
+      // Tuesday 09:00–18:00 and Wednesday 09:00–12:00: twelve business hours late.
+      overdueMinutes: 12 * 60,
+    });
+    expect(report.scopeData()[COMPANY]?.openPastDeadline).toBe(1);
+  });
+
   it('count satisfaction by area, department and category, leaving out the rejected complaint', () => {
     expect(company.satisfaction).toEqual({
       satisfied: 1,

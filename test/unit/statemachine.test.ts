@@ -52,6 +52,53 @@ describe('the complaint state machine file', () => {
     }
   });
 
+  it('sends every Task that fails after its retries to Resolve workflow error, naming the state, and routes its decision back to that state or on to the next', () => {
+    const states = definition.States as unknown as Record<
+      string,
+      {
+        Type: string;
+        Next?: string;
+        Catch?: { ErrorEquals: string[]; Next: string }[];
+        Parameters?: Record<string, unknown>;
+        Choices?: { And?: { Variable: string; StringEquals: string }[]; Next: string }[];
+      }
+    >;
+    const decision = states['Workflow error decision'];
+    const routes = (action: string, state: string) =>
+      decision?.Choices?.find(
+        (c) =>
+          c.And?.some((r) => r.Variable === '$.failure.state' && r.StringEquals === state) &&
+          c.And?.some((r) => r.Variable === '$.step.decision.action' && r.StringEquals === action),
+      )?.Next;
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+    for (const [name, state] of tasks) {
+      const last = state.Catch?.at(-1);
+      expect(last?.ErrorEquals, name).toEqual(['States.ALL']);
+      if (name === 'Resolve workflow error') {
+        // Not even the resolving task opened: the one way left to fail.
+        expect(states[String(last?.Next)]?.Type).toBe('Fail');
+        continue;
+      }
+      if (name === 'Record workflow error') {
+        expect(last?.Next).toBe('Resolve workflow error');
+        continue;
+      }
+      const failed = states[String(last?.Next)];
+      expect(last?.Next, name).toBe(`${name} failed`);
+      expect(failed).toMatchObject({ Type: 'Pass', Next: 'Record workflow error', ResultPath: '$.failure' });
+      expect(failed?.Parameters).toMatchObject({ state: name, 'error.$': '$.failure' });
+      expect(routes('retry', name), `${name} retried`).toBe(name);
+      expect(routes('skip', name), `${name} skipped`).toBe(state.Next);
+    }
+    expect(decision?.Choices?.at(-1)).toMatchObject({
+      StringEquals: 'close-by-error',
+      Next: 'Archive record',
+    });
+    // Nothing but the last resort fails the execution.
+    const fails = Object.entries(states).filter(([, state]) => state.Type === 'Fail');
+    expect(fails.map(([name]) => name)).toEqual(['Workflow failed']);
+  });
+
   it('declares every function entry that exists on disk', () => {
     for (const spec of FUNCTION_SPECS)
       expect(existsSync(join(PROJECT_ROOT, spec.entry)), spec.entry).toBe(true);

@@ -39,7 +39,7 @@ const R = {
   reception: 'reception.kowloon-east',
   supervisor: 'supervisor.kowloon-east',
   otherSupervisor: 'supervisor.hk-island',
-  department: 'department.kowloon-east',
+  department: 'engineering.kowloon-east',
   followup: 'followup.kowloon-east',
   customerService: 'customer-service.hk-island',
   manager: 'manager.kowloon-east',
@@ -142,9 +142,16 @@ describe('the complaint workflow', () => {
     expect((await act(R.department, ref, { action: 'done', note: '已更換喉管' }))?.stateName).toBe(
       'Satisfaction call-back',
     );
-    expect(
-      (await act(R.followup, ref, { rating: 'satisfied', comments: '多謝', via: 'phone' }))?.stateName,
-    ).toBe('Supervisor sign-off');
+    // The call-back's rating comes with the call that reached the owner (the call log).
+    const callback = await taskOf(R.followup, ref);
+    const signOff = t.nextTask(executionArn(ref));
+    const called = await api.post(R.followup, `/api/tasks/${encodeURIComponent(callback.id)}/calls`, {
+      number: '+852 9123 4567',
+      result: 'reached',
+      decision: { rating: 'satisfied', comments: '多謝' },
+    });
+    expect(called.status, JSON.stringify(called.body)).toBe(201);
+    expect((await signOff).stateName).toBe('Supervisor sign-off');
     expect((await act(R.supervisor, ref, { note: '已完成' }))?.stateName).toBe('File record');
     await act(R.clerk, ref, { location: '2026 投訴檔案 第12冊' }, false);
     const settled = await t.stack.stepFunctions.whenSettled(executionArn(ref));
@@ -176,6 +183,7 @@ describe('the complaint workflow', () => {
       'department:department-committed',
       'followup:owner-accepted-plan',
       'department:work-done',
+      'followup:owner-called',
       'followup:satisfaction-recorded',
       'supervisor:supervisor-countersigned',
       'clerk:record-filed-by-clerk',

@@ -74,7 +74,7 @@ describe('facts the workflow keeps for the report', () => {
 
     // The department lets its deadline pass: the supervisor takes it, and resolves it.
     const { body } = await api.get<{ items: { ref: string; dueAt: string }[] }>(
-      'department.kowloon-east',
+      'engineering.kowloon-east',
       '/api/tasks',
     );
     const dueAt = body.items.find((item) => item.ref === ref)?.dueAt ?? '';
@@ -83,7 +83,7 @@ describe('facts the workflow keeps for the report', () => {
     expect((await ladder).stateName).toBe('Escalate to supervisor');
     await act('supervisor.kowloon-east', ref, { action: 'resolve', note: '已催促工程部' });
     const plannedCompletion = new Date(Date.now() + 72 * HOUR).toISOString();
-    const plan = await act('department.kowloon-east', ref, {
+    const plan = await act('engineering.kowloon-east', ref, {
       plannedStart: new Date(Date.now() + 24 * HOUR).toISOString(),
       plannedCompletion,
     });

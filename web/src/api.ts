@@ -5,10 +5,18 @@ export class ApiError extends Error {
   readonly status: number;
   /** 400: field-level problems, as the API words them (the app shows its own text). */
   readonly fields: { field: string; message: string }[];
-  constructor(status: number, message: string, fields: { field: string; message: string }[] = []) {
+  /** The answer's body as sent (e.g. an import's row errors, which are not field problems). */
+  readonly answer: unknown;
+  constructor(
+    status: number,
+    message: string,
+    fields: { field: string; message: string }[] = [],
+    answer: unknown = {},
+  ) {
     super(message);
     this.status = status;
     this.fields = fields;
+    this.answer = answer;
   }
 }
 
@@ -31,7 +39,11 @@ function sessionEnded(): ApiError {
  * once more, and the request sent again: the authorizer answers 401 before any handler runs,
  * so sending it again does nothing twice. Network failures come back as status 0.
  */
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+async function signedRequest(
+  method: 'GET' | 'POST' | 'PATCH',
+  path: string,
+  body?: unknown,
+): Promise<Response> {
   let session = currentSession();
   if (session && needsRefresh(session)) {
     const outcome = await refreshSession();
@@ -61,16 +73,54 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, bod
     response = await send(currentSession()?.token);
     if (response.status === 401) throw sessionEnded();
   }
-  const text = await response.text();
-  let parsed: unknown = {};
-  try {
-    parsed = text ? JSON.parse(text) : {};
-  } catch {
-    parsed = {};
-  }
-  if (response.ok) return parsed as T;
+  return response;
+}
+
+/** The ApiError of an answer that was not a success. */
+async function failureOf(response: Response): Promise<ApiError> {
+  const parsed = parsedBody(await response.text());
   const answer = parsed as { message?: string; errors?: { field: string; message: string }[] };
-  throw new ApiError(response.status, answer.message ?? response.statusText, answer.errors ?? []);
+  return new ApiError(response.status, answer.message ?? response.statusText, answer.errors ?? [], parsed);
+}
+
+function parsedBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Calls the staff API as the signed-in user (signedRequest) and reads its JSON answer. */
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  const response = await signedRequest(method, path, body);
+  if (!response.ok) throw await failureOf(response);
+  return parsedBody(await response.text()) as T;
+}
+
+/**
+ * A file the staff API answers (an export), as the signed-in user: its bytes and the name its
+ * Content-Disposition gives (else `fallback`), for a blob link to save it.
+ */
+export async function apiFile(path: string, fallback: string): Promise<{ blob: Blob; name: string }> {
+  const response = await signedRequest('GET', path);
+  if (!response.ok) throw await failureOf(response);
+  let blob: Blob;
+  try {
+    blob = await response.blob();
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const plain = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  let name = fallback;
+  try {
+    name = encoded ? decodeURIComponent(encoded) : (plain ?? fallback);
+  } catch {
+    name = plain ?? fallback;
+  }
+  return { blob, name };
 }
 
 /** Calls an owner-page endpoint (no sign-in): the answer's status and body, whatever they are. */

@@ -1,3 +1,5 @@
+import { DEPARTMENT_GROUP_PREFIX } from '#config/roles.ts';
+
 /**
  * Who is signed in, and how: locally, a demo user picked on the sign-in page gets tokens from
  * the local stack's `/api/local/token`; deployed, Cognito's hosted sign-in (authorization
@@ -25,6 +27,10 @@ export interface Session {
   readonly username: string;
   readonly role: string;
   readonly area: string;
+  /** A department member's department (their `department-<id>` group). */
+  readonly department?: string;
+  /** The display name (the `name` claim); the login id when the token has none. */
+  readonly name: string;
   /** Seconds since the epoch. */
   readonly iat: number;
   /** Seconds since the epoch. */
@@ -89,12 +95,19 @@ export function sessionFromToken(token: string): Session | undefined {
     );
     const claims = JSON.parse(json) as Record<string, unknown>;
     const groups = claims['cognito:groups'];
-    const role = Array.isArray(groups) ? String(groups[0] ?? '') : '';
+    const groupList = Array.isArray(groups) ? groups.map(String) : [];
+    const role = groupList.find((group) => !group.startsWith(DEPARTMENT_GROUP_PREFIX)) ?? '';
+    const department = groupList
+      .find((group) => group.startsWith(DEPARTMENT_GROUP_PREFIX))
+      ?.slice(DEPARTMENT_GROUP_PREFIX.length);
+    const username = String(claims['cognito:username'] ?? claims.email ?? '');
     return {
       token,
-      username: String(claims['cognito:username'] ?? claims.email ?? ''),
+      username,
       role,
       area: String(claims['custom:area'] ?? ''),
+      ...(department ? { department } : {}),
+      name: typeof claims.name === 'string' && claims.name !== '' ? claims.name : username,
       iat: Number(claims.iat ?? 0),
       exp: Number(claims.exp ?? 0),
     };
@@ -206,10 +219,19 @@ export async function signInLocal(username: string): Promise<Session | undefined
   return saveTokens(answer.id_token, answer.refresh_token);
 }
 
-export async function demoUsers(): Promise<{ username: string; role: string; area: string }[]> {
+/** A local demo user as the sign-in page lists them. */
+export interface DemoUserEntry {
+  readonly username: string;
+  readonly role: string;
+  readonly area: string;
+  readonly name?: string;
+  readonly department?: string;
+}
+
+export async function demoUsers(): Promise<DemoUserEntry[]> {
   const response = await fetch(`${config.apiUrl}/api/local/users`);
   if (!response.ok) return [];
-  return ((await response.json()) as { users: { username: string; role: string; area: string }[] }).users;
+  return ((await response.json()) as { users: DemoUserEntry[] }).users;
 }
 
 const redirectUri = () => `${location.origin}/sign-in`;

@@ -1,8 +1,31 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n.ts';
 import type { MessageKey } from './messages/zh-Hant.ts';
-import { DATE_TIME_PATTERN, type FieldErrors } from './validation.ts';
+import { DATE_PATTERN, DATE_TIME_PATTERN, errorsAfterEdit, type FieldErrors } from './validation.ts';
+
+/**
+ * A form's problems by field, as every staff form keeps them: shown on submit (`found`, from
+ * the browser's own check; `fromApi`, from a 400), and cleared as each field is fixed
+ * (`edited`, with the form's check of its new values: validation.ts errorsAfterEdit).
+ */
+export function useFieldErrors() {
+  const [state, setState] = useState<{ errors: FieldErrors; fromApi: ReadonlySet<string> }>({
+    errors: {},
+    fromApi: new Set(),
+  });
+  return {
+    errors: state.errors,
+    found: (errors: FieldErrors) => setState({ errors, fromApi: new Set() }),
+    fromApi: (errors: FieldErrors) => setState({ errors, fromApi: new Set(Object.keys(errors)) }),
+    edited: (fields: string | readonly string[], recheck?: FieldErrors) =>
+      setState((s) => ({
+        errors: errorsAfterEdit(s.errors, typeof fields === 'string' ? [fields] : fields, recheck, s.fromApi),
+        fromApi: s.fromApi,
+      })),
+    clear: () => setState({ errors: {}, fromApi: new Set() }),
+  };
+}
 
 /** The DOM id of a field's control, from its API field name (`owner.phone` → `f-owner-phone`). */
 export const fieldId = (field: string) => `f-${field.replace(/\./g, '-')}`;
@@ -78,6 +101,36 @@ export function DateTimeInput({
   );
 }
 
+/**
+ * A date typed as `dd/mm/yyyy`, as the app shows dates in every language: a text input, not
+ * `date`, whose shape follows the browser's locale (`mm/dd/yyyy` in an American browser). The
+ * form reads it with `parseDayMonthYearDate` (validation.ts).
+ */
+export function DateInput({
+  attributes,
+  value,
+  onInput,
+}: {
+  attributes: Record<string, unknown>;
+  value: string;
+  onInput: (event: Event) => void;
+}) {
+  return (
+    <input
+      {...attributes}
+      type="text"
+      class="date"
+      inputMode="numeric"
+      autoComplete="off"
+      spellcheck={false}
+      pattern={DATE_PATTERN}
+      placeholder={t('field.datePlaceholder')}
+      value={value}
+      onInput={onInput}
+    />
+  );
+}
+
 interface ChoiceProps {
   readonly field: string;
   readonly legend: string;
@@ -121,12 +174,19 @@ export function Choice({ field, legend, options, value, onChange, errors }: Choi
   );
 }
 
-/** The problems of a submitted form, each a link to its field; focused so it is read out. */
+/**
+ * The problems of a submitted form, each a link to its field; focused so it is read out when a
+ * submit shows a problem — not as problems go while their fields are fixed, which would take
+ * the focus away from the field being typed in.
+ */
 export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: Record<string, string> }) {
   const ref = useRef<HTMLDivElement>(null);
+  const shownBefore = useRef<readonly string[]>([]);
   const fields = Object.keys(errors);
   useEffect(() => {
-    if (fields.length) ref.current?.focus();
+    const appeared = fields.some((field) => !shownBefore.current.includes(field));
+    shownBefore.current = fields;
+    if (appeared) ref.current?.focus();
   }, [fields.join()]);
   if (!fields.length) return null;
   return (

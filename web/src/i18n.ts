@@ -95,8 +95,12 @@ export const departmentName = (id: string | undefined) => nameIn(DEPARTMENTS, id
 export const roleName = (role: string) => tOr(`role.${role}`, role);
 export const stepName = (step: string) => tOr(`step.${step}`, step);
 /** Who did something: the workflow and the owner by their role, staff by username. */
-export const actorName = (actor: string) =>
-  actor === 'system' || actor === 'owner' ? roleName(actor) : actor;
+/**
+ * Who did something, as staff read it: the workflow and the owner by their role's name, a staff
+ * member by their display name then (the login id for lines written before names were kept).
+ */
+export const actorName = (actor: string, name?: string) =>
+  actor === 'system' || actor === 'owner' ? roleName(actor) : (name ?? actor);
 
 /** Date and time in Hong Kong time, in the current language. */
 export function formatDateTime(at: string | undefined): string {

@@ -157,14 +157,8 @@ function withoutHiddenBlocks(html: string): string {
   return text + html.slice(from);
 }
 
-/**
- * The reference number in a subject: `[KE-2611-0042]` as our emails write it, also with
- * full-width brackets (［］, 【】) that Chinese input methods produce.
- */
-export function refInSubject(subject: string | undefined): string | undefined {
-  const match = /[[［【]\s*([A-Z]{1,6}-\d{4}-\d{4,6})\s*[\]］】]/.exec(subject ?? '');
-  return match?.[1];
-}
+// In a module of its own, without this one's dependencies: the web app reads it too.
+export { refInSubject } from './subject-ref.ts';
 
 /** A reference in one of our Message-IDs: `<ref>.<uuid>@<our domain>`. */
 export function refInOurMessageId(messageId: string, domain: string): string | undefined {

@@ -2,6 +2,7 @@ import { AREAS } from '#config/areas.ts';
 import { type LadderLevel, STEP_IDS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
 import { calendarFor } from '#domain/deadlines.ts';
 import { parseDeadlineFact, parseEscalationFact } from '#domain/record-facts.ts';
+import { isOverdue, overdueFrom } from '#domain/tasks.ts';
 import type { Period } from './period.ts';
 
 /**
@@ -57,7 +58,14 @@ export interface OpenTaskRow {
   readonly role: string;
   readonly createdAt: string;
   readonly dueAt: string;
-  readonly late?: { readonly step?: string; readonly level?: string; readonly overdue?: string | null };
+  readonly late?: {
+    readonly step?: string;
+    readonly level?: string;
+    readonly overdue?: string | null;
+    readonly reason?: string;
+  };
+  /** On a ladder level for a missed deadline: when that step went overdue (domain/tasks.ts). */
+  readonly overdueSince?: string;
 }
 
 export const RATINGS = ['satisfied', 'basically-satisfied', 'dissatisfied', 'no-answer'] as const;
@@ -203,9 +211,11 @@ export interface OpenPastDeadline {
   readonly role: string;
   readonly dueAt: string;
   readonly since: string;
+  /** When it went overdue: the current step's due time, or the missed step's on the ladder. */
+  readonly overdueSince?: string;
   /** The step whose deadline was missed, when the complaint is on the escalation ladder. */
   readonly lateStep?: string;
-  /** Business minutes past the current step's due time (0 when on the ladder and not yet due). */
+  /** Business minutes since it went overdue (`overdueSince`). */
   readonly overdueMinutes: number;
 }
 
@@ -526,14 +536,16 @@ export class ReportAggregator {
 
   /**
    * An open task, whatever month its complaint came in: the complaint is past its deadline when
-   * the task is overdue now, or when it is on the escalation ladder because a step was late.
+   * the task is overdue now — by the rule My tasks and the complaints list apply
+   * (domain/tasks.ts isOverdue): past its due time, or a ladder level standing for a step that
+   * missed its deadline, late from then until that step is done — and by as long.
    */
   addOpenTask(task: OpenTaskRow): void {
     if (this.#seenTasks.has(task.ref)) return;
     const now = this.options.now;
-    const overdue = Date.parse(task.dueAt) < now.getTime();
-    const lateStep = task.late?.overdue ? task.late.step : undefined;
-    if (!overdue && !lateStep) return;
+    if (!isOverdue({ status: 'open', dueAt: task.dueAt, overdueSince: task.overdueSince }, now)) return;
+    const since = overdueFrom(task);
+    const lateStep = task.overdueSince ? task.late?.step : undefined;
     this.#seenTasks.add(task.ref);
     for (const scope of [this.#scope(COMPANY), this.#scope(task.area)]) scope.openPastDeadline += 1;
     this.openPastDeadline.push({
@@ -543,8 +555,9 @@ export class ReportAggregator {
       role: task.role,
       dueAt: task.dueAt,
       since: task.createdAt,
+      overdueSince: since,
       ...(lateStep ? { lateStep } : {}),
-      overdueMinutes: overdue ? calendarFor(task.area).businessMinutesBetween(new Date(task.dueAt), now) : 0,
+      overdueMinutes: calendarFor(task.area).businessMinutesBetween(new Date(since), now),
     });
   }
 

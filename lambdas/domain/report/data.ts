@@ -10,6 +10,7 @@ import {
 } from './aggregate.ts';
 import type { Period } from './period.ts';
 import type { RectificationItem, RectificationStatus, Subject } from './rectification.ts';
+import type { ReportRelated } from './related-section.ts';
 
 /**
  * Everything a report shows, as data: stored beside the HTML and CSV (`data.json`), returned
@@ -47,6 +48,8 @@ export interface ReportData {
   };
   readonly reopened: readonly ReopenedComplaint[];
   readonly openPastDeadline: readonly OpenPastDeadline[];
+  /** Repeat and cluster complaints of the period (issue 16 §4); absent in older reports. */
+  readonly related?: ReportRelated;
   readonly rectification: {
     readonly drafted: readonly RectificationLine[];
     readonly tracked: readonly RectificationLine[];

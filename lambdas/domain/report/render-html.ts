@@ -18,6 +18,7 @@ import type { RectificationLine, ReportData } from './data.ts';
 import { areaName, categoryName, departmentName, REPORT_MESSAGES, type ReportMessages } from './i18n.ts';
 import { localDateTime } from './period.ts';
 import { subjectText } from './rectification.ts';
+import { relatedSectionHtml } from './related-section.ts';
 
 /**
  * The report as one self-contained HTML document (no scripts, no external resources): charts
@@ -500,7 +501,8 @@ ${link}${csv}</header>`;
         : `<p>${escapeHtml(m.noItems)}</p>`;
     const body = `<h3>${escapeHtml(m.kpi.repeatComplainants)}</h3><p>${escapeHtml(m.repeatNote(repeat.owners, repeat.complaints))}</p>${owners}
 <h3>${escapeHtml(m.recurringLocations)}</h3>${locationTable(data.recurring.locations, true)}
-<h3>${escapeHtml(m.recurringUnits)}</h3>${locationTable(data.recurring.units, false)}`;
+<h3>${escapeHtml(m.recurringUnits)}</h3>${locationTable(data.recurring.units, false)}
+${data.related ? relatedSectionHtml(data.related, this.language) : ''}`;
     return this.section('recurrence', m.sections.recurrence, body);
   }
 

@@ -1,5 +1,5 @@
 import { CHANNEL_NAMES, type Names, namesIn } from '#config/catalogue.ts';
-import { OUTCOME_NAMES, RATING_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
+import { CALL_RESULT_NAMES, OUTCOME_NAMES, RATING_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
 
 function prefixed<P extends string, K extends string>(
@@ -14,7 +14,8 @@ function prefixed<P extends string, K extends string>(
 
 /**
  * The catalogue entries whose words are written in config/ (with the report and the emails
- * reading the same): `channel.*`, `role.*`, `step.*` for the procedure's steps, `outcome.*`, `rating.*`.
+ * reading the same): `channel.*`, `role.*`, `step.*` for the procedure's steps, `outcome.*`, `rating.*`,
+ * `callResult.*` (the call log).
  * Each catalogue spreads these in, so pages keep asking `t('channel.phone')`.
  */
 export function configNames(language: keyof Names) {
@@ -24,5 +25,6 @@ export function configNames(language: keyof Names) {
     ...prefixed('step', STEP_NAMES, language),
     ...prefixed('outcome', OUTCOME_NAMES, language),
     ...prefixed('rating', RATING_NAMES, language),
+    ...prefixed('callResult', CALL_RESULT_NAMES, language),
   };
 }

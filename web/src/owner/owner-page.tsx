@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ownerApi } from '../api.ts';
-import { Choice, ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
+import { Choice, ErrorSummary, Field, Notice, useFieldErrors, useFocusHeading } from '../components.tsx';
 import { departmentName, formatDateTime, isLang, onLangChange, setLang, t } from '../i18n.ts';
 import { LanguageSwitch } from '../language-switch.tsx';
 import type { MessageKey } from '../messages/zh-Hant.ts';
@@ -100,25 +100,25 @@ function Ask({
   const heading = useFocusHeading(view.step);
   const [choice, setChoice] = useState('');
   const [comments, setComments] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const problems = useFieldErrors();
+  const errors = problems.errors;
   const [sending, setSending] = useState(false);
   const [failed, setFailed] = useState(false);
   const field = plan ? 'action' : 'rating';
   const c = view.complaint;
+  const check = (chosen: string): FieldErrors => (chosen ? {} : { [field]: 'owner.chooseAnswer' });
 
   const send = async (event: Event) => {
     event.preventDefault();
-    if (!choice) {
-      setErrors({ [field]: 'owner.chooseAnswer' });
-      return;
-    }
-    setErrors({});
+    const found = check(choice);
+    problems.found(found);
+    if (Object.keys(found).length) return;
     setSending(true);
     setFailed(false);
     try {
       const body = { [field]: choice, ...(comments.trim() ? { comments: comments.trim() } : {}) };
       const answer = await ownerApi<LinkView>('POST', `/api/owner/${encodeURIComponent(linkId)}`, body);
-      if (answer.status === 400) setErrors(fromServer((answer.body as { errors?: [] }).errors ?? []));
+      if (answer.status === 400) problems.fromApi(fromServer((answer.body as { errors?: [] }).errors ?? []));
       else if (answer.body.status) onAnswered({ ...answer.body, ...(view.ref ? { ref: view.ref } : {}) });
       else setFailed(true);
     } catch {
@@ -172,7 +172,10 @@ function Ask({
           legend={plan ? t('owner.planTitle') : t('decision.rating')}
           options={options}
           value={choice}
-          onChange={setChoice}
+          onChange={(chosen) => {
+            setChoice(chosen);
+            problems.edited(field, check(chosen));
+          }}
           errors={errors}
         />
         <Field
@@ -182,7 +185,15 @@ function Ask({
           {...(plan && choice === 'object' ? { hint: t('owner.objectHint') } : {})}
         >
           {(a) => (
-            <textarea {...a} rows={4} value={comments} onInput={(e) => setComments(e.currentTarget.value)} />
+            <textarea
+              {...a}
+              rows={4}
+              value={comments}
+              onInput={(e) => {
+                setComments(e.currentTarget.value);
+                problems.edited('comments', check(choice));
+              }}
+            />
           )}
         </Field>
         <div class="actions">

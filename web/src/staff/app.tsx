@@ -3,17 +3,21 @@ import { useEffect, useState } from 'preact/hooks';
 import { isMailReviewer, mayListRectification, mayLogComplaints, mayReadReports } from '#domain/access.ts';
 import { whenSignedOut } from '../api.ts';
 import { currentSession, type Session, signOut } from '../auth.ts';
-import { areaName, onLangChange, rememberedLang, roleName, setLang, t } from '../i18n.ts';
+import { areaName, departmentName, onLangChange, rememberedLang, roleName, setLang, t } from '../i18n.ts';
 import { LanguageSwitch } from '../language-switch.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ComplaintPage } from './complaint.tsx';
 import { ComplaintList } from './complaints.tsx';
+import { DirectoryPage, EstatePage } from './directory.tsx';
+import { DirectoryImportPage } from './directory-import.tsx';
+import { dt } from './directory-text.ts';
 import { Form17 } from './form17.tsx';
 import { MailLog, MailMessagePage } from './mail.tsx';
 import { NewComplaint } from './new-complaint.tsx';
 import { RectificationPage, ReportPage, ReportsPage, reportNav } from './reports.tsx';
 import { SignIn } from './sign-in.tsx';
 import { MyTasks } from './tasks.tsx';
+import { UnitPage } from './unit.tsx';
 
 export function mount(root: HTMLElement) {
   setLang(rememberedLang(currentSession()?.username));
@@ -77,6 +81,12 @@ function App() {
   const mailId = /^\/mail\/([^/]+)$/.exec(path);
   if (path === '/mail') page = <MailLog query={location.query} />;
   else if (mailId?.[1]) page = <MailMessagePage session={session} id={decodeURIComponent(mailId[1])} />;
+  const directory = /^\/directory\/(estates|units)\/([^/]+)$/.exec(path);
+  if (path === '/directory') page = <DirectoryPage session={session} query={location.query} />;
+  else if (path === '/directory/import') page = <DirectoryImportPage session={session} />;
+  else if (directory?.[1] === 'estates' && directory[2])
+    page = <EstatePage id={decodeURIComponent(directory[2])} query={location.query} />;
+  else if (directory?.[2]) page = <UnitPage session={session} id={decodeURIComponent(directory[2])} />;
 
   return (
     <>
@@ -97,6 +107,9 @@ function App() {
           <Link href="/complaints" aria-current={path === '/complaints' ? 'page' : undefined}>
             {t('nav.complaints')}
           </Link>
+          <Link href="/directory" aria-current={path.startsWith('/directory') ? 'page' : undefined}>
+            {dt('nav.directory')}
+          </Link>
           {isMailReviewer(session) ? (
             <Link href="/mail" aria-current={path.startsWith('/mail') ? 'page' : undefined}>
               {t('nav.mail')}
@@ -115,8 +128,10 @@ function App() {
         </nav>
         <span class="who" data-testid="who">
           {t('nav.signedInAs', {
-            user: session.username,
-            role: roleName(session.role),
+            user: session.name,
+            role: session.department
+              ? `${roleName(session.role)} · ${departmentName(session.department)}`
+              : roleName(session.role),
             area: areaName(session.area),
           })}
         </span>

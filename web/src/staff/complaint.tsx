@@ -1,10 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AREAS } from '#config/areas.ts';
-import { mayActOnTask, mayChangeArea, maySeeArea } from '#domain/access.ts';
+import { STEPS } from '#config/workflow.ts';
+import { mayActOnTask, mayChangeArea, maySeeArea, mayWriteToOwner } from '#domain/access.ts';
+import { CALL_ACTION } from '#domain/audit.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
-import { ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
+import { ErrorSummary, Field, Notice, useFieldErrors, useFocusHeading } from '../components.tsx';
 import {
   actorName,
   areaName,
@@ -19,9 +21,13 @@ import {
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { Link } from '../router.tsx';
 import { type FieldErrors, fromServer } from '../validation.ts';
+import { CorrectionBeforeAfter, correctionSummary, EditRecordForm, NoteForm } from './corrections.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
+import { WriteToOwner } from './owner-message.tsx';
+import { RelatedComplaints } from './related.tsx';
 import type { Complaint, Mail, OpenTask, Signature, TimelineEvent } from './types.ts';
+import { UnitSuggestions } from './unit-suggestions.tsx';
 
 export function useComplaint(ref: string) {
   const [complaint, setComplaint] = useState<Complaint | undefined>();
@@ -56,7 +62,7 @@ export function signed(signature: Signature | undefined, owner?: { readonly name
   if (!signature) return t('form17.unsigned');
   const at = formatDateTime(signature.at);
   if (signature.by === 'system') return t('form17.signSystem', { name: actorName(signature.by), at });
-  const name = signature.by === 'owner' && owner?.name ? owner.name : actorName(signature.by);
+  const name = signature.by === 'owner' && owner?.name ? owner.name : actorName(signature.by, signature.name);
   return t('form17.sign', { name, role: roleName(signature.role), at });
 }
 
@@ -135,10 +141,16 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
               complaint={c}
               task={task}
               onDone={(outcome) => {
+                // A call logged on a step still open: its panel says so itself.
                 setNotice(
-                  outcome === 'done'
-                    ? { kind: 'success', text: 'complaint.done' }
-                    : { kind: 'error', text: outcome === 'conflict' ? 'error.conflict' : 'error.forbidden' },
+                  outcome === 'logged'
+                    ? undefined
+                    : outcome === 'done'
+                      ? { kind: 'success', text: 'complaint.done' }
+                      : {
+                          kind: 'error',
+                          text: outcome === 'conflict' ? 'error.conflict' : 'error.forbidden',
+                        },
                 );
                 void reload();
               }}
@@ -159,6 +171,18 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         ) : null}
       </section>
 
+      <RelatedComplaints complaint={c} />
+
+      <UnitSuggestions
+        key={`unit.${c.ref}.${c.version ?? 0}`}
+        session={session}
+        complaint={c}
+        onPicked={() => {
+          setNotice({ kind: 'success', text: 'unit.pickedSaved' });
+          void reload();
+        }}
+      />
+
       {c.status === 'open' && mayChangeArea(session, c) ? (
         <MoveAreaForm
           complaint={c}
@@ -172,8 +196,29 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         />
       ) : null}
 
+      <EditRecordForm
+        key={`${c.ref}.${c.version ?? 0}`}
+        session={session}
+        complaint={c}
+        onSaved={() => {
+          setNotice({ kind: 'success', text: 'correct.saved' });
+          void reload();
+        }}
+        onReload={() => void reload()}
+      />
+
       <section class="card" aria-labelledby="record-heading">
         <h2 id="record-heading">{t('complaint.record')}</h2>
+        {c.personalDataErased ? (
+          <Notice kind="info">
+            <span data-testid="personal-data-erased">
+              {t('retention.erased', {
+                date: formatDateTime(c.personalDataErased.at),
+                years: c.personalDataErased.years,
+              })}
+            </span>
+          </Notice>
+        ) : null}
         <dl class="record">
           <Item label={t('complaint.status')}>
             {t(`status.${c.status}`)}
@@ -183,16 +228,32 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
           <Item label={t('complaint.receivedAt')}>{formatDateTime(c.receivedAt)}</Item>
           <Item label={t('field.channel')}>{tOr(`channel.${c.channel}`, c.channel)}</Item>
           <Item label={t('complaint.receivedBy')}>{signed(c.receivedBy)}</Item>
-          <Item label={t('complaint.owner')}>{c.owner.name}</Item>
+          <Item label={t('complaint.owner')}>
+            {c.personalDataErased ? t('retention.erasedValue') : c.owner.name}
+          </Item>
           <Item label={t('complaint.contact')}>
             {[c.owner.phone, c.owner.email].filter(Boolean).join(' · ') || t('app.none')}
           </Item>
+          {c.owner.secondContact ? (
+            <Item label={t('correct.secondContact')}>
+              {[c.owner.secondContact.name, c.owner.secondContact.phone, c.owner.secondContact.email]
+                .filter(Boolean)
+                .join(' · ')}
+            </Item>
+          ) : null}
           <Item label={t('complaint.place')}>
             {[areaName(c.area), c.building, c.unit].filter(Boolean).join(' ')}
           </Item>
+          <Item label={t('field.registerUnit')}>
+            {c.registerUnit
+              ? `${c.registerUnit.estate} ${c.registerUnit.building} ${c.registerUnit.unit}`
+              : c.unitUnknown
+                ? t('unit.unknown')
+                : t('app.none')}
+          </Item>
           <Item label={t('field.category')}>{categoryName(c.category)}</Item>
           <Item label={t('field.content')} wide>
-            <p class="prewrap">{c.content}</p>
+            <p class="prewrap">{c.personalDataErased ? t('retention.erasedValue') : c.content}</p>
           </Item>
           <Item label={t('complaint.checklist')} wide>
             {(['keyPointsNoted', 'requestClarified', 'apologyGiven', 'explanationGiven'] as const)
@@ -206,6 +267,11 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
           {c.rejection ? (
             <Item label={t('complaint.rejection')} wide>
               {c.rejection.reason} — {signed(c.rejection)}
+            </Item>
+          ) : null}
+          {c.closedByError ? (
+            <Item label={t('complaint.closedByError')} wide>
+              {c.closedByError.reason} — {signed(c.closedByError)}
             </Item>
           ) : null}
           {c.supervisorReview ? (
@@ -250,7 +316,13 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         {c.attachments?.length ? <Attachments complaint={c} /> : null}
       </section>
 
+      {c.status === 'open' && mayWriteToOwner(session, c) ? (
+        <WriteToOwner key={c.ref} complaint={c} onSent={() => void reload()} />
+      ) : null}
+
       <Correspondence key={c.ref} complaint={c} />
+
+      <NoteForm key={`note.${c.ref}`} session={session} complaint={c} onAdded={() => void reload()} />
 
       <section class="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{t('complaint.timeline')}</h2>
@@ -364,7 +436,15 @@ function MailLine({ mail, complaintRef }: { mail: Mail; complaintRef: string }) 
           {t('complaint.mailUnverified')}
         </span>
       ) : null}
-      {mail.direction === 'in' && mail.key ? (
+      {mail.sentBy ? (
+        <span class="sub" data-testid="mail-sent-by">
+          {t('ownerMessage.by', {
+            name: actorName(mail.sentBy.by, mail.sentBy.name),
+            role: roleName(mail.sentBy.role),
+          })}
+        </span>
+      ) : null}
+      {(mail.direction === 'in' || mail.kind === 'staff-message') && mail.key ? (
         <>
           {' '}
           <button
@@ -485,25 +565,25 @@ function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: (
   const others = AREAS.filter((area) => area.id !== complaint.area);
   const [area, setArea] = useState(others[0]?.id ?? '');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const problems = useFieldErrors();
+  const errors = problems.errors;
+  const check = (typed: string): FieldErrors => (typed.trim() ? {} : { reason: 'error.required' });
   const [failure, setFailure] = useState<MessageKey | undefined>();
   const [sending, setSending] = useState(false);
   const labels = { area: t('moveArea.area'), reason: t('moveArea.reason') };
   const submit = async (event: Event) => {
     event.preventDefault();
     setFailure(undefined);
-    if (!reason.trim()) {
-      setErrors({ reason: 'error.required' });
-      return;
-    }
-    setErrors({});
+    const found = check(reason);
+    problems.found(found);
+    if (Object.keys(found).length) return;
     setSending(true);
     try {
       await api('POST', `/api/complaints/${encodeURIComponent(complaint.ref)}/area`, { area, reason });
       onMoved(area);
     } catch (e) {
       const error = e as ApiError;
-      if (error.status === 400) setErrors(fromServer(error.fields));
+      if (error.status === 400) problems.fromApi(fromServer(error.fields));
       else setFailure(error.status === 409 ? 'error.conflict' : loadError(error));
     } finally {
       setSending(false);
@@ -520,7 +600,14 @@ function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: (
           <ErrorSummary errors={errors} labels={labels} />
           <Field field="area" label={labels.area} errors={errors}>
             {(attributes) => (
-              <select {...attributes} value={area} onChange={(e) => setArea(e.currentTarget.value)}>
+              <select
+                {...attributes}
+                value={area}
+                onChange={(e) => {
+                  setArea(e.currentTarget.value);
+                  problems.edited('area', check(reason));
+                }}
+              >
                 {others.map((option) => (
                   <option key={option.id} value={option.id}>
                     {areaName(option.id)}
@@ -536,7 +623,10 @@ function MoveAreaForm({ complaint, onMoved }: { complaint: Complaint; onMoved: (
                 rows={2}
                 maxLength={1000}
                 value={reason}
-                onInput={(e) => setReason(e.currentTarget.value)}
+                onInput={(e) => {
+                  setReason(e.currentTarget.value);
+                  problems.edited('reason', check(e.currentTarget.value));
+                }}
               />
             )}
           </Field>
@@ -562,7 +652,19 @@ const DETAIL_KEYS = [
   'obstacle',
   'note',
   'location',
+  // A workflow step that failed after its retries, and how customer service resolved it.
+  'failedState',
+  'error',
 ];
+
+/**
+ * A failed workflow state as staff call it: the step it is the state of, in the current language
+ * (`Supervisor review` → 主任簽署處理意見); a state of no human step (sending an email) by its name.
+ */
+function failedStepName(state: string): string {
+  const step = Object.values(STEPS).find((candidate) => candidate.state === state);
+  return step ? stepName(step.id) : state;
+}
 
 /** The planned times, each named: a bare date says neither start nor completion. */
 const PLANNED_LABELS: Record<string, MessageKey> = {
@@ -583,15 +685,68 @@ export function eventTitle(event: TimelineEvent): string {
     return t('timeline.reminderTaskOpened', { step: stepName(step) });
   }
   if (event.action === 'owner-email-received' && subject) return t('timeline.ownerEmail', { subject });
+  if (event.action === CALL_ACTION && typeof details.result === 'string') {
+    return t('timeline.call', {
+      n: String(details.attempt ?? ''),
+      result: tOr(`callResult.${details.result}`, details.result),
+    });
+  }
+  if (event.action === 'owner-message-sent' && subject) return t('timeline.ownerMessage', { subject });
   return tOr(`action.${event.action}`, event.action);
 }
+
+/** The level a staff member's escalation went to: the one above theirs (older lines name only theirs). */
+const LEVEL_ABOVE: Record<string, string> = {
+  supervisor: 'customer-service',
+  'customer-service': 'manager',
+  customerservice: 'manager',
+};
+
+/** Why the workflow sent a complaint up (a system `escalated` line's reason), by its id. */
+const SENT_UP_REASONS: Record<string, MessageKey> = {
+  obstacle: 'escalation.reason.obstacle',
+  'objection-limit': 'escalation.reason.objection-limit',
+  'reopen-limit': 'escalation.reason.reopen-limit',
+  escalated: 'escalation.reason.escalated',
+};
+
+/**
+ * What an escalation line (Form 17's escalation record, the timeline) says beyond its name:
+ * the step that missed its deadline, and to whom it went or who was reminded — the level's role
+ * in the complaint's area (the line's own area: the complaint may have moved since).
+ */
+function escalationDetails(event: TimelineEvent, complaint?: Complaint): string[] {
+  const details = event.details ?? {};
+  const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : undefined);
+  const staff = event.actor !== 'system';
+  const role = staff ? (text('to') ?? LEVEL_ABOVE[text('from') ?? '']) : text('level');
+  const area = text('area') ?? complaint?.area;
+  const who = role
+    ? t('escalation.who', { role: roleName(role), area: area ? areaName(area) : '' })
+    : undefined;
+  const overdueStep = event.action === 'step-overdue' ? text('overdueStep') : undefined;
+  const reason = !staff && event.action === 'escalated' ? SENT_UP_REASONS[text('reason') ?? ''] : undefined;
+  return [
+    overdueStep ? t('escalation.overdueStep', { step: stepName(overdueStep) }) : '',
+    reason ? t(reason) : '',
+    who ? t(event.action === 'manager-reminded' ? 'escalation.reminded' : 'escalation.to', { who }) : '',
+  ].filter(Boolean);
+}
+
+/** Audit lines that send a complaint up the ladder, or remind its top. */
+const ESCALATION_LINES = new Set(['step-overdue', 'escalated', 'manager-reminded']);
 
 /**
  * The details of an audit line worth showing. Work starting shows the committed start (its
  * line was written with the completion only: the record's commitment says when it started).
+ * An escalation says which step was late and to whom it went.
  */
 export function eventDetails(event: TimelineEvent, complaint?: Complaint): string {
   const details = event.details ?? {};
+  if (ESCALATION_LINES.has(event.action)) {
+    const note = typeof details.note === 'string' && details.note ? [details.note] : [];
+    return [...escalationDetails(event, complaint), ...note].join(' · ');
+  }
   if (event.action === 'work-started') {
     const start =
       typeof details.plannedStart === 'string' ? details.plannedStart : complaint?.commitment?.plannedStart;
@@ -599,17 +754,40 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
       ? t('app.labelled', { label: t('decision.plannedStart'), value: formatDateTime(start) })
       : '';
   }
+  // What staff wrote to the owner: the start of their words (the email is on the correspondence).
+  if (event.action === 'owner-message-sent')
+    return typeof details.excerpt === 'string' ? details.excerpt : '';
+  if (event.action === CALL_ACTION) {
+    // When it was dialled (it may be logged later), the number, what was said.
+    return [
+      typeof details.calledAt === 'string'
+        ? t('app.labelled', { label: t('call.calledAt'), value: formatDateTime(details.calledAt) })
+        : '',
+      typeof details.number === 'string' ? details.number : '',
+      typeof details.notes === 'string' ? details.notes : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  }
+  const unanswered =
+    typeof details.unansweredCalls === 'number'
+      ? [t('call.unansweredCount', { n: details.unansweredCalls })]
+      : [];
   const moved =
     event.action === 'area-changed'
       ? [t('moveArea.fromTo', { from: areaName(String(details.from)), to: areaName(String(details.to)) })]
-      : [];
+      : event.action === 'record-corrected'
+        ? [correctionSummary(event)]
+        : [];
   return moved
+    .concat(unanswered)
     .concat(
       DETAIL_KEYS.filter((key) => typeof details[key] === 'string' && details[key] !== '').map((key) => {
         const value = String(details[key]);
         const planned = PLANNED_LABELS[key];
         if (planned) return t('app.labelled', { label: t(planned), value: formatDateTime(value) });
         if (key === 'rating') return tOr(`rating.${value}`, value);
+        if (key === 'failedState') return failedStepName(value);
         return value;
       }),
     )
@@ -625,9 +803,10 @@ function Timeline({ events, complaint }: { events: TimelineEvent[]; complaint: C
           <span>
             {event.actor === 'system' || event.actor === 'owner'
               ? actorName(event.actor)
-              : t('app.actor', { name: event.actor, role: roleName(event.role) })}
+              : t('app.actor', { name: actorName(event.actor, event.actorName), role: roleName(event.role) })}
           </span>
           {eventDetails(event, complaint) ? <div class="sub">{eventDetails(event, complaint)}</div> : null}
+          {event.action === 'record-corrected' ? <CorrectionBeforeAfter event={event} /> : null}
         </li>
       ))}
     </ol>

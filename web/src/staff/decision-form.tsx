@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
-import { Choice, DateTimeInput, ErrorSummary, Field } from '../components.tsx';
-import { categoryName, departmentName, t } from '../i18n.ts';
+import { Choice, DateTimeInput, ErrorSummary, Field, useFieldErrors } from '../components.tsx';
+import { categoryName, departmentName, t, tOr } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer, parseDayMonthYear } from '../validation.ts';
+import { CallPanel, type TaskOutcome } from './call-panel.tsx';
 import type { Complaint, OpenTask } from './types.ts';
 
 /**
@@ -129,10 +130,11 @@ export const STEP_FORMS: Record<string, StepForm> = {
   escalationSupervisor: resolveOrEscalate('escalate'),
   escalationCustomerService: resolveOrEscalate('escalate'),
   escalationManager: resolveOrEscalate('close'),
+  // Answered another way than by the call-back (a rating given on the phone is the call panel's).
   satisfactionCallback: {
     fields: [
       { name: 'rating', label: 'decision.rating', kind: 'rating', required: true },
-      { name: 'via', label: 'decision.via', kind: 'via' },
+      { name: 'via', label: 'decision.via', kind: 'via', required: true },
       { name: 'comments', label: 'decision.comments', kind: 'textarea' },
     ],
   },
@@ -143,6 +145,25 @@ export const STEP_FORMS: Record<string, StepForm> = {
     ],
     fields: [note(true)],
   },
+  // A step that failed after its retries (the failure is shown above the form): skipping it or
+  // closing the complaint leaves the procedure's path, so both say why.
+  resolveWorkflowError: {
+    actions: [
+      { value: 'retry', label: 'decision.retry' },
+      { value: 'skip', label: 'decision.skip' },
+      { value: 'close-by-error', label: 'decision.closeByError' },
+    ],
+    fields: [
+      note(false, ['retry']),
+      {
+        name: 'reason',
+        label: 'decision.reason',
+        kind: 'textarea',
+        required: true,
+        when: ['skip', 'close-by-error'],
+      },
+    ],
+  },
   supervisorSignOff: { fields: [note(false)], submit: 'decision.countersign' },
   filing: {
     fields: [{ name: 'location', label: 'decision.location', kind: 'text' }],
@@ -151,7 +172,8 @@ export const STEP_FORMS: Record<string, StepForm> = {
 };
 
 const RATINGS = ['satisfied', 'basically-satisfied', 'dissatisfied'] as const;
-const VIA = ['phone', 'email', 'visit'] as const;
+/** How else an owner gives their rating: by phone it comes with its call (call-panel.tsx). */
+const VIA = ['email', 'visit'] as const;
 
 /** A typed date and time as the API takes it, if it is one. */
 const isoOf = (typed: string | undefined) => {
@@ -207,6 +229,12 @@ function checkTimes(
     errors.plannedCompletion = 'error.datetime';
 }
 
+/**
+ * The open task's form. A step that is a phone call to the owner (the task carries its `call`)
+ * is answered through its call log, whose reached call records the decision; its step's own
+ * form stays below for an owner who answered another way (in person, by email), except the
+ * acknowledgement by phone, which is nothing but its call.
+ */
 export function DecisionForm({
   complaint,
   task,
@@ -214,39 +242,105 @@ export function DecisionForm({
 }: {
   complaint: Complaint;
   task: OpenTask;
-  onDone: (outcome: 'done' | 'conflict' | 'forbidden') => void;
+  onDone: (outcome: TaskOutcome) => void;
+}) {
+  if (!task.call) return <StepForm complaint={complaint} task={task} onDone={onDone} />;
+  return (
+    <>
+      <CallPanel complaint={complaint} task={task} call={task.call} onDone={onDone} />
+      {task.step === 'acknowledgeCall' ? null : (
+        <details class="other-answer" data-testid="other-answer">
+          <summary>{t('call.otherWay')}</summary>
+          <StepForm complaint={complaint} task={task} onDone={onDone} />
+        </details>
+      )}
+    </>
+  );
+}
+
+/** What failed, for customer service to decide on: the step (by its name when it is a person's) and the error. */
+function FailureSummary({ failure }: { failure: NonNullable<OpenTask['failure']> }) {
+  return (
+    <div class="notice" role="note" data-testid="workflow-failure">
+      <p>{t('decision.failure')}</p>
+      <dl>
+        <dt>{t('decision.failedStep')}</dt>
+        <dd>
+          {failure.step ? `${tOr(`step.${failure.step}`, failure.state)} (${failure.state})` : failure.state}
+        </dd>
+        {failure.error?.Error ? (
+          <>
+            <dt>{t('decision.failedError')}</dt>
+            <dd>
+              <code>{failure.error.Error}</code>
+              {failure.error.Cause ? <pre class="prewrap">{failure.error.Cause}</pre> : null}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </div>
+  );
+}
+
+function StepForm({
+  complaint,
+  task,
+  onDone,
+}: {
+  complaint: Complaint;
+  task: OpenTask;
+  onDone: (outcome: TaskOutcome) => void;
 }) {
   const form = STEP_FORMS[task.step] ?? { fields: [] };
   const [action, setAction] = useState(form.actions?.[0]?.value ?? '');
   const [values, setValues] = useState<Record<string, string>>(() => ({
     ...(complaint.category ? { category: complaint.category } : {}),
-    ...(task.step === 'satisfactionCallback' ? { via: 'phone' } : {}),
   }));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const problems = useFieldErrors();
+  const errors = problems.errors;
   const [sending, setSending] = useState(false);
   const [failed, setFailed] = useState(false);
 
-  const shown = form.fields.filter((field) => !field.when || field.when.includes(action));
+  const fieldsFor = (chosen: string) =>
+    form.fields.filter((field) => !field.when || field.when.includes(chosen));
+  const shown = fieldsFor(action);
   const labels: Record<string, string> = { action: t('decision.action') };
   for (const field of shown) labels[field.name] = t(field.label);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setFailed(false);
+  /** The browser's check of the step's form: what is missing or wrong, by field. */
+  const check = (chosen: string, typed: Record<string, string>): FieldErrors => {
     const found: FieldErrors = {};
-    if (form.actions && !action) found.action = 'error.choose';
-    for (const field of shown) {
-      if (field.required && !values[field.name]?.trim()) {
-        found[field.name] = ['rating', 'yesno', 'category', 'department'].includes(field.kind)
+    const fields = fieldsFor(chosen);
+    if (form.actions && !chosen) found.action = 'error.choose';
+    for (const field of fields) {
+      if (field.required && !typed[field.name]?.trim()) {
+        found[field.name] = ['rating', 'via', 'yesno', 'category', 'department'].includes(field.kind)
           ? 'error.choose'
           : field.kind === 'datetime'
             ? 'error.datetime'
             : 'error.required';
       }
     }
-    const visible = Object.fromEntries(shown.map((field) => [field.name, values[field.name] ?? '']));
-    checkTimes(task.step, task, complaint, action, visible, found);
-    setErrors(found);
+    const visible = Object.fromEntries(fields.map((field) => [field.name, typed[field.name] ?? '']));
+    checkTimes(task.step, task, complaint, chosen, visible, found);
+    return found;
+  };
+  /** A field changed: its problem goes once it is fixed. */
+  const change = (name: string, value: string) => {
+    const next = { ...values, [name]: value };
+    setValues(next);
+    problems.edited(name, check(action, next));
+  };
+  const choose = (next: string) => {
+    setAction(next);
+    problems.edited('action', check(next, values));
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setFailed(false);
+    const found = check(action, values);
+    problems.found(found);
     if (Object.keys(found).length) return;
 
     const body: Record<string, unknown> = form.actions ? { action } : {};
@@ -266,7 +360,7 @@ export function DecisionForm({
       onDone('done');
     } catch (error) {
       const e = error as ApiError;
-      if (e.status === 400) setErrors(fromServer(e.fields));
+      if (e.status === 400) problems.fromApi(fromServer(e.fields));
       else if (e.status === 409 || e.status === 404) onDone('conflict');
       else if (e.status === 403) onDone('forbidden');
       else setFailed(true);
@@ -276,8 +370,7 @@ export function DecisionForm({
   };
 
   const input = (field: FieldSpec) => {
-    const onInput = (event: Event) =>
-      setValues((v) => ({ ...v, [field.name]: (event.currentTarget as HTMLInputElement).value }));
+    const onInput = (event: Event) => change(field.name, (event.currentTarget as HTMLInputElement).value);
     const value = values[field.name] ?? '';
     if (field.kind === 'rating' || field.kind === 'via' || field.kind === 'yesno') {
       const options =
@@ -296,7 +389,7 @@ export function DecisionForm({
           legend={t(field.label)}
           options={options}
           value={value}
-          onChange={(next) => setValues((v) => ({ ...v, [field.name]: next }))}
+          onChange={(next) => change(field.name, next)}
           errors={errors}
         />
       );
@@ -340,13 +433,14 @@ export function DecisionForm({
           {t('app.error')}
         </p>
       ) : null}
+      {task.failure ? <FailureSummary failure={task.failure} /> : null}
       {form.actions ? (
         <Choice
           field="action"
           legend={t('decision.action')}
           options={form.actions.map((a) => ({ value: a.value, label: t(a.label) }))}
           value={action}
-          onChange={setAction}
+          onChange={choose}
           errors={errors}
         />
       ) : null}

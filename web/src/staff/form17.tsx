@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { CHANNELS } from '#config/catalogue.ts';
+import { CALL_ACTION } from '#domain/audit.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
 import {
   actorName,
@@ -8,11 +9,14 @@ import {
   departmentName,
   formatDateTime,
   roleName,
+  stepName,
   t,
   tOr,
 } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { eventDetails, loadError, signed, useComplaint } from './complaint.tsx';
+import { correctedFieldName, correctedValue } from './corrections.tsx';
+import { RelatedFlagLines } from './related.tsx';
 import type { Complaint, TimelineEvent } from './types.ts';
 
 /** The audit actions that are the paper form's signatures. */
@@ -30,6 +34,7 @@ const FOLLOW_UPS = new Set([
   'area-changed',
   'complaint-clarified',
   'owner-acknowledged-by-phone',
+  'owner-not-reached',
   'owner-acknowledgement-sent',
   'work-order-issued',
   'owner-plan-sent',
@@ -40,6 +45,7 @@ const FOLLOW_UPS = new Set([
   'obstacle-cleared',
   'work-done',
   'owner-satisfaction-request-sent',
+  'owner-message-sent',
   'complaint-reopened',
   'dissatisfaction-closed',
 ]);
@@ -50,6 +56,11 @@ const ESCALATIONS = new Set([
   'manager-reminded',
   'closed-by-manager',
   'answer-too-late',
+  // A step failed after its retries: customer service retried it, skipped it or closed the complaint.
+  'workflow-error',
+  'workflow-step-retried',
+  'workflow-step-skipped',
+  'closed-by-error',
 ]);
 
 /** The latest audit event of these actions: re-signed after a reopen, the form shows the last. */
@@ -63,7 +74,15 @@ function Sign({ event, complaint }: { event: TimelineEvent | undefined; complain
       {t('app.labelled', {
         label: t('form17.signature'),
         value: event
-          ? signed({ by: event.actor, role: event.role, at: event.at }, complaint.owner)
+          ? signed(
+              {
+                by: event.actor,
+                role: event.role,
+                at: event.at,
+                ...(event.actorName ? { name: event.actorName } : {}),
+              },
+              complaint.owner,
+            )
           : t('form17.unsigned'),
       })}
     </span>
@@ -93,6 +112,9 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
 
   const followUps = c.timeline.filter((e) => FOLLOW_UPS.has(e.action));
   const escalations = c.timeline.filter((e) => ESCALATIONS.has(e.action));
+  const calls = c.timeline.filter((e) => e.action === CALL_ACTION);
+  const corrections = c.timeline.filter((e) => e.action === 'record-corrected');
+  const second = c.owner.secondContact;
   const rating = c.satisfaction?.rating;
   return (
     <article class="form17" data-testid="form17">
@@ -102,6 +124,16 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
           {t('app.print')}
         </button>
       </div>
+      {c.personalDataErased ? (
+        <Notice kind="info">
+          <span data-testid="personal-data-erased">
+            {t('retention.erased', {
+              date: formatDateTime(c.personalDataErased.at),
+              years: c.personalDataErased.years,
+            })}
+          </span>
+        </Notice>
+      ) : null}
       <header class="f17-head">
         <h1 ref={heading} tabIndex={-1}>
           {t('form17.title')}
@@ -134,15 +166,32 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
           </tr>
           <tr>
             <th scope="row">{t('form17.owner')}</th>
-            <td>{c.owner.name}</td>
+            <td>{c.personalDataErased ? t('retention.erasedValue') : c.owner.name}</td>
             <th scope="row">{t('form17.contact')}</th>
-            <td>{[c.owner.phone, c.owner.email].filter(Boolean).join(' / ')}</td>
+            <td>
+              {[c.owner.phone, c.owner.email].filter(Boolean).join(' / ')}
+              {second ? (
+                <div class="sub">
+                  {t('app.labelled', {
+                    label: t('correct.secondContact'),
+                    value: [second.name, second.phone, second.email].filter(Boolean).join(' / '),
+                  })}
+                </div>
+              ) : null}
+            </td>
           </tr>
           <Row label={t('form17.place')}>
             {[areaName(c.area), c.building, c.unit].filter(Boolean).join(' / ')}
           </Row>
+          {c.relatedFlags?.repeatOf?.length || c.relatedFlags?.cluster ? (
+            <Row label={t('form17.related')}>
+              <RelatedFlagLines flags={c.relatedFlags} />
+            </Row>
+          ) : null}
           <Row label={t('form17.content')}>
-            <div class="f17-content prewrap">{c.content}</div>
+            <div class="f17-content prewrap">
+              {c.personalDataErased ? t('retention.erasedValue') : c.content}
+            </div>
             {c.clarifiedPurpose ? <div class="prewrap">{c.clarifiedPurpose}</div> : null}
           </Row>
           <tr>
@@ -186,11 +235,21 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
           <Row label={t('form17.followUps')}>
             <EventTable events={followUps} complaint={c} />
           </Row>
+          <Row label={t('form17.calls')}>
+            {calls.length ? <CallTable events={calls} /> : t('form17.noCalls')}
+          </Row>
           <Row label={t('form17.escalations')}>
             {escalations.length ? (
               <EventTable events={escalations} complaint={c} />
             ) : (
               t('form17.noEscalations')
+            )}
+          </Row>
+          <Row label={t('form17.corrections')}>
+            {corrections.length ? (
+              <CorrectionTable events={corrections} />
+            ) : (
+              <span data-testid="no-corrections">{t('form17.noCorrections')}</span>
             )}
           </Row>
           <Row label={t('form17.actualCompletion')}>
@@ -210,7 +269,15 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
           </Row>
           <Row label={t('form17.closing')}>
             {c.closingSignature?.note ? <div class="prewrap">{c.closingSignature.note}</div> : null}
-            <Sign complaint={c} event={signatureOf(c, SIGNATURES.closing)} />
+            {c.closedByError ? (
+              <div class="prewrap" data-testid="closed-by-error">
+                {t('app.labelled', { label: t('complaint.closedByError'), value: c.closedByError.reason })}
+              </div>
+            ) : null}
+            <Sign
+              complaint={c}
+              event={signatureOf(c, c.closedByError ? ['closed-by-error'] : SIGNATURES.closing)}
+            />
           </Row>
           <Row label={t('form17.filed')}>
             <span class="f17-pair">
@@ -243,7 +310,7 @@ function EventTable({ events, complaint }: { events: TimelineEvent[]; complaint:
           <tr key={`${event.at}-${i}`}>
             <td>{formatDateTime(event.at)}</td>
             <td>
-              {actorName(event.actor)}
+              {actorName(event.actor, event.actorName)}
               {event.actor === 'system' || event.actor === 'owner' ? null : (
                 <span class="sub">{roleName(event.role)}</span>
               )}
@@ -256,6 +323,84 @@ function EventTable({ events, complaint }: { events: TimelineEvent[]; complaint:
             </td>
           </tr>
         ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The corrections of the record: each changed field, what it was and became, by whom and why. */
+function CorrectionTable({ events }: { events: TimelineEvent[] }) {
+  return (
+    <table class="f17-events f17-corrections" data-testid="form17-corrections">
+      <thead>
+        <tr>
+          <th scope="col">{t('form17.date')}</th>
+          <th scope="col">{t('form17.by')}</th>
+          <th scope="col">{t('form17.field')}</th>
+          <th scope="col">{t('form17.change')}</th>
+          <th scope="col">{t('form17.reason')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((event, i) => {
+          const details = event.details ?? {};
+          return (
+            <tr key={`${event.at}-${i}`}>
+              <td>{formatDateTime(event.at)}</td>
+              <td>
+                {actorName(event.actor, event.actorName)}
+                <span class="sub">{roleName(event.role)}</span>
+              </td>
+              <td>{correctedFieldName(details.field)}</td>
+              <td class="prewrap">
+                {correctedValue(details.field, details.from)} → {correctedValue(details.field, details.to)}
+              </td>
+              <td class="prewrap">{typeof details.reason === 'string' ? details.reason : ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * The contact record: every call to the owner, when it was dialled, by whom, the number, what
+ * it came to and what was said, and for which step (the call log's lines of the timeline).
+ */
+function CallTable({ events }: { events: TimelineEvent[] }) {
+  return (
+    <table class="f17-events f17-calls" data-testid="form17-calls">
+      <thead>
+        <tr>
+          <th scope="col">{t('form17.date')}</th>
+          <th scope="col">{t('form17.by')}</th>
+          <th scope="col">{t('form17.number')}</th>
+          <th scope="col">{t('form17.what')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((event, i) => {
+          const d = event.details ?? {};
+          const text = (value: unknown) => (typeof value === 'string' ? value : '');
+          return (
+            <tr key={`${event.at}-${i}`} data-result={text(d.result)}>
+              <td>{formatDateTime(text(d.calledAt) || event.at)}</td>
+              <td>
+                {actorName(event.actor, event.actorName)}
+                <span class="sub">{roleName(event.role)}</span>
+              </td>
+              <td class="f17-number">{text(d.number)}</td>
+              <td>
+                {tOr(`callResult.${text(d.result)}`, text(d.result))}
+                <span class="sub">
+                  {stepName(text(d.step))} · {t('call.attempt', { n: String(d.attempt ?? '') })}
+                </span>
+                {d.notes ? <span class="sub prewrap">{text(d.notes)}</span> : null}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

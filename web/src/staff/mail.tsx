@@ -2,11 +2,19 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { visibleAreas } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
-import { ErrorSummary, Field, fieldId, Notice, useFocusHeading } from '../components.tsx';
+import {
+  DateInput,
+  ErrorSummary,
+  Field,
+  fieldId,
+  Notice,
+  useFieldErrors,
+  useFocusHeading,
+} from '../components.tsx';
 import { actorName, areaName, formatDateTime, t, tOr } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { Link, navigate } from '../router.tsx';
-import { type FieldErrors, fromServer } from '../validation.ts';
+import { dayMonthYearOf, type FieldErrors, fromServer, parseDayMonthYearDate } from '../validation.ts';
 import { Item } from './complaint.tsx';
 import { formatSize, MailFiles } from './mail-files.tsx';
 import type { MailAttachment } from './types.ts';
@@ -271,12 +279,20 @@ export function MailLog({ query }: { query: URLSearchParams }) {
 /** The filters, as the URL has them when the list opens; applied by navigating (so they can be linked). */
 function FilterForm({ filters }: { filters: Filters }) {
   const [form, setForm] = useState<Filters>(filters);
+  // The day as typed, dd/mm/yyyy (the URL and the API keep YYYY-MM-DD).
+  const [dayTyped, setDayTyped] = useState(dayMonthYearOf(filters.day));
+  const [dayProblem, setDayProblem] = useState<MessageKey | undefined>();
   const apply = (event: Event) => {
     event.preventDefault();
     const params = new URLSearchParams();
     if (form.show === 'day') {
+      const day = parseDayMonthYearDate(dayTyped);
+      if ('problem' in day) {
+        setDayProblem(day.problem);
+        return;
+      }
       params.set('show', 'day');
-      params.set('day', form.day);
+      params.set('day', day.date);
     }
     if (form.outcome !== 'all') params.set('outcome', form.outcome);
     navigate(`/mail${params.size ? `?${params}` : ''}`);
@@ -300,19 +316,33 @@ function FilterForm({ filters }: { filters: Filters }) {
         </select>
       </label>
       {form.show === 'day' ? (
-        <label class="filter">
-          <span>{t('mail.day')}</span>
-          <input
-            type="date"
-            name="day"
-            value={form.day}
-            required
-            onChange={(event) => {
-              const day = (event.currentTarget as HTMLInputElement).value;
-              if (isDay(day)) setForm({ ...form, day });
+        <div class="filter">
+          <label for="mail-day">{t('mail.day')}</label>
+          <DateInput
+            attributes={{
+              id: 'mail-day',
+              name: 'day',
+              required: true,
+              'aria-invalid': dayProblem ? 'true' : undefined,
+              'aria-describedby': dayProblem ? 'mail-day-error' : undefined,
+            }}
+            value={dayTyped}
+            onInput={(event) => {
+              const typed = (event.currentTarget as HTMLInputElement).value;
+              setDayTyped(typed);
+              // The problem goes once the day is one (or says what is wrong with it now).
+              if (dayProblem) {
+                const day = parseDayMonthYearDate(typed);
+                setDayProblem('problem' in day ? day.problem : undefined);
+              }
             }}
           />
-        </label>
+          {dayProblem ? (
+            <span class="error" id="mail-day-error" role="alert">
+              {t(dayProblem)}
+            </span>
+          ) : null}
+        </div>
       ) : null}
       <label class="filter">
         <span>{t('mail.outcome')}</span>
@@ -491,17 +521,22 @@ function ReleaseForm({
   // Mail that failed a spam or virus check is released only after someone has read it.
   const needsConfirmation = mail.outcome === 'quarantined';
   const [confirmed, setConfirmed] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const problems = useFieldErrors();
+  const errors = problems.errors;
   const [problem, setProblem] = useState<MessageKey | undefined>();
   const [sending, setSending] = useState(false);
+  const check = (chosen: string, ticked: boolean): FieldErrors => {
+    const found: FieldErrors = {};
+    if (!chosen) found.area = 'error.choose';
+    if (needsConfirmation && !ticked) found.confirm = 'mail.release.confirmRequired';
+    return found;
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
     if (sending) return;
-    const found: FieldErrors = {};
-    if (!area) found.area = 'error.choose';
-    if (needsConfirmation && !confirmed) found.confirm = 'mail.release.confirmRequired';
-    setErrors(found);
+    const found = check(area, confirmed);
+    problems.found(found);
     setProblem(undefined);
     if (Object.keys(found).length) return;
     setSending(true);
@@ -512,7 +547,7 @@ function ReleaseForm({
       onReleased(answer.ref);
     } catch (e) {
       const error = e as ApiError;
-      if (error.status === 400) setErrors(fromServer(error.fields));
+      if (error.status === 400) problems.fromApi(fromServer(error.fields));
       else if (error.status === 409) onConflict();
       else setProblem(error.status === 403 ? 'mail.release.forbidden' : loadProblem(error));
     } finally {
@@ -536,7 +571,11 @@ function ReleaseForm({
             <select
               {...attributes}
               value={area}
-              onChange={(event) => setArea((event.currentTarget as HTMLSelectElement).value)}
+              onChange={(event) => {
+                const chosen = (event.currentTarget as HTMLSelectElement).value;
+                setArea(chosen);
+                problems.edited('area', check(chosen, confirmed));
+              }}
             >
               <option value="">{t('field.choose')}</option>
               {areas.map((id) => (
@@ -557,7 +596,11 @@ function ReleaseForm({
                 checked={confirmed}
                 aria-invalid={errors.confirm ? 'true' : undefined}
                 aria-describedby={errors.confirm ? `${confirmId}-error` : undefined}
-                onChange={(event) => setConfirmed((event.currentTarget as HTMLInputElement).checked)}
+                onChange={(event) => {
+                  const ticked = (event.currentTarget as HTMLInputElement).checked;
+                  setConfirmed(ticked);
+                  problems.edited('confirm', check(area, ticked));
+                }}
               />{' '}
               {t('mail.release.confirm')}
             </label>

@@ -1,20 +1,23 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_ATTACHMENT_BYTES } from '#config/attachments.ts';
 import { CATEGORIES } from '#config/catalogue.ts';
 import { visibleAreas } from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
-import { Choice, ErrorSummary, Field, Notice, useFocusHeading } from '../components.tsx';
+import { Choice, ErrorSummary, Field, Notice, useFieldErrors, useFocusHeading } from '../components.tsx';
 import { areaName, categoryName, LANGUAGES, t } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { Link } from '../router.tsx';
-import {
-  type ComplaintDraft,
-  type FieldErrors,
-  fileProblem,
-  fromServer,
-  validateComplaint,
-} from '../validation.ts';
+import { type ComplaintDraft, fileProblem, fromServer, validateComplaint } from '../validation.ts';
+import { type PickedUnit, UnitPicker } from './unit-picker.tsx';
+
+/** The API's name of the field each part of the draft is (its problems are shown under it). */
+const FIELD_OF: Partial<Record<keyof ComplaintDraft, string>> = {
+  ownerName: 'owner.name',
+  phone: 'owner.phone',
+  email: 'owner.email',
+  language: 'owner.language',
+};
 
 /** Channels reception logs by hand; email complaints arrive through the mail intake. */
 const CHANNELS = ['phone', 'walk-in', 'letter', 'fax'] as const;
@@ -100,7 +103,10 @@ interface Upload {
 export function NewComplaint({ session }: { session: Session }) {
   const heading = useFocusHeading('new');
   const [{ draft, restored }, setState] = useState(() => loadDraft(session));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const problems = useFieldErrors();
+  const errors = problems.errors;
+  const [discarded, setDiscarded] = useState(false);
+  const confirmDiscard = useRef<HTMLDialogElement>(null);
   const [submitting, setSubmitting] = useState(false);
   const [created, setCreated] = useState<string | undefined>();
   const [failure, setFailure] = useState<MessageKey | undefined>();
@@ -110,19 +116,59 @@ export function NewComplaint({ session }: { session: Session }) {
     if (!created) sessionStorage.setItem(draftKey(session.username), JSON.stringify(draft));
   }, [draft, created]);
 
-  const set = <K extends keyof ComplaintDraft>(key: K, value: ComplaintDraft[K]) =>
+  // A problem goes as soon as its field is fixed (the form is checked again as it changes).
+  const set = <K extends keyof ComplaintDraft>(key: K, value: ComplaintDraft[K]) => {
     setState((s) => ({ ...s, draft: { ...s.draft, [key]: value } }));
+    problems.edited(FIELD_OF[key] ?? key, validateComplaint({ ...draft, [key]: value }));
+    setDiscarded(false);
+  };
   const text = (key: keyof ComplaintDraft) => (event: Event) =>
     set(key, (event.currentTarget as HTMLInputElement).value as never);
   const check = (key: keyof ComplaintDraft) => (event: Event) =>
     set(key, (event.currentTarget as HTMLInputElement).checked as never);
 
+  /**
+   * A unit picked from the register: the complaint is that unit's, and the owner's name and
+   * contacts are filled from its owner (its first resident when it has no owner) — reception
+   * corrects what the caller says otherwise. Un-picking leaves what was filled.
+   */
+  const pickUnit = (unit: PickedUnit | undefined) => {
+    if (!unit) {
+      setState((s) => ({ ...s, draft: { ...s.draft, registerUnit: undefined } }));
+      return;
+    }
+    const resident = unit.residents.find((r) => r.role === 'owner') ?? unit.residents[0];
+    const next: ComplaintDraft = {
+      ...draft,
+      registerUnit: { id: unit.id, label: `${unit.estate} ${unit.building} ${unit.unit}` },
+      building: `${unit.estate} ${unit.building}`,
+      unit: unit.unit,
+      ...(resident
+        ? {
+            ownerName: resident.name,
+            phone: resident.phones[0] ?? '',
+            email: resident.emails[0] ?? '',
+            ...((LANGUAGES as readonly string[]).includes(resident.language)
+              ? { language: resident.language }
+              : {}),
+          }
+        : {}),
+    };
+    setState((s) => ({ ...s, draft: next }));
+    problems.edited('registerUnit', validateComplaint(next));
+    for (const field of ['owner.name', 'owner.phone', 'owner.email', 'building', 'unit']) {
+      problems.edited(field, validateComplaint(next));
+    }
+  };
+
   const discard = () => {
     sessionStorage.removeItem(draftKey(session.username));
     setState({ draft: emptyDraft(session.area), restored: false });
-    setErrors({});
+    problems.clear();
     setUploads([]);
   };
+  /** A draft typed while the owner talked is cleared only once the person says so. */
+  const askToDiscard = () => confirmDiscard.current?.showModal();
 
   const attach = async (files: FileList | null) => {
     for (const file of Array.from(files ?? [])) {
@@ -171,7 +217,7 @@ export function NewComplaint({ session }: { session: Session }) {
     setFailure(undefined);
     const found = validateComplaint(draft);
     if (uploads.some((u) => u.state === 'uploading')) found.attachments = 'error.uploadPending';
-    setErrors(found);
+    problems.found(found);
     if (Object.keys(found).length) return;
     setSubmitting(true);
     try {
@@ -189,6 +235,7 @@ export function NewComplaint({ session }: { session: Session }) {
         ...(draft.category ? { category: draft.category } : {}),
         ...(draft.building.trim() ? { building: draft.building.trim() } : {}),
         ...(draft.unit.trim() ? { unit: draft.unit.trim() } : {}),
+        ...(draft.registerUnit ? { registerUnit: draft.registerUnit.id } : {}),
         checklist: {
           keyPointsNoted: draft.keyPointsNoted,
           requestClarified: draft.requestClarified,
@@ -203,7 +250,7 @@ export function NewComplaint({ session }: { session: Session }) {
       setCreated(answer.ref);
     } catch (error) {
       const e = error as ApiError;
-      if (e.status === 400) setErrors(fromServer(e.fields));
+      if (e.status === 400) problems.fromApi(fromServer(e.fields));
       else setFailure(FAILURES[e.status] ?? 'app.error');
     } finally {
       setSubmitting(false);
@@ -244,6 +291,7 @@ export function NewComplaint({ session }: { session: Session }) {
     'owner.email': t('field.email'),
     building: t('field.building'),
     unit: t('field.unit'),
+    registerUnit: t('field.registerUnit'),
     content: t('field.content'),
     category: t('field.category'),
     attachments: t('field.attachments'),
@@ -256,11 +304,42 @@ export function NewComplaint({ session }: { session: Session }) {
         <h1 ref={heading} tabIndex={-1}>
           {t('new.title')}
         </h1>
-        <button type="button" onClick={discard}>
+        <button type="button" onClick={askToDiscard}>
           {t('new.discard')}
         </button>
       </div>
+      <dialog
+        ref={confirmDiscard}
+        class="confirm"
+        aria-labelledby="discard-title"
+        aria-describedby="discard-text"
+        data-testid="confirm-discard"
+      >
+        <form
+          method="dialog"
+          onSubmit={(event) => {
+            const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+            if (submitter?.value === 'discard') {
+              discard();
+              setDiscarded(true);
+            }
+          }}
+        >
+          <h2 id="discard-title">{t('new.discardTitle')}</h2>
+          <p id="discard-text">{t('new.discardText')}</p>
+          <div class="actions">
+            {/* The safe choice first, where the focus lands. */}
+            <button type="submit" value="keep" autofocus>
+              {t('new.discardNo')}
+            </button>
+            <button type="submit" value="discard" class="danger">
+              {t('new.discardYes')}
+            </button>
+          </div>
+        </form>
+      </dialog>
       <p class="lead">{t('new.intro')}</p>
+      {discarded ? <Notice kind="info">{t('new.discarded')}</Notice> : null}
       {restored ? <Notice kind="info">{t('new.draftRestored')}</Notice> : null}
       {failure ? <Notice kind="error">{t(failure)}</Notice> : null}
       <ErrorSummary errors={errors} labels={labels} />
@@ -315,7 +394,15 @@ export function NewComplaint({ session }: { session: Session }) {
           <div class="row">
             <Field field="area" label={t('field.area')} errors={errors}>
               {(a) => (
-                <select {...a} value={draft.area} onChange={text('area')}>
+                <select
+                  {...a}
+                  value={draft.area}
+                  onChange={(event) => {
+                    // A unit of the register is of one area: another area's complaint picks again.
+                    setState((s) => ({ ...s, draft: { ...s.draft, registerUnit: undefined } }));
+                    text('area')(event);
+                  }}
+                >
                   {areas.map((id) => (
                     <option key={id} value={id}>
                       {areaName(id)}
@@ -330,6 +417,27 @@ export function NewComplaint({ session }: { session: Session }) {
             <Field field="unit" label={t('field.unit')} errors={errors} optional>
               {(a) => <input {...a} type="text" value={draft.unit} onInput={text('unit')} />}
             </Field>
+          </div>
+          <div class="field" id="f-registerUnit">
+            <p class="label">{t('field.registerUnit')}</p>
+            <p class="hint">{t('unit.hint')}</p>
+            <UnitPicker
+              area={draft.area}
+              picked={
+                draft.registerUnit
+                  ? {
+                      id: draft.registerUnit.id,
+                      estate: draft.registerUnit.label,
+                      building: '',
+                      unit: '',
+                      area: draft.area,
+                      residents: [],
+                    }
+                  : undefined
+              }
+              onPick={pickUnit}
+            />
+            {errors.registerUnit ? <p class="error">{t(errors.registerUnit)}</p> : null}
           </div>
         </fieldset>
         <fieldset class="group">

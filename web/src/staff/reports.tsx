@@ -1,13 +1,20 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { DEPARTMENTS } from '#config/catalogue.ts';
-import { mayEditRectification, mayListRectification, mayReadReports } from '#domain/access.ts';
+import {
+  mayEditRectification,
+  mayListRectification,
+  mayMakeReports,
+  mayReadReports,
+} from '#domain/access.ts';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
-import { Notice, useFocusHeading } from '../components.tsx';
-import { areaName, categoryName, departmentName, formatDate, formatDateTime, lang } from '../i18n.ts';
+import { DateInput, Notice, useFocusHeading } from '../components.tsx';
+import { areaName, categoryName, departmentName, formatDate, formatDateTime, lang, t } from '../i18n.ts';
 import { REPORT_TEXTS, type ReportTextKey } from '../messages/reports.ts';
 import { Link } from '../router.tsx';
+import { dayMonthYearOf, parseDayMonthYearDate, parseIsoWeek, parseMonthYear } from '../validation.ts';
+import { EstateStatistics } from './estate-statistics.tsx';
 
 /**
  * Procedure step 10 in the app: the periodic analysis reports (made on schedule, or now for a
@@ -147,13 +154,25 @@ export function ReportsPage({ session }: { session: Session }) {
 
   if (!mayReadReports(session)) return <Notice kind="error">{rt('error.forbidden')}</Notice>;
 
+  /** The period as the API takes it (`2026-11`, `2026-W48`), or what is wrong with it as typed. */
+  const periodOf = (typed: string, as: 'month' | 'week') => {
+    const parsed = as === 'month' ? parseMonthYear(typed) : parseIsoWeek(typed);
+    return 'problem' in parsed
+      ? { problem: t(parsed.problem) }
+      : { value: 'month' in parsed ? parsed.month : parsed.week };
+  };
   const make = async (event: Event) => {
     event.preventDefault();
+    setMade(undefined);
+    const checked = periodOf(period, kind);
+    if ('problem' in checked) {
+      setFieldError(checked.problem);
+      return;
+    }
     setMaking(true);
     setFieldError(undefined);
-    setMade(undefined);
     try {
-      const report = await api<Report>('POST', '/api/reports', { [kind]: period });
+      const report = await api<Report>('POST', '/api/reports', { [kind]: checked.value });
       setMade(rt('reports.made', { period: report.period }));
       await load();
     } catch (e) {
@@ -175,7 +194,11 @@ export function ReportsPage({ session }: { session: Session }) {
           <span>{rt('reports.kind')}</span>
           <select
             value={kind}
-            onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as 'month')}
+            onChange={(e) => {
+              setKind((e.currentTarget as HTMLSelectElement).value as 'month');
+              setPeriod('');
+              setFieldError(undefined);
+            }}
           >
             <option value="month">{rt('reports.kindMonth')}</option>
             <option value="week">{rt('reports.kindWeek')}</option>
@@ -183,15 +206,26 @@ export function ReportsPage({ session }: { session: Session }) {
         </label>
         <label class="filter">
           <span>{rt(kind === 'month' ? 'reports.month' : 'reports.week')}</span>
+          {/* Typed as the app writes it (month/year; the ISO week), not as the browser's locale would. */}
           <input
             name="period"
-            type={kind}
-            placeholder={kind === 'month' ? '2026-11' : '2026-W48'}
+            type="text"
+            inputMode={kind === 'month' ? 'numeric' : 'text'}
+            autoComplete="off"
+            placeholder={kind === 'month' ? t('field.monthPlaceholder') : '2026-W48'}
             value={period}
             required
             aria-invalid={fieldError ? 'true' : undefined}
             aria-describedby={fieldError ? 'period-error' : undefined}
-            onInput={(e) => setPeriod((e.currentTarget as HTMLInputElement).value)}
+            onInput={(e) => {
+              const typed = (e.currentTarget as HTMLInputElement).value;
+              setPeriod(typed);
+              // A problem goes once the period is one (or says what is wrong with it now).
+              if (fieldError) {
+                const checked = periodOf(typed, kind);
+                setFieldError('problem' in checked ? checked.problem : undefined);
+              }
+            }}
           />
         </label>
         <button type="submit" class="primary" disabled={making}>
@@ -249,6 +283,7 @@ export function ReportsPage({ session }: { session: Session }) {
           </tbody>
         </table>
       ) : null}
+      {mayMakeReports(session) ? <EstateStatistics /> : null}
     </section>
   );
 }
@@ -431,17 +466,29 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
   const [problem, setProblem] = useState(initial.problem ?? initial.problemDraft[lang()] ?? '');
   const [measures, setMeasures] = useState(initial.measures ?? '');
   const [department, setDepartment] = useState(initial.department);
-  const [dueDate, setDueDate] = useState(initial.dueDate);
+  // Typed dd/mm/yyyy (DateInput); the item and the API keep YYYY-MM-DD.
+  const [dueDate, setDueDate] = useState(dayMonthYearOf(initial.dueDate));
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | undefined>();
   const [saving, setSaving] = useState(false);
   const id = `rect-${item.id}`;
 
+  /** A field changed: its problem goes (the API found it; it checks again on saving). */
+  const edited = (name: string) =>
+    setErrors((shown) => {
+      const { [name]: _gone, ...rest } = shown;
+      return rest;
+    });
   const save = async (event: Event) => {
     event.preventDefault();
-    setSaving(true);
     setNotice(undefined);
+    const due = parseDayMonthYearDate(dueDate);
+    if ('problem' in due) {
+      setErrors({ dueDate: t(due.problem) });
+      return;
+    }
+    setSaving(true);
     setErrors({});
     const draftText = item.problem ?? item.problemDraft[lang()] ?? '';
     try {
@@ -451,7 +498,7 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
         ...(problem.trim() && problem !== draftText ? { problem } : {}),
         ...(measures.trim() && measures !== (item.measures ?? '') ? { measures } : {}),
         ...(department !== item.department ? { department } : {}),
-        ...(dueDate !== item.dueDate ? { dueDate } : {}),
+        ...(due.date !== item.dueDate ? { dueDate: due.date } : {}),
         ...(note.trim() ? { note } : {}),
       });
       setItem(saved);
@@ -520,7 +567,10 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
               id={`${id}-problem`}
               rows={2}
               value={problem}
-              onInput={(e) => setProblem((e.currentTarget as HTMLTextAreaElement).value)}
+              onInput={(e) => {
+                setProblem((e.currentTarget as HTMLTextAreaElement).value);
+                edited('problem');
+              }}
             />,
           )}
           {field(
@@ -532,7 +582,10 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
               value={measures}
               aria-invalid={errors.measures ? 'true' : undefined}
               aria-describedby={errors.measures ? `${id}-measures-error` : undefined}
-              onInput={(e) => setMeasures((e.currentTarget as HTMLTextAreaElement).value)}
+              onInput={(e) => {
+                setMeasures((e.currentTarget as HTMLTextAreaElement).value);
+                edited('measures');
+              }}
             />,
           )}
           <div class="row">
@@ -542,7 +595,10 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
               <select
                 id={`${id}-status`}
                 value={status}
-                onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as Status)}
+                onChange={(e) => {
+                  setStatus((e.currentTarget as HTMLSelectElement).value as Status);
+                  edited('status');
+                }}
               >
                 {[item.status, ...NEXT[item.status]].map((value) => (
                   <option key={value} value={value}>
@@ -557,7 +613,10 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
               <select
                 id={`${id}-department`}
                 value={department}
-                onChange={(e) => setDepartment((e.currentTarget as HTMLSelectElement).value)}
+                onChange={(e) => {
+                  setDepartment((e.currentTarget as HTMLSelectElement).value);
+                  edited('department');
+                }}
               >
                 {DEPARTMENTS.map((d) => (
                   <option key={d.id} value={d.id}>
@@ -569,11 +628,17 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
             {field(
               'dueDate',
               rt('rect.dueDate'),
-              <input
-                id={`${id}-dueDate`}
-                type="date"
+              <DateInput
+                attributes={{
+                  id: `${id}-dueDate`,
+                  'aria-invalid': errors.dueDate ? 'true' : undefined,
+                  'aria-describedby': errors.dueDate ? `${id}-dueDate-error` : undefined,
+                }}
                 value={dueDate}
-                onInput={(e) => setDueDate((e.currentTarget as HTMLInputElement).value)}
+                onInput={(e) => {
+                  setDueDate((e.currentTarget as HTMLInputElement).value);
+                  edited('dueDate');
+                }}
               />,
             )}
           </div>
@@ -584,7 +649,10 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
               id={`${id}-note`}
               type="text"
               value={note}
-              onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)}
+              onInput={(e) => {
+                setNote((e.currentTarget as HTMLInputElement).value);
+                edited('note');
+              }}
             />,
           )}
           <button type="submit" class="primary" disabled={saving}>
@@ -601,7 +669,7 @@ function RectificationCard({ item: initial, editable }: { item: Item; editable: 
           <dt>{rt('rect.department')}</dt>
           <dd>{departmentName(item.department)}</dd>
           <dt>{rt('rect.dueDate')}</dt>
-          <dd>{item.dueDate}</dd>
+          <dd>{dayMonthYearOf(item.dueDate)}</dd>
         </dl>
       )}
       {item.notes.length ? (

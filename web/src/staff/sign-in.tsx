@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   appConfig,
+  type DemoUserEntry,
   demoUsers,
   finishHostedSignIn,
   type Session,
@@ -8,7 +9,7 @@ import {
   startHostedSignIn,
 } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
-import { areaName, roleName, t } from '../i18n.ts';
+import { areaName, departmentName, roleName, t } from '../i18n.ts';
 import { LanguageSwitch } from '../language-switch.tsx';
 import { useLocation } from '../router.tsx';
 
@@ -19,7 +20,7 @@ import { useLocation } from '../router.tsx';
 export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const { query } = useLocation();
   const heading = useFocusHeading('sign-in');
-  const [users, setUsers] = useState<{ username: string; role: string; area: string }[]>([]);
+  const [users, setUsers] = useState<DemoUserEntry[]>([]);
   const [failed, setFailed] = useState(false);
   const hosted = appConfig().auth.kind === 'cognito';
 
@@ -74,7 +75,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
               {users.map((user) => (
                 <tr key={user.username}>
                   <td>{areaName(user.area)}</td>
-                  <td>{roleName(user.role)}</td>
+                  <td>
+                    {roleName(user.role)}
+                    {user.department ? ` · ${departmentName(user.department)}` : ''}
+                  </td>
                   <td>
                     <button
                       type="button"
@@ -83,7 +87,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
                       aria-label={t('signIn.as', { user: user.username })}
                       onClick={() => void signIn(user.username)}
                     >
-                      {user.username}
+                      {user.name ? `${user.name} (${user.username})` : user.username}
                     </button>
                   </td>
                 </tr>

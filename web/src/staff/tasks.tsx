@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type ApiError, api } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
-import { areaName, formatDateTime, stepName, t, timeLeft } from '../i18n.ts';
+import { areaName, formatBusinessMinutes, formatDateTime, stepName, t, timeLeft } from '../i18n.ts';
 import { Link } from '../router.tsx';
 
 export interface TaskItem {
@@ -15,6 +15,36 @@ export interface TaskItem {
   readonly overdue: boolean;
   readonly businessMinutesLeft: number;
   readonly late?: { step: string; level: string };
+  /** Once overdue: since when (a ladder level's missed step's deadline), and how late in business time. */
+  readonly overdueFrom?: string;
+  readonly businessMinutesLate?: number;
+  /** What the row shows of the complaint (GET /api/tasks `complaint`). */
+  readonly complaint?: {
+    readonly ownerName: string;
+    readonly building?: string;
+    readonly unit?: string;
+    readonly summary: string;
+    readonly repeat?: boolean;
+    readonly cluster?: boolean;
+  };
+}
+
+/**
+ * How late an overdue task is, as its badge says it: business time since the step's deadline
+ * (`逾期 3 個工作天`, `3 working days late`), just "overdue" while no working time has passed.
+ */
+function lateBadge(task: TaskItem): string {
+  return task.businessMinutesLate
+    ? t('tasks.lateBy', { time: formatBusinessMinutes(task.businessMinutesLate) })
+    : t('tasks.overdue');
+}
+
+/** The time left: of the step, or of a ladder level whose own deadline is still to come. */
+function timeLeftOf(task: TaskItem): string {
+  if (!task.overdue) return timeLeft(task.businessMinutesLeft);
+  return task.businessMinutesLeft > 0
+    ? t('tasks.levelLeft', { time: timeLeft(task.businessMinutesLeft) })
+    : '';
 }
 
 /** The signed-in member's open tasks (their role, their area), overdue first; one click into each. */
@@ -66,8 +96,9 @@ export function MyTasks({ session }: { session: Session }) {
           <thead>
             <tr>
               <th scope="col">{t('tasks.ref')}</th>
+              <th scope="col">{t('tasks.owner')}</th>
+              <th scope="col">{t('tasks.summary')}</th>
               <th scope="col">{t('tasks.step')}</th>
-              <th scope="col">{t('tasks.area')}</th>
               <th scope="col">{t('tasks.due')}</th>
               <th scope="col">{t('tasks.left')}</th>
             </tr>
@@ -83,17 +114,38 @@ export function MyTasks({ session }: { session: Session }) {
                     {task.ref}
                   </Link>
                 </td>
+                <td data-column="owner">
+                  {task.complaint?.ownerName ?? ''}
+                  <span class="sub">
+                    {[areaName(task.area), task.complaint?.building, task.complaint?.unit]
+                      .filter(Boolean)
+                      .join(' ')}
+                  </span>
+                </td>
+                <td data-column="summary" class="task-summary" title={task.complaint?.summary}>
+                  {task.complaint?.repeat ? (
+                    <span class="badge badge--overdue" data-testid="task-repeat">
+                      {t('related.repeatBadge')}
+                    </span>
+                  ) : null}
+                  {task.complaint?.cluster ? (
+                    <span class="badge badge--overdue" data-testid="task-cluster">
+                      {t('related.clusterBadge')}
+                    </span>
+                  ) : null}
+                  {task.complaint?.repeat || task.complaint?.cluster ? ' ' : null}
+                  {task.complaint?.summary ?? ''}
+                </td>
                 <td>
                   {stepName(task.step)}
                   {task.late ? (
                     <span class="sub">{t('tasks.late', { step: stepName(task.late.step) })}</span>
                   ) : null}
                 </td>
-                <td>{areaName(task.area)}</td>
-                <td>{formatDateTime(task.dueAt)}</td>
-                <td>
-                  {task.overdue ? <span class="badge badge--overdue">{t('tasks.overdue')}</span> : null}{' '}
-                  {timeLeft(task.businessMinutesLeft)}
+                <td data-column="due">{formatDateTime(task.dueAt)}</td>
+                <td data-column="left">
+                  {task.overdue ? <span class="badge badge--overdue">{lateBadge(task)}</span> : null}{' '}
+                  {timeLeftOf(task)}
                 </td>
               </tr>
             ))}

@@ -3,6 +3,8 @@ export interface Signature {
   readonly by: string;
   readonly role: string;
   readonly at: string;
+  /** The signer's display name then. */
+  readonly name?: string;
 }
 
 export interface OpenTask {
@@ -10,12 +12,34 @@ export interface OpenTask {
   readonly step: string;
   readonly role: string;
   readonly area: string;
+  /** A department step's department: only its people answer it. */
+  readonly department?: string;
   readonly dueAt: string;
+  readonly createdAt?: string;
   readonly overdue: boolean;
   readonly late?: { step: string; level: string };
+  /** On a *Resolve workflow error* task: the state that failed after its retries, and why. */
+  readonly failure?: { state: string; step?: string; error?: { Error?: string; Cause?: string } };
   /** The owner's newest emails while the step waits for their answer (from the correspondence). */
   readonly ownerReplies?: OwnerReply[];
   readonly ownerRepliesMore?: boolean;
+  /** A step that is a phone call to the owner: its calls so far (the call log). */
+  readonly call?: { readonly unreachedAfter: number; readonly attempts: CallAttempt[] };
+}
+
+/** One call to the owner on a task (docs/openapi.json `CallAttempt`). */
+export interface CallAttempt {
+  readonly taskId: string;
+  readonly step: string;
+  readonly attempt: number;
+  readonly calledAt: string;
+  readonly number: string;
+  readonly result: 'reached' | 'no-answer' | 'wrong-number';
+  readonly notes?: string;
+  readonly by: string;
+  readonly byName?: string;
+  readonly role: string;
+  readonly loggedAt: string;
 }
 
 /** An owner's email shown on the task waiting for their answer (docs/openapi.json `Task`). */
@@ -31,6 +55,8 @@ export interface OwnerReply {
 export interface TimelineEvent {
   readonly at: string;
   readonly actor: string;
+  /** The staff member's display name then. */
+  readonly actorName?: string;
   readonly role: string;
   readonly action: string;
   readonly details?: Record<string, unknown>;
@@ -72,6 +98,20 @@ export interface Mail {
   readonly attachments?: MailAttachment[];
   /** Received mail whose sender SES's checks did not verify (absent when verified). */
   readonly verified?: false;
+  /** An email staff wrote to the owner (`kind: staff-message`): who wrote it. */
+  readonly sentBy?: { readonly by: string; readonly role: string; readonly name?: string };
+  /** Sent: the Message-ID of the owner's email it answers. */
+  readonly inReplyTo?: string;
+}
+
+/** A complaint's unit of the estate register (its names in 繁體, as when it was set). */
+export interface RegisterUnitRef {
+  readonly id: string;
+  readonly estateId: string;
+  readonly estate: string;
+  readonly buildingCode: string;
+  readonly building: string;
+  readonly unit: string;
 }
 
 export interface Complaint {
@@ -81,10 +121,18 @@ export interface Complaint {
   readonly area: string;
   readonly building?: string;
   readonly unit?: string;
-  readonly owner: { name: string; phone?: string; email?: string; language: string };
+  readonly owner: {
+    name: string;
+    phone?: string;
+    email?: string;
+    language: string;
+    secondContact?: { name?: string; phone?: string; email?: string };
+  };
   readonly content: string;
   readonly category?: string;
   readonly receivedBy: Signature;
+  /** Retention erased the owner's personal data (lambdas/domain/retention.ts). */
+  readonly personalDataErased?: { readonly at: string; readonly reason: string; readonly years: number };
   readonly checklist: Record<string, boolean | undefined>;
   readonly attachments?: { key: string; name: string; contentType: string; size: number }[];
   readonly status: 'open' | 'closed';
@@ -93,6 +141,8 @@ export interface Complaint {
   readonly clarifiedPurpose?: string;
   readonly supervisorReview?: Signature & { opinion: string };
   readonly rejection?: Signature & { reason: string };
+  /** Customer service closed it after a workflow step failed (outcome `closed-by-error`). */
+  readonly closedByError?: Signature & { reason: string; failedState?: string };
   readonly department?: string;
   readonly workOrder?: { number: string; issuedAt: string };
   readonly commitment?: Signature & { plannedStart: string; plannedCompletion: string };
@@ -103,7 +153,32 @@ export interface Complaint {
   readonly objectionCount: number;
   readonly reopenCount: number;
   readonly escalationCount: number;
+  /** How many times the record was corrected: what a correction names (0 before the first). */
+  readonly version?: number;
   readonly tasks: OpenTask[];
+  /** Repeat and cluster as found when its unit or category was set (issue 16 §4). */
+  readonly relatedFlags?: RelatedFlags;
+  /** The estate register's unit, once intake matched the sender or staff picked it. */
+  readonly registerUnit?: RegisterUnitRef;
+  /** Intake could not tie the sender to one registered unit: reception picks it. */
+  readonly unitUnknown?: boolean;
+  readonly unitCandidates?: readonly RegisterUnitRef[];
+  /** With no register unit: the units of its area its text names, and intake's candidates. */
+  readonly unitSuggestions?: readonly (RegisterUnitRef & { source: 'text' | 'contact'; text?: string })[];
+  /** A register unit's related complaints (GET /api/complaints/{ref}). */
+  readonly related?: {
+    readonly unitHistory: RelatedLine[];
+    readonly openInBuilding: RelatedLine[];
+    readonly openInEstate: RelatedLine[];
+    readonly flags?: RelatedFlags;
+    readonly thresholds: {
+      repeatDays: number;
+      clusterUnits: number;
+      clusterDays: number;
+      historyDays: number;
+    };
+    readonly truncated?: boolean;
+  };
   readonly timeline: TimelineEvent[];
   /** Older timeline lines about received email left out (they are on the correspondence). */
   readonly timelineMailOmitted?: number;
@@ -111,4 +186,21 @@ export interface Complaint {
   readonly correspondence: Mail[];
   /** The cursor for older lines: `GET …/correspondence?before=`. */
   readonly correspondenceNext?: string;
+}
+
+export interface RelatedFlags {
+  readonly repeatOf?: string[];
+  readonly cluster?: { units: number; refs: string[]; since: string };
+  readonly thresholds: { repeatDays: number; clusterUnits: number; clusterDays: number };
+  readonly checkedAt: string;
+}
+
+export interface RelatedLine {
+  readonly ref: string;
+  readonly receivedAt: string;
+  readonly category?: string;
+  readonly status: 'open' | 'closed';
+  readonly building: string;
+  readonly unit: string;
+  readonly unitId: string;
 }

@@ -456,6 +456,7 @@ describe('the complaints list, My tasks and the staff forms', () => {
     await page.reload();
     await page.getByText('已恢復未提交的草稿。').waitFor();
     expect(await page.getByLabel('業主姓名').inputValue()).toBe('何先生');
+    expect(await page.getByLabel('投訴內容（重點）').inputValue()).toBe('停車場燈光不足。');
 
     // Asked first; keeping it changes nothing.
     await page.getByRole('button', { name: '清除草稿' }).click();

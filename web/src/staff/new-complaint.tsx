@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MAX_ATTACHMENT_BYTES } from '#config/attachments.ts';
 import { CATEGORIES } from '#config/catalogue.ts';
 import { visibleAreas } from '#domain/access.ts';
@@ -112,7 +112,9 @@ export function NewComplaint({ session }: { session: Session }) {
   const [failure, setFailure] = useState<MessageKey | undefined>();
   const [uploads, setUploads] = useState<Upload[]>([]);
 
-  useEffect(() => {
+  // Kept as the render commits, not after the next paint (useEffect): a reload straight after
+  // the last keystroke must not lose it.
+  useLayoutEffect(() => {
     if (!created) sessionStorage.setItem(draftKey(session.username), JSON.stringify(draft));
   }, [draft, created]);
 

@@ -8,6 +8,10 @@ export default defineConfig({
     // two test files synthesise at once on a busy machine.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits for what a page or the stack will show; vitest's 1 s default is a
+    // timing assertion on a loaded 2-core machine (a save and a reload take longer there), so
+    // it waits as long as Playwright's own waits do for an element. The value must still come.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     maxWorkers: 2,
     // AWS credential variables are unset by the setup file so nothing can reach real AWS.

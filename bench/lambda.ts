@@ -90,6 +90,7 @@ const BENCH_VALUES: VariableValues = {
   MAIL_RELAY_SECRET: undefined,
   RAW_MAIL_REGION: undefined,
   INTAKE_FUNCTION: 'arn:aws:lambda:ap-east-1:123456789012:function:bench-intake-email',
+  DIRECTORY_IMPORT_FUNCTION: 'arn:aws:lambda:ap-east-1:123456789012:function:bench-run-directory-import',
   MAILBOX_URL: 'imaps://imap.bench.example',
   MAILBOX_SECRET: 'bench/mailbox',
   MAILBOX_FOLDER: undefined,

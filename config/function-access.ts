@@ -92,6 +92,16 @@ export interface FunctionAccess {
    */
   readonly directoryBatchWrites?: boolean;
   /**
+   * The register import's jobs (`dynamodb:GetItem`, `PutItem`, `UpdateItem` only on items whose
+   * partition key starts with `IMPORTJOB#`: lambdas/domain/directory/import-job.ts). Sets TABLE_NAME.
+   */
+  readonly importJobs?: boolean;
+  /**
+   * Starts the register import's worker (`lambda:InvokeFunction`, an event invocation, on that
+   * one function: run-directory-import). Sets DIRECTORY_IMPORT_FUNCTION.
+   */
+  readonly startDirectoryImport?: boolean;
+  /**
    * Retention's erasure of owners' files (`s3:DeleteObject` under `incoming/` of the raw-mail
    * bucket, `uploads/` and `mail/` of the attachments bucket). Sets RAW_MAIL_BUCKET and
    * ATTACHMENTS_BUCKET (the only buckets it deletes from).
@@ -148,7 +158,8 @@ const readsTable = (access: FunctionAccess): boolean =>
       access.tableReads?.length ||
       access.indexQueries?.length ||
       access.directoryPointers ||
-      access.directoryBatchWrites,
+      access.directoryBatchWrites ||
+      access.importJobs,
   );
 
 /**
@@ -199,6 +210,7 @@ export const FUNCTION_VARIABLES = {
   /** The raw-mail bucket's region, when it is not the function's own (the forwarder's). */
   RAW_MAIL_REGION: { given: (access) => access.storeRawMail === true, optional: true },
   INTAKE_FUNCTION: { given: (access) => access.handOffToIntake === true },
+  DIRECTORY_IMPORT_FUNCTION: { given: (access) => access.startDirectoryImport === true },
   MAILBOX_URL: { given: (access) => access.mailbox === true },
   MAILBOX_SECRET: { given: (access) => access.mailbox === true },
   MAILBOX_FOLDER: { given: (access) => access.mailbox === true, optional: true },

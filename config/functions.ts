@@ -489,21 +489,38 @@ export const FUNCTIONS = {
     id: 'import-directory',
     entry: 'lambdas/import-directory.ts',
     description:
-      'Bulk import of units and residents from a CSV or Excel file: every row checked first, only changed units written, each audited',
+      'Register import: presigns the upload of the file, records the import as a job and starts its worker, and answers how the job stands',
+    // Presigns the file's upload (PutObject under uploads/), stores a file sent as the body
+    // there itself, and checks an uploaded one (HeadObject: GetObject under uploads/); records
+    // the job and reads it back (IMPORTJOB# items only); starts the worker (an event invocation).
+    access: {
+      importJobs: true,
+      startDirectoryImport: true,
+      uploadAttachments: true,
+      readAttachments: true,
+    },
+  },
+  runDirectoryImport: {
+    id: 'run-directory-import',
+    entry: 'lambdas/run-directory-import.ts',
+    description:
+      'Runs a register import job: every row of the file checked first, then only changed units written, each audited',
     // 20,000 units with 30,000 residents: the file, the register's units of its estates and the
-    // plan are held at once, and written in about a minute locally.
-    memoryMb: 1024,
-    timeoutSeconds: 300,
-    // Presigns the file's upload (PutObject under uploads/) and reads it (GetObject); reads the
-    // estates (GetItem) and their units (Query), the units' versions just before writing them
-    // (BatchGetItem); the units and their audit lines by BatchWriteItem on the estates'
-    // partitions only, their search terms and contacts by BatchWriteItem on those pointers only.
+    // plan are held at once, and written in about half a minute locally. Lambda's longest time
+    // limit (lambdas/domain/directory/import-job.ts IMPORT_WORKER_SECONDS): API Gateway's 30 s
+    // is not on this path.
+    memoryMb: 1769,
+    timeoutSeconds: 900,
+    // Reads the file (GetObject under uploads/); reads the estates (GetItem) and their units
+    // (Query), the units' versions just before writing them (BatchGetItem); the units and their
+    // audit lines by BatchWriteItem on the estates' partitions only, their search terms and
+    // contacts by BatchWriteItem on those pointers only; moves its job on (IMPORTJOB# items only).
     access: {
       tableReads: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
       directoryPointers: true,
       directoryBatchWrites: true,
-      uploadAttachments: true,
       readAttachments: true,
+      importJobs: true,
     },
   },
   exportDirectory: {

@@ -55,6 +55,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'PATCH', path: '/api/directory/units/{id}', fn: 'editUnit' },
   { method: 'POST', path: '/api/directory/imports/uploads', fn: 'importDirectory' },
   { method: 'POST', path: '/api/directory/imports', fn: 'importDirectory' },
+  { method: 'GET', path: '/api/directory/imports/{id}', fn: 'importDirectory' },
   { method: 'GET', path: '/api/directory/export', fn: 'exportDirectory' },
 ];
 

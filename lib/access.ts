@@ -29,6 +29,8 @@ export interface AccessContext {
   readonly rawMail?: { readonly bucket: IBucket; readonly region?: string };
   /** The intake-email function, for functions that hand mail to it (`handOffToIntake`). */
   readonly intakeFunction?: IFunction;
+  /** The register import's worker, for the function that starts it (`startDirectoryImport`). */
+  readonly directoryImportFunction?: IFunction;
 }
 
 /**
@@ -85,6 +87,7 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
   if (access.indexQueries?.length) data().grantIndexQueries(handler, ...access.indexQueries);
   if (access.directoryPointers) data().grantDirectoryPointerWrites(handler);
   if (access.directoryBatchWrites) data().grantEstateBatchWrites(handler);
+  if (access.importJobs) data().grantImportJobs(handler);
 
   if (access.readRawMail) {
     const bucket = data().rawMailBucket;
@@ -150,6 +153,17 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: [context.intakeFunction.functionArn],
+      }),
+    );
+  }
+
+  if (access.startDirectoryImport) {
+    if (!context.directoryImportFunction)
+      throw new Error(`${handler.spec.id} needs the register import's worker (lib/access.ts)`);
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [context.directoryImportFunction.functionArn],
       }),
     );
   }
@@ -263,6 +277,7 @@ function deployedValues(context: AccessContext): VariableValues {
     MAIL_RELAY_SECRET: settings.mailRelay?.login ? mailRelaySecretName(settings) : undefined,
     RAW_MAIL_REGION: context.rawMail?.region,
     INTAKE_FUNCTION: context.intakeFunction?.functionArn,
+    DIRECTORY_IMPORT_FUNCTION: context.directoryImportFunction?.functionArn,
     MAILBOX_URL: settings.mailbox?.url,
     MAILBOX_SECRET: settings.mailbox ? mailboxSecretName(settings) : undefined,
     MAILBOX_FOLDER: settings.mailbox?.folder,

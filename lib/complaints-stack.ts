@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { mailboxSecretName, mailRelaySecretName } from './access.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { DataStore } from './constructs/data.ts';
+import { DirectoryImport } from './constructs/directory-import.ts';
 import { Intake } from './constructs/intake.ts';
 import { MailboxIntake, mailServerSecret } from './constructs/mailbox-intake.ts';
 import { Reports } from './constructs/reports.ts';
@@ -36,6 +37,7 @@ export class ComplaintsStack extends Stack {
   public readonly web: WebApp;
   public readonly reports: Reports;
   public readonly retention: Retention;
+  public readonly directoryImport: DirectoryImport;
   public readonly alarms: Alarms;
   /** The mailbox poller, where the company's mailbox is polled (mailIntake=mailbox). */
   public readonly mailbox?: MailboxIntake;
@@ -91,10 +93,16 @@ export class ComplaintsStack extends Stack {
       uploadsBucket: this.data.attachmentsBucket,
       extraOrigins: [new URL(settings.publicAppUrl).origin],
     });
+    this.directoryImport = new DirectoryImport(this, 'DirectoryImport', {
+      data: this.data,
+      settings,
+      logRetention,
+    });
     this.staffApi = new StaffApi(this, 'StaffApi', {
       data: this.data,
       settings,
       stateMachine: this.workflow.stateMachine,
+      directoryImportFunction: this.directoryImport.handler.function,
       logRetention,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,
@@ -116,6 +124,7 @@ export class ComplaintsStack extends Stack {
         ...this.staffApi.functions.values(),
         this.reports.handler,
         this.retention.handler,
+        this.directoryImport.handler,
         ...(this.mailbox ? [this.mailbox.poller] : []),
       ],
       deadLetterQueues: [

@@ -17,6 +17,7 @@ import {
   variablesOf,
   withdrawEnvironments,
 } from './runtime/function-environment.ts';
+import { startLambdaApi } from './runtime/lambda-api.ts';
 import { invokeLocal, type LocalHandler, loadHandler } from './runtime/lambda-runtime.ts';
 import { type LambdaThread, startLambdaThread } from './runtime/lambda-thread.ts';
 import { closeServer, LocalStackError, listenOnLoopback } from './runtime/listen.ts';
@@ -197,6 +198,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const stateMachineArn = `arn:aws:states:us-east-1:000000000000:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
 
+    // Lambda's Invoke API, for functions that start another (an import's worker): listening now,
+    // as its endpoint must be known before the handlers load; it finds them once they have.
+    const invocable = new Map<string, LocalHandler>();
+    const lambdaApi = await startLambdaApi({ port: 0, handlers: invocable, log });
+    stops.push(() => lambdaApi.stop());
+
     // Tests may put fault proxies between the handlers and the emulators (test/harness/fault-proxy.ts).
     const emulatorEndpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint };
     const faults = options.interpose
@@ -213,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: faults.endpoints.s3,
       AWS_ENDPOINT_URL_SES: faults.endpoints.ses,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambdaApi.endpoint,
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
@@ -251,6 +259,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       MAIL_RELAY_SECRET: undefined,
       RAW_MAIL_REGION: undefined,
       INTAKE_FUNCTION: localFunctionArn(FUNCTIONS.intakeEmail.id),
+      DIRECTORY_IMPORT_FUNCTION: localFunctionArn(FUNCTIONS.runDirectoryImport.id),
       MAILBOX_URL: options.mailbox?.url ?? 'imap://127.0.0.1:143',
       MAILBOX_SECRET: 'local/mailbox',
       MAILBOX_FOLDER: options.mailbox?.folder,
@@ -261,6 +270,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(async () => withdrawEnvironments());
 
     const handlers = await loadHandlers();
+    for (const [id, handler] of handlers) invocable.set(id, handler);
     // The functions the state machine invokes run on a thread of their own (local/runtime/lambda-thread.ts).
     let workflowThread: LambdaThread | undefined;
     if (options.functionThread ?? true) {

@@ -3,9 +3,10 @@ import {
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
+  PutObjectCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { StoredUpload } from '#domain/attachments.ts';
+import { type StoredUpload, UPLOADER_METADATA } from '#domain/attachments.ts';
 import { s3 } from './clients.ts';
 
 /**
@@ -59,4 +60,24 @@ export async function readUpload(
     if (status === 404 || status === 403) return undefined;
     throw error;
   }
+}
+
+/**
+ * Stores a file a function was sent itself (a register file sent as the request's body) under
+ * an upload key, as a presigned upload would have: its type, and whose it is.
+ */
+export async function storeUpload(
+  bucket: string,
+  key: string,
+  file: { readonly body: Buffer; readonly contentType: string; readonly uploader: string },
+): Promise<void> {
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: file.body,
+      ContentType: file.contentType,
+      Metadata: { [UPLOADER_METADATA]: file.uploader },
+    }),
+  );
 }

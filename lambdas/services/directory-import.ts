@@ -6,14 +6,26 @@ import {
   getEstate,
   saveUnits,
 } from '#adapters/directory.ts';
+import { claimImportJob, finishImportJob, getImportJob, requeueImportJob } from '#adapters/import-jobs.ts';
+import { readUpload } from '#adapters/uploads.ts';
 import { directoryEditRefusal, type StaffAccess } from '#domain/access.ts';
 import {
   checkAgainstRegister,
+  IMPORT_LIMITS,
   type ParsedFile,
+  parseRegisterCsv,
+  parseRegisterXlsx,
   planImport,
   type RowError,
   sortedErrors,
 } from '#domain/directory/import.ts';
+import {
+  countsOf,
+  IMPORT_ATTEMPTS,
+  IMPORT_STALE_MS,
+  nextAttempt,
+  refusalOf,
+} from '#domain/directory/import-job.ts';
 import { type Estate, residentChanges, type Stamp, type Unit } from '#domain/directory/register.ts';
 
 /**
@@ -94,4 +106,74 @@ export async function importRegister(
     unchanged: plan.unchanged,
     conflicts: conflicts.map((c) => c.after.id),
   };
+}
+
+/** What a delivery of the worker's event came to. */
+export type ImportRun = 'done' | 'refused' | 'failed' | 'missing' | 'finished' | 'taken';
+
+/** A workbook is a zip archive: it starts with `PK\x03\x04`. */
+const isWorkbook = (bytes: Buffer) => bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+
+/**
+ * One delivery of the import worker's event (lambdas/run-directory-import.ts): takes the job
+ * (a second delivery, or one for a finished job, does nothing), reads the file, checks every
+ * row and writes what changed, and ends the job with its outcome. An attempt that throws puts
+ * the job back for Lambda's retry and throws; the last one ends it failed.
+ */
+export async function runImportJob(
+  options: { readonly table: string; readonly bucket: string },
+  jobId: string,
+  clock: () => Date = () => new Date(),
+): Promise<ImportRun> {
+  const { table, bucket } = options;
+  const job = await getImportJob(table, jobId);
+  if (!job) return 'missing';
+  const now = () => clock().toISOString();
+  const next = nextAttempt(job);
+  if (next === 'finished') return 'finished';
+  if (next === 'exhausted') {
+    await finishImportJob(
+      table,
+      job.id,
+      { status: 'failed', failure: job.failure ?? 'no attempt finished' },
+      now(),
+    );
+    return 'failed';
+  }
+  const staleBefore = new Date(clock().getTime() - IMPORT_STALE_MS).toISOString();
+  if (!(await claimImportJob(table, job, now(), staleBefore))) return 'taken';
+  const attempt = job.attempts + 1;
+  try {
+    const stored = await readUpload(bucket, job.key, IMPORT_LIMITS.bytes);
+    if (!stored?.body) {
+      const failure = stored ? 'the file is over the size limit' : 'the uploaded file is gone';
+      await finishImportJob(table, job.id, { status: 'failed', failure }, now());
+      return 'failed';
+    }
+    const parsed = isWorkbook(stored.body)
+      ? await parseRegisterXlsx(stored.body)
+      : parseRegisterCsv(stored.body.toString('utf8'));
+    const stamp: Stamp = { by: job.starter.username, role: job.starter.role, at: now() };
+    const outcome = await importRegister(table, parsed, job.starter, stamp);
+    if (!outcome.ok) {
+      await finishImportJob(
+        table,
+        job.id,
+        { status: 'refused', refusal: refusalOf(outcome.errors, outcome.total, outcome.forbidden) },
+        now(),
+      );
+      return 'refused';
+    }
+    const { ok: _ok, ...counts } = outcome;
+    await finishImportJob(table, job.id, { status: 'done', result: countsOf(counts) }, now());
+    return 'done';
+  } catch (error) {
+    const failure = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 300);
+    if (attempt >= IMPORT_ATTEMPTS) {
+      await finishImportJob(table, job.id, { status: 'failed', failure }, now());
+      return 'failed';
+    }
+    await requeueImportJob(table, job.id, failure, now());
+    throw error;
+  }
 }

@@ -12,7 +12,11 @@ import {
 import { Construct } from 'constructs';
 import type { IndexName, ItemRead, ItemWrite } from '#config/function-access.ts';
 import { TABLE } from '#config/table.ts';
-import { DIRECTORY_POINTER_PREFIXES, ESTATE_PARTITION_PREFIX } from '#domain/directory/keys.ts';
+import {
+  DIRECTORY_POINTER_PREFIXES,
+  ESTATE_PARTITION_PREFIX,
+  IMPORT_JOB_PK_PREFIX,
+} from '#domain/directory/keys.ts';
 
 export interface DataStoreProps {
   /**
@@ -156,6 +160,23 @@ export class DataStore extends Construct {
         resources: [this.table.tableArn],
         conditions: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ESTATE_PARTITION_PREFIX}*`] },
+        },
+      }),
+    );
+    this.grantKeyForWrites(grantee);
+  }
+
+  /**
+   * GetItem, PutItem and UpdateItem on the register import's jobs only (`IMPORTJOB#…`): the
+   * import's starter records a job, its worker moves it on.
+   */
+  public grantImportJobs(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${IMPORT_JOB_PK_PREFIX}*`] },
         },
       }),
     );

@@ -24,6 +24,7 @@ import {
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -59,6 +60,8 @@ export interface StaffApiProps {
   readonly settings: Settings;
   /** The workflow the API starts and answers. */
   readonly stateMachine: IStateMachine;
+  /** The register import's worker, which the import route starts (lib/constructs/directory-import.ts). */
+  readonly directoryImportFunction?: IFunction;
   /** @default - the table of config/routes.ts */
   readonly routes?: readonly RouteSpec[];
   /** @default RetentionDays.ONE_YEAR */
@@ -252,6 +255,9 @@ export class StaffApi extends Construct {
           data: props.data,
           settings: props.settings,
           stateMachine: props.stateMachine,
+          ...(props.directoryImportFunction
+            ? { directoryImportFunction: props.directoryImportFunction }
+            : {}),
         });
         functions.set(route.fn, handler);
         integration = new HttpLambdaIntegration(`${constructIdFor(spec)}Integration`, handler.function);

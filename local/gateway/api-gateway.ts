@@ -19,6 +19,12 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  * client: API Gateway answers for the failed integration instead.
  */
 export const LAMBDA_MAX_REQUEST_BYTES = 6_291_456;
+/**
+ * An HTTP API waits at most 30 s for its integration, whatever the function's own time limit,
+ * then answers 503 `{"message":"Service Unavailable"}` (the function runs on). Work that takes
+ * longer runs as a job of its own (the register import: lambdas/import-directory.ts).
+ */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
 export const LAMBDA_MAX_RESPONSE_BYTES = 6_291_556;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -55,7 +61,11 @@ export interface LocalApiOptions {
   /** Answers `GET /api/health`. */
   readonly health: () => Promise<Record<string, unknown>>;
   readonly log: (line: string) => void;
+  /** How long a route waits for its function (tests shorten it). @default INTEGRATION_TIMEOUT_MS */
+  readonly integrationTimeoutMs?: number;
 }
+
+const TIMED_OUT = Symbol('integration timed out');
 
 export interface LocalApi {
   readonly url: string;
@@ -214,7 +224,21 @@ export async function startApi(options: LocalApiOptions): Promise<LocalApi> {
       sendJson(response, 413, { message: 'Request Too Long' });
       return;
     }
-    const result = await invokeLocal(matched.route.handler, matched.route.functionId, event);
+    const invocation = invokeLocal(matched.route.handler, matched.route.functionId, event);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS);
+    });
+    const result = await Promise.race([invocation, timedOut]).finally(() => clearTimeout(timer));
+    if (result === TIMED_OUT) {
+      // What the function still does is not lost, as on AWS; the client only stops waiting.
+      invocation.catch(() => undefined);
+      options.log(
+        `API: ${routeKey(matched.route.spec)}: the integration took over 30 s (503, as API Gateway)`,
+      );
+      sendJson(response, 503, { message: 'Service Unavailable' });
+      return;
+    }
     const resultBytes = Buffer.byteLength(JSON.stringify(result ?? null), 'utf8');
     if (resultBytes > LAMBDA_MAX_RESPONSE_BYTES) {
       options.log(

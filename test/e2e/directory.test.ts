@@ -189,7 +189,10 @@ describe('the estate register in the staff app', () => {
     await signInAs(page, base, SUPERVISOR, '/directory');
     await page.getByLabel('語言').selectOption('en');
     await page.getByRole('heading', { name: 'Directory', level: 1 }).waitFor();
-    expect(await page.getByTestId('estates-kowloon-east').textContent()).toContain('Block 3, Block 5');
+    // The estates come again in English (names are the server's, in the page's language).
+    await expect
+      .poll(() => page.getByTestId('estates-kowloon-east').textContent())
+      .toContain('Block 3, Block 5');
     await page.getByRole('searchbox', { name: 'Find a unit' }).fill('+852 2345-6789');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const results = page.getByTestId('directory-results');

@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_POINTER_PREFIXES } from '#domain/directory/keys.ts';
 import type { HandlerFunction } from '../../lib/constructs/handler-function.ts';
-import { allowedActions, arnOf, logicalId, roleStatements, type Synthesized, synthesize } from './support.ts';
+import {
+  allowedActions,
+  arnOf,
+  logicalId,
+  resource,
+  roleStatements,
+  type Synthesized,
+  synthesize,
+} from './support.ts';
 
 /**
  * The estate register's functions in the stack: each may do only what its part needs. Readers
@@ -64,13 +72,36 @@ describe('the estate register’s functions', () => {
     expect(DIRECTORY_POINTER_PREFIXES).toEqual(['DIRTERM#', 'DIRCONTACT#']);
   });
 
-  it('lets the import batch-write only the estates’ partitions and the pointers, and read only uploads', () => {
+  it('lets the import’s route record only its jobs and start only its worker, with nothing of the register', () => {
     const handler = handlerOf('importDirectory');
     expect(tableActions('importDirectory')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const statements = roleStatements(built.template, logicalId(handler.role));
+    const table = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(table.map((s) => s.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IMPORTJOB#*'] } },
+    ]);
+    const invoke = statements.filter((s) => s.Action.includes('lambda:InvokeFunction'));
+    expect(invoke.map((s) => s.Resource)).toEqual([[arnOf(built.stack.directoryImport.handler.function)]]);
+    const s3 = allowedActions(built.template, handler).filter((a) => a.startsWith('s3:'));
+    expect(s3).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(statements.filter((s) => s.Action.some((a) => a.startsWith('s3:'))))).toMatch(
+      /uploads\/\*/,
+    );
+  });
+
+  it('lets the import’s worker batch-write only the estates’ partitions and the pointers, and read only uploads', () => {
+    const handler = built.stack.directoryImport.handler;
+    expect(allowedActions(built.template, handler).filter((a) => a.startsWith('dynamodb:'))).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
+      'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
     ]);
     const statements = roleStatements(built.template, logicalId(handler.role));
     const batch = statements.filter((s) => s.Action.includes('dynamodb:BatchWriteItem'));
@@ -82,11 +113,15 @@ describe('the estate register’s functions', () => {
     );
     expect(batch).toHaveLength(2);
     expect(batch.every((s) => s.Action.length === 1)).toBe(true);
+    // Puts and updates only its jobs.
+    const writes = statements.filter((s) => s.Action.includes('dynamodb:PutItem'));
+    expect(writes.map((s) => s.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IMPORTJOB#*'] } },
+    ]);
     const s3 = allowedActions(built.template, handler).filter((a) => a.startsWith('s3:'));
-    expect(s3).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(JSON.stringify(statements.filter((s) => s.Action.some((a) => a.startsWith('s3:'))))).toMatch(
-      /uploads\/\*/,
-    );
+    expect(s3).toEqual(['s3:GetObject']);
+    const fn = resource(built.template, 'AWS::Lambda::Function', logicalId(handler.function));
+    expect(fn.Properties.Timeout).toBe(900);
   });
 
   it('lets the export read the table only', () => {

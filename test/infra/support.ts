@@ -117,6 +117,10 @@ export function declaredActions(handler: HandlerFunction, extra: readonly string
       ...(writes.length > 0 ? [...TABLE_KEY_ACTIONS, ...writes] : []),
       ...(access.directoryPointers ? [...TABLE_KEY_ACTIONS, 'dynamodb:BatchWriteItem'] : []),
       ...(access.directoryBatchWrites ? [...TABLE_KEY_ACTIONS, 'dynamodb:BatchWriteItem'] : []),
+      ...(access.importJobs
+        ? [...TABLE_KEY_ACTIONS, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']
+        : []),
+      ...(access.startDirectoryImport ? ['lambda:InvokeFunction'] : []),
       ...(reads.length > 0 ? [...TABLE_KEY_READ_ACTIONS, ...reads] : []),
       ...(access.readRawMail ? ['s3:GetObject'] : []),
       ...(access.uploadAttachments ? ['s3:PutObject'] : []),

@@ -1,7 +1,12 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
+import { getImportJob, putImportJob } from '#adapters/import-jobs.ts';
+import { newImportJob } from '#domain/directory/import-job.ts';
+import { runImportJob } from '#services/directory-import.ts';
+import { LOCAL_RESOURCES } from '../../local/stack.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 
@@ -77,27 +82,64 @@ async function importXlsx(user: string, rows: string[][]) {
     body: file,
   });
   expect(put.status).toBe(200);
-  return api.post<ImportAnswer>(user, '/api/directory/imports', { key: issued.body.key });
+  return outcomeOf(
+    user,
+    await api.post<ImportAnswer>(user, '/api/directory/imports', { key: issued.body.key }),
+  );
 }
 
 interface ImportAnswer {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'refused' | 'failed';
+  rows?: number;
   created?: number;
   updated?: number;
   unchanged?: number;
   conflicts?: string[];
   errors?: { row: number; column: string; message: string }[];
+  forbidden?: string;
   message?: string;
 }
 
+/**
+ * The import as its starter follows it: 202 and a job, then `GET /api/directory/imports/{id}`
+ * until it has finished. A refusal before any job (403, 400) is answered as it came.
+ */
+async function outcomeOf(
+  user: string,
+  started: { status: number; body: ImportAnswer; headers?: Headers },
+): Promise<{ status: number | ImportAnswer['status']; body: ImportAnswer }> {
+  if (started.status !== 202) return started;
+  expect(started.body.status).toBe('queued');
+  for (;;) {
+    const job = await api.get<ImportAnswer>(user, `/api/directory/imports/${started.body.id}`);
+    expect(job.status, JSON.stringify(job.body)).toBe(200);
+    if (job.body.status !== 'queued' && job.body.status !== 'running')
+      return { status: job.body.status, body: job.body };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What an import changed: the counts of a job that is done. */
+const countsOf = ({ rows, created, updated, unchanged, conflicts }: ImportAnswer) => ({
+  rows,
+  created,
+  updated,
+  unchanged,
+  conflicts,
+});
+
 /** A small file as the request's body itself. */
-async function importCsvBody(user: string, text: string): Promise<{ status: number; body: ImportAnswer }> {
+async function importCsvBody(user: string, text: string) {
   const token = await tokenOf(user);
   const response = await fetch(`${t.stack.urls.web}/api/directory/imports`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
     body: text,
   });
-  return { status: response.status, body: (await response.json()) as ImportAnswer };
+  if (response.status === 202)
+    expect(response.headers.get('location')).toMatch(/^\/api\/directory\/imports\//);
+  return outcomeOf(user, { status: response.status, body: (await response.json()) as ImportAnswer });
 }
 
 async function tokenOf(username: string): Promise<string> {
@@ -145,7 +187,7 @@ afterAll(async () => {
 describe('importing the register', () => {
   it('names the three bad rows of a workbook and writes nothing', async () => {
     const answer = await importXlsx(RECEPTION, BROKEN);
-    expect(answer.status).toBe(422);
+    expect(answer.status).toBe('refused');
     expect(answer.body.errors?.map(({ row, column }) => ({ row, column }))).toEqual([
       { row: 3, column: 'role' },
       { row: 8, column: 'floor' },
@@ -158,8 +200,8 @@ describe('importing the register', () => {
 
   it('imports a good workbook: every unit written, each with one audit line', async () => {
     const answer = await importXlsx(RECEPTION, GOOD);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    expect(answer.body).toEqual({ rows: 21, created: 21, updated: 0, unchanged: 0, conflicts: [] });
+    expect(answer.status, JSON.stringify(answer.body)).toBe('done');
+    expect(countsOf(answer.body)).toEqual({ rows: 21, created: 21, updated: 0, unchanged: 0, conflicts: [] });
     expect((await estateItems('unit')).length).toBe(21);
     expect((await unitEvents()).map((e) => e.action)).toEqual(Array(21).fill('unit-created'));
     const found = await api.get<{ items: { id: string; residents: { name: string }[] }[] }>(
@@ -172,7 +214,7 @@ describe('importing the register', () => {
   it('changes nothing and adds no audit line when the same file comes again', async () => {
     const before = await estateItems('unit');
     const answer = await importXlsx(RECEPTION, GOOD);
-    expect(answer.body).toEqual({ rows: 21, created: 0, updated: 0, unchanged: 21, conflicts: [] });
+    expect(countsOf(answer.body)).toEqual({ rows: 21, created: 0, updated: 0, unchanged: 21, conflicts: [] });
     expect(await estateItems('unit')).toEqual(before);
     expect((await unitEvents()).length).toBe(21);
   });
@@ -182,7 +224,7 @@ describe('importing the register', () => {
       row[4] === '陳5A' ? row.map((c, j) => (j === 6 ? '5555 0000' : c)) : row,
     );
     const answer = await importCsvBody(RECEPTION, csvOf(changed));
-    expect(answer.body).toEqual({ rows: 21, created: 0, updated: 1, unchanged: 20, conflicts: [] });
+    expect(countsOf(answer.body)).toEqual({ rows: 21, created: 0, updated: 1, unchanged: 20, conflicts: [] });
     const events = await unitEvents();
     expect(events.length).toBe(22);
     const updated = events.filter((e) => e.action === 'unit-updated');
@@ -198,9 +240,10 @@ describe('importing the register', () => {
     const events = (await unitEvents()).length;
     const worker = await importCsvBody('followup.kowloon-east', csvOf(GOOD));
     expect(worker.status).toBe(403);
+    // Another area's reception may import, but not into this estate: the job is refused.
     const other = await importCsvBody('reception.hk-island', csvOf(GOOD));
-    expect(other.status).toBe(403);
-    expect(other.body.message).toMatch(/amoy-gardens/);
+    expect(other.status).toBe('refused');
+    expect(other.body.forbidden).toMatch(/amoy-gardens/);
     expect((await unitEvents()).length).toBe(events);
   });
 });
@@ -241,7 +284,10 @@ describe('exporting the register', () => {
       headers: issued.body.upload.headers,
       body: workbook,
     });
-    const again = await api.post<ImportAnswer>(RECEPTION, '/api/directory/imports', { key: issued.body.key });
+    const again = await outcomeOf(
+      RECEPTION,
+      await api.post<ImportAnswer>(RECEPTION, '/api/directory/imports', { key: issued.body.key }),
+    );
     expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 21 });
     expect((await unitEvents()).length).toBe(22);
   });
@@ -249,5 +295,37 @@ describe('exporting the register', () => {
   it('exports only to those who keep the estate’s register', async () => {
     expect((await exportOf('reception.hk-island', 'csv')).status).toBe(403);
     expect((await exportOf('followup.kowloon-east', 'csv')).status).toBe(403);
+  });
+});
+
+describe('the import job', () => {
+  it('runs once however many times its event is delivered at once, and never again once done', async () => {
+    const first = await importCsvBody(RECEPTION, csvOf(GOOD));
+    expect(first.status).toBe('done');
+    const item = await t.db.send(
+      new GetCommand({ TableName: t.stack.tableName, Key: { PK: `IMPORTJOB#${first.body.id}`, SK: 'JOB' } }),
+    );
+    const events = (await unitEvents()).length;
+    // The same file as a new job, delivered twice at the same moment (Lambda may do that).
+    const id = randomUUID();
+    const job = newImportJob(id, String(item.Item?.key), item.Item?.starter, new Date().toISOString());
+    await putImportJob(t.stack.tableName, job);
+    const options = { table: t.stack.tableName, bucket: LOCAL_RESOURCES.attachmentsBucket };
+    const runs = await Promise.all([runImportJob(options, id), runImportJob(options, id)]);
+    expect(runs.sort()).toEqual(['done', 'taken']);
+    expect(await runImportJob(options, id)).toBe('finished');
+    expect((await unitEvents()).length).toBe(events);
+    expect((await getImportJob(t.stack.tableName, id))?.attempts).toBe(1);
+  });
+
+  it('is shown to its starter and their area’s register keepers, and to nobody else', async () => {
+    const started = await api.post<ImportAnswer>(RECEPTION, '/api/directory/imports', { key: 'uploads/x' });
+    expect(started.status).toBe(400);
+    const done = await importCsvBody(RECEPTION, csvOf(GOOD));
+    const path = `/api/directory/imports/${done.body.id}`;
+    expect((await api.get(SUPERVISOR, path)).status).toBe(200);
+    expect((await api.get('reception.hk-island', path)).status).toBe(404);
+    expect((await api.get('followup.kowloon-east', path)).status).toBe(404);
+    expect((await api.get(RECEPTION, '/api/directory/imports/not-a-job')).status).toBe(404);
   });
 });

@@ -164,6 +164,7 @@ describe('the variables of every function of config/functions.ts', () => {
       MAIL_RELAY_SECRET: 'EstateComplaints/mail-relay',
       RAW_MAIL_REGION: 'ap-east-1',
       INTAKE_FUNCTION: 'arn:aws:lambda:us-east-1:000000000000:function:intake-email',
+      DIRECTORY_IMPORT_FUNCTION: 'arn:aws:lambda:us-east-1:000000000000:function:run-directory-import',
       MAILBOX_URL: 'imaps://imap.estate.example',
       MAILBOX_SECRET: 'EstateComplaints/mailbox',
       MAILBOX_FOLDER: 'INBOX',
@@ -203,10 +204,22 @@ describe('the variables of every function of config/functions.ts', () => {
       },
     };
     const intakeFunction = LambdaFunction.fromFunctionArn(stack, 'Intake', configured.INTAKE_FUNCTION ?? '');
+    const directoryImportFunction = LambdaFunction.fromFunctionArn(
+      stack,
+      'DirectoryImport',
+      configured.DIRECTORY_IMPORT_FUNCTION ?? '',
+    );
     const rawMail = { bucket: data.rawMailBucket, region: configured.RAW_MAIL_REGION ?? '' };
     const handlers = FUNCTION_SPECS.map((spec) => {
       const handler = new HandlerFunction(stack, constructIdFor(spec), { spec });
-      applyAccess(handler, { data, settings, stateMachine, intakeFunction, rawMail });
+      applyAccess(handler, {
+        data,
+        settings,
+        stateMachine,
+        intakeFunction,
+        directoryImportFunction,
+        rawMail,
+      });
       return handler;
     });
     const template = Template.fromStack(stack);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS } from '#config/functions.ts';
 import {
+  INTEGRATION_TIMEOUT_MS,
   LAMBDA_MAX_REQUEST_BYTES,
   LAMBDA_MAX_RESPONSE_BYTES,
   type LocalApi,
@@ -56,6 +57,44 @@ afterAll(async () => {
 });
 
 describe('the local API Gateway at AWS limits', () => {
+  it('stops waiting for a function after the integration timeout with 503, as an HTTP API does after 30 s', async () => {
+    expect(INTEGRATION_TIMEOUT_MS).toBe(30_000);
+    const webRoot = mkdtempSync(join(tmpdir(), 'api-timeout-web-'));
+    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>app</title>');
+    let finished = false;
+    const slow = new Map<string, LocalHandler>(
+      FUNCTION_SPECS.map((spec) => [
+        spec.id,
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          finished = true;
+          return { statusCode: 200, body: '{}' };
+        },
+      ]),
+    );
+    const lines: string[] = [];
+    const short = await startApi({
+      port: 0,
+      issuer: new LocalIssuer('http://127.0.0.1/local-issuer'),
+      handlers: slow,
+      webRoot,
+      log: (line) => lines.push(line),
+      health: async () => ({}),
+      integrationTimeoutMs: 200,
+    });
+    try {
+      const answer = await fetch(`${short.url}/api/openapi.json`);
+      expect(answer.status).toBe(503);
+      expect(await answer.json()).toEqual({ message: 'Service Unavailable' });
+      expect(finished).toBe(false);
+      expect(lines.join('\n')).toContain('over 30 s');
+      // The function itself runs on to its end, as on Lambda.
+      await expect.poll(() => finished, { timeout: 5000 }).toBe(true);
+    } finally {
+      await short.stop();
+    }
+  });
+
   it("answers a result of exactly Lambda's 6,291,556 bytes, and a byte more is API Gateway's 500", async () => {
     openApiSize = LAMBDA_MAX_RESPONSE_BYTES;
     const fits = await fetch(`${api.url}/api/openapi.json`);

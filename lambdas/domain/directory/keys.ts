@@ -65,3 +65,8 @@ export const ESTATE_PARTITION_PREFIX = 'ESTATE#';
 
 /** Partition-key prefixes of the register's derived pointers: the only register items ever deleted. */
 export const DIRECTORY_POINTER_PREFIXES = [TERM_PK_PREFIX, CONTACT_PK_PREFIX] as const;
+
+/** A register import's job (lambdas/domain/directory/import-job.ts): one item, its own partition. */
+export const IMPORT_JOB_PK_PREFIX = 'IMPORTJOB#';
+export const importJobPk = (jobId: string) => `${IMPORT_JOB_PK_PREFIX}${jobId}`;
+export const IMPORT_JOB_SK = 'JOB';

@@ -139,6 +139,7 @@ const zhHant = {
   'dir.io.error.upload': '未能上載檔案，沒有寫入任何資料。請再試一次。',
   'dir.io.error.forbidden': '檔案內有您不可更新的屋苑，沒有寫入任何資料：',
   'dir.io.error.key': '未能讀取已上載的檔案，沒有寫入任何資料。請再上載一次。',
+  'dir.io.error.stopped': '匯入未能完成。請再上載同一檔案：只會寫入尚未寫入的資料。',
   'dir.io.problems': '檔案有 {n} 個問題，沒有寫入任何資料。請修正以下各行，再上載一次。',
   'dir.io.problemsOf': '{name} 的問題',
   'dir.io.row': '行',
@@ -296,6 +297,7 @@ const zhHans: Record<DirectoryTextKey, string> = {
   'dir.io.error.upload': '未能上传文件，没有写入任何资料。请再试一次。',
   'dir.io.error.forbidden': '文件内有您不可更新的小区，没有写入任何资料：',
   'dir.io.error.key': '未能读取已上传的文件，没有写入任何资料。请再上传一次。',
+  'dir.io.error.stopped': '导入未能完成。请再上传同一文件：只会写入尚未写入的资料。',
   'dir.io.problems': '文件有 {n} 个问题，没有写入任何资料。请修正以下各行，再上传一次。',
   'dir.io.problemsOf': '{name} 的问题',
   'dir.io.row': '行',
@@ -457,6 +459,8 @@ const en: Record<DirectoryTextKey, string> = {
   'dir.io.error.upload': 'The file could not be uploaded; nothing was written. Try again.',
   'dir.io.error.forbidden': 'The file has estates you may not update; nothing was written: ',
   'dir.io.error.key': 'The uploaded file could not be read; nothing was written. Upload it again.',
+  'dir.io.error.stopped':
+    'The import could not finish. Upload the same file again: only what is still missing is written.',
   'dir.io.problems':
     '{n} problem(s) in the file: nothing was written. Fix the rows below and upload it again.',
   'dir.io.problemsOf': 'Problems in {name}',

@@ -117,6 +117,24 @@ function Columns() {
   );
 }
 
+/** How the import job stands (`GET /api/directory/imports/{id}`). */
+interface ImportJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'refused' | 'failed';
+  rows?: number;
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+  conflicts?: string[];
+  errors?: RowError[];
+  total?: number;
+  forbidden?: string;
+  message?: string;
+}
+
+/** How often the page asks how the import stands. */
+const POLL_MS = 1000;
+
 function ImportForm() {
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
@@ -168,21 +186,37 @@ function ImportForm() {
       }
       setBusy(dt('dir.io.importing', { name: file.name }));
       try {
-        const done = await api<{
-          rows: number;
-          created: number;
-          updated: number;
-          unchanged: number;
-          conflicts: string[];
-        }>('POST', '/api/directory/imports', { key: issued.key });
-        setOutcome({ kind: 'done', name: file.name, ...done });
+        // The import runs as a job (an office's file takes longer than a request may):
+        // started here, then followed until it has finished.
+        let job = await api<ImportJob>('POST', '/api/directory/imports', {
+          key: issued.key,
+          name: file.name,
+        });
+        while (job.status === 'queued' || job.status === 'running') {
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          job = await api<ImportJob>('GET', `/api/directory/imports/${encodeURIComponent(job.id)}`);
+        }
+        if (job.status === 'done') {
+          setOutcome({
+            kind: 'done',
+            name: file.name,
+            rows: job.rows ?? 0,
+            created: job.created ?? 0,
+            updated: job.updated ?? 0,
+            unchanged: job.unchanged ?? 0,
+            conflicts: job.conflicts ?? [],
+          });
+        } else if (job.status === 'refused' && job.forbidden) {
+          setOutcome({ kind: 'failed', text: `${dt('dir.io.error.forbidden')}${job.forbidden}` });
+        } else if (job.status === 'refused') {
+          const errors = job.errors ?? [];
+          setOutcome({ kind: 'problems', name: file.name, errors, total: job.total ?? errors.length });
+        } else {
+          setOutcome({ kind: 'failed', text: dt('dir.io.error.stopped') });
+        }
       } catch (e) {
         const error = e as ApiError;
-        const answer = error.answer as { errors?: RowError[]; total?: number; message?: string };
-        if (error.status === 422) {
-          const errors = answer.errors ?? [];
-          setOutcome({ kind: 'problems', name: file.name, errors, total: answer.total ?? errors.length });
-        } else if (error.status === 403) {
+        if (error.status === 403) {
           setOutcome({ kind: 'failed', text: `${dt('dir.io.error.forbidden')}${error.message}` });
         } else if (error.status === 400) {
           setOutcome({ kind: 'failed', text: dt('dir.io.error.key') });

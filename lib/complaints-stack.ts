@@ -131,6 +131,7 @@ export class ComplaintsStack extends Stack {
         this.intake.deadLetterQueue,
         this.reports.deadLetterQueue,
         this.retention.deadLetterQueue,
+        this.directoryImport.deadLetterQueue,
       ],
       api: this.staffApi.api,
       sesSendsHere: !split && !settings.mailRelay,

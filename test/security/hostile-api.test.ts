@@ -157,7 +157,8 @@ const nearlyValidComplaint = fc
     const [outer = '', inner] = field.split('.');
     const target = (inner ? body[outer] : body) as Record<string, unknown>;
     target[inner ?? outer] = marker;
-    return JSON.stringify(body).replace(JSON.stringify(marker), raw);
+    // A function, not a string: a hostile `$'` or `$&` in `raw` must not be read as a replacement pattern.
+    return JSON.stringify(body).replace(JSON.stringify(marker), () => raw);
   });
 
 const notJson = fc.oneof(

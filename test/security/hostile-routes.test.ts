@@ -275,7 +275,7 @@ function nearlyValid(route: RouteSpec): fc.Arbitrary<string> {
       const [outer = '', inner] = field.split('.');
       if (inner && typeof body[outer] === 'object') (body[outer] as Record<string, unknown>)[inner] = marker;
       else body[outer] = marker;
-      return JSON.stringify(body).replace(JSON.stringify(marker), raw);
+      return JSON.stringify(body).replace(JSON.stringify(marker), () => raw);
     });
 }
 

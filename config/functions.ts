@@ -284,13 +284,16 @@ export const FUNCTIONS = {
     description: 'Moves a complaint that landed in the wrong area, with its open task, to another area',
     // Reads the record (GetItem), moves it and its open tasks (conditional UpdateItems) after a
     // Query of the partition, appends the audit event (PutItem), emails the new area's role
-    // mailbox of each moved task once.
+    // mailbox of each moved task once. Its register unit is looked up (Query of the unit, GetItem
+    // of its estate); one of another area is cleared, and its related-complaint pointers marked
+    // moved (PutItems) by the workflow settings' thresholds.
     access: {
       tableReads: READ_PARTITION,
       tableWrites: WRITE_ITEMS,
       sendMail: true,
       appLinks: true,
       staffMail: true,
+      workflowSettings: true,
     },
   },
   sendOwnerMessage: {

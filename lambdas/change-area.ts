@@ -27,7 +27,7 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     );
   }
   const input = parseBody(event, AreaChangeInput);
-  const { from, tasksMoved } = await moveComplaintToArea(TABLE_NAME, record, input, caller);
+  const { from, tasksMoved, unitLeft } = await moveComplaintToArea(TABLE_NAME, record, input, caller);
   // The reason is staff's own words and may name the owner: it stays out of the log.
   logger.info('Complaint moved to another area', {
     ref,
@@ -36,5 +36,5 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
     tasksMoved: tasksMoved.length,
   });
   metrics.addMetric('ComplaintsMovedArea', 'Count', 1);
-  return json(200, { ref, area: input.area, from, tasksMoved });
+  return json(200, { ref, area: input.area, from, tasksMoved, ...(unitLeft ? { unitLeft } : {}) });
 }, apiErrors());

@@ -19,7 +19,7 @@ import { areaById } from '#config/areas.ts';
 import { PRESIGNED_URL_MINUTES } from '#config/attachments.ts';
 import { directoryEditRefusal } from '#domain/access.ts';
 import { areaOfKey, uploaderTag, uploadKey } from '#domain/attachments.ts';
-import { IMPORT_CONTENT_TYPES, IMPORT_LIMITS } from '#domain/directory/import-format.ts';
+import { IMPORT_CONTENT_TYPES, IMPORT_LIMITS, isWorkbook } from '#domain/directory/import-format.ts';
 import { jobView, newImportJob } from '#domain/directory/import-job.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { StaffMember } from '#domain/staff.ts';
@@ -104,9 +104,6 @@ const ImportRequest = z.object({
     .refine((key) => areaOfKey(key) !== undefined, 'Send the key POST /api/directory/imports/uploads gave'),
   name: z.string().trim().max(200, 'Keep the file’s name under 200 characters').optional(),
 });
-
-/** A workbook is a zip archive: it starts with `PK\x03\x04`. */
-const isWorkbook = (bytes: Buffer) => bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
 
 const tooLarge = `A register file has at most ${IMPORT_LIMITS.bytes / 1024 / 1024} MB: split it by estate`;
 

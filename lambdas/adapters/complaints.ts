@@ -652,12 +652,17 @@ export async function moveRecordToArea(
   record: { ref: string; receivedAt: string },
   from: string,
   to: string,
+  options: { leavesUnit?: boolean } = {},
 ): Promise<void> {
+  // A register unit of another area does not go with it: the new area's reception picks the unit.
+  const unit = options.leavesUnit
+    ? ', unitUnknown = :true REMOVE registerUnit, relatedFlags, unitCandidates'
+    : '';
   const written = await writeIfCondition(
     new UpdateCommand({
       TableName: table,
       Key: { PK: complaintPk(record.ref), SK: RECORD_SK },
-      UpdateExpression: 'SET #area = :to, GSI2PK = :areaMonth',
+      UpdateExpression: `SET #area = :to, GSI2PK = :areaMonth${unit}`,
       ConditionExpression: '#area = :from AND #status = :open',
       ExpressionAttributeNames: { '#area': 'area', '#status': 'status' },
       ExpressionAttributeValues: {
@@ -665,6 +670,7 @@ export async function moveRecordToArea(
         ':from': from,
         ':open': 'open',
         ':areaMonth': areaMonthPk(to, record.receivedAt),
+        ...(options.leavesUnit ? { ':true': true } : {}),
       },
     }),
   );

@@ -12,6 +12,7 @@ import { directoryEditRefusal, type StaffAccess } from '#domain/access.ts';
 import {
   checkAgainstRegister,
   IMPORT_LIMITS,
+  isWorkbook,
   type ParsedFile,
   parseRegisterCsv,
   parseRegisterXlsx,
@@ -110,9 +111,6 @@ export async function importRegister(
 
 /** What a delivery of the worker's event came to. */
 export type ImportRun = 'done' | 'refused' | 'failed' | 'missing' | 'finished' | 'taken';
-
-/** A workbook is a zip archive: it starts with `PK\x03\x04`. */
-const isWorkbook = (bytes: Buffer) => bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
 
 /**
  * One delivery of the import worker's event (lambdas/run-directory-import.ts): takes the job

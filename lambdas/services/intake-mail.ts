@@ -82,6 +82,8 @@ export interface Arrival {
   readonly sesMessageId: string;
   readonly receivedAt: string;
   readonly area: string;
+  /** Set when the message went to another area's address than the area it is kept in (routing). */
+  readonly sentToArea?: string;
   readonly recipients: readonly string[];
   readonly rawMessage: { bucket: string; key: string; bytes: number };
   readonly verdicts: Record<string, string> & SenderVerdicts;
@@ -226,8 +228,19 @@ export async function receiveMessage(deps: IntakeDeps, record: SESEventRecord): 
       // A message about a closed complaint is a new complaint that refers to it.
       ...(thread ? { relatedRef: thread.ref } : {}),
     },
-    // The mail-log line is written with the correspondence, once the complaint exists.
-    [mailLogRecord(mailLogLine(arrival, message, 'complaint-opened', outcome))],
+    // The mail-log line is written with the correspondence, once the complaint exists, in the
+    // complaint's area: the office that sees the complaint sees the message that opened it (the
+    // address it was sent to is the line's `sentToArea`).
+    [
+      mailLogRecord(
+        mailLogLine(
+          area === arrival.area ? arrival : { ...arrival, area, sentToArea: arrival.area },
+          message,
+          'complaint-opened',
+          outcome,
+        ),
+      ),
+    ],
   );
   return resultOf(arrival, 'complaint-opened', outcome);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
+import { brokenRows, registerRows } from '../fixtures/register-file.ts';
 import { type BrowserPages, screenshot, signInAs } from '../harness/browser.ts';
 import { type BrowserStack, browserStackPerFile } from '../harness/browser-stack.ts';
 
@@ -22,40 +23,9 @@ beforeAll(() => {
 
 const SUPERVISOR = 'supervisor.kowloon-east';
 const RECEPTION = 'reception.kowloon-east';
-const HEADER = [
-  'estate id',
-  'building code',
-  'floor',
-  'flat',
-  'resident name',
-  'role',
-  'phones',
-  'emails',
-  'language',
-];
-const GOOD: string[][] = [HEADER];
-for (let floor = 1; floor <= 5; floor++) {
-  for (const flat of ['A', 'B']) {
-    GOOD.push([
-      'amoy-gardens',
-      '1',
-      String(floor),
-      flat,
-      `陳${floor}${flat}`,
-      'owner',
-      `9${floor}${flat === 'A' ? 1 : 2}0 4567`,
-      '',
-      'zh-Hant',
-    ]);
-  }
-}
+const GOOD = registerRows(5, { emails: false });
 /** Rows 3, 6 and 9 as a spreadsheet shows them: a role, a floor, an email. */
-const BROKEN = GOOD.map((row, i) => {
-  if (i === 2) return row.map((c, j) => (j === 5 ? 'landlord' : c));
-  if (i === 5) return row.map((c, j) => (j === 2 ? 'top floor' : c));
-  if (i === 8) return row.map((c, j) => (j === 7 ? 'owner-at-example' : c));
-  return row;
-});
+const BROKEN = brokenRows(GOOD, [2, 5, 8]);
 
 const workbook = async (rows: string[][], name: string) => ({
   name,
@@ -97,6 +67,10 @@ describe('importing and exporting the register in the staff app', () => {
     expect(await rows.count()).toBe(3);
     expect(await rows.locator('td:first-child').allTextContents()).toEqual(['3', '6', '9']);
     expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(['role', 'floor', 'emails']);
+    // What to fix, in the reader's language.
+    expect(await rows.locator('td:nth-child(3)').first().textContent()).toBe(
+      '請寫 owner 或 tenant（業主／租客），而不是「landlord」',
+    );
     await screenshot(page, 'directory-import-01-problems-zh-Hant');
     const missing = await api.get(RECEPTION, '/api/directory/units/amoy-gardens.1.1-A');
     expect(missing.status).toBe(404);

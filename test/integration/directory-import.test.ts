@@ -7,6 +7,7 @@ import { getImportJob, putImportJob } from '#adapters/import-jobs.ts';
 import { newImportJob } from '#domain/directory/import-job.ts';
 import { runImportJob } from '#services/directory-import.ts';
 import { LOCAL_RESOURCES } from '../../local/stack.ts';
+import { brokenRows, REGISTER_HEADER, registerRows } from '../fixtures/register-file.ts';
 import { startTestStack, type TestStack } from '../harness/local-stack.ts';
 import { staffClient } from '../harness/staff-client.ts';
 
@@ -24,41 +25,10 @@ const SUPERVISOR = 'supervisor.kowloon-east';
 const RECEPTION = 'reception.kowloon-east';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const HEADER = [
-  'estate id',
-  'building code',
-  'floor',
-  'flat',
-  'resident name',
-  'role',
-  'phones',
-  'emails',
-  'language',
-];
-const GOOD: string[][] = [HEADER];
-for (let floor = 1; floor <= 10; floor++) {
-  for (const flat of ['A', 'B']) {
-    GOOD.push([
-      'amoy-gardens',
-      '1',
-      String(floor),
-      flat,
-      `陳${floor}${flat}`,
-      'owner',
-      `9${floor}${flat === 'A' ? 1 : 2}0 4567`,
-      `owner${floor}${flat.toLowerCase()}@example.com`,
-      'zh-Hant',
-    ]);
-  }
-}
+const GOOD = registerRows(10, { emails: true });
 GOOD.push(['amoy-gardens', '2', 'G/F', '', 'Wong Siu Ming', 'tenant', '+852 2345 6789', '', 'en']);
 /** 21 units; the rows a spreadsheet shows as 3, 8 and 14 broken (a role, a floor, an email). */
-const BROKEN = GOOD.map((row, i) => {
-  if (i === 2) return row.map((c, j) => (j === 5 ? 'landlord' : c));
-  if (i === 7) return row.map((c, j) => (j === 2 ? 'top floor' : c));
-  if (i === 13) return row.map((c, j) => (j === 7 ? 'owner-at-example' : c));
-  return row;
-});
+const BROKEN = brokenRows(GOOD, [2, 7, 13]);
 
 const csvOf = (rows: string[][]) => rows.map((r) => r.join(',')).join('\r\n');
 
@@ -260,7 +230,7 @@ describe('exporting the register', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     // The byte-order mark Excel needs to read the Chinese (fetch's text() would drop it).
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csv.arrayBuffer());
-    expect(text.split('\r\n')[0]).toBe(`\uFEFF${HEADER.join(',')}`);
+    expect(text.split('\r\n')[0]).toBe(`\uFEFF${REGISTER_HEADER.join(',')}`);
     expect(text).toContain("'+852 2345 6789");
     expect((await importCsvBody(RECEPTION, text)).body).toMatchObject({
       created: 0,

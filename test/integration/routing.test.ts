@@ -183,6 +183,19 @@ describe('email intake routes a registered owner', () => {
     expect(record.owner).toMatchObject({ name: '李家欣', email: OWNER, language: 'zh-Hans' });
     // The other area's staff do not see it.
     expect((await api.get(`reception.kowloon-east`, `/api/complaints/${ref}`)).status).toBe(403);
+    // Nor the message that opened it: its mail-log line is kept with the complaint's office.
+    const day = new Date().toISOString().slice(0, 10);
+    const mailOf = async (as: string) =>
+      (
+        await api.get<{ items: { ref?: string; area: string; sentToArea?: string }[] }>(
+          as,
+          `/api/mail?day=${day}`,
+        )
+      ).body.items.filter((line) => line.ref === ref);
+    expect(await mailOf('reception.hk-island')).toMatchObject([
+      { area: 'hk-island', sentToArea: 'kowloon-east' },
+    ]);
+    expect(await mailOf('reception.kowloon-east')).toEqual([]);
 
     const [ack] = await mailTo(OWNER);
     expect(ack?.subject).toBe(`[${ref}] 已收到您的投诉 We have received your complaint`);
@@ -400,5 +413,55 @@ describe('New complaint with a unit of the register', () => {
       expect(refused.status, unit).toBe(400);
       expect(refused.body.errors?.map((e) => e.field)).toEqual(['registerUnit']);
     }
+  });
+});
+
+describe('moving a complaint to another area', () => {
+  it('clears a register unit of the old area: the new area’s reception picks the unit', async () => {
+    const created = await api.post<{ ref: string }>('reception.hk-island', '/api/complaints', {
+      channel: 'phone',
+      area: 'hk-island',
+      owner: { name: '李家欣', phone: '9876 5432', language: 'zh-Hans' },
+      content: '停車場閘口壞了',
+      registerUnit: 'south-horizons.5.18-A',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { ref } = created.body;
+    const moved = await api.post<{ unitLeft?: boolean }>(
+      'supervisor.hk-island',
+      `/api/complaints/${ref}/area`,
+      { area: 'kowloon-east', reason: '業主其實住九龍東的屋苑' },
+    );
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.unitLeft).toBe(true);
+    const record = await complaint(ref, 'reception.kowloon-east');
+    expect(record.area).toBe('kowloon-east');
+    expect(record.registerUnit).toBeUndefined();
+    expect(record.unitUnknown).toBe(true);
+    // What the owner or staff wrote stays; only the register's unit went.
+    expect(record).toMatchObject({ building: '海怡半島 第五座', unit: '18樓A室' });
+    expect(record.timeline.find((e) => e.action === 'area-changed')?.details).toMatchObject({
+      from: 'hk-island',
+      to: 'kowloon-east',
+      unitLeft: '海怡半島 第五座 18樓A室',
+    });
+    // The unit's history no longer counts it: a later complaint of the unit does not list it.
+    const later = await api.post<{ ref: string }>('reception.hk-island', '/api/complaints', {
+      channel: 'phone',
+      area: 'hk-island',
+      owner: { name: '李家欣', phone: '9876 5432', language: 'zh-Hans' },
+      content: '停車場閘口又壞了',
+      registerUnit: 'south-horizons.5.18-A',
+    });
+    expect(later.status).toBe(201);
+    const { related } = (
+      await api.get<{ related?: { unitHistory: { ref: string }[] } }>(
+        'supervisor.hk-island',
+        `/api/complaints/${later.body.ref}`,
+      )
+    ).body;
+    const history = related?.unitHistory.map((c) => c.ref) ?? [];
+    expect(history.length).toBeGreaterThan(0);
+    expect(history).not.toContain(ref);
   });
 });

@@ -13,6 +13,7 @@ import {
   parseRegisterXlsx,
   planImport,
 } from '#domain/directory/import.ts';
+import { type RowProblem, rowProblemText } from '#domain/directory/import-problems.ts';
 import { type Estate, newEstate, type Unit } from '#domain/directory/register.ts';
 
 /**
@@ -97,6 +98,22 @@ describe('reading a register file', () => {
     expect(fromCsv.errors[0]?.message).toMatch(/owner or tenant/);
     expect(fromCsv.errors[1]?.message).toMatch(/floor/i);
     expect(fromCsv.errors[2]?.message).toMatch(/email/i);
+    // The same problems, for the import page to show in the reader's language.
+    const problems = fromCsv.errors.map((e) => e.problem);
+    expect(problems).toEqual([
+      { code: 'role', values: { value: 'landlord' } },
+      { code: 'invalid', values: { field: 'floor' } },
+      { code: 'invalid', values: { field: 'emails' } },
+    ]);
+    expect(problems.map((p) => rowProblemText('zh-Hant', p))).toEqual([
+      '請寫 owner 或 tenant（業主／租客），而不是「landlord」',
+      '樓層請寫作 18、18/F、十八樓、G/F、地下、閣樓、B1 或 RF',
+      '電郵地址有誤：例如 chan@example.com，多個地址以「;」分隔，最多 5 個',
+    ]);
+    expect(rowProblemText('zh-Hans', problems[0] as RowProblem)).toBe(
+      '请写 owner 或 tenant（业主／租户），而不是“landlord”',
+    );
+    expect(fromCsv.errors.map((e) => e.message)).toEqual(problems.map((p) => rowProblemText('en', p)));
   });
 
   it('counts rows as a spreadsheet shows them: quoted line breaks stay in one row, blank rows count', () => {
@@ -124,7 +141,12 @@ describe('reading a register file', () => {
     ]);
     const twice = parseRegisterCsv(toCsv([...GOOD, GOOD[1] as string[]]));
     expect(twice.errors).toEqual([
-      { row: 6, column: 'resident name', message: expect.stringMatching(/row 2 already/) },
+      {
+        row: 6,
+        column: 'resident name',
+        message: expect.stringMatching(/row 2 already/),
+        problem: { code: 'residentTwice', values: { name: expect.any(String), row: 2 } },
+      },
     ]);
     const unknown = parseRegisterCsv(
       toCsv([

@@ -42,6 +42,7 @@ describe('a register import job', () => {
       row: i + 2,
       column: 'resident name',
       message: `The name is ${'很長的名字'.repeat(200)}`,
+      problem: { code: 'residentTwice' as const, values: { name: '很長的名字'.repeat(200), row: 1 } },
     }));
     const refusal = refusalOf(errors, errors.length);
     expect(refusal.errors.length).toBeGreaterThan(100);

@@ -44,3 +44,7 @@ export const IMPORT_CONTENT_TYPES: Record<ImportFormat, string> = {
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
+
+/** A workbook is a zip archive: it starts with `PK\x03\x04`. Anything else is read as CSV. */
+export const isWorkbook = (bytes: Uint8Array): boolean =>
+  bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;

@@ -1,5 +1,6 @@
 import type { RowError } from './import.ts';
 import { IMPORT_LIMITS } from './import-format.ts';
+import type { RowProblem } from './import-problems.ts';
 
 /**
  * A register import as a job. An office's file of 20,000 units takes longer to check and write
@@ -117,6 +118,15 @@ export function countsOf(outcome: Omit<ImportCounts, 'conflictsTotal'>): ImportC
 /** Bytes of row errors one job keeps: with the rest of the job, well under DynamoDB's 400 KB item. */
 export const ERRORS_BYTES = 250_000;
 
+/** A problem's values as kept: a quoted cell or name at most 100 characters. */
+function shortProblem(problem: RowProblem): RowProblem {
+  if (!('values' in problem)) return problem;
+  const values = Object.fromEntries(
+    Object.entries(problem.values).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 100) : v]),
+  );
+  return { ...problem, values } as RowProblem;
+}
+
 /**
  * The row errors kept on the job: as many as the answer lists (IMPORT_LIMITS.errorsListed), each
  * message at most 300 characters (a message may quote a cell), and no more than ERRORS_BYTES of
@@ -126,10 +136,11 @@ export function refusalOf(errors: readonly RowError[], total: number, forbidden?
   const kept: RowError[] = [];
   let bytes = 0;
   for (const error of errors.slice(0, IMPORT_LIMITS.errorsListed)) {
-    const short = {
+    const short: RowError = {
       row: error.row,
       column: error.column.slice(0, 100),
       message: error.message.slice(0, 300),
+      problem: shortProblem(error.problem),
     };
     bytes += Buffer.byteLength(JSON.stringify(short), 'utf8');
     if (bytes > ERRORS_BYTES) break;

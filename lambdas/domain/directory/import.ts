@@ -1,10 +1,11 @@
 import { readSheet } from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import type * as z from 'zod';
-import { LANGUAGES, type Language } from '../complaint.ts';
+import type { Language } from '../complaint.ts';
 import { csvDocument, looksLikeFormula, readCsv, undefusedCell } from '../csv.ts';
 import { DIRECTORY_LIMITS as LIMITS } from '../fields.ts';
 import { IMPORT_COLUMNS, IMPORT_LIMITS, type ImportColumn } from './import-format.ts';
+import { type RowProblem, rowProblemText } from './import-problems.ts';
 import {
   type AddressStyle,
   contactValue,
@@ -57,6 +58,7 @@ export {
   IMPORT_LIMITS,
   type ImportColumn,
   type ImportFormat,
+  isWorkbook,
 } from './import-format.ts';
 
 const REQUIRED_COLUMNS: readonly ImportColumn[] = ['estate', 'building', 'floor'];
@@ -66,8 +68,18 @@ export interface RowError {
   readonly row: number;
   /** The column's name as the file's header has it. */
   readonly column: string;
+  /** What to fix, in English (the web app shows `problem` in the reader's language). */
   readonly message: string;
+  readonly problem: RowProblem;
 }
+
+/** A problem at a row and column, with its English text. */
+const rowError = (row: number, column: string, problem: RowProblem): RowError => ({
+  row,
+  column,
+  message: rowProblemText('en', problem),
+  problem,
+});
 
 /** One unit as the file has it, its residents in file order, with the rows it came from. */
 export interface ImportedUnit {
@@ -152,7 +164,7 @@ function columnsOf(header: readonly string[]): {
     );
     if (!column) return;
     if (at[column.key] !== undefined) {
-      errors.push({ row: 1, column: text, message: `The column ${column.header} appears twice: keep one` });
+      errors.push(rowError(1, text, { code: 'columnTwice', values: { column: column.header } }));
     } else {
       at[column.key] = index;
     }
@@ -160,18 +172,14 @@ function columnsOf(header: readonly string[]): {
   for (const key of REQUIRED_COLUMNS) {
     if (at[key] === undefined) {
       const header = IMPORT_COLUMNS.find((c) => c.key === key)?.header ?? key;
-      errors.push({ row: 1, column: header, message: `Add a column named “${header}” to the first row` });
+      errors.push(rowError(1, header, { code: 'columnMissing', values: { column: header } }));
     }
   }
   if (
     at.name === undefined &&
     (at.role !== undefined || at.phones !== undefined || at.emails !== undefined)
   ) {
-    errors.push({
-      row: 1,
-      column: 'resident name',
-      message: 'Add a column named “resident name”: roles and contacts belong to a resident',
-    });
+    errors.push(rowError(1, 'resident name', { code: 'nameColumnMissing' }));
   }
   return { at, errors };
 }
@@ -205,7 +213,7 @@ export interface ParsedFile {
 export function parseRegisterSheet(sheet: readonly (readonly Cell[])[]): ParsedFile {
   const [headerRow, ...dataRows] = sheet;
   if (!headerRow) {
-    return { units: [], rows: 0, errors: [{ row: 1, column: 'estate id', message: 'The file is empty' }] };
+    return { units: [], rows: 0, errors: [rowError(1, 'estate id', { code: 'empty' })] };
   }
   const header = headerRow.map(cellText);
   const { at, errors } = columnsOf(header);
@@ -215,11 +223,10 @@ export function parseRegisterSheet(sheet: readonly (readonly Cell[])[]): ParsedF
       units: [],
       rows: dataRows.length,
       errors: [
-        {
-          row: IMPORT_LIMITS.rows + 2,
-          column: header[at.estate as number] ?? 'estate id',
-          message: `A file has at most ${IMPORT_LIMITS.rows.toLocaleString('en-US')} rows: split it by estate`,
-        },
+        rowError(IMPORT_LIMITS.rows + 2, header[at.estate as number] ?? 'estate id', {
+          code: 'tooManyRows',
+          values: { rows: IMPORT_LIMITS.rows },
+        }),
       ],
     };
   }
@@ -241,8 +248,8 @@ export function parseRegisterSheet(sheet: readonly (readonly Cell[])[]): ParsedF
     >;
     if (Object.values(values).every((v) => v === '')) return;
     rows++;
-    const problem = (key: ImportColumn, message: string) =>
-      errors.push({ row, column: columnName(key), message });
+    const problem = (key: ImportColumn, found: RowProblem) =>
+      errors.push(rowError(row, columnName(key), found));
     const before = errors.length;
     const hasResident =
       values.name !== '' || values.role !== '' || values.phones !== '' || values.emails !== '';
@@ -250,12 +257,12 @@ export function parseRegisterSheet(sheet: readonly (readonly Cell[])[]): ParsedF
     let language: string | undefined;
     if (hasResident) {
       role = ROLE_WORDS[values.role.toLowerCase()];
-      if (!role) problem('role', `Write owner or tenant (業主 / 租客), not “${values.role}”`);
+      if (!role) problem('role', { code: 'role', values: { value: values.role } });
       language = values.language ? LANGUAGE_WORDS[values.language.toLowerCase()] : 'zh-Hant';
-      if (!language) problem('language', `Write one of ${LANGUAGES.join(', ')}, not “${values.language}”`);
+      if (!language) problem('language', { code: 'language', values: { value: values.language } });
     }
     for (const key of ['estate', 'building', 'floor'] as const) {
-      if (values[key] === '') problem(key, `Fill in the ${columnName(key)}`);
+      if (values[key] === '') problem(key, { code: 'required', values: { column: columnName(key) } });
     }
     if (errors.length > before) return;
     const parsed = NewUnitInput.safeParse({
@@ -281,7 +288,7 @@ export function parseRegisterSheet(sheet: readonly (readonly Cell[])[]): ParsedF
         const column = columnOfIssue(issue.path);
         if (seen.has(column)) continue;
         seen.add(column);
-        problem(column, issue.message);
+        problem(column, { code: 'invalid', values: { field: column } });
       }
       return;
     }
@@ -308,15 +315,15 @@ export function parseRegisterSheet(sheet: readonly (readonly Cell[])[]): ParsedF
     const key = `${id}|${residentKey(resident)}`;
     const first = residentRows.get(key);
     if (first !== undefined) {
-      problem(
-        'name',
-        `${resident.name} (${resident.role}) of this unit is on row ${first} already: keep one row`,
-      );
+      problem('name', {
+        code: 'residentTwice',
+        values: { name: `${resident.name} (${resident.role})`, row: first },
+      });
       return;
     }
     residentRows.set(key, row);
     if (entry.residents.length >= LIMITS.residentsPerUnit) {
-      problem('name', `A unit has at most ${LIMITS.residentsPerUnit} residents`);
+      problem('name', { code: 'tooManyResidents', values: { n: LIMITS.residentsPerUnit } });
       return;
     }
     entry.residents.push({
@@ -356,22 +363,26 @@ export function checkAgainstRegister(
     const estate = estates.get(unit.estateId);
     for (const row of unit.rows) {
       if (!estate) {
-        errors.push({
-          row,
-          column: columnName('estate'),
-          message: `No estate ${unit.estateId} in the register: add the estate first, or correct its id`,
-        });
+        errors.push(
+          rowError(row, columnName('estate'), { code: 'unknownEstate', values: { estate: unit.estateId } }),
+        );
         continue;
       }
-      const refused = refusal(estate);
-      if (refused) {
-        errors.push({ row, column: columnName('estate'), message: refused });
+      if (refusal(estate)) {
+        errors.push(
+          rowError(row, columnName('estate'), { code: 'notYourEstate', values: { estate: estate.id } }),
+        );
       } else if (!estate.buildings[unit.building]) {
-        errors.push({
-          row,
-          column: columnName('building'),
-          message: `${estate.id} has no building ${unit.building}: add the building first (codes: ${Object.keys(estate.buildings).join(', ') || 'none yet'})`,
-        });
+        errors.push(
+          rowError(row, columnName('building'), {
+            code: 'unknownBuilding',
+            values: {
+              estate: estate.id,
+              building: unit.building,
+              codes: Object.keys(estate.buildings).join(', ') || '—',
+            },
+          }),
+        );
       }
     }
   }
@@ -526,13 +537,7 @@ export async function parseRegisterXlsx(file: Buffer): Promise<ParsedFile> {
     return {
       units: [],
       rows: 0,
-      errors: [
-        {
-          row: 1,
-          column: 'estate id',
-          message: 'This is not an Excel workbook (.xlsx): save it as one, or as CSV',
-        },
-      ],
+      errors: [rowError(1, 'estate id', { code: 'notWorkbook' })],
     };
   }
   return parseRegisterSheet(sheet);

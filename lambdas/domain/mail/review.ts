@@ -9,6 +9,8 @@ export const MAIL_SUMMARY_FIELDS = [
   'id',
   'receivedAt',
   'area',
+  /** The area of the address it was sent to, when the sender's unit put it in another. */
+  'sentToArea',
   'outcome',
   'reason',
   'ref',

@@ -461,6 +461,7 @@ export const en: Messages = {
   'moveArea.done': 'Moved to the other area.',
   'moveArea.movedAway': 'Moved to {area}. It no longer belongs to your area, so you cannot open it any more.',
   'moveArea.fromTo': '{from} → {to}',
+  'moveArea.unitLeft': 'its unit {unit} is in another area: reception of {to} to pick the unit',
   // ---- Corrections and internal notes (issue 15): web/src/staff/corrections.tsx ----
   'correct.title': 'Edit record',
   'correct.intro':

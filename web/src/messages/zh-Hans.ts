@@ -444,6 +444,7 @@ export const zhHans: Messages = {
   'moveArea.done': '已转交其他区域。',
   'moveArea.movedAway': '已转交{area}。此投诉已不属于您的地区，您不能再打开它。',
   'moveArea.fromTo': '{from} → {to}',
+  'moveArea.unitLeft': '单位 {unit} 不属此区域，由{to}接待人员另选单位',
   // ---- Corrections and internal notes (issue 15): web/src/staff/corrections.tsx ----
   'correct.title': '修改记录',
   'correct.intro':

@@ -446,6 +446,7 @@ export const zhHant = {
   'moveArea.done': '已轉交其他區域。',
   'moveArea.movedAway': '已轉交{area}。此投訴已不屬於您的地區，您不能再開啟它。',
   'moveArea.fromTo': '{from} → {to}',
+  'moveArea.unitLeft': '單位 {unit} 不屬此區域，由{to}接待人員另選單位',
   // ---- Corrections and internal notes (issue 15): web/src/staff/corrections.tsx ----
   'correct.title': '修改記錄',
   'correct.intro':

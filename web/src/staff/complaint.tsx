@@ -775,7 +775,12 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
       : [];
   const moved =
     event.action === 'area-changed'
-      ? [t('moveArea.fromTo', { from: areaName(String(details.from)), to: areaName(String(details.to)) })]
+      ? [
+          t('moveArea.fromTo', { from: areaName(String(details.from)), to: areaName(String(details.to)) }),
+          ...(typeof details.unitLeft === 'string'
+            ? [t('moveArea.unitLeft', { unit: details.unitLeft, to: areaName(String(details.to)) })]
+            : []),
+        ]
       : event.action === 'record-corrected'
         ? [correctionSummary(event)]
         : [];

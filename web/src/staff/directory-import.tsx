@@ -8,6 +8,7 @@ import {
   type ImportColumn,
   type ImportFormat,
 } from '#domain/directory/import-format.ts';
+import { type RowProblem, rowProblemText } from '#domain/directory/import-problems.ts';
 import { type ApiError, api, apiFile } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { Notice, useFocusHeading } from '../components.tsx';
@@ -32,7 +33,9 @@ const MB = IMPORT_LIMITS.bytes / 1024 / 1024;
 interface RowError {
   readonly row: number;
   readonly column: string;
+  /** English; `problem` is shown instead, in the reader's language. */
   readonly message: string;
+  readonly problem?: RowProblem;
 }
 type Outcome =
   | { kind: 'problems'; name: string; errors: RowError[]; total: number }
@@ -290,7 +293,7 @@ function ImportOutcome({ outcome }: { outcome: Outcome }) {
               <tr key={`${e.row}.${i}`}>
                 <td>{e.row}</td>
                 <td>{e.column}</td>
-                <td>{e.message}</td>
+                <td>{e.problem ? rowProblemText(lang(), e.problem) : e.message}</td>
               </tr>
             ))}
           </tbody>

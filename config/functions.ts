@@ -124,7 +124,9 @@ export const FUNCTIONS = {
     // takes the mail limits (conditional UpdateItem of counter items, GetItem of the hour
     // before), opens the complaint (counter, record, audit, execution); correspondence and the
     // mail-log line. The owner-contact index is no longer queried (the flood limit counted it
-    // before it was atomic); test/infra/intake.test.ts still expects the permission.
+    // before it was atomic); test/infra/intake.test.ts still expects the permission. An owner's
+    // verified reply that withdraws the complaint cancels the waiting task and fails its token
+    // (SendTaskFailure), as staff recording it do (services/end-complaint.ts).
     access: {
       readRawMail: true,
       storeMailAttachments: true,
@@ -132,6 +134,7 @@ export const FUNCTIONS = {
       tableWrites: WRITE_ITEMS,
       indexQueries: ['ComplaintsByOwnerContact'],
       startWorkflow: true,
+      answerTasks: true,
       workflowSettings: true,
       intakeSettings: true,
     },
@@ -277,6 +280,20 @@ export const FUNCTIONS = {
     description: "Adds an internal note (never sent to the owner) to a complaint's timeline",
     // Reads the record (GetItem), counts the note on it (UpdateItem), puts the note's line (PutItem).
     access: { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  },
+  endComplaint: {
+    id: 'end-complaint',
+    entry: 'lambdas/end-complaint.ts',
+    description:
+      'Records that the owner withdrew a complaint, or that the supervisor referred it elsewhere; it goes on to filing',
+    // Reads the record (GetItem, strongly), sets its ending on condition it is open and not
+    // closing (UpdateItem), appends the audit line (PutItem), reads its tasks (Query), cancels
+    // each open one (UpdateItem) and fails its token (SendTaskFailure) so the workflow files it.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      answerTasks: true,
+    },
   },
   changeArea: {
     id: 'change-area',

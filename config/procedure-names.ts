@@ -22,7 +22,14 @@ export const STEP_IDS = [
 export type StepId = (typeof STEP_IDS)[number];
 
 /** How a complaint ends: the record's `outcome` once it is closed. */
-export const OUTCOMES = ['resolved', 'rejected', 'closed-by-manager', 'closed-by-error'] as const;
+export const OUTCOMES = [
+  'resolved',
+  'rejected',
+  'closed-by-manager',
+  'closed-by-error',
+  'withdrawn',
+  'referred',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /*
@@ -114,6 +121,25 @@ export const OUTCOME_NAMES: Record<Outcome, Names> = {
   rejected: { en: 'Not a complaint', zhHant: '不屬投訴', zhHans: '不属投诉' },
   'closed-by-manager': { en: 'Closed by the manager', zhHant: '經理結案', zhHans: '经理结案' },
   'closed-by-error': { en: 'Closed by error', zhHant: '因系統錯誤結案', zhHans: '因系统错误结案' },
+  withdrawn: { en: 'Withdrawn by the owner', zhHant: '業主撤回', zhHans: '业主撤回' },
+  referred: { en: 'Referred elsewhere', zhHant: '轉介他方', zhHans: '转介他方' },
+};
+
+/**
+ * A complaint that ends before its procedure does, filed all the same (domain/ending.ts): the
+ * owner withdraws it, or the supervisor refers a matter that is not the company's.
+ */
+export const ENDING_KINDS = ['withdrawn', 'referred'] as const;
+export type EndingKind = (typeof ENDING_KINDS)[number];
+
+/** How the owner told us they withdraw. */
+export const WITHDRAWAL_CHANNELS = ['phone', 'in-person', 'letter', 'email'] as const;
+export type WithdrawalChannel = (typeof WITHDRAWAL_CHANNELS)[number];
+export const WITHDRAWAL_CHANNEL_NAMES: Record<WithdrawalChannel, Names> = {
+  phone: { en: 'On the phone', zhHant: '電話', zhHans: '电话' },
+  'in-person': { en: 'In person', zhHant: '親身', zhHans: '亲身' },
+  letter: { en: 'By letter', zhHant: '信函', zhHans: '信函' },
+  email: { en: 'By email', zhHant: '電郵', zhHans: '电邮' },
 };
 
 /** The owner's answer to the satisfaction call-back (procedure step 8), or none. */

@@ -206,6 +206,12 @@ export { OUTCOMES, type Outcome } from './procedure-names.ts';
  */
 export const WORKFLOW_ERROR_METRIC = 'WorkflowErrorTasksOpened';
 
+/**
+ * The error a waiting task fails with when its complaint is withdrawn or referred
+ * (lambdas/domain/ending.ts): every human step but filing catches it and goes to *Record ending*.
+ */
+export const ENDED_ERROR = 'Complaint.Ended';
+
 export interface WorkflowSettings {
   /** Working minutes per step (defaults in STEPS). */
   readonly businessMinutes: Record<StepId, number>;

@@ -31,6 +31,7 @@ const METRIC: Partial<Record<WorkflowEventAction, string>> = {
   'step-overdue': 'StepsOverdue',
   'manager-reminded': 'ManagerReminded',
   'workflow-error': 'WorkflowErrors',
+  'complaint-ended': 'ComplaintsEndedEarly',
 };
 
 /** The workflow's own bookkeeping between human steps (services/workflow-events.ts). */

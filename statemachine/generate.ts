@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
+import { ENDED_ERROR, type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
 
 /**
  * Writes statemachine/complaint.asl.json — the complaint procedure as a Step Functions
@@ -72,6 +72,9 @@ const RECORD_ERROR = 'Record workflow error';
 const RESOLVE_ERROR = STEPS.resolveWorkflowError.state;
 const CATCH_ALL = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: RECORD_ERROR };
 
+/** Where a complaint withdrawn or referred (lambdas/domain/ending.ts) goes from its waiting step. */
+const RECORD_ENDING = 'Record ending';
+
 const LEVEL_STATE: Record<LadderLevel, string> = {
   supervisor: STEPS.escalationSupervisor.state,
   'customer-service': STEPS.escalationCustomerService.state,
@@ -109,7 +112,15 @@ function humanStep(
     TimeoutSecondsPath: `$.step.due.${step}`,
     ResultPath: '$.step',
     Retry: LAMBDA_RETRY,
-    Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: onTimeout }, catchAll],
+    Catch: [
+      // Withdrawn or referred while this step waited (or before it opened): straight to the
+      // closing note and filing. Filing itself is never ended: the record is filed as it is.
+      ...(step === 'filing'
+        ? []
+        : [{ ErrorEquals: [ENDED_ERROR], ResultPath: '$.ending', Next: RECORD_ENDING }]),
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: onTimeout },
+      catchAll,
+    ],
     Next: next,
   };
 }
@@ -359,6 +370,12 @@ export function buildDefinition() {
       'Supervisor sign-off overdue',
     ),
     'Supervisor sign-off overdue': overdue('supervisorSignOff', 'customer-service'),
+    [RECORD_ENDING]: lambdaStep(
+      'The owner withdrew the complaint, or the supervisor referred it: its outcome is recorded, and it goes to the closing note (which tells the owner why) and filing.',
+      'RecordWorkflowEventFunctionArn',
+      { action: 'complaint-ended' },
+      'Send closing note',
+    ),
     'Send closing note': lambdaStep(
       'The owner is told the complaint is closed (or why it is not handled as a complaint).',
       'NotifyOwnerFunctionArn',

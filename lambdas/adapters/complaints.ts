@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
-import type { ComplaintRecord } from '#domain/complaint.ts';
+import type { ComplaintEnding, ComplaintRecord } from '#domain/complaint.ts';
 import type { CorrectionPlan } from '#domain/corrections.ts';
 import { ConflictError } from '#domain/errors.ts';
 import {
@@ -675,6 +675,30 @@ export async function moveRecordToArea(
     }),
   );
   if (!written) throw new ConflictError('The complaint was moved or closed meanwhile: reload it');
+}
+
+/**
+ * Records that an open complaint ends early (domain/ending.ts), once: false when it closed, was
+ * ended by someone else, or reached its closing note meanwhile (the caller says which).
+ */
+export async function setEnding(table: string, ref: string, ending: ComplaintEnding): Promise<boolean> {
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      UpdateExpression: 'SET ending = :ending',
+      ConditionExpression:
+        '#status = :open AND attribute_not_exists(ending) AND NOT (currentStep IN (:closing, :filing, :filed))',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':ending': ending,
+        ':open': 'open',
+        ':closing': 'closing',
+        ':filing': 'filing',
+        ':filed': 'filed',
+      },
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   ExecutionAlreadyExists,
   InvalidToken,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   TaskDoesNotExist,
@@ -50,5 +51,29 @@ export async function sendTaskSuccess(taskToken: string, output: unknown): Promi
       return 'gone';
     }
     throw error;
+  }
+}
+
+/**
+ * Fails the task a workflow waits on with `error` (a Catch of the state takes it on): how a
+ * complaint that ends early leaves its waiting step (domain/ending.ts).
+ */
+export async function sendTaskFailure(
+  taskToken: string,
+  error: string,
+  cause: string,
+): Promise<TaskAnswerResult> {
+  try {
+    await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    return 'delivered';
+  } catch (failure) {
+    if (
+      failure instanceof TaskTimedOut ||
+      failure instanceof TaskDoesNotExist ||
+      failure instanceof InvalidToken
+    ) {
+      return 'gone';
+    }
+    throw failure;
   }
 }

@@ -1,4 +1,5 @@
 import { AREAS } from '#config/areas.ts';
+import type { EndingKind } from '#config/procedure-names.ts';
 import { COMPANY_WIDE_ROLES, type StaffRole } from '#config/roles.ts';
 import type { CorrectableField } from './fields.ts';
 
@@ -353,4 +354,37 @@ export function directoryEditRefusal(
   return what === 'units'
     ? `Units and residents are kept by reception, supervisors and customer service; you are ${staff.role}`
     : `Estates and buildings are kept by supervisors and customer service; you are ${staff.role}`;
+}
+
+// ---- Ending a complaint early: withdrawn, referred (domain/ending.ts) ---------------------
+
+/**
+ * Who records each ending: a withdrawal the owner tells the front office (reception, follow-up
+ * staff who phone the owner, the supervisor) or head office; a referral is the supervisor's
+ * judgement that the matter is not the company's (or head office's).
+ */
+const ENDING_ROLES: Record<EndingKind, readonly StaffRole[]> = {
+  withdrawn: ['reception', 'followup', 'supervisor', 'customer-service', 'manager'],
+  referred: ['supervisor', 'customer-service', 'manager'],
+};
+
+/** Whether a staff member may record this kind of ending for a complaint of that area. */
+export function mayEndComplaint(
+  staff: StaffAccess,
+  kind: EndingKind,
+  complaint: { readonly area: string },
+): boolean {
+  return hasRole(staff, ENDING_ROLES[kind]) && maySeeArea(staff, complaint.area);
+}
+
+/** Why this staff member may not record it (undefined: they may). */
+export function endingRefusal(
+  staff: StaffAccess,
+  kind: EndingKind,
+  complaint: { readonly area: string },
+): string | undefined {
+  if (mayEndComplaint(staff, kind, complaint)) return undefined;
+  return kind === 'withdrawn'
+    ? `A withdrawal is recorded by the area's reception, follow-up staff or supervisor, or head office; you are ${staff.role}`
+    : `A complaint is referred by the area's supervisor or head office; you are ${staff.role}`;
 }

@@ -1,7 +1,11 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
-import { SATISFACTION_RATINGS, type SatisfactionRating } from '#config/procedure-names.ts';
+import {
+  SATISFACTION_RATINGS,
+  type SatisfactionRating,
+  type WithdrawalChannel,
+} from '#config/procedure-names.ts';
 import type { Outcome, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
@@ -89,6 +93,13 @@ export interface Signature {
   readonly name?: string;
 }
 
+/** How a complaint ended early, as the record keeps it (Form 17 prints it). */
+export type ComplaintEnding = Signature &
+  (
+    | { readonly kind: 'withdrawn'; readonly how: WithdrawalChannel; readonly reason: string }
+    | { readonly kind: 'referred'; readonly to: string; readonly reason: string }
+  );
+
 /** A complaint's pointer to a unit of the estate register, with the names as they were then. */
 export interface RegisterUnitRef {
   /** The unit's register id, `<estate id>.<building code>.<unit key>` (domain/directory/keys.ts). */
@@ -148,6 +159,8 @@ export interface ComplaintRecord {
   clarifiedPurpose?: string;
   supervisorReview?: Signature & { opinion: string };
   rejection?: Signature & { reason: string };
+  /** It ended before its procedure did: withdrawn by the owner, or referred (domain/ending.ts). */
+  ending?: ComplaintEnding;
   /** Customer service ended it after a workflow step failed (outcome `closed-by-error`). */
   closedByError?: Signature & { reason: string; failedState?: string };
   department?: (typeof DEPARTMENT_IDS)[number];

@@ -277,6 +277,53 @@ export function ownerMail({ kind, record, linkUrl, answerBy }: OwnerMailInput): 
         simplified,
       );
     case 'closing': {
+      const ending = record.ending;
+      if (ending?.kind === 'withdrawn') {
+        return render(
+          '投訴已撤回',
+          'Your complaint is withdrawn',
+          ref,
+          {
+            zh: [
+              zhName,
+              '',
+              `按您的意願，您的投訴（參考編號 ${ref}）已撤回，我們不會再跟進，紀錄會按程序存檔。`,
+              '如日後需要協助，歡迎再與管理處聯絡。',
+            ],
+            en: [
+              enName,
+              '',
+              `As you asked, your complaint (reference ${ref}) is withdrawn: we will not follow it up further, and its record is filed as our procedure requires.`,
+              'If you need our help later, please contact the management office again.',
+            ],
+          },
+          simplified,
+        );
+      }
+      if (ending?.kind === 'referred') {
+        return render(
+          '投訴已轉介',
+          'Your complaint has been referred',
+          ref,
+          {
+            zh: [
+              zhName,
+              '',
+              `經主任審閱，您的投訴（參考編號 ${ref}）不屬本公司處理範圍，已轉介：${ending.to}`,
+              `原因：${ending.reason}`,
+              '如有疑問，歡迎與管理處聯絡。',
+            ],
+            en: [
+              enName,
+              '',
+              `The supervisor has reviewed your complaint (reference ${ref}). It is not a matter our company can handle, and it has been referred to: ${ending.to}`,
+              `Reason: ${ending.reason}`,
+              'If you have any questions, please contact the management office.',
+            ],
+          },
+          simplified,
+        );
+      }
       if (record.outcome === 'rejected') {
         return render(
           '投訴處理結果',

@@ -1,3 +1,5 @@
+import type { ENDED_ERROR } from '#config/workflow.ts';
+
 /** Domain errors; the API edge turns each into its HTTP status (lambdas/commons/http.ts). */
 export class ValidationError extends Error {
   override name = 'ValidationError';
@@ -27,4 +29,13 @@ export class ConflictError extends Error {
 /** The request clashes with the current state (a task already completed, a step timed out). */
 export class StateConflictError extends Error {
   override name = 'StateConflictError';
+}
+
+/**
+ * The complaint was withdrawn or referred (domain/ending.ts) before the workflow opened this
+ * step's task: create-task fails with it, and the state machine's Catch of `Complaint.Ended`
+ * (the error name, which Lambda reports as the error type) takes it to *Record ending*.
+ */
+export class ComplaintEndedError extends Error {
+  override name = 'Complaint.Ended' satisfies typeof ENDED_ERROR;
 }

@@ -72,6 +72,14 @@ export const CORRECTION_LIMITS = {
   perComplaint: 20,
 } as const;
 
+/** Ending a complaint early (withdrawn, referred: domain/ending.ts). */
+export const ENDING_LIMITS = {
+  /** What the owner said, or why the matter is not the company's. */
+  reason: 1000,
+  /** To whom a matter is referred: 水務署, the owners' corporation, the police. */
+  referredTo: 200,
+} as const;
+
 export const NOTE_LIMITS = {
   /** One internal note. */
   text: 2000,

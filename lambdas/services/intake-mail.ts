@@ -21,11 +21,12 @@ import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
 import { fitMailLine, previewOf } from '#domain/correspondence.ts';
 import { ownerFromResident, type Routing } from '#domain/directory/register-match.ts';
+import { endingStateProblem } from '#domain/ending.ts';
 import { ForbiddenError, NotFoundError, StateConflictError } from '#domain/errors.ts';
-import { FIELD_LIMITS } from '#domain/fields.ts';
+import { ENDING_LIMITS, FIELD_LIMITS } from '#domain/fields.ts';
 import { type SenderVerdicts, senderAuthenticated } from '#domain/mail/authentication.ts';
 import { type AutomaticKind, classify } from '#domain/mail/classify.ts';
-import { capText, isNoReplyAddress, ownerOf } from '#domain/mail/content.ts';
+import { capText, isNoReplyAddress, ownerOf, replyTextOf } from '#domain/mail/content.ts';
 import {
   complaintFromMessage,
   viewOf as computeView,
@@ -48,8 +49,10 @@ import { mailboxOf } from '#domain/mail/limits.ts';
 import type { ParsedMessage } from '#domain/mail/message.ts';
 import { bodyOnlyMessage, parseMessage, UnparseableMessageError } from '#domain/mail/parse.ts';
 import type { AttachmentMeta, IncomingEmailSummary, MailOutcome } from '#domain/mail/received-mail.ts';
+import { asksToWithdraw } from '#domain/mail/withdrawal.ts';
 import type { StaffMember } from '#domain/staff.ts';
 import { OWNER_ANSWER_STEPS, type StoredTask } from '#domain/tasks.ts';
+import { endComplaint } from './end-complaint.ts';
 import { takeHourlySlot, takeTotalSlot } from './mail-limits.ts';
 import { allocateRef, openComplaint } from './open-complaint.ts';
 import { routeSender } from './unit-routing.ts';
@@ -329,6 +332,35 @@ async function fileReply(
   const waiting = options.authenticated ? await tasksWaitingOnOwner(deps, record) : [];
   await fileOnComplaint(deps, arrival, message, record, { kind: 'reply', ...options, forTasks: waiting });
   await auditOwnerAnswers(deps, arrival, message, record, waiting);
+  await withdrawIfAsked(deps, arrival, message, record, options.authenticated);
+}
+
+/**
+ * The owner's reply withdraws the complaint (domain/mail/withdrawal.ts): only from the owner's
+ * own address, verified (a forged From must not end someone's complaint). A redelivered or
+ * second such reply finds it ended already, which is no failure of the intake.
+ */
+async function withdrawIfAsked(
+  deps: IntakeDeps,
+  arrival: Arrival,
+  message: ParsedMessage,
+  record: ComplaintRecord,
+  authenticated: boolean,
+): Promise<void> {
+  const sender = ownerOf(message, deps.settings.intakeAddresses)?.address;
+  const fromOwner = Boolean(record.owner.email && record.owner.email === sender);
+  const ownWords = replyTextOf(viewOf(message).text);
+  if (!authenticated || !fromOwner || !asksToWithdraw(ownWords) || endingStateProblem(record)) return;
+  try {
+    await endComplaint(
+      deps.table,
+      record,
+      { kind: 'withdrawn', how: 'email', reason: capText(ownWords, ENDING_LIMITS.reason).text },
+      { by: 'owner', role: 'owner', at: arrival.receivedAt, name: record.owner.name },
+    );
+  } catch (error) {
+    if (!(error instanceof StateConflictError)) throw error;
+  }
 }
 
 /**

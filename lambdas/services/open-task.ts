@@ -11,6 +11,7 @@ import { logger } from '#commons/powertools.ts';
 import { STEPS } from '#config/workflow.ts';
 import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
 import { taskMail } from '#domain/emails.ts';
+import { ComplaintEndedError } from '#domain/errors.ts';
 import { taskIdFor } from '#domain/keys.ts';
 import { factCause, factsOfTaskOpened } from '#domain/record-facts.ts';
 import {
@@ -41,6 +42,13 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
   const id = taskIdFor(input.ref, taskSuffixForToken(input.taskToken));
   // Strongly read: the task notice sent by an earlier attempt is looked for here (sendOnce).
   const { record, tasks, sentMail } = await getPartition(table, input.ref, { consistent: true });
+  // Withdrawn or referred while no task was waiting: this step is not opened; the workflow's
+  // Catch of the error takes the complaint to its closing note and filing.
+  if (record?.ending && input.step !== 'filing') {
+    throw new ComplaintEndedError(
+      `Complaint ${input.ref} was ${record.ending.kind}: ${input.step} is not opened`,
+    );
+  }
   // The workflow carries the area it started with; a complaint moved to another area since
   // (POST /api/complaints/{ref}/area) opens its next tasks there. The record comes with the
   // partition read above, so this costs no extra call.

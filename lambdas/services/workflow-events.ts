@@ -21,6 +21,7 @@ export const WORKFLOW_EVENT_ACTIONS = [
   'escalated',
   'manager-reminded',
   'workflow-error',
+  'complaint-ended',
 ] as const;
 export type WorkflowEventAction = (typeof WORKFLOW_EVENT_ACTIONS)[number];
 
@@ -70,6 +71,25 @@ export async function recordWorkflowEvent(
     case 'escalated':
       await escalated(table, event, record.area, at, audit);
       break;
+    case 'complaint-ended': {
+      // Withdrawn or referred (services/end-complaint.ts): its outcome, and on to the closing note.
+      if (!record.ending) throw new Error(`Complaint ${event.ref} has no ending to record`);
+      await closeOpenTasks(table, event.ref, now);
+      await updateRecord(table, event.ref, { outcome: record.ending.kind, currentStep: 'closing' });
+      await appendAuditEventOnce(
+        table,
+        {
+          ref: event.ref,
+          at,
+          actor: SYSTEM_ACTOR,
+          role: SYSTEM_ACTOR,
+          action: 'complaint-ended',
+          details: { outcome: record.ending.kind },
+        },
+        `complaint-ended.${record.ending.at}`,
+      );
+      break;
+    }
     case 'workflow-error':
       // Customer service's *Resolve workflow error* task opens next (statemachine/generate.ts).
       await audit('workflow-error', {

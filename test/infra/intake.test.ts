@@ -107,7 +107,7 @@ describe('the intake-email function', () => {
     });
   });
 
-  it('may read raw messages, store attachments under mail/, use the table and start complaint executions', () => {
+  it('may read raw messages, store attachments under mail/, use the table, start complaint executions and answer their tasks', () => {
     const handler = built.stack.intake.handler;
     expect(allowedActions(built.template, handler)).toEqual(
       [
@@ -128,6 +128,10 @@ describe('the intake-email function', () => {
         'kms:GenerateDataKey*',
         'kms:ReEncrypt*',
         'states:StartExecution',
+        // An owner's verified reply that withdraws the complaint fails its waiting task.
+        'states:SendTaskFailure',
+        'states:SendTaskHeartbeat',
+        'states:SendTaskSuccess',
       ].sort(),
     );
     const roleId = logicalId(handler.role);
@@ -146,6 +150,9 @@ describe('the intake-email function', () => {
       { 'Fn::Join': ['', [arnOf(built.stack.data.attachmentsBucket), '/mail/*']] },
     ]);
     expect(resourcesFor(built.template, roleId, 'states:StartExecution')).toEqual([
+      { Ref: logicalId(built.stack.workflow.stateMachine) },
+    ]);
+    expect(resourcesFor(built.template, roleId, 'states:SendTaskFailure')).toEqual([
       { Ref: logicalId(built.stack.workflow.stateMachine) },
     ]);
     expect(resourcesFor(built.template, roleId, 'sqs:SendMessage')).toEqual([

@@ -451,6 +451,28 @@ export const en: Messages = {
   'retention.erased':
     'The owner’s personal data was erased on {date}, {years} years after filing, as the retention policy requires: the name, contacts, the complaint’s words, its mail and attachments are gone; what the statistics count remains.',
   'retention.erasedValue': 'Erased (retention)',
+  'ending.title': 'Withdraw or refer',
+  'ending.intro':
+    'Record here that the owner withdraws the complaint, or that it is not the company’s to handle (a neighbour dispute, a government or utility matter). The owner is sent the closing note, which says why, and the complaint is filed; nothing is deleted.',
+  'ending.kind': 'How it ends',
+  'ending.kind.withdrawn': 'The owner withdraws it',
+  'ending.kind.referred': 'Referred elsewhere (not the company’s to handle)',
+  'ending.how': 'How the owner told us',
+  'ending.reason.withdrawn': 'What the owner said (why they withdraw)',
+  'ending.reason.referred': 'Why it is not the company’s to handle',
+  'ending.to': 'Referred to',
+  'ending.toHint':
+    'E.g. the Water Supplies Department, the Buildings Department, the owners’ corporation, the police.',
+  'ending.confirm':
+    'I confirm the owner asked to withdraw / the matter belongs elsewhere: the complaint will be closed and filed.',
+  'ending.submit': 'End the complaint and file it',
+  'ending.done': 'Recorded. The closing note is on its way and the clerk files the complaint.',
+  'ending.shown.withdrawn': 'Withdrawn by the owner ({how}): {reason}',
+  'ending.shown.referred': 'Referred to {to}: {reason}',
+  'action.withdrawal-recorded': 'Owner’s withdrawal recorded',
+  'action.referral-recorded': 'Referral recorded',
+  'action.complaint-ended': 'Ended early, sent for filing',
+  'form17.ending': 'Ended early',
   'moveArea.title': 'Move to another area',
   'moveArea.intro':
     'For a complaint that belongs to another area’s office. It moves with its open task to that area’s staff; the reference number stays.',

@@ -1,5 +1,11 @@
 import { CHANNEL_NAMES, type Names, namesIn } from '#config/catalogue.ts';
-import { CALL_RESULT_NAMES, OUTCOME_NAMES, RATING_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
+import {
+  CALL_RESULT_NAMES,
+  OUTCOME_NAMES,
+  RATING_NAMES,
+  STEP_NAMES,
+  WITHDRAWAL_CHANNEL_NAMES,
+} from '#config/procedure-names.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
 
 function prefixed<P extends string, K extends string>(
@@ -15,7 +21,7 @@ function prefixed<P extends string, K extends string>(
 /**
  * The catalogue entries whose words are written in config/ (with the report and the emails
  * reading the same): `channel.*`, `role.*`, `step.*` for the procedure's steps, `outcome.*`, `rating.*`,
- * `callResult.*` (the call log).
+ * `callResult.*` (the call log), `withdrawnBy.*` (how an owner withdrew).
  * Each catalogue spreads these in, so pages keep asking `t('channel.phone')`.
  */
 export function configNames(language: keyof Names) {
@@ -26,5 +32,6 @@ export function configNames(language: keyof Names) {
     ...prefixed('outcome', OUTCOME_NAMES, language),
     ...prefixed('rating', RATING_NAMES, language),
     ...prefixed('callResult', CALL_RESULT_NAMES, language),
+    ...prefixed('withdrawnBy', WITHDRAWAL_CHANNEL_NAMES, language),
   };
 }

@@ -23,6 +23,7 @@ import { Link } from '../router.tsx';
 import { type FieldErrors, fromServer } from '../validation.ts';
 import { CorrectionBeforeAfter, correctionSummary, EditRecordForm, NoteForm } from './corrections.tsx';
 import { DecisionForm } from './decision-form.tsx';
+import { EndComplaintForm, endingText } from './end-complaint.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
 import { WriteToOwner } from './owner-message.tsx';
 import { RelatedComplaints } from './related.tsx';
@@ -196,6 +197,16 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         />
       ) : null}
 
+      <EndComplaintForm
+        key={`ending.${c.ref}.${c.version ?? 0}`}
+        session={session}
+        complaint={c}
+        onEnded={() => {
+          setNotice({ kind: 'success', text: 'ending.done' });
+          void reload();
+        }}
+      />
+
       <EditRecordForm
         key={`${c.ref}.${c.version ?? 0}`}
         session={session}
@@ -224,6 +235,11 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
             {t(`status.${c.status}`)}
             {c.outcome ? ` · ${tOr(`outcome.${c.outcome}`, c.outcome)}` : ''}
           </Item>
+          {c.ending ? (
+            <Item label={t('form17.ending')}>
+              <span data-testid="ending">{endingText(c.ending)}</span>
+            </Item>
+          ) : null}
           <Item label={t('complaint.currentStep')}>{stepName(c.currentStep)}</Item>
           <Item label={t('complaint.receivedAt')}>{formatDateTime(c.receivedAt)}</Item>
           <Item label={t('field.channel')}>{tOr(`channel.${c.channel}`, c.channel)}</Item>
@@ -783,7 +799,11 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
         ]
       : event.action === 'record-corrected'
         ? [correctionSummary(event)]
-        : [];
+        : event.action === 'withdrawal-recorded' && typeof details.how === 'string'
+          ? [tOr(`withdrawnBy.${details.how}`, details.how)]
+          : event.action === 'referral-recorded' && typeof details.referredTo === 'string'
+            ? [t('app.labelled', { label: t('ending.to'), value: details.referredTo })]
+            : [];
   return moved
     .concat(unanswered)
     .concat(

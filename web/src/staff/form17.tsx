@@ -16,6 +16,7 @@ import {
 import { Link } from '../router.tsx';
 import { eventDetails, loadError, signed, useComplaint } from './complaint.tsx';
 import { correctedFieldName, correctedValue } from './corrections.tsx';
+import { endingText } from './end-complaint.tsx';
 import { RelatedFlagLines } from './related.tsx';
 import type { Complaint, TimelineEvent } from './types.ts';
 
@@ -269,6 +270,11 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
           </Row>
           <Row label={t('form17.closing')}>
             {c.closingSignature?.note ? <div class="prewrap">{c.closingSignature.note}</div> : null}
+            {c.ending ? (
+              <div class="prewrap" data-testid="form17-ending">
+                {t('app.labelled', { label: t('form17.ending'), value: endingText(c.ending) })}
+              </div>
+            ) : null}
             {c.closedByError ? (
               <div class="prewrap" data-testid="closed-by-error">
                 {t('app.labelled', { label: t('complaint.closedByError'), value: c.closedByError.reason })}
@@ -276,7 +282,14 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
             ) : null}
             <Sign
               complaint={c}
-              event={signatureOf(c, c.closedByError ? ['closed-by-error'] : SIGNATURES.closing)}
+              event={signatureOf(
+                c,
+                c.closedByError
+                  ? ['closed-by-error']
+                  : c.ending
+                    ? ['withdrawal-recorded', 'referral-recorded']
+                    : SIGNATURES.closing,
+              )}
             />
           </Row>
           <Row label={t('form17.filed')}>

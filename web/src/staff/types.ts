@@ -1,3 +1,4 @@
+import type { WithdrawalChannel } from '#config/procedure-names.ts';
 /** The complaint as `GET /api/complaints/{ref}` returns it (docs/openapi.json `Complaint`). */
 export interface Signature {
   readonly by: string;
@@ -136,6 +137,12 @@ export interface Complaint {
   readonly checklist: Record<string, boolean | undefined>;
   readonly attachments?: { key: string; name: string; contentType: string; size: number }[];
   readonly status: 'open' | 'closed';
+  /** Ended early: withdrawn by the owner, or referred elsewhere (lambdas/domain/ending.ts). */
+  readonly ending?: Signature &
+    (
+      | { readonly kind: 'withdrawn'; readonly how: WithdrawalChannel; readonly reason: string }
+      | { readonly kind: 'referred'; readonly to: string; readonly reason: string }
+    );
   readonly currentStep: string;
   readonly outcome?: string;
   readonly clarifiedPurpose?: string;

@@ -1,0 +1,208 @@
+import { useState } from 'preact/hooks';
+import {
+  ENDING_KINDS,
+  type EndingKind,
+  WITHDRAWAL_CHANNELS,
+  type WithdrawalChannel,
+} from '#config/procedure-names.ts';
+import { mayEndComplaint } from '#domain/access.ts';
+import { ENDING_LIMITS } from '#domain/fields.ts';
+import { type ApiError, api } from '../api.ts';
+import type { Session } from '../auth.ts';
+import { ErrorSummary, Field, Notice, useFieldErrors } from '../components.tsx';
+import { t } from '../i18n.ts';
+import type { MessageKey } from '../messages/zh-Hant.ts';
+import { type FieldErrors, fromServer } from '../validation.ts';
+import type { Complaint } from './types.ts';
+
+/** What went wrong, for the form's notice (a 409: closed, ended or closing meanwhile). */
+function failureOf(error: ApiError): MessageKey {
+  if (error.status === 409) return 'error.conflict';
+  if (error.status === 403) return 'error.forbidden';
+  if (error.status === 0) return 'error.network';
+  return 'app.error';
+}
+
+/** Steps past which nothing is left to end (the API answers 409 there too: domain/ending.ts). */
+const TOO_LATE = ['closing', 'filing', 'filed'];
+
+interface EndingDraft {
+  kind: EndingKind;
+  how: WithdrawalChannel | '';
+  to: string;
+  reason: string;
+  confirmed: boolean;
+}
+
+function check(draft: EndingDraft): FieldErrors {
+  const errors: FieldErrors = {};
+  if (draft.kind === 'withdrawn' && !draft.how) errors.how = 'error.choose';
+  if (draft.kind === 'referred') {
+    if (!draft.to.trim()) errors.to = 'error.required';
+    else if (draft.to.trim().length > ENDING_LIMITS.referredTo) errors.to = 'error.tooLong';
+  }
+  if (!draft.reason.trim()) errors.reason = 'error.required';
+  else if (draft.reason.trim().length > ENDING_LIMITS.reason) errors.reason = 'error.tooLong';
+  if (!draft.confirmed) errors.confirmed = 'error.required';
+  return errors;
+}
+
+/**
+ * *Withdraw or refer* (issue 17): the owner withdraws the complaint (reception, follow-up staff,
+ * the supervisor or head office record it), or the supervisor refers a matter that is not the
+ * company's. Only the kinds this person may record are offered; a confirmation box stands
+ * before the button, since the complaint then goes straight to its closing note and filing.
+ */
+export function EndComplaintForm({
+  session,
+  complaint,
+  onEnded,
+}: {
+  session: Session;
+  complaint: Complaint;
+  onEnded: () => void;
+}) {
+  const kinds = ENDING_KINDS.filter((kind) => mayEndComplaint(session, kind, complaint));
+  const [draft, setDraft] = useState<EndingDraft>({
+    kind: kinds[0] ?? 'withdrawn',
+    how: '',
+    to: '',
+    reason: '',
+    confirmed: false,
+  });
+  const problems = useFieldErrors();
+  const [failure, setFailure] = useState<MessageKey | undefined>();
+  const [sending, setSending] = useState(false);
+  if (!kinds.length || complaint.status !== 'open' || TOO_LATE.includes(complaint.currentStep)) return null;
+  const labels = {
+    kind: t('ending.kind'),
+    how: t('ending.how'),
+    to: t('ending.to'),
+    reason: t(draft.kind === 'withdrawn' ? 'ending.reason.withdrawn' : 'ending.reason.referred'),
+    confirmed: t('ending.confirm'),
+  };
+  const change = (field: keyof EndingDraft, value: EndingDraft[keyof EndingDraft]) => {
+    const next = { ...draft, [field]: value } as EndingDraft;
+    setDraft(next);
+    problems.edited(field, check(next));
+  };
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setFailure(undefined);
+    const found = check(draft);
+    problems.found(found);
+    if (Object.keys(found).length) return;
+    setSending(true);
+    try {
+      const body =
+        draft.kind === 'withdrawn'
+          ? { kind: 'withdrawn', how: draft.how, reason: draft.reason.trim() }
+          : { kind: 'referred', to: draft.to.trim(), reason: draft.reason.trim() };
+      await api('POST', `/api/complaints/${encodeURIComponent(complaint.ref)}/ending`, body);
+      onEnded();
+    } catch (e) {
+      const error = e as ApiError;
+      if (error.status === 400) problems.fromApi(fromServer(error.fields));
+      else setFailure(failureOf(error));
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="ending-heading">
+      <details>
+        <summary>
+          <h2 id="ending-heading">{t('ending.title')}</h2>
+        </summary>
+        <p class="hint">{t('ending.intro')}</p>
+        <form onSubmit={(e) => void submit(e)} noValidate data-testid="end-complaint">
+          <ErrorSummary errors={problems.errors} labels={labels} />
+          {kinds.length > 1 ? (
+            <fieldset class="field">
+              <legend>{labels.kind}</legend>
+              {kinds.map((kind) => (
+                <label key={kind} class="choice">
+                  <input
+                    type="radio"
+                    name="kind"
+                    value={kind}
+                    checked={draft.kind === kind}
+                    onChange={() => change('kind', kind)}
+                  />{' '}
+                  {t(`ending.kind.${kind}`)}
+                </label>
+              ))}
+            </fieldset>
+          ) : (
+            <p>
+              <strong>{t(`ending.kind.${draft.kind}`)}</strong>
+            </p>
+          )}
+          {draft.kind === 'withdrawn' ? (
+            <Field field="how" label={labels.how} errors={problems.errors}>
+              {(attributes) => (
+                <select
+                  {...attributes}
+                  value={draft.how}
+                  onChange={(e) => change('how', e.currentTarget.value as WithdrawalChannel)}
+                >
+                  <option value="">—</option>
+                  {WITHDRAWAL_CHANNELS.map((how) => (
+                    <option key={how} value={how}>
+                      {t(`withdrawnBy.${how}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : (
+            <Field field="to" label={labels.to} errors={problems.errors} hint={t('ending.toHint')}>
+              {(attributes) => (
+                <input
+                  {...attributes}
+                  type="text"
+                  maxLength={ENDING_LIMITS.referredTo}
+                  value={draft.to}
+                  onInput={(e) => change('to', e.currentTarget.value)}
+                />
+              )}
+            </Field>
+          )}
+          <Field field="reason" label={labels.reason} errors={problems.errors}>
+            {(attributes) => (
+              <textarea
+                {...attributes}
+                rows={3}
+                maxLength={ENDING_LIMITS.reason}
+                value={draft.reason}
+                onInput={(e) => change('reason', e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field field="confirmed" label={labels.confirmed} errors={problems.errors}>
+            {(attributes) => (
+              <input
+                {...attributes}
+                type="checkbox"
+                checked={draft.confirmed}
+                onChange={(e) => change('confirmed', e.currentTarget.checked)}
+              />
+            )}
+          </Field>
+          {failure ? <Notice kind="error">{t(failure)}</Notice> : null}
+          <button type="submit" disabled={sending}>
+            {t('ending.submit')}
+          </button>
+        </form>
+      </details>
+    </section>
+  );
+}
+
+/** How the complaint ended early, in a line (the complaint page and Form 17). */
+export function endingText(ending: NonNullable<Complaint['ending']>): string {
+  const signed = ending.name ?? ending.by;
+  return ending.kind === 'withdrawn'
+    ? `${t('ending.shown.withdrawn', { how: t(`withdrawnBy.${ending.how}`), reason: ending.reason })} — ${signed}`
+    : `${t('ending.shown.referred', { to: ending.to, reason: ending.reason })} — ${signed}`;
+}

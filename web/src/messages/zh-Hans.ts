@@ -446,7 +446,7 @@ export const zhHans: Messages = {
   'ending.reason.referred': '不属本公司处理的原因',
   'ending.to': '转介至',
   'ending.toHint': '例如：水务部门、住建部门、业主委员会、公安。',
-  'ending.confirm': '我确认业主已要求撤回／此事应转介他方，投诉会结案存档。',
+  'ending.confirm': '我确认业主已要求撤回／此事应转介他方，投诉会结案存档',
   'ending.submit': '结束投诉并存档',
   'ending.done': '已记录。结案通知已安排发出，投诉会交文员存档。',
   'ending.shown.withdrawn': '业主撤回（{how}）：{reason}',

@@ -448,7 +448,7 @@ export const zhHant = {
   'ending.reason.referred': '不屬本公司處理的原因',
   'ending.to': '轉介至',
   'ending.toHint': '例如：水務署、屋宇署、業主立案法團、警方。',
-  'ending.confirm': '我確認業主已要求撤回／此事應轉介他方，投訴會結案存檔。',
+  'ending.confirm': '我確認業主已要求撤回／此事應轉介他方，投訴會結案存檔',
   'ending.submit': '結束投訴並存檔',
   'ending.done': '已記錄。結案通知已安排發出，投訴會交文員存檔。',
   'ending.shown.withdrawn': '業主撤回（{how}）：{reason}',

@@ -184,7 +184,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         }}
       />
 
-      {c.status === 'open' && mayChangeArea(session, c) ? (
+      {c.status === 'open' && !c.ending && mayChangeArea(session, c) ? (
         <MoveAreaForm
           complaint={c}
           onMoved={(to) => {
@@ -204,6 +204,8 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         onEnded={() => {
           setNotice({ kind: 'success', text: 'ending.done' });
           void reload();
+          // The workflow takes it to its closing note and filing a moment later: show that step too.
+          setTimeout(() => void reload(), 2000);
         }}
       />
 

@@ -34,16 +34,27 @@ interface EndingDraft {
   confirmed: boolean;
 }
 
+/**
+ * The form's fields by the API's names, prefixed: the page also has the move form, whose
+ * `reason` field would otherwise share its element id (components.tsx fieldId).
+ */
+const F = {
+  how: 'ending.how',
+  to: 'ending.to',
+  reason: 'ending.reason',
+  confirmed: 'ending.confirmed',
+} as const;
+
 function check(draft: EndingDraft): FieldErrors {
   const errors: FieldErrors = {};
-  if (draft.kind === 'withdrawn' && !draft.how) errors.how = 'error.choose';
+  if (draft.kind === 'withdrawn' && !draft.how) errors[F.how] = 'error.choose';
   if (draft.kind === 'referred') {
-    if (!draft.to.trim()) errors.to = 'error.required';
-    else if (draft.to.trim().length > ENDING_LIMITS.referredTo) errors.to = 'error.tooLong';
+    if (!draft.to.trim()) errors[F.to] = 'error.required';
+    else if (draft.to.trim().length > ENDING_LIMITS.referredTo) errors[F.to] = 'error.tooLong';
   }
-  if (!draft.reason.trim()) errors.reason = 'error.required';
-  else if (draft.reason.trim().length > ENDING_LIMITS.reason) errors.reason = 'error.tooLong';
-  if (!draft.confirmed) errors.confirmed = 'error.required';
+  if (!draft.reason.trim()) errors[F.reason] = 'error.required';
+  else if (draft.reason.trim().length > ENDING_LIMITS.reason) errors[F.reason] = 'error.tooLong';
+  if (!draft.confirmed) errors[F.confirmed] = 'error.required';
   return errors;
 }
 
@@ -73,18 +84,26 @@ export function EndComplaintForm({
   const problems = useFieldErrors();
   const [failure, setFailure] = useState<MessageKey | undefined>();
   const [sending, setSending] = useState(false);
-  if (!kinds.length || complaint.status !== 'open' || TOO_LATE.includes(complaint.currentStep)) return null;
+  // Ended already: the workflow may not have reached its closing note yet, but nothing is left to end.
+  if (
+    !kinds.length ||
+    complaint.ending ||
+    complaint.status !== 'open' ||
+    TOO_LATE.includes(complaint.currentStep)
+  ) {
+    return null;
+  }
   const labels = {
     kind: t('ending.kind'),
-    how: t('ending.how'),
-    to: t('ending.to'),
-    reason: t(draft.kind === 'withdrawn' ? 'ending.reason.withdrawn' : 'ending.reason.referred'),
-    confirmed: t('ending.confirm'),
+    [F.how]: t('ending.how'),
+    [F.to]: t('ending.to'),
+    [F.reason]: t(draft.kind === 'withdrawn' ? 'ending.reason.withdrawn' : 'ending.reason.referred'),
+    [F.confirmed]: t('ending.confirm'),
   };
   const change = (field: keyof EndingDraft, value: EndingDraft[keyof EndingDraft]) => {
     const next = { ...draft, [field]: value } as EndingDraft;
     setDraft(next);
-    problems.edited(field, check(next));
+    problems.edited(field === 'kind' ? Object.values(F) : F[field], check(next));
   };
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -102,8 +121,12 @@ export function EndComplaintForm({
       onEnded();
     } catch (e) {
       const error = e as ApiError;
-      if (error.status === 400) problems.fromApi(fromServer(error.fields));
-      else setFailure(failureOf(error));
+      if (error.status === 400) {
+        const found = fromServer(error.fields);
+        problems.fromApi(
+          Object.fromEntries(Object.entries(found).map(([field, key]) => [`ending.${field}`, key])),
+        );
+      } else setFailure(failureOf(error));
     } finally {
       setSending(false);
     }
@@ -139,7 +162,7 @@ export function EndComplaintForm({
             </p>
           )}
           {draft.kind === 'withdrawn' ? (
-            <Field field="how" label={labels.how} errors={problems.errors}>
+            <Field field={F.how} label={labels[F.how]} errors={problems.errors}>
               {(attributes) => (
                 <select
                   {...attributes}
@@ -156,7 +179,7 @@ export function EndComplaintForm({
               )}
             </Field>
           ) : (
-            <Field field="to" label={labels.to} errors={problems.errors} hint={t('ending.toHint')}>
+            <Field field={F.to} label={labels[F.to]} errors={problems.errors} hint={t('ending.toHint')}>
               {(attributes) => (
                 <input
                   {...attributes}
@@ -168,7 +191,7 @@ export function EndComplaintForm({
               )}
             </Field>
           )}
-          <Field field="reason" label={labels.reason} errors={problems.errors}>
+          <Field field={F.reason} label={labels[F.reason]} errors={problems.errors}>
             {(attributes) => (
               <textarea
                 {...attributes}
@@ -179,7 +202,7 @@ export function EndComplaintForm({
               />
             )}
           </Field>
-          <Field field="confirmed" label={labels.confirmed} errors={problems.errors}>
+          <Field field={F.confirmed} label={labels[F.confirmed]} errors={problems.errors}>
             {(attributes) => (
               <input
                 {...attributes}
@@ -200,9 +223,11 @@ export function EndComplaintForm({
 }
 
 /** How the complaint ended early, in a line (the complaint page and Form 17). */
-export function endingText(ending: NonNullable<Complaint['ending']>): string {
-  const signed = ending.name ?? ending.by;
-  return ending.kind === 'withdrawn'
-    ? `${t('ending.shown.withdrawn', { how: t(`withdrawnBy.${ending.how}`), reason: ending.reason })} — ${signed}`
-    : `${t('ending.shown.referred', { to: ending.to, reason: ending.reason })} — ${signed}`;
+export function endingText(ending: NonNullable<Complaint['ending']>, withSigner = true): string {
+  const text =
+    ending.kind === 'withdrawn'
+      ? t('ending.shown.withdrawn', { how: t(`withdrawnBy.${ending.how}`), reason: ending.reason })
+      : t('ending.shown.referred', { to: ending.to, reason: ending.reason });
+  // Form 17 signs it in its own signature line.
+  return withSigner ? `${text} — ${ending.name ?? ending.by}` : text;
 }

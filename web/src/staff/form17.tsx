@@ -272,7 +272,7 @@ export function Form17({ complaintRef }: { complaintRef: string }) {
             {c.closingSignature?.note ? <div class="prewrap">{c.closingSignature.note}</div> : null}
             {c.ending ? (
               <div class="prewrap" data-testid="form17-ending">
-                {t('app.labelled', { label: t('form17.ending'), value: endingText(c.ending) })}
+                {t('app.labelled', { label: t('form17.ending'), value: endingText(c.ending, false) })}
               </div>
             ) : null}
             {c.closedByError ? (

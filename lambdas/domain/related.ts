@@ -1,6 +1,6 @@
 import type { RelatedThresholds } from '#config/workflow.ts';
 import type { ComplaintRecord, Language, RegisterUnitRef } from './complaint.ts';
-import type { RelatedFlags } from './related-flags.ts';
+import { type RelatedFlags, repeatOf, windowStart } from './related-flags.ts';
 import { localDate } from './report/period.ts';
 import { draftItem, type RectificationItem, type Subject, subjectText } from './report/rectification.ts';
 
@@ -73,43 +73,11 @@ export function relatedPointerItems(
 }
 
 export type { RelatedFlags };
-
-const DAY_MS = 86_400_000;
-
-/** The instant `days` days before `at` (ISO): the start of a rule's window, inclusive. */
-export function windowStart(at: string, days: number): string {
-  return new Date(Date.parse(at) - days * DAY_MS).toISOString();
-}
+// The repeat rule lives with the flags, which the web app reads too (the review's live hint).
+export { repeatOf, windowStart };
 
 function answers(pointer: RelatedPointer): boolean {
   return pointer.moved !== true;
-}
-
-/**
- * A repeat: an earlier complaint (received at or before this one, at most `repeatDays` days
- * before, the boundary included) of the same unit about the same category. A complaint without
- * a category repeats nothing yet (the supervisor gives it one, and it is checked again then).
- */
-export function repeatOf(
-  record: Pick<ComplaintRecord, 'ref' | 'receivedAt' | 'category' | 'registerUnit'>,
-  unitPointers: readonly RelatedPointer[],
-  thresholds: Pick<RelatedThresholds, 'repeatDays'>,
-): string[] {
-  const unit = record.registerUnit;
-  if (!unit || !record.category) return [];
-  const from = windowStart(record.receivedAt, thresholds.repeatDays);
-  return unitPointers
-    .filter(
-      (p) =>
-        answers(p) &&
-        p.ref !== record.ref &&
-        p.unitId === unit.id &&
-        p.category === record.category &&
-        p.receivedAt >= from &&
-        p.receivedAt <= record.receivedAt,
-    )
-    .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.ref.localeCompare(a.ref))
-    .map((p) => p.ref);
 }
 
 /**

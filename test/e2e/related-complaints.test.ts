@@ -37,7 +37,7 @@ const UNIT: RegisterUnitRef = {
 async function open(
   receivedAt: Date,
   unit: RegisterUnitRef = UNIT,
-  category: 'water-leak' | 'facilities' = 'water-leak',
+  category: 'water-leak' | 'facilities' | null = 'water-leak',
 ) {
   const record = await openComplaint(
     { table: t.stack.tableName, stateMachineArn: t.stack.stateMachineArn },
@@ -46,7 +46,7 @@ async function open(
       area: 'kowloon-east',
       owner: { name: '李美玲', phone: '+852 9876 5432' },
       content: '浴室天花板又再漏水。',
-      category,
+      ...(category ? { category } : {}),
       building: unit.building,
       unit: unit.unit,
       checklist: { keyPointsNoted: true, requestClarified: true, apologyGiven: true },
@@ -94,6 +94,59 @@ describe('a repeat on the supervisor’s review', () => {
     await page.goto(`${base}/complaints/${second}/form17`);
     await expect.poll(() => page.getByTestId('repeat-flag').textContent()).toContain(first);
     await screenshot(page, 'related-03-form17-en');
+  });
+});
+
+describe('a repeat found as the supervisor gives the category', () => {
+  it('an emailed complaint has no category yet: picking the first one’s shows it a repeat before the decision is sent', async () => {
+    // An estate of its own: the statistics below count Harbour Gardens' complaints.
+    const unit: RegisterUnitRef = {
+      id: 'e2e-hillside.1.15-A',
+      estateId: 'e2e-hillside',
+      estate: '山景花園',
+      buildingCode: '1',
+      building: '第一座',
+      unit: '15樓A室',
+    };
+    const first = await open(new Date(Date.now() - 5 * 86_400_000), unit, 'water-leak');
+    const waitingTask = t.recordTasks();
+    // As email intake opens it: the unit known from the sender, no category.
+    const second = await open(new Date(), unit, null);
+    expect((await waitingTask(second)).stateName).toBe('Supervisor review');
+
+    page = await pages.fresh();
+    await signInAs(page, base, 'supervisor.kowloon-east', `/complaints/${second}`);
+    const related = page.getByTestId('related');
+    await related.waitFor();
+    expect(await related.getByTestId('repeat-flag').count()).toBe(0);
+    // The review's form (the page's Edit record form has a category too).
+    const review = page.locator('form.decision');
+    await review.getByLabel('類別').selectOption('water-leak');
+    const hint = related.getByTestId('repeat-as-chosen');
+    await expect.poll(() => hint.textContent()).toContain(first);
+    expect(await hint.textContent()).toContain(
+      '按您所選的類別「滲水漏水」：同一單位於 90 日內曾就同類問題投訴',
+    );
+    await screenshot(page, 'related-04-repeat-as-chosen-zh-Hant');
+    // Another category: no repeat.
+    await review.getByLabel('類別').selectOption('noise');
+    await expect.poll(() => hint.count()).toBe(0);
+    // Signed with the first one's category: flagged for good.
+    await review.getByLabel('類別').selectOption('water-leak');
+    await review.getByLabel('處理意見').fill('安排工程部檢查');
+    await review.getByLabel('負責部門').selectOption('engineering');
+    await review.getByRole('button', { name: '提交' }).click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await api.get<{ relatedFlags?: { repeatOf?: string[] } }>(
+              'supervisor.kowloon-east',
+              `/api/complaints/${second}`,
+            )
+          ).body.relatedFlags?.repeatOf,
+      )
+      .toEqual([first]);
   });
 });
 

@@ -553,6 +553,7 @@ export const en: Messages = {
   'related.heading': 'Related complaints',
   'related.repeatBadge': 'Repeat',
   'related.clusterBadge': 'Cluster',
+  'related.asChosen': 'By the category you chose ({category}): {repeat}',
   'related.repeat': 'The same unit complained about the same category within {days} days: {refs}',
   'related.cluster':
     '{units} units of the building complained about this category within {days} days: {refs}',

@@ -530,6 +530,7 @@ export const zhHans: Messages = {
   'related.heading': '有关投诉',
   'related.repeatBadge': '重复投诉',
   'related.clusterBadge': '群组投诉',
+  'related.asChosen': '按您所选的类别“{category}”：{repeat}',
   'related.repeat': '同一单位于 {days} 日内曾就同类问题投诉：{refs}',
   'related.cluster': '同栋 {units} 个单位于 {days} 日内就同类问题投诉：{refs}',
   'related.unitHistory': '同一单位的过往投诉（{days} 日内，不论状态）',

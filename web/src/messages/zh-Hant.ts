@@ -532,6 +532,7 @@ export const zhHant = {
   'related.heading': '有關投訴',
   'related.repeatBadge': '重複投訴',
   'related.clusterBadge': '群組投訴',
+  'related.asChosen': '按您所選的類別「{category}」：{repeat}',
   'related.repeat': '同一單位於 {days} 日內曾就同類問題投訴：{refs}',
   'related.cluster': '同座 {units} 個單位於 {days} 日內就同類問題投訴：{refs}',
   'related.unitHistory': '同一單位的過往投訴（{days} 日內，不論狀態）',

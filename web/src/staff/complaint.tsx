@@ -71,6 +71,8 @@ export function signed(signature: Signature | undefined, owner?: { readonly name
 export function ComplaintPage({ session, complaintRef }: { session: Session; complaintRef: string }) {
   /** The area this member moved the complaint to, when that took it out of their sight. */
   const [movedAway, setMovedAway] = useState<string | undefined>();
+  /** The category the supervisor is picking in the review form: the related panel applies the repeat rule to it. */
+  const [chosenCategory, setChosenCategory] = useState<string | undefined>();
   const heading = useFocusHeading(movedAway ?? complaintRef);
   const { complaint, error, reload } = useComplaint(complaintRef);
   const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: MessageKey } | undefined>();
@@ -141,6 +143,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
               key={task.id}
               complaint={c}
               task={task}
+              onCategory={setChosenCategory}
               onDone={(outcome) => {
                 // A call logged on a step still open: its panel says so itself.
                 setNotice(
@@ -172,7 +175,7 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
         ) : null}
       </section>
 
-      <RelatedComplaints complaint={c} />
+      <RelatedComplaints complaint={c} {...(chosenCategory ? { chosenCategory } : {})} />
 
       <UnitSuggestions
         key={`unit.${c.ref}.${c.version ?? 0}`}

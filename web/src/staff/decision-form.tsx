@@ -239,12 +239,19 @@ export function DecisionForm({
   complaint,
   task,
   onDone,
+  onCategory,
 }: {
   complaint: Complaint;
   task: OpenTask;
   onDone: (outcome: TaskOutcome) => void;
+  /** The category picked in the form, as it is picked (the related panel's live repeat hint). */
+  onCategory?: (category: string) => void;
 }) {
-  if (!task.call) return <StepForm complaint={complaint} task={task} onDone={onDone} />;
+  if (!task.call) {
+    return (
+      <StepForm complaint={complaint} task={task} onDone={onDone} {...(onCategory ? { onCategory } : {})} />
+    );
+  }
   return (
     <>
       <CallPanel complaint={complaint} task={task} call={task.call} onDone={onDone} />
@@ -286,10 +293,12 @@ function StepForm({
   complaint,
   task,
   onDone,
+  onCategory,
 }: {
   complaint: Complaint;
   task: OpenTask;
   onDone: (outcome: TaskOutcome) => void;
+  onCategory?: (category: string) => void;
 }) {
   const form = STEP_FORMS[task.step] ?? { fields: [] };
   const [action, setAction] = useState(form.actions?.[0]?.value ?? '');
@@ -329,6 +338,7 @@ function StepForm({
   const change = (name: string, value: string) => {
     const next = { ...values, [name]: value };
     setValues(next);
+    if (name === 'category') onCategory?.(value);
     problems.edited(name, check(action, next));
   };
   const choose = (next: string) => {

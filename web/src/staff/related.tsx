@@ -1,3 +1,4 @@
+import { repeatOf } from '#domain/related-flags.ts';
 import { categoryName, formatDate, t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import type { Complaint, RelatedFlags, RelatedLine } from './types.ts';
@@ -7,13 +8,38 @@ import type { Complaint, RelatedFlags, RelatedLine } from './types.ts';
  * before deciding, issue 16 §4): the repeat and cluster flags, the unit's earlier complaints,
  * and the open ones of the category in its building and estate. Nothing about owners.
  */
-export function RelatedComplaints({ complaint }: { complaint: Complaint }) {
+export function RelatedComplaints({
+  complaint,
+  chosenCategory,
+}: {
+  complaint: Complaint;
+  chosenCategory?: string;
+}) {
   const related = complaint.related;
   if (!related) return null;
+  // The supervisor is giving it a category (or another) in the review form: the repeat rule,
+  // applied to that category now, before the decision is sent (it is applied for good then).
+  const asChosen =
+    chosenCategory && chosenCategory !== complaint.category
+      ? repeatOf({ ...complaint, category: chosenCategory }, related.unitHistory, related.thresholds)
+      : [];
   return (
     <section class="card" aria-labelledby="related-heading" data-testid="related">
       <h2 id="related-heading">{t('related.heading')}</h2>
-      <RelatedFlagLines flags={complaint.relatedFlags ?? related.flags} />
+      {asChosen.length ? (
+        <p data-testid="repeat-as-chosen">
+          <span class="badge badge--overdue">{t('related.repeatBadge')}</span>{' '}
+          {t('related.asChosen', {
+            category: categoryName(chosenCategory),
+            repeat: t('related.repeat', {
+              days: String(related.thresholds.repeatDays),
+              refs: asChosen.join(', '),
+            }),
+          })}
+        </p>
+      ) : (
+        <RelatedFlagLines flags={complaint.relatedFlags ?? related.flags} />
+      )}
       <RelatedTable
         id="related-unit"
         title={t('related.unitHistory', { days: String(related.thresholds.historyDays) })}

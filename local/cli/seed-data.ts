@@ -21,6 +21,7 @@ import {
   escalationFact,
 } from '#domain/record-facts.ts';
 import { DEFAULT_DEPARTMENT } from '#domain/report/rectification.ts';
+import { searchItemKeys } from '#domain/search.ts';
 
 /**
  * Realistic complaint volumes for demos, tests and the benchmark, written straight into the
@@ -467,6 +468,10 @@ function materialise(plan: Plan, ref: string, now: number): Record<string, unkno
         GSI1PK: openTasksPk(task.role, area.id),
         GSI1SK: openTasksSk(iso(task.dueAt), id),
       });
+    }
+    // Found by the complaint search, as a complaint opened through the API is (domain/search.ts).
+    for (const key of searchItemKeys(record as unknown as Parameters<typeof searchItemKeys>[0])) {
+      items.push({ ...key, type: 'search-term', ref });
     }
     return items;
   };

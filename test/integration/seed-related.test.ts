@@ -47,4 +47,13 @@ it('seeds complaints tied to register units, flagged, counted in the estates’ 
   }
   // Every tied complaint is in its estate's year (all of them were received in 2026).
   expect(counted).toBe(linked);
+
+  // And the complaint search finds them, as it finds a complaint logged through the API: words
+  // of the content (a water leak's 滲水), and over the seeded months.
+  const found = await api.get<{ items: { ref: string; content?: string }[] }>(
+    'supervisor.kowloon-east',
+    `/api/complaints?q=${encodeURIComponent('滲水')}&from=2026-10-01&to=2026-11-30`,
+  );
+  expect(found.status).toBe(200);
+  expect(found.body.items.length).toBeGreaterThan(0);
 }, 900_000);

@@ -281,6 +281,21 @@ export const FUNCTIONS = {
     // Reads the record (GetItem), counts the note on it (UpdateItem), puts the note's line (PutItem).
     access: { tableReads: ['dynamodb:GetItem'], tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   },
+  pauseTask: {
+    id: 'pause-task',
+    entry: 'lambdas/pause-task.ts',
+    description:
+      "Pauses a step's clock with a reason until a date or an event, or resumes it; the workflow waits meanwhile",
+    // Reads the task and the record (GetItem), closes the task (conditional UpdateItem), sets the
+    // pause on the record (conditional UpdateItem), appends the audit line (PutItem), and fails
+    // the task's token (SendTaskFailure); resuming answers the paused task (SendTaskSuccess).
+    access: {
+      tableReads: ['dynamodb:GetItem'],
+      tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      answerTasks: true,
+      workflowSettings: true,
+    },
+  },
   endComplaint: {
     id: 'end-complaint',
     entry: 'lambdas/end-complaint.ts',

@@ -194,3 +194,22 @@ export type CallStep = keyof typeof CALL_STEPS;
 export function callStepRule(step: string): 'always' | 'without-email' | undefined {
   return (CALL_STEPS as Partial<Record<string, 'always' | 'without-email'>>)[step];
 }
+
+/** Why a step's clock is paused (issue 17 §2): waiting on someone the company cannot hurry. */
+export const PAUSE_REASONS = ['owner-access', 'owner-away', 'parts', 'utility-government', 'other'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+export const PAUSE_REASON_NAMES: Record<PauseReason, Names> = {
+  'owner-access': {
+    en: 'Waiting for access to the flat',
+    zhHant: '等候業主安排入屋',
+    zhHans: '等候业主安排入户',
+  },
+  'owner-away': { en: 'The owner is away', zhHant: '業主不在香港／外出', zhHans: '业主外出' },
+  parts: { en: 'Waiting for parts from a supplier', zhHant: '等候供應商零件', zhHans: '等候供应商零件' },
+  'utility-government': {
+    en: 'Waiting for a utility or government department',
+    zhHant: '等候公用事業或政府部門',
+    zhHans: '等候公用事业或政府部门',
+  },
+  other: { en: 'Other (say what)', zhHant: '其他（請說明）', zhHans: '其他（请说明）' },
+};

@@ -26,6 +26,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/complaints/{ref}/messages', fn: 'sendOwnerMessage' },
   { method: 'GET', path: '/api/tasks', fn: 'listTasks' },
   { method: 'POST', path: '/api/tasks/{id}/complete', fn: 'completeTask' },
+  { method: 'POST', path: '/api/tasks/{id}/pause', fn: 'pauseTask' },
+  { method: 'POST', path: '/api/tasks/{id}/resume', fn: 'pauseTask' },
   { method: 'POST', path: '/api/tasks/{id}/calls', fn: 'logCall' },
   { method: 'GET', path: '/api/me', fn: 'whoAmI' },
   { method: 'GET', path: '/api/mail', fn: 'listMail' },

@@ -212,6 +212,18 @@ export const WORKFLOW_ERROR_METRIC = 'WorkflowErrorTasksOpened';
  */
 export const ENDED_ERROR = 'Complaint.Ended';
 
+/**
+ * The error a waiting task fails with when its step's clock is paused (lambdas/domain/pause.ts):
+ * the pausable steps catch it and wait, in a task of the same step marked paused, until the
+ * resume date or until someone resumes it; the step then opens again with the business time it
+ * had left.
+ */
+export const PAUSED_ERROR = 'Complaint.Paused';
+
+/** Steps whose clock may be paused: the department's, and the supervisor's coordination of an obstacle. */
+export const PAUSABLE_STEPS = ['departmentCommitment', 'workInProgress', 'obstacleCoordination'] as const;
+export type PausableStep = (typeof PAUSABLE_STEPS)[number];
+
 export interface WorkflowSettings {
   /** Working minutes per step (defaults in STEPS). */
   readonly businessMinutes: Record<StepId, number>;

@@ -24,6 +24,8 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   const caller = callerOf(event);
   const task = await taskToAnswer(TABLE_NAME, caller, event.pathParameters?.id ?? '');
   if (task.status !== 'open') throw new StateConflictError(`The task is already ${task.status}`);
+  // A paused step is answered once it resumes: POST /api/tasks/{id}/resume first.
+  if (task.paused) throw new StateConflictError('The step is paused: resume it first');
 
   const body = parseBody(event, z.unknown());
   const actor = signatureOf(caller);

@@ -75,6 +75,8 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
         ...(visible.late ? { late: visible.late } : {}),
         // A Resolve workflow error task: the step that failed after its retries, and its error.
         ...(visible.failure ? { failure: visible.failure } : {}),
+        // A paused step: why, and until when (domain/pause.ts).
+        ...(visible.paused ? { paused: visible.paused } : {}),
         // Emails from the owner that arrived while this step waited for their answer.
         ...replies[i],
         // A step that is a phone call: its calls so far, and after how many unanswered ones the

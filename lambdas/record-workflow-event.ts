@@ -32,12 +32,13 @@ const METRIC: Partial<Record<WorkflowEventAction, string>> = {
   'manager-reminded': 'ManagerReminded',
   'workflow-error': 'WorkflowErrors',
   'complaint-ended': 'ComplaintsEndedEarly',
+  'step-paused': 'StepsPausedInWorkflow',
 };
 
 /** The workflow's own bookkeeping between human steps (services/workflow-events.ts). */
 export const handler = withPowertools(async (event: unknown) => {
   const input = WorkflowEventInput.parse(event);
-  const { due } = await recordWorkflowEvent(TABLE_NAME, input);
+  const { due, pause } = await recordWorkflowEvent(TABLE_NAME, input);
   if (input.action === 'workflow-error') {
     logger.error('Workflow step failed after retries', {
       ref: input.ref,
@@ -47,5 +48,5 @@ export const handler = withPowertools(async (event: unknown) => {
   }
   const metric = METRIC[input.action];
   if (metric) metrics.addMetric(metric, 'Count', 1);
-  return { due };
+  return { due, ...(pause ? { pause } : {}) };
 });

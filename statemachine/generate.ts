@@ -1,6 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENDED_ERROR, type LadderLevel, STEPS, type StepId } from '#config/workflow.ts';
+import {
+  ENDED_ERROR,
+  type LadderLevel,
+  PAUSABLE_STEPS,
+  PAUSED_ERROR,
+  STEPS,
+  type StepId,
+} from '#config/workflow.ts';
 
 /**
  * Writes statemachine/complaint.asl.json — the complaint procedure as a Step Functions
@@ -74,6 +81,8 @@ const CATCH_ALL = { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 
 
 /** Where a complaint withdrawn or referred (lambdas/domain/ending.ts) goes from its waiting step. */
 const RECORD_ENDING = 'Record ending';
+/** Where a step whose clock is paused (lambdas/domain/pause.ts) goes from its waiting task. */
+const RECORD_PAUSE = 'Record pause';
 
 const LEVEL_STATE: Record<LadderLevel, string> = {
   supervisor: STEPS.escalationSupervisor.state,
@@ -118,6 +127,10 @@ function humanStep(
       ...(step === 'filing'
         ? []
         : [{ ErrorEquals: [ENDED_ERROR], ResultPath: '$.ending', Next: RECORD_ENDING }]),
+      // Its clock paused (lambdas/domain/pause.ts): the workflow waits in a paused task instead.
+      ...((PAUSABLE_STEPS as readonly StepId[]).includes(step)
+        ? [{ ErrorEquals: [PAUSED_ERROR], ResultPath: '$.pausing', Next: RECORD_PAUSE }]
+        : []),
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: onTimeout },
       catchAll,
     ],
@@ -370,6 +383,92 @@ export function buildDefinition() {
       'Supervisor sign-off overdue',
     ),
     'Supervisor sign-off overdue': overdue('supervisorSignOff', 'customer-service'),
+    // ---- Issue 17 §2: a step's clock paused, and resumed with the business time it had left --
+    [RECORD_PAUSE]: {
+      Type: 'Task',
+      Comment:
+        'The step waits on someone the company cannot hurry: the pause is recorded, with the seconds to its resume date, for the paused task.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${RecordWorkflowEventFunctionArn}',
+        Payload: { 'ref.$': '$.ref', 'area.$': '$.area', action: 'step-paused' },
+      },
+      ResultSelector: {
+        'step.$': '$.Payload.pause.step',
+        'role.$': '$.Payload.pause.role',
+        'seconds.$': '$.Payload.pause.seconds',
+        'due.$': '$.Payload.pause.due',
+      },
+      ResultPath: '$.pause',
+      Retry: LAMBDA_RETRY,
+      Catch: [CATCH_ALL],
+      Next: 'Tell owner of the pause',
+    },
+    'Tell owner of the pause': lambdaStep(
+      'The owner is told why the work waits, and until when.',
+      'NotifyOwnerFunctionArn',
+      { kind: 'pause' },
+      'Paused',
+    ),
+    Paused: {
+      Type: 'Task',
+      Comment:
+        'The paused step, as a task of its own (no polling): it times out at the resume date, or is answered by Resume now.',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: '${CreateTaskFunctionArn}',
+        Payload: {
+          'taskToken.$': '$$.Task.Token',
+          'ref.$': '$.ref',
+          'area.$': '$.area',
+          'step.$': '$.pause.step',
+          'role.$': '$.pause.role',
+          'timeoutSeconds.$': '$.pause.seconds',
+          'due.$': '$.pause.due',
+          paused: true,
+        },
+      },
+      TimeoutSecondsPath: '$.pause.seconds',
+      ResultPath: '$.step',
+      Retry: LAMBDA_RETRY,
+      Catch: [
+        { ErrorEquals: [ENDED_ERROR], ResultPath: '$.ending', Next: RECORD_ENDING },
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: 'Resume work' },
+        CATCH_ALL,
+      ],
+      Next: 'Resume work',
+    },
+    'Resume work': {
+      Type: 'Task',
+      Comment: 'The pause ended: recorded, and the step is due again in the business time it had left.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${RecordWorkflowEventFunctionArn}',
+        Payload: { 'ref.$': '$.ref', 'area.$': '$.area', action: 'step-resumed' },
+      },
+      ResultSelector: { 'due.$': '$.Payload.due' },
+      ResultPath: '$.step',
+      Retry: LAMBDA_RETRY,
+      Catch: [CATCH_ALL],
+      Next: 'Back to paused step',
+    },
+    'Back to paused step': {
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.pause.step',
+          StringEquals: 'departmentCommitment',
+          Next: S.departmentCommitment.state,
+        },
+        {
+          Variable: '$.pause.step',
+          StringEquals: 'obstacleCoordination',
+          Next: S.obstacleCoordination.state,
+        },
+      ],
+      Default: S.workInProgress.state,
+    },
+
     [RECORD_ENDING]: lambdaStep(
       'The owner withdrew the complaint, or the supervisor referred it: its outcome is recorded, and it goes to the closing note (which tells the owner why) and filing.',
       'RecordWorkflowEventFunctionArn',

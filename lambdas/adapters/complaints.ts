@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
-import type { ComplaintEnding, ComplaintRecord } from '#domain/complaint.ts';
+import type { ComplaintEnding, ComplaintRecord, PastPause, StepPause } from '#domain/complaint.ts';
 import type { CorrectionPlan } from '#domain/corrections.ts';
 import { ConflictError } from '#domain/errors.ts';
 import {
@@ -675,6 +675,57 @@ export async function moveRecordToArea(
     }),
   );
   if (!written) throw new ConflictError('The complaint was moved or closed meanwhile: reload it');
+}
+
+/** Sets the step's pause, once: false when it is paused already, or closed or ending meanwhile. */
+export async function setPause(table: string, ref: string, pause: StepPause): Promise<boolean> {
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      UpdateExpression: 'SET pause = :pause',
+      ConditionExpression: '#status = :open AND attribute_not_exists(pause) AND attribute_not_exists(ending)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pause': pause, ':open': 'open' },
+    }),
+  );
+}
+
+/** Takes back a pause that did not take (its step ran out of time as it was paused). */
+export async function clearPause(table: string, ref: string, pausedAt: string): Promise<void> {
+  await writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      UpdateExpression: 'REMOVE pause',
+      ConditionExpression: 'pause.#at = :pausedAt',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':pausedAt': pausedAt },
+    }),
+  );
+}
+
+/**
+ * Ends the pause set at `pausedAt`: it goes to the record's past pauses, once (a retried
+ * workflow step finds it ended already, and false), with what else resuming sets.
+ */
+export async function endPause(
+  table: string,
+  ref: string,
+  ended: PastPause,
+  fields: Record<string, unknown> = {},
+): Promise<boolean> {
+  const { sets, names, values } = setClauses(fields);
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      UpdateExpression: `SET ${['pauses = list_append(if_not_exists(pauses, :none), :ended)', ...sets].join(', ')} REMOVE pause`,
+      ConditionExpression: 'pause.#at = :pausedAt',
+      ExpressionAttributeNames: { ...names, '#at': 'at' },
+      ExpressionAttributeValues: { ...values, ':none': [], ':ended': [ended], ':pausedAt': ended.at },
+    }),
+  );
 }
 
 /**

@@ -388,3 +388,17 @@ export function endingRefusal(
     ? `A withdrawal is recorded by the area's reception, follow-up staff or supervisor, or head office; you are ${staff.role}`
     : `A complaint is referred by the area's supervisor or head office; you are ${staff.role}`;
 }
+
+// ---- Pausing a step's clock (domain/pause.ts) ----------------------------------------------
+
+/**
+ * Who pauses and resumes a step: whoever the task is for (its department, in its area), and the
+ * area's supervisor, who oversees the work, or head office.
+ */
+export function mayPauseTask(
+  staff: StaffAccess,
+  task: { readonly role: string; readonly area: string; readonly department?: string },
+): boolean {
+  if (mayActOnTask(staff, task)) return true;
+  return maySeeArea(staff, task.area) && hasRole(staff, ['supervisor', 'customer-service', 'manager']);
+}

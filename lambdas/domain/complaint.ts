@@ -2,11 +2,12 @@ import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { CATEGORY_IDS, CHANNELS, type Channel, type DEPARTMENT_IDS } from '#config/catalogue.ts';
 import {
+  type PauseReason,
   SATISFACTION_RATINGS,
   type SatisfactionRating,
   type WithdrawalChannel,
 } from '#config/procedure-names.ts';
-import type { Outcome, StepId } from '#config/workflow.ts';
+import type { Outcome, PausableStep, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
@@ -100,6 +101,25 @@ export type ComplaintEnding = Signature &
     | { readonly kind: 'referred'; readonly to: string; readonly reason: string }
   );
 
+/**
+ * A step whose clock is paused (domain/pause.ts): why, until when (or until an event), and the
+ * business minutes its deadline had left, which it gets again when it resumes.
+ */
+export interface StepPause extends Signature {
+  readonly step: PausableStep;
+  readonly reason: PauseReason;
+  readonly note?: string;
+  /** The resume date; absent: until an event (at most PAUSE_LIMITS.maxDays). */
+  readonly until?: string;
+  readonly remainingMinutes: number;
+}
+
+/** A pause that ended: when, and the business minutes the clock stood still. */
+export interface PastPause extends StepPause {
+  readonly resumedAt: string;
+  readonly pausedMinutes: number;
+}
+
 /** A complaint's pointer to a unit of the estate register, with the names as they were then. */
 export interface RegisterUnitRef {
   /** The unit's register id, `<estate id>.<building code>.<unit key>` (domain/directory/keys.ts). */
@@ -159,6 +179,10 @@ export interface ComplaintRecord {
   clarifiedPurpose?: string;
   supervisorReview?: Signature & { opinion: string };
   rejection?: Signature & { reason: string };
+  /** The step whose clock is paused now (domain/pause.ts). */
+  pause?: StepPause;
+  /** Pauses that ended, oldest first (Form 17, the report's time paused). */
+  pauses?: readonly PastPause[];
   /** It ended before its procedure did: withdrawn by the owner, or referred (domain/ending.ts). */
   ending?: ComplaintEnding;
   /** Customer service ended it after a workflow step failed (outcome `closed-by-error`). */

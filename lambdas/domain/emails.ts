@@ -1,5 +1,6 @@
 import { areaById } from '#config/areas.ts';
 import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
+import { PAUSE_REASON_NAMES } from '#config/procedure-names.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
 import { STEPS, type StepId } from '#config/workflow.ts';
 import type { ComplaintRecord } from './complaint.ts';
@@ -17,7 +18,7 @@ export interface MailContent {
   readonly html: string;
 }
 
-export type OwnerMailKind = 'acknowledgement' | 'plan' | 'satisfaction-request' | 'closing';
+export type OwnerMailKind = 'acknowledgement' | 'plan' | 'satisfaction-request' | 'closing' | 'pause';
 
 const TIME_ZONE = 'Asia/Hong_Kong';
 
@@ -276,6 +277,40 @@ export function ownerMail({ kind, record, linkUrl, answerBy }: OwnerMailInput): 
         },
         simplified,
       );
+    case 'pause': {
+      const pause = record.pause;
+      const reason = PAUSE_REASON_NAMES[pause?.reason ?? 'other'];
+      const zhUntil = pause?.until
+        ? `預計於 ${formatZh(pause.until)} 恢復跟進。`
+        : `待以下事項完成後恢復跟進：${pause?.note ?? ''}`;
+      const enUntil = pause?.until
+        ? `We expect to resume on ${formatEn(pause.until)}.`
+        : `We will resume once this is done: ${pause?.note ?? ''}`;
+      return render(
+        '投訴跟進暫停通知',
+        'The work on your complaint is on hold',
+        ref,
+        {
+          zh: [
+            zhName,
+            '',
+            `您的投訴（參考編號 ${ref}）的跟進工作需要暫停，原因：${simplified ? reason.zhHans : reason.zhHant}${pause?.note && pause.until ? `（${pause.note}）` : ''}。`,
+            zhUntil,
+            '暫停期間的時間不計入處理期限；恢復後我們會繼續跟進，並會再通知您。',
+            footerZh,
+          ],
+          en: [
+            enName,
+            '',
+            `The work on your complaint (reference ${ref}) is on hold: ${reason.en.toLowerCase()}${pause?.note && pause.until ? ` (${pause.note})` : ''}.`,
+            enUntil,
+            'The time on hold does not count against our deadline; we will carry on when it ends and let you know.',
+            footerEn,
+          ],
+        },
+        simplified,
+      );
+    }
     case 'closing': {
       const ending = record.ending;
       if (ending?.kind === 'withdrawn') {

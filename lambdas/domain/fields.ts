@@ -80,6 +80,13 @@ export const ENDING_LIMITS = {
   referredTo: 200,
 } as const;
 
+/** Pausing a step's clock (domain/pause.ts). */
+export const PAUSE_LIMITS = {
+  note: 500,
+  /** The longest pause, in calendar days: one "until an event" resumes by itself then. */
+  maxDays: 60,
+} as const;
+
 export const NOTE_LIMITS = {
   /** One internal note. */
   text: 2000,

@@ -50,6 +50,8 @@ export const CreateTaskInput = z.object({
     .optional(),
   /** For the *Resolve workflow error* step: what failed. */
   failure: WorkflowFailure.optional(),
+  /** The step's clock is paused: this task waits for its resume (domain/pause.ts). */
+  paused: z.boolean().optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
@@ -70,6 +72,8 @@ export interface Task {
   readonly late?: CreateTaskInput['late'];
   /** On a *Resolve workflow error* task: the step that failed and its error. */
   readonly failure?: WorkflowFailure;
+  /** The step's clock is paused: the task waits to be resumed (by hand, or at `until`). */
+  readonly paused?: { readonly reason: string; readonly until?: string; readonly note?: string };
   /**
    * On a ladder level for a missed deadline: when the step it stands for went overdue (kept up
    * the ladder and through the manager's reminders). The task is overdue from then.
@@ -238,8 +242,12 @@ export function overdueSinceFor(
 }
 
 /** Whether a task is open past its deadline (or stands for a step that is: `overdueFrom`). */
-export function isOverdue(task: Pick<Task, 'status' | 'dueAt' | 'overdueSince'>, now: Date): boolean {
-  return task.status === 'open' && Date.parse(overdueFrom(task)) < now.getTime();
+export function isOverdue(
+  task: Pick<Task, 'status' | 'dueAt' | 'overdueSince' | 'paused'>,
+  now: Date,
+): boolean {
+  // A paused step's clock stands still: it is due again once it resumes.
+  return task.status === 'open' && !task.paused && Date.parse(overdueFrom(task)) < now.getTime();
 }
 
 /** A task as the API shows it: never the token. */

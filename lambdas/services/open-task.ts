@@ -66,6 +66,16 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
     ...(input.assignee ? { assignee: input.assignee } : {}),
     ...(input.late ? { late: input.late } : {}),
     ...(input.failure ? { failure: input.failure } : {}),
+    // The step's clock is paused: this task waits for its resume (domain/pause.ts).
+    ...(input.paused && record?.pause
+      ? {
+          paused: {
+            reason: record.pause.reason,
+            ...(record.pause.until ? { until: record.pause.until } : {}),
+            ...(record.pause.note ? { note: record.pause.note } : {}),
+          },
+        }
+      : {}),
     ...(overdueSince ? { overdueSince } : {}),
     // My tasks shows these without reading the record (the partition read above has it).
     ...(record ? { complaint: taskComplaintOf(record) } : {}),

@@ -25,7 +25,8 @@ const ANSWER_STEP: Partial<Record<OwnerMailKind, 'ownerPlanResponse' | 'satisfac
   'satisfaction-request': 'satisfactionCallback',
 };
 
-const CURRENT_STEP: Record<OwnerMailKind, string> = {
+/** The step the record is at once the email is out; a pause notice leaves it where it is. */
+const CURRENT_STEP: Partial<Record<OwnerMailKind, string>> = {
   acknowledgement: 'acknowledgement',
   plan: 'ownerPlanResponse',
   'satisfaction-request': 'satisfactionCallback',
@@ -68,7 +69,9 @@ export async function notifyOwner(
       ? record.objectionCount + record.reopenCount
       : input.kind === 'satisfaction-request'
         ? record.reopenCount
-        : 0;
+        : input.kind === 'pause'
+          ? (record.pauses?.length ?? 0)
+          : 0;
 
   // Keyed by the email, so a retried invocation writes the line once.
   const action = `owner-${input.kind}-sent`;
@@ -125,7 +128,7 @@ export async function notifyOwner(
   await updateRecord(
     table,
     record.ref,
-    { currentStep: CURRENT_STEP[input.kind] },
+    CURRENT_STEP[input.kind] ? { currentStep: CURRENT_STEP[input.kind] } : {},
     sentAt && input.kind === 'acknowledgement' ? factsOfAcknowledgementSent(sentAt) : undefined,
   );
   // Sent by an earlier attempt: its audit line is written here unless that attempt wrote it.

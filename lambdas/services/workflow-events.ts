@@ -1,14 +1,18 @@
 import {
   appendAuditEvent,
   appendAuditEventOnce,
+  endPause,
   getPartition,
   getRecord,
   updateRecord,
 } from '#adapters/complaints.ts';
 import { logger } from '#commons/powertools.ts';
+import { type PausableStep, STEPS } from '#config/workflow.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import type { DueTable } from '#domain/deadlines.ts';
+import { calendarFor } from '#domain/deadlines.ts';
+import { pausedSeconds } from '#domain/pause.ts';
 import { ESCALATION_COUNTED, factCause, factsOfOverdue } from '#domain/record-facts.ts';
 import type { WorkflowFailure } from '#domain/tasks.ts';
 import { closeLateTasks, closeOpenTasks, dueFor } from './steps.ts';
@@ -22,6 +26,8 @@ export const WORKFLOW_EVENT_ACTIONS = [
   'manager-reminded',
   'workflow-error',
   'complaint-ended',
+  'step-paused',
+  'step-resumed',
 ] as const;
 export type WorkflowEventAction = (typeof WORKFLOW_EVENT_ACTIONS)[number];
 
@@ -42,13 +48,23 @@ type Audit = (action: string, details: Record<string, unknown>) => Promise<void>
  * longer waits on is closed, and the next deadlines are computed in business time. Each is
  * written once however often Step Functions retries the step.
  */
+/** What the paused task of a step needs (statemachine/generate.ts `Paused`). */
+export interface PausedStep {
+  readonly step: PausableStep;
+  readonly role: string;
+  /** Until the resume date (or the longest pause). */
+  readonly seconds: number;
+  readonly due: { readonly from: number };
+}
+
 export async function recordWorkflowEvent(
   table: string,
   event: WorkflowEvent,
   now = new Date(),
-): Promise<{ due: DueTable }> {
+): Promise<{ due: DueTable; pause?: PausedStep }> {
   const at = now.toISOString();
-  const record = await getRecord(table, event.ref);
+  // Strongly read: a pause or an ending was set on the record just before the workflow got here.
+  const record = await getRecord(table, event.ref, { consistent: true });
   if (!record) throw new Error(`No complaint ${event.ref}`);
   const audit: Audit = (action, details) =>
     appendAuditEvent(table, { ref: event.ref, at, actor: SYSTEM_ACTOR, role: SYSTEM_ACTOR, action, details });
@@ -71,6 +87,23 @@ export async function recordWorkflowEvent(
     case 'escalated':
       await escalated(table, event, record.area, at, audit);
       break;
+    case 'step-paused': {
+      // The pause service set it and failed the step's token (services/pause-task.ts).
+      const pause = record.pause;
+      if (!pause) throw new Error(`Complaint ${event.ref} has no pause to record`);
+      const from = Math.floor(now.getTime() / 1000) * 1000;
+      return {
+        due: dueFor(record, now),
+        pause: {
+          step: pause.step,
+          role: STEPS[pause.step].role,
+          seconds: pausedSeconds(pause, new Date(from)),
+          due: { from },
+        },
+      };
+    }
+    case 'step-resumed':
+      return { due: await stepResumed(table, record, now, audit) };
     case 'complaint-ended': {
       // Withdrawn or referred (services/end-complaint.ts): its outcome, and on to the closing note.
       if (!record.ending) throw new Error(`Complaint ${event.ref} has no ending to record`);
@@ -101,6 +134,49 @@ export async function recordWorkflowEvent(
       break;
   }
   return { due: dueFor(record, now) };
+}
+
+/**
+ * A paused step resumes (its date came, or someone resumed it): the pause goes to the record's
+ * past ones with the business minutes it lasted, and the step is due again in the business
+ * minutes it had left. Work in progress moves its committed completion there, so the owner,
+ * the list and the task tell one deadline. A retry finds the pause ended and repeats the same
+ * deadline from the instant it resumed.
+ */
+async function stepResumed(
+  table: string,
+  record: ComplaintRecord,
+  now: Date,
+  audit: Audit,
+): Promise<DueTable> {
+  const calendar = calendarFor(record.area);
+  const ended = record.pause
+    ? {
+        ...record.pause,
+        resumedAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
+        pausedMinutes: calendar.businessMinutesBetween(new Date(record.pause.at), now),
+      }
+    : record.pauses?.at(-1);
+  if (!ended) throw new Error(`Complaint ${record.ref} has no pause to end`);
+  const resumedAt = new Date(ended.resumedAt);
+  const dueAt = calendar.addBusinessMinutes(resumedAt, ended.remainingMinutes);
+  const workMoved =
+    ended.step === 'workInProgress' && record.commitment
+      ? { commitment: { ...record.commitment, plannedCompletion: dueAt.toISOString() } }
+      : {};
+  if (record.pause) {
+    if (await endPause(table, record.ref, ended, workMoved)) {
+      await audit('step-resumed', {
+        step: ended.step,
+        pausedMinutes: ended.pausedMinutes,
+        dueAt: dueAt.toISOString(),
+        ...(workMoved.commitment ? { plannedCompletion: dueAt.toISOString() } : {}),
+      });
+    }
+  }
+  const updated = { ...record, ...workMoved };
+  const due = dueFor(updated, resumedAt);
+  return { ...due, [ended.step]: calendar.secondsUntil(resumedAt, dueAt) };
 }
 
 async function workStarted(table: string, record: ComplaintRecord, now: Date, audit: Audit): Promise<void> {

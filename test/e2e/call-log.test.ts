@@ -221,7 +221,12 @@ describe('the call log', () => {
     await offer.getByRole('button', { name: 'Record: owner not reached' }).click();
     await page.getByText('Recorded.').waitFor();
     expect((await review).stateName).toBe('Supervisor review');
-    const timeline = await page.getByTestId('timeline').locator('li').allTextContents();
+    // The page reloads the complaint after the notice: wait for the timeline to have the line.
+    const lines = page.getByTestId('timeline').locator('li');
+    await expect
+      .poll(async () => (await lines.allTextContents()).some((l) => l.includes('Owner not reached')))
+      .toBe(true);
+    const timeline = await lines.allTextContents();
     expect(timeline.filter((l) => l.includes('Called the owner (call'))).toHaveLength(3);
     const notReached = timeline.find((l) => l.includes('Owner not reached'));
     expect(notReached).toContain('3 unanswered calls');

@@ -389,7 +389,8 @@ describe('one deadline per step at TIME_SCALE=86400', () => {
       category: 'water-leak',
       department: 'engineering',
     });
-    const plannedCompletion = weekdayFivePm(9 * DAY);
+    // Far enough (16 s at this scale) that a loaded machine reads the work before it runs late.
+    const plannedCompletion = weekdayFivePm(16 * DAY);
     expect(
       (await act(R.department, ref, { plannedStart: minuteFromNow(HOUR), plannedCompletion }))?.stateName,
     ).toBe('Owner response to plan');

@@ -2,6 +2,7 @@ import { CHANNEL_NAMES, type Names, namesIn } from '#config/catalogue.ts';
 import {
   CALL_RESULT_NAMES,
   OUTCOME_NAMES,
+  PAUSE_REASON_NAMES,
   RATING_NAMES,
   STEP_NAMES,
   WITHDRAWAL_CHANNEL_NAMES,
@@ -33,5 +34,6 @@ export function configNames(language: keyof Names) {
     ...prefixed('rating', RATING_NAMES, language),
     ...prefixed('callResult', CALL_RESULT_NAMES, language),
     ...prefixed('withdrawnBy', WITHDRAWAL_CHANNEL_NAMES, language),
+    ...prefixed('pauseReason', PAUSE_REASON_NAMES, language),
   };
 }

@@ -26,6 +26,7 @@ import { DecisionForm } from './decision-form.tsx';
 import { EndComplaintForm, endingText } from './end-complaint.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
 import { WriteToOwner } from './owner-message.tsx';
+import { PausePanel } from './pause-panel.tsx';
 import { RelatedComplaints } from './related.tsx';
 import type { Complaint, Mail, OpenTask, Signature, TimelineEvent } from './types.ts';
 import { UnitSuggestions } from './unit-suggestions.tsx';
@@ -132,34 +133,51 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
             <p class="task-title">
               <strong>{t('complaint.yourTask', { step: stepName(task.step) })}</strong>{' '}
               {task.overdue ? <span class="badge badge--overdue">{t('tasks.overdue')}</span> : null}
-              <span class="sub">{t('complaint.dueBy', { due: formatDateTime(task.dueAt) })}</span>
+              {task.paused ? null : (
+                <span class="sub">{t('complaint.dueBy', { due: formatDateTime(task.dueAt) })}</span>
+              )}
               {task.late ? (
                 <span class="sub">{t('tasks.late', { step: stepName(task.late.step) })}</span>
               ) : null}
             </p>
             {task.step === 'transcribeFax' ? <FaxPages complaint={c} /> : null}
             {task.ownerReplies?.length ? <OwnerReplies task={task} /> : null}
-            <DecisionForm
-              key={task.id}
-              complaint={c}
-              task={task}
-              onCategory={setChosenCategory}
-              onDone={(outcome) => {
-                // A call logged on a step still open: its panel says so itself.
-                setNotice(
-                  outcome === 'logged'
-                    ? undefined
-                    : outcome === 'done'
-                      ? { kind: 'success', text: 'complaint.done' }
-                      : {
-                          kind: 'error',
-                          text: outcome === 'conflict' ? 'error.conflict' : 'error.forbidden',
-                        },
-                );
-                void reload();
-              }}
-            />
+            {task.paused ? null : (
+              <DecisionForm
+                key={task.id}
+                complaint={c}
+                task={task}
+                onCategory={setChosenCategory}
+                onDone={(outcome) => {
+                  // A call logged on a step still open: its panel says so itself.
+                  setNotice(
+                    outcome === 'logged'
+                      ? undefined
+                      : outcome === 'done'
+                        ? { kind: 'success', text: 'complaint.done' }
+                        : {
+                            kind: 'error',
+                            text: outcome === 'conflict' ? 'error.conflict' : 'error.forbidden',
+                          },
+                  );
+                  void reload();
+                }}
+              />
+            )}
           </>
+        ) : null}
+        {task ? (
+          <PausePanel
+            key={`pause.${task.id}`}
+            session={session}
+            task={task}
+            onDone={() => {
+              setNotice({ kind: 'success', text: task.paused ? 'pause.resumed' : 'pause.done' });
+              void reload();
+              // The workflow opens the paused (or resumed) task a moment later.
+              setTimeout(() => void reload(), 2000);
+            }}
+          />
         ) : null}
         {task && !mayActOnTask(session, task) ? (
           <p data-testid="waiting">
@@ -808,7 +826,12 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
           ? [tOr(`withdrawnBy.${details.how}`, details.how)]
           : event.action === 'referral-recorded' && typeof details.referredTo === 'string'
             ? [t('app.labelled', { label: t('ending.to'), value: details.referredTo })]
-            : [];
+            : event.action === 'step-paused' || event.action === 'step-resumed'
+              ? pauseDetails(details)
+              : [];
+  // A pause's reason is a name, not words to show as they are.
+  if (event.action === 'step-paused')
+    return moved.concat(typeof details.note === 'string' ? [details.note] : []).join(' · ');
   return moved
     .concat(unanswered)
     .concat(
@@ -822,6 +845,21 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
       }),
     )
     .join(' · ');
+}
+
+/** A pause's line: the step, why, until when; a resume's: the step and its deadline now. */
+function pauseDetails(details: Record<string, unknown>): string[] {
+  const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : undefined);
+  const step = text('step');
+  const reason = text('reason');
+  const until = text('until');
+  const dueAt = text('dueAt');
+  return [
+    step ? stepName(step) : '',
+    reason ? tOr(`pauseReason.${reason}`, reason) : '',
+    until ? t('pause.until', { at: formatDateTime(until) }) : '',
+    dueAt ? t('complaint.dueBy', { due: formatDateTime(dueAt) }) : '',
+  ].filter(Boolean);
 }
 
 function Timeline({ events, complaint }: { events: TimelineEvent[]; complaint: Complaint }) {

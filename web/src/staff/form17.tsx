@@ -44,6 +44,9 @@ const FOLLOW_UPS = new Set([
   'work-started',
   'obstacle-reported',
   'obstacle-cleared',
+  // The step's clock paused (why, until when) and resumed (its deadline then).
+  'step-paused',
+  'step-resumed',
   'work-done',
   'owner-satisfaction-request-sent',
   'owner-message-sent',

@@ -9,6 +9,8 @@ export interface TaskItem {
   readonly id: string;
   readonly ref: string;
   readonly step: string;
+  /** The step's clock is paused (domain/pause.ts): why, and until when. */
+  readonly paused?: { readonly reason: string; readonly until?: string; readonly note?: string };
   readonly role: string;
   readonly area: string;
   readonly dueAt: string;
@@ -41,6 +43,12 @@ function lateBadge(task: TaskItem): string {
 
 /** The time left: of the step, or of a ladder level whose own deadline is still to come. */
 function timeLeftOf(task: TaskItem): string {
+  // A paused step's clock stands still: it says so, and until when it waits.
+  if (task.paused) {
+    return task.paused.until
+      ? t('pause.until', { at: formatDateTime(task.paused.until) })
+      : t('pause.untilEvent');
+  }
   if (!task.overdue) return timeLeft(task.businessMinutesLeft);
   return task.businessMinutesLeft > 0
     ? t('tasks.levelLeft', { time: timeLeft(task.businessMinutesLeft) })
@@ -144,6 +152,11 @@ export function MyTasks({ session }: { session: Session }) {
                 </td>
                 <td data-column="due">{formatDateTime(task.dueAt)}</td>
                 <td data-column="left">
+                  {task.paused ? (
+                    <span class="badge" data-testid="task-paused">
+                      {t('pause.pausedBadge')}
+                    </span>
+                  ) : null}
                   {task.overdue ? <span class="badge badge--overdue">{lateBadge(task)}</span> : null}{' '}
                   {timeLeftOf(task)}
                 </td>

@@ -26,6 +26,8 @@ export interface OpenTask {
   readonly ownerRepliesMore?: boolean;
   /** A step that is a phone call to the owner: its calls so far (the call log). */
   readonly call?: { readonly unreachedAfter: number; readonly attempts: CallAttempt[] };
+  /** The step's clock is paused: why, and until when (or until an event, the note says which). */
+  readonly paused?: { readonly reason: string; readonly until?: string; readonly note?: string };
 }
 
 /** One call to the owner on a task (docs/openapi.json `CallAttempt`). */

@@ -718,7 +718,8 @@ export async function seedTable(
     );
     complaints += 1;
     items += complaintItems.length;
-    openTasks += complaintItems.length - 1;
+    // Besides its record and search items, a complaint still open has its open task.
+    openTasks += complaintItems.filter((item) => item.type === 'task').length;
     for (const item of complaintItems) {
       batch.push(item);
       if (batch.length === 25) await flush();

@@ -125,3 +125,17 @@ describe('resolving a workflow error', () => {
     expect(resolveProblems({ action: 'delete', reason: 'gone' })).toEqual([{ field: 'action', message }]);
   });
 });
+
+describe('the supervisor’s review', () => {
+  it('refuses a department the catalogue does not have, at the department field (a 400 at the API)', () => {
+    const signed = { action: 'sign', opinion: '安排維修', category: 'water-leak' };
+    expect(
+      DECISION_SCHEMAS.supervisorReview.safeParse({ ...signed, department: 'engineering' }).success,
+    ).toBe(true);
+    const refused = DECISION_SCHEMAS.supervisorReview.safeParse({ ...signed, department: 'plumbing' });
+    if (refused.success) throw new Error('An unknown department was taken');
+    const errors = fieldErrors(refused.error);
+    expect(errors.map((e) => e.field)).toEqual(['department']);
+    expect(errors[0]?.message).toMatch(/^Choose a department: engineering, /);
+  });
+});

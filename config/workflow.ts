@@ -212,6 +212,9 @@ export const WORKFLOW_ERROR_METRIC = 'WorkflowErrorTasksOpened';
  */
 export const ENDED_ERROR = 'Complaint.Ended';
 
+/** Where nothing is left to end early: the closing note is out, or the clerk files it. */
+export const PAST_ENDING_STEPS: readonly string[] = ['closing', 'filing', 'filed'];
+
 /**
  * The error a waiting task fails with when its step's clock is paused (lambdas/domain/pause.ts):
  * the pausable steps catch it and wait, in a task of the same step marked paused, until the

@@ -1,14 +1,12 @@
-import { getRecord, getTask } from '#adapters/complaints.ts';
 import { requireEnv } from '#commons/environment.ts';
 import { type ApiEvent, type ApiResult, apiErrors, callerOf, json, parseBody } from '#commons/http.ts';
 import { withPowertools } from '#commons/middy.ts';
 import { logger, metrics } from '#commons/powertools.ts';
 import { mayPauseTask } from '#domain/access.ts';
-import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
-import { refOfTaskId } from '#domain/keys.ts';
+import { ForbiddenError } from '#domain/errors.ts';
 import { PauseInput } from '#domain/pause.ts';
 import { signatureOf } from '#domain/staff.ts';
-import type { StoredTask } from '#domain/tasks.ts';
+import { taskWithDepartment } from '#services/call-log.ts';
 import { pauseTask, resumeTask } from '#services/pause-task.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
@@ -21,7 +19,7 @@ const TABLE_NAME = requireEnv('TABLE_NAME');
  */
 export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult> => {
   const caller = callerOf(event);
-  const task = await taskOf(event.pathParameters?.id ?? '');
+  const task = await taskWithDepartment(TABLE_NAME, event.pathParameters?.id ?? '');
   if (!mayPauseTask(caller, task)) {
     throw new ForbiddenError(
       "A step is paused or resumed by the one it is for, or the area's supervisor or head office",
@@ -41,15 +39,3 @@ export const handler = withPowertools(async (event: ApiEvent): Promise<ApiResult
   metrics.addMetric('StepsPaused', 'Count', 1);
   return json(200, { ...paused, status: 'paused' });
 }, apiErrors());
-
-async function taskOf(taskId: string): Promise<StoredTask> {
-  const ref = refOfTaskId(taskId);
-  const task = ref ? await getTask(TABLE_NAME, ref, taskId) : undefined;
-  if (!task) throw new NotFoundError(`No task ${taskId}`);
-  // A department task stored before tasks named their department takes the record's.
-  if (task.role === 'department' && !task.department) {
-    const department = (await getRecord(TABLE_NAME, task.ref))?.department;
-    return department ? { ...task, department } : task;
-  }
-  return task;
-}

@@ -47,16 +47,18 @@ export async function sendTaskSuccess(taskToken: string, output: unknown): Promi
     await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
     return 'delivered';
   } catch (error) {
-    if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) {
-      return 'gone';
-    }
+    if (isGone(error)) return 'gone';
     throw error;
   }
 }
 
+/** Step Functions no longer waits on the token: timed out, its execution ended, or unknown. */
+const isGone = (error: unknown) =>
+  error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
+
 /**
  * Fails the task a workflow waits on with `error` (a Catch of the state takes it on): how a
- * complaint that ends early leaves its waiting step (domain/ending.ts).
+ * complaint that ends early, or pauses, leaves its waiting step (domain/ending.ts, domain/pause.ts).
  */
 export async function sendTaskFailure(
   taskToken: string,
@@ -67,13 +69,7 @@ export async function sendTaskFailure(
     await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
     return 'delivered';
   } catch (failure) {
-    if (
-      failure instanceof TaskTimedOut ||
-      failure instanceof TaskDoesNotExist ||
-      failure instanceof InvalidToken
-    ) {
-      return 'gone';
-    }
+    if (isGone(failure)) return 'gone';
     throw failure;
   }
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ENDING_KINDS, WITHDRAWAL_CHANNELS } from '#config/procedure-names.ts';
+import { PAST_ENDING_STEPS } from '#config/workflow.ts';
 import type { ComplaintEnding, ComplaintRecord } from './complaint.ts';
 import { ENDING_LIMITS } from './fields.ts';
 import { textString } from './text.ts';
@@ -20,9 +21,6 @@ import { textString } from './text.ts';
 
 /** The error the waiting task fails with, caught by each human step of the state machine. */
 export { ENDED_ERROR } from '#config/workflow.ts';
-
-/** Steps past which nothing is left to end: the closing note is out, or the clerk files it. */
-const TOO_LATE: readonly ComplaintRecord['currentStep'][] = ['closing', 'filing', 'filed'];
 
 const reasonOf = (what: string) =>
   textString({ error: `Write ${what}` })
@@ -59,7 +57,7 @@ export function endingStateProblem(
   if (record.ending) {
     return `Complaint ${record.ref} was already ${record.ending.kind} by ${record.ending.name ?? record.ending.by}`;
   }
-  if (TOO_LATE.includes(record.currentStep)) {
+  if (PAST_ENDING_STEPS.includes(record.currentStep)) {
     return `Complaint ${record.ref} is being closed (its closing note is out): it is filed as it is`;
   }
   return undefined;

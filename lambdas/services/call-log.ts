@@ -34,20 +34,23 @@ import type { StaffMember } from '#domain/staff.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 import { type CompletedTask, completeTask } from './record-decision.ts';
 
+/** A task by id (404 if none), with its department: one stored before tasks named it takes the record's. */
+export async function taskWithDepartment(table: string, taskId: string): Promise<StoredTask> {
+  const ref = refOfTaskId(taskId);
+  const task = ref ? await getTask(table, ref, taskId) : undefined;
+  if (!task) throw new NotFoundError(`No task ${taskId}`);
+  if (task.role !== 'department' || task.department) return task;
+  const department = (await getRecord(table, task.ref))?.department;
+  return department ? { ...task, department } : task;
+}
+
 /**
  * The task a staff member answers (a decision, a call): it exists, and it is their role's, in
  * an area they act for. 404 and 403 otherwise, saying which.
  */
 export async function taskToAnswer(table: string, caller: StaffMember, taskId: string): Promise<StoredTask> {
-  const ref = refOfTaskId(taskId);
-  const task = ref ? await getTask(table, ref, taskId) : undefined;
-  if (!task) throw new NotFoundError(`No task ${taskId}`);
-  // A department task stored before tasks named their department takes the record's.
-  const department =
-    task.role === 'department' && !task.department
-      ? (await getRecord(table, task.ref))?.department
-      : undefined;
-  const named = department ? { ...task, department } : task;
+  const task = await taskWithDepartment(table, taskId);
+  const named = task;
   if (!mayActOnTask(caller, named)) {
     throw new ForbiddenError(
       caller.role !== task.role

@@ -15,6 +15,7 @@ import {
 } from '#domain/directory/import.ts';
 import { type RowProblem, rowProblemText } from '#domain/directory/import-problems.ts';
 import { type Estate, newEstate, type Unit } from '#domain/directory/register.ts';
+import { REGISTER_HEADER } from '../fixtures/register-file.ts';
 
 /**
  * The register's bulk import, from the file to the plan: every row checked before anything is
@@ -33,17 +34,7 @@ const laguna: Estate = {
 };
 const estates = new Map([[laguna.id, laguna]]);
 
-const HEADER = [
-  'estate id',
-  'building code',
-  'floor',
-  'flat',
-  'resident name',
-  'role',
-  'phones',
-  'emails',
-  'language',
-];
+const HEADER = REGISTER_HEADER;
 const GOOD: string[][] = [
   HEADER,
   ['laguna-city', '5', '18', 'A', '陳大文', 'owner', '9123 4567', 'chan@example.com', 'zh-Hant'],

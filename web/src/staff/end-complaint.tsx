@@ -5,6 +5,7 @@ import {
   WITHDRAWAL_CHANNELS,
   type WithdrawalChannel,
 } from '#config/procedure-names.ts';
+import { PAST_ENDING_STEPS } from '#config/workflow.ts';
 import { mayEndComplaint } from '#domain/access.ts';
 import { ENDING_LIMITS } from '#domain/fields.ts';
 import { type ApiError, api } from '../api.ts';
@@ -22,9 +23,6 @@ function failureOf(error: ApiError): MessageKey {
   if (error.status === 0) return 'error.network';
   return 'app.error';
 }
-
-/** Steps past which nothing is left to end (the API answers 409 there too: domain/ending.ts). */
-const TOO_LATE = ['closing', 'filing', 'filed'];
 
 interface EndingDraft {
   kind: EndingKind;
@@ -89,7 +87,7 @@ export function EndComplaintForm({
     !kinds.length ||
     complaint.ending ||
     complaint.status !== 'open' ||
-    TOO_LATE.includes(complaint.currentStep)
+    PAST_ENDING_STEPS.includes(complaint.currentStep)
   ) {
     return null;
   }

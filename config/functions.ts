@@ -65,15 +65,18 @@ export const FUNCTIONS = {
     id: 'notify-owner',
     entry: 'lambdas/notify-owner.ts',
     placeholder: 'NotifyOwnerFunctionArn',
-    description: 'Bilingual emails to the owner: acknowledgement, plan, satisfaction request, closing note',
+    description:
+      'Bilingual emails to the owner: acknowledgement, plan, progress, satisfaction request, closing note',
     // Reads the record with its correspondence (Query of the partition: the emails already
     // sent), stores the owner's single-use link, emails the owner once per round; counts the
-    // acknowledgements to an address (conditional UpdateItem, GetItem of the hour before).
+    // acknowledgements to an address (conditional UpdateItem, GetItem of the hour before). A
+    // progress notice without the department's update also emails the area's supervisor.
     access: {
       tableReads: READ_PARTITION,
       tableWrites: WRITE_ITEMS,
       sendMail: true,
       appLinks: true,
+      staffMail: true,
       workflowSettings: true,
       acknowledgementLimit: true,
     },
@@ -308,6 +311,20 @@ export const FUNCTIONS = {
       tableReads: READ_PARTITION,
       tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       answerTasks: true,
+    },
+  },
+  switchProgressNotices: {
+    id: 'switch-progress-notices',
+    entry: 'lambdas/switch-progress-notices.ts',
+    description: "Turns a complaint's progress notices to the owner off, with a reason, or on again",
+    // Reads the record and its tasks (GetItem, Query), switches the notices on condition
+    // (UpdateItem), appends the audit line (PutItem); turning them on during the work cancels
+    // its task (UpdateItem) and fails its token (SendTaskFailure) so it wakes for the next notice.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      answerTasks: true,
+      workflowSettings: true,
     },
   },
   changeArea: {

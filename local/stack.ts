@@ -71,6 +71,11 @@ export interface LocalStackOptions {
   readonly ports: LocalStackPorts;
   /** 3600: an hour of workflow time passes in a second. @default 1 */
   readonly timeScale?: number;
+  /**
+   * Workflow time starts at this instant (ISO) instead of now: a test of deadlines across a
+   * public holiday starts the days before it. Sign-in tokens keep real time. @default now
+   */
+  readonly clockStartsAt?: string;
   /** Reports the local EventBridge Scheduler stand-in runs (npm start: REPORT_SCHEDULE). @default none */
   readonly reportSchedules?: readonly ReportKind[];
   /** Their time of day, company time. @default '08:00' */
@@ -157,7 +162,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const intakeAddresses = options.intakeAddresses ?? ['complaints@estate.example', 'fax@estate.example'];
   const stops: (() => Promise<void>)[] = [];
   const clockStart = realNow();
-  const restoreClock = installScaledClock(options.timeScale ?? 1, clockStart);
+  const workflowStart = options.clockStartsAt ? Date.parse(options.clockStartsAt) : clockStart;
+  const restoreClock = installScaledClock(options.timeScale ?? 1, clockStart, workflowStart);
   stops.push(async () => restoreClock());
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -279,6 +285,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         functions: FUNCTION_SPECS.filter((f) => f.placeholder),
         timeScale: options.timeScale ?? 1,
         clockStart,
+        workflowStart,
         environments,
       });
       const thread = workflowThread;

@@ -120,6 +120,25 @@ export interface PastPause extends StepPause {
   readonly pausedMinutes: number;
 }
 
+/** The department's line for the owner's progress notice (domain/progress.ts). */
+export interface ProgressUpdate extends Signature {
+  readonly text: string;
+}
+
+/**
+ * Progress notices while work is in progress (issue 17 §3): when the next is due, the notices
+ * sent, the department's newest lines, and whether the supervisor turned them off.
+ */
+export interface ComplaintProgress {
+  /** When work in progress next stops for a notice; absent: none planned. */
+  readonly nextAt?: string;
+  /** When the department was last asked for a line (the progress update task opened). */
+  readonly requestedAt?: string;
+  readonly notices: number;
+  /** Newest last, at most PROGRESS_LIMITS.kept. */
+  readonly updates: readonly ProgressUpdate[];
+}
+
 /** A complaint's pointer to a unit of the estate register, with the names as they were then. */
 export interface RegisterUnitRef {
   /** The unit's register id, `<estate id>.<building code>.<unit key>` (domain/directory/keys.ts). */
@@ -185,6 +204,13 @@ export interface ComplaintRecord {
   pauses?: readonly PastPause[];
   /** It ended before its procedure did: withdrawn by the owner, or referred (domain/ending.ts). */
   ending?: ComplaintEnding;
+  /** Progress notices to the owner while work is in progress (domain/progress.ts). */
+  progress?: ComplaintProgress;
+  /**
+   * The supervisor turned this complaint's progress notices off, and why. Apart from `progress`,
+   * which the workflow rewrites, so neither write loses the other.
+   */
+  progressOff?: Signature & { readonly reason: string };
   /** Customer service ended it after a workflow step failed (outcome `closed-by-error`). */
   closedByError?: Signature & { reason: string; failedState?: string };
   department?: (typeof DEPARTMENT_IDS)[number];

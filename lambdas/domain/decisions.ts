@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { STEPS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
 import { type ComplaintRecord, OwnerEmail, OwnerPhone, type Signature } from './complaint.ts';
-import { CALL_LIMITS, FIELD_LIMITS } from './fields.ts';
+import { CALL_LIMITS, FIELD_LIMITS, PROGRESS_LIMITS } from './fields.ts';
+import { withUpdate } from './progress.ts';
 import type { WorkflowFailure } from './tasks.ts';
 import { textString } from './text.ts';
 
@@ -93,6 +94,8 @@ export const DECISION_SCHEMAS = {
     ],
     { error: 'Choose an action: done or obstacle' },
   ),
+  // One line for the owner's progress notice (domain/progress.ts).
+  progressUpdate: z.object({ update: text('a line on the progress for the owner', PROGRESS_LIMITS.update) }),
   obstacleCoordination: resolveOrEscalate,
   satisfactionCallback: z.object({
     rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied'] as const, {
@@ -332,6 +335,14 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
             : []),
           ...(beforeStart ? [{ field: 'note', message: EARLY_DONE_NEEDS_NOTE }] : []),
         ],
+      };
+    }
+    case 'progressUpdate': {
+      const d = input as Decision<'progressUpdate'>;
+      return {
+        ...none,
+        fields: { progress: withUpdate(record.progress, { ...actor, text: d.update }) },
+        audit: { action: 'progress-updated', details: { update: d.update } },
       };
     }
     case 'obstacleCoordination':

@@ -126,6 +126,18 @@ export const STEP_FORMS: Record<string, StepForm> = {
       },
     ],
   },
+  // One line for the owner's progress notice (lambdas/domain/progress.ts).
+  progressUpdate: {
+    fields: [
+      {
+        name: 'update',
+        label: 'decision.progressUpdate',
+        kind: 'text',
+        required: true,
+        hint: 'decision.progressUpdateHint',
+      },
+    ],
+  },
   obstacleCoordination: resolveOrEscalate('escalate'),
   escalationSupervisor: resolveOrEscalate('escalate'),
   escalationCustomerService: resolveOrEscalate('escalate'),

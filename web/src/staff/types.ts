@@ -146,6 +146,13 @@ export interface Complaint {
       | { readonly kind: 'referred'; readonly to: string; readonly reason: string }
     );
   readonly currentStep: string;
+  /** Progress notices while work is in progress (lambdas/domain/progress.ts). */
+  readonly progress?: {
+    readonly nextAt?: string;
+    readonly notices: number;
+    readonly updates: readonly (Signature & { readonly text: string })[];
+  };
+  readonly progressOff?: Signature & { readonly reason: string };
   readonly outcome?: string;
   readonly clarifiedPurpose?: string;
   readonly supervisorReview?: Signature & { opinion: string };

@@ -117,8 +117,9 @@ export const TRIAGE = {
   trainingMonths: 24,
   /** A suggestion below this confidence is still shown, marked as a weak one. */
   weakConfidence: 0.5,
-  /** When the local scheduler retrains (company time, daily), as RETENTION_TIME; `off` to stop. */
-  localTime: '03:45',
-  /** When EventBridge Scheduler retrains deployed: daily at 03:45 company time. */
-  scheduleExpression: 'cron(45 3 * * ? *)',
+  /**
+   * When the model is retrained, daily, company time: EventBridge Scheduler deployed
+   * (lib/constructs/triage-training.ts), the local scheduler in `npm start` (TRIAGE_TIME overrides).
+   */
+  time: '03:45',
 } as const;

@@ -205,3 +205,32 @@ export function isTriageModel(value: unknown): value is TriageModel {
   };
   return !!model && model.version === 1 && head(model.category) && head(model.department);
 }
+
+/**
+ * The suggestion as kept on the record (`suggestion`): made when the supervisor's review opens,
+ * from the model of `modelTrainedAt` (absent: the keywords alone), and once the review is
+ * signed, whether the supervisor took its category and its department (the accuracy figure).
+ */
+export interface RecordedSuggestion extends Suggestion {
+  readonly at: string;
+  readonly modelTrainedAt?: string;
+  readonly outcome?: { readonly category: SuggestionOutcome; readonly department: SuggestionOutcome };
+}
+
+export type SuggestionOutcome = 'accepted' | 'overridden';
+
+/** Whether the signed category and department are the suggested ones. */
+export function suggestionOutcome(
+  suggestion: Suggestion,
+  signed: { category: string; department: string },
+): NonNullable<RecordedSuggestion['outcome']> {
+  return {
+    category: signed.category === suggestion.category ? 'accepted' : 'overridden',
+    department: signed.department === suggestion.department ? 'accepted' : 'overridden',
+  };
+}
+
+/** The text a complaint is suggested from: its words, and the request as clarified with the owner. */
+export function triageText(record: { content: string; clarifiedPurpose?: string }): string {
+  return record.clarifiedPurpose ? `${record.content}\n${record.clarifiedPurpose}` : record.content;
+}

@@ -347,9 +347,7 @@ function StepForm({
     const next = { ...values, ...picked };
     setValues(next);
     onCategory?.(picked.category);
-    const found = check(action, next);
-    problems.edited('category', found);
-    problems.edited('department', found);
+    problems.edited(['category', 'department'], check(action, next));
   };
   const choose = (next: string) => {
     setAction(next);

@@ -107,6 +107,8 @@ export const TRIAGE = {
   tokenizer: 'char-ngrams',
   /** Each feature counted once per complaint (a word said three times is one piece of evidence). */
   binary: true,
+  /** The confidence's temperature: the evidence divided by (features known)^this (domain/triage/model.ts rank). */
+  confidencePower: 0.5,
   /** Laplace smoothing of the naive Bayes counts. */
   smoothing: 0.5,
   /** How many signed complaints one keyword counts as. */

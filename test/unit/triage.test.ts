@@ -84,3 +84,14 @@ describe('triage model', () => {
     expect(isTriageModel({ version: 2 })).toBe(false);
   });
 });
+
+describe('triage training schedule', () => {
+  it('reads the months back from the run’s own month, and the local time of day', async () => {
+    const { monthsBack } = await import('#services/triage.ts');
+    const { triageTimeFrom } = await import('../../local/runtime/scheduler.ts');
+    expect(monthsBack(new Date('2026-02-10T00:00:00Z'), 3)).toEqual(['2025-12', '2026-01', '2026-02']);
+    expect(triageTimeFrom(undefined, '03:45')).toBe('03:45');
+    expect(triageTimeFrom('off', '03:45')).toBeUndefined();
+    expect(() => triageTimeFrom('25:00', '03:45')).toThrow(/TRIAGE_TIME=25:00/);
+  });
+});

@@ -142,15 +142,28 @@ export function keywordModel(now = new Date()): TriageModel {
   return trainModel([], { now });
 }
 
-/** Posterior probabilities of each class of one head for the tokens, best first. */
-export function rank(head: HeadCounts, tokens: readonly string[]): { label: string; probability: number }[] {
+/**
+ * Probabilities of each class of one head for the tokens, best first. Naive Bayes counts every
+ * feature as independent evidence, and character pairs overlap (浴室, 室天, 天花 …), so its
+ * posterior is far too sure (100 % for most texts). The evidence is divided by `n^power` (n the
+ * features it knows; the class prior is not), a temperature that makes the confidence shown
+ * close to how often it is right (docs/triage.md) and leaves the prior a little more say.
+ */
+export function rank(
+  head: HeadCounts,
+  tokens: readonly string[],
+  power: number = TRIAGE.confidencePower,
+): { label: string; probability: number }[] {
   const alpha = TRIAGE.smoothing;
   const vocabulary = Object.keys(head.features).length || 1;
   const allDocuments = head.documents.reduce((a, b) => a + b, 0);
   const classes = head.classes.length;
+  const known = tokens.filter((token) => head.features[token]).length;
+  const temperature = Math.max(1, known) ** power;
   const scores = head.classes.map((_, k) => {
     // A class nobody has signed yet still has a (small) prior, so it can be suggested.
-    let score = Math.log(((head.documents[k] ?? 0) + 1) / (allDocuments + classes));
+    const prior = Math.log(((head.documents[k] ?? 0) + 1) / (allDocuments + classes));
+    let score = 0;
     const denominator = Math.log((head.totals[k] ?? 0) + alpha * vocabulary);
     for (const token of tokens) {
       const sparse = head.features[token];
@@ -159,7 +172,7 @@ export function rank(head: HeadCounts, tokens: readonly string[]): { label: stri
       for (let i = 0; i < sparse.length; i += 2) if (sparse[i] === k) count = sparse[i + 1] ?? 0;
       score += Math.log(count + alpha) - denominator;
     }
-    return score;
+    return prior + score / temperature;
   });
   const best = Math.max(...scores);
   const exp = scores.map((score) => Math.exp(score - best));

@@ -13,13 +13,14 @@ import { benchIntake } from './intake.ts';
 import { benchLambda } from './lambda.ts';
 import { benchReport } from './report.ts';
 import { benchSearch } from './search.ts';
+import { benchTriage } from './triage.ts';
 import { benchWeb } from './web.ts';
 import { benchWorkflow } from './workflow.ts';
 
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks on this machine and writes
  * bench/results.json and the table in docs/performance.md. Names: api (with search), search, directory, workflow, intake,
- * web, report, lambda, cost.
+ * web, report, lambda, cost, triage.
  */
 const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
   api: benchApi,
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure
   report: benchReport,
   lambda: benchLambda,
   cost: benchCost,
+  triage: benchTriage,
 };
 
 const ROOT = join(import.meta.dirname, '..');
@@ -238,6 +240,11 @@ and SES in another; all of them, and the load, share the two cores as on one mac
   Memory: the child's peak resident set (VmHWM: Node, the SDK and the report) with V8 given the heap
   of a 256 MB function (\`--max-old-space-size=128 --max-semi-space-size=16\`); unlimited, V8 grows its
   heap lazily to whatever the machine has. Growth: seconds at 100k ÷ seconds at 10k.
+- \`triage.*\`: the category and department suggestion (bench/triage.ts, docs/triage.md) on the 325
+  labelled complaints of test/fixtures/triage/complaints.jsonl (繁體, 简体, English): every 5th line held
+  out, the model trained on the rest and the catalogue's keywords; \`keywords_*\` the keywords alone (the
+  start before any signed history); \`jieba_*\` the same model on @node-rs/jieba's words; \`cv_*\` both
+  over all five folds in turn; \`model_kb\` the stored model as a DynamoDB item.
 - \`cost.*\`: the monthly bill below; \`cost.monthly_usd_1000_complaints\` is the dearest shape's.
 ${costSection()}`,
 );

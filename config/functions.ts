@@ -437,6 +437,21 @@ export const FUNCTIONS = {
       eraseOwnerFiles: true,
     },
   },
+  // ---- Category and department suggestion (issue 19 §3) -------------------------------------
+  trainTriageModel: {
+    id: 'train-triage-model',
+    entry: 'lambdas/train-triage-model.ts',
+    description:
+      'Daily: retrains the category and department suggestion on the signed supervisor reviews, stores the model',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    // The months of receipt of the last two years (area/month index, Query), the model (PutItem).
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      indexQueries: ['ComplaintsByAreaMonth'],
+    },
+  },
   createReport: {
     id: 'create-report',
     entry: 'lambdas/create-report.ts',

@@ -85,6 +85,11 @@ export interface LocalStackOptions {
    * EventBridge Scheduler does deployed (npm start: RETENTION_TIME). @default none (not run)
    */
   readonly retentionTime?: string;
+  /**
+   * The time of day (company time) the local scheduler retrains the category and department
+   * suggestion, as EventBridge Scheduler does deployed (npm start: TRIAGE_TIME). @default none
+   */
+  readonly triageTime?: string;
   /** Wipe the data directory first. */
   readonly reset?: boolean;
   /** @default complaints@estate.example, fax@estate.example */
@@ -425,6 +430,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       stops.push(async () => daily.stop());
       log(`Retention schedule: daily, next ${daily.next()}`);
+    }
+
+    if (options.triageTime) {
+      const training = handlers.get(FUNCTIONS.trainTriageModel.id) as LocalHandler;
+      const daily = startDailySchedule({
+        name: 'triage training',
+        time: options.triageTime,
+        timeScale: options.timeScale ?? 1,
+        invoke: (event) => invokeLocal(training, FUNCTIONS.trainTriageModel.id, event),
+        log,
+      });
+      stops.push(async () => daily.stop());
+      log(`Triage training schedule: daily, next ${daily.next()}`);
     }
 
     return {

@@ -13,6 +13,7 @@ import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
 import type { RelatedFlags } from './related-flags.ts';
 import { textString } from './text.ts';
+import type { RecordedSuggestion } from './triage/model.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
@@ -214,6 +215,8 @@ export interface ComplaintRecord {
   /** Customer service ended it after a workflow step failed (outcome `closed-by-error`). */
   closedByError?: Signature & { reason: string; failedState?: string };
   department?: (typeof DEPARTMENT_IDS)[number];
+  /** The category and department suggested from its words for the supervisor's review (domain/triage). */
+  suggestion?: RecordedSuggestion;
   workOrder?: { number: string; issuedAt: string };
   commitment?: { plannedStart: string; plannedCompletion: string } & Signature;
   actualCompletion?: string;

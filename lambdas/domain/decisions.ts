@@ -6,6 +6,7 @@ import { CALL_LIMITS, FIELD_LIMITS, PROGRESS_LIMITS } from './fields.ts';
 import { withUpdate } from './progress.ts';
 import type { WorkflowFailure } from './tasks.ts';
 import { textString } from './text.ts';
+import { suggestionOutcome } from './triage/model.ts';
 
 /**
  * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per
@@ -266,16 +267,24 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
           decision: { action: 'reject' },
         };
       }
+      // Whether the supervisor took the suggested category and department (domain/triage).
+      const outcome = record.suggestion ? suggestionOutcome(record.suggestion, d) : undefined;
       return {
         ...none,
         fields: {
           supervisorReview: { ...actor, opinion: d.opinion },
           category: d.category,
           department: d.department,
+          ...(record.suggestion && outcome ? { suggestion: { ...record.suggestion, outcome } } : {}),
         },
         audit: {
           action: 'supervisor-signed',
-          details: { opinion: d.opinion, category: d.category, department: d.department },
+          details: {
+            opinion: d.opinion,
+            category: d.category,
+            department: d.department,
+            ...(outcome ? { suggestion: outcome } : {}),
+          },
         },
         decision: { action: 'sign' },
       };

@@ -114,7 +114,9 @@ describe('progress notices while work is in progress', () => {
     ).toBe(200);
     expect((await plan).stateName).toBe('Owner response to plan');
     const work = t.nextTask(arn);
-    expect((await complete(R.followup, await taskOf(R.followup, ref), { action: 'accept' })).status).toBe(200);
+    expect((await complete(R.followup, await taskOf(R.followup, ref), { action: 'accept' })).status).toBe(
+      200,
+    );
     expect((await work).stateName).toBe('Work in progress');
 
     // Planned 5 working days after the work started: over Christmas, more than a week away.
@@ -137,9 +139,9 @@ describe('progress notices while work is in progress', () => {
     expect(tooLong.status).toBe(400);
     expect(JSON.stringify(tooLong.body)).toContain('update');
     const back = t.nextTask(arn);
-    expect((await complete(R.department, updateTask, { update: '水泵零件已到，下星期二更換。' })).status).toBe(
-      200,
-    );
+    expect(
+      (await complete(R.department, updateTask, { update: '水泵零件已到，下星期二更換。' })).status,
+    ).toBe(200);
     expect((await back).stateName).toBe('Work in progress');
     const [first] = await progressMails(ref);
     expect(first?.destination.to).toContain(OWNER);
@@ -177,7 +179,9 @@ describe('progress notices while work is in progress', () => {
     const noReason = await api.post<{ errors: { field: string }[] }>(R.supervisor, path, { off: true });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0]?.field).toBe('reason');
-    expect((await api.post(R.supervisor, path, { off: true, reason: '業主要求完成後才通知' })).status).toBe(200);
+    expect((await api.post(R.supervisor, path, { off: true, reason: '業主要求完成後才通知' })).status).toBe(
+      200,
+    );
     expect((await api.post(R.supervisor, path, { off: true, reason: '再次' })).status).toBe(409);
     // At the planned notice the work wakes, finds them off, and waits again: no update task.
     const waits = t.nextTask(arn);

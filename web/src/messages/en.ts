@@ -759,4 +759,10 @@ export const en: Messages = {
   'error.callBeforeTask': 'The call cannot be before the task opened.',
   'error.decisionUnreached': 'Only a call that reached the owner records the decision.',
   'error.logCall': 'Log this with “Log call”.',
+  'triage.title': 'Suggested',
+  'triage.confidence': '{percent} sure',
+  'triage.use': 'Use suggestion',
+  'triage.weak': 'Not very sure: read the complaint.',
+  'triage.fromHistory': 'Learnt from this company’s signed reviews; the choice is yours.',
+  'triage.fromKeywords': 'From the categories’ keywords (no signed reviews yet); the choice is yours.',
 };

@@ -727,4 +727,10 @@ export const zhHans: Messages = {
   'error.callBeforeTask': '致电时间不能早于工作开出的时间。',
   'error.decisionUnreached': '只有已接通的通话才可记录决定。',
   'error.logCall': '请以「记录通话」记下这次通话。',
+  'triage.title': '系统建议',
+  'triage.confidence': '把握 {percent}',
+  'triage.use': '采用建议',
+  'triage.weak': '把握不高，请细阅内容。',
+  'triage.fromHistory': '按本公司以往主任签署的分类建议，由你决定。',
+  'triage.fromKeywords': '按类别关键字建议（尚无以往签署记录），由你决定。',
 };

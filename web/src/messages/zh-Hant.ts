@@ -729,6 +729,12 @@ export const zhHant = {
   'error.callBeforeTask': '致電時間不能早於工作開出的時間。',
   'error.decisionUnreached': '只有已接通的通話才可記錄決定。',
   'error.logCall': '請以「記錄通話」記下這次通話。',
+  'triage.title': '系統建議',
+  'triage.confidence': '把握 {percent}',
+  'triage.use': '採用建議',
+  'triage.weak': '把握不高，請細閱內容。',
+  'triage.fromHistory': '按本公司以往主任簽署的分類建議，由你決定。',
+  'triage.fromKeywords': '按類別關鍵字建議（尚未有以往簽署記錄），由你決定。',
 };
 
 export type MessageKey = keyof typeof zhHant;

@@ -12,7 +12,7 @@ import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
 import type { RelatedFlags } from './related-flags.ts';
-import { textString } from './text.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
@@ -55,10 +55,7 @@ export const NewComplaintInput = z.object({
   content: textString()
     .trim()
     .min(1, 'Write down the complaint’s key points')
-    .max(
-      FIELD_LIMITS.content,
-      `Keep the content under ${FIELD_LIMITS.content.toLocaleString('en')} characters`,
-    ),
+    .max(FIELD_LIMITS.content, `Keep the content under ${groupedDigits(FIELD_LIMITS.content)} characters`),
   category: z.enum(CATEGORY_IDS, `Choose one of: ${CATEGORY_IDS.join(', ')}`).optional(),
   building: textString().trim().max(FIELD_LIMITS.building).optional(),
   unit: textString().trim().max(FIELD_LIMITS.unit).optional(),

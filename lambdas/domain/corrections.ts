@@ -14,7 +14,7 @@ import {
   NOTE_LIMITS,
   PHONE_PATTERN,
 } from './fields.ts';
-import { textString } from './text.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /**
  * Corrections of a complaint's record after intake, and internal notes: what staff send, the
@@ -42,7 +42,7 @@ const email = z
 const limitedText = (what: string, max: number) =>
   textString({ error: `Write the ${what} as text` })
     .trim()
-    .max(max, `Keep the ${what} under ${max.toLocaleString('en')} characters`);
+    .max(max, `Keep the ${what} under ${groupedDigits(max)} characters`);
 
 /** A field that may be emptied: `null` or an empty string clears it. */
 function clearable<T extends z.ZodType>(schema: T) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { OWNER_MESSAGE_LIMITS } from './fields.ts';
-import { textString } from './text.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /**
  * An email staff write to the owner from the complaint page (`POST /api/complaints/{ref}/messages`).
@@ -23,7 +23,7 @@ export const OwnerMessageInput = z.object({
     .refine((text) => text.length > 0, 'Write the message to the owner')
     .refine(
       (text) => [...text].length <= OWNER_MESSAGE_LIMITS.text,
-      `Keep the message under ${OWNER_MESSAGE_LIMITS.text.toLocaleString('en')} characters`,
+      `Keep the message under ${groupedDigits(OWNER_MESSAGE_LIMITS.text)} characters`,
     ),
   submissionId: z
     .string({

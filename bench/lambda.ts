@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { environmentFrom, type VariableValues } from '#config/function-access.ts';
-import { FUNCTION_SPECS } from '#config/functions.ts';
+import { FUNCTION_SPECS, FUNCTIONS } from '#config/functions.ts';
+import { ROUTES } from '#config/routes.ts';
 import { handlerBuildOptions, PROJECT_ROOT } from '../lib/bundling/handler-bundling.ts';
 import { SERVICE_NAME } from '../lib/constructs/handler-function.ts';
 import type { Figure } from './figures.ts';
@@ -111,6 +112,36 @@ const PROBE_SOURCE = `await import(process.argv[2]);
 process.stdout.write(String(performance.now()));
 `;
 
+/**
+ * A staff member's walk through one complaint, as the web app requests it (web/src/staff/*):
+ * My tasks (tasks.tsx), the complaint (complaint.tsx), the decision form's submit
+ * (decision-form.tsx), back to My tasks. The form itself asks nothing of the API; a phone step
+ * adds its call log (call-panel.tsx).
+ */
+export const STAFF_WALK = [
+  { method: 'GET', path: '/api/tasks', page: 'My tasks' },
+  { method: 'GET', path: '/api/complaints/KE-2026-000123', page: 'the complaint' },
+  { method: 'POST', path: '/api/tasks/task-1/complete', page: 'the decision submitted' },
+  { method: 'GET', path: '/api/tasks', page: 'My tasks again' },
+] as const;
+/** The same walk on a step that is a call to the owner: the call is logged before the decision. */
+export const STAFF_PHONE_WALK = [
+  ...STAFF_WALK.slice(0, 2),
+  { method: 'POST', path: '/api/tasks/task-1/calls', page: 'a call logged' },
+  ...STAFF_WALK.slice(2),
+] as const;
+
+/** The function each request of a walk reaches (config/routes.ts), in order; throws on a path no route has. */
+export function functionsOf(walk: readonly { method: string; path: string }[]): string[] {
+  return walk.map(({ method, path }) => {
+    const route = ROUTES.find(
+      (r) => r.method === method && new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+    );
+    if (!route) throw new Error(`No route answers ${method} ${path}`);
+    return FUNCTIONS[route.fn].id;
+  });
+}
+
 interface Bundle {
   readonly id: string;
   readonly file: string;
@@ -189,7 +220,19 @@ export async function benchLambda(log: (line: string) => void): Promise<Figure[]
     log(
       `  largest: ${largest.id} ${largest.kb} KB; slowest: ${slowest.id} × ${slowestRatio.ratio.toFixed(2)} the SDK floor`,
     );
+    const walked = new Set(functionsOf(STAFF_WALK));
+    const phoneWalked = new Set(functionsOf(STAFF_PHONE_WALK));
+    log(
+      `  a staff walk through one complaint: ${[...walked].join(', ')}; on a phone step also ${[...phoneWalked].filter((id) => !walked.has(id)).join(', ')}`,
+    );
     return [
+      { name: 'api.functions_per_staff_session', value: walked.size, unit: 'functions', goal: null },
+      {
+        name: 'api.functions_per_staff_session_phone_step',
+        value: phoneWalked.size,
+        unit: 'functions',
+        goal: null,
+      },
       { name: 'lambda.max_bundle_kb', value: largest.kb, unit: 'KB', goal: null },
       { name: 'lambda.max_init_over_sdk_floor', value: round(slowestRatio.ratio), unit: '×', goal: null },
       { name: 'lambda.max_init_ms', value: round(slowestRatio.ms), unit: 'ms', goal: null },

@@ -91,13 +91,7 @@ for (const name of selected) {
   // Each benchmark in a process of its own: handlers keep their SDK clients (and the endpoints
   // of the local stack they first met) for the life of the process, as a Lambda container does,
   // so two benchmarks' stacks cannot share one; and each starts from a cold process.
-  const fresh = await runInChild(name);
-  // A benchmark that ran replaces its own figures: one it no longer writes (a renamed figure,
-  // a removed function) does not stay behind with its old value and goal.
-  if (fresh.length) {
-    for (const old of figures.keys()) if (old.startsWith(`${name}.`)) figures.delete(old);
-  }
-  for (const figure of fresh) figures.set(figure.name, figure);
+  for (const figure of await runInChild(name)) figures.set(figure.name, figure);
 }
 
 const all = [...figures.values()].sort((a, b) => a.name.localeCompare(b.name));

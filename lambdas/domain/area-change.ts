@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { AREAS, areaById } from '#config/areas.ts';
 import { ValidationError } from './errors.ts';
-import { textString } from './text.ts';
 import { lazily } from './lazy.ts';
+import { textString } from './text.ts';
 
 /**
  * Moving a complaint to another area (`POST /api/complaints/{ref}/area`). Email intake cannot

@@ -5,8 +5,8 @@ import {
   MAX_ATTACHMENTS,
   UPLOAD_PREFIX,
 } from '#config/attachments.ts';
-import { textString } from './text.ts';
 import { lazily } from './lazy.ts';
+import { textString } from './text.ts';
 
 const KEY = new RegExp(
   `^${UPLOAD_PREFIX}([a-z0-9-]+)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,

@@ -11,8 +11,8 @@ import { type AuditEvent, actorOf, CALL_ACTION } from './audit.ts';
 import { DECISION_SCHEMAS, isUnreached } from './decisions.ts';
 import { ValidationError } from './errors.ts';
 import { CALL_LIMITS, PHONE_PATTERN } from './fields.ts';
-import { textString } from './text.ts';
 import { lazily } from './lazy.ts';
+import { textString } from './text.ts';
 
 /**
  * The call log of the procedure's phone calls (致電業主: clarify, acknowledge, tell the plan to

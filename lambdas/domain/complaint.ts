@@ -10,10 +10,10 @@ import {
 import type { Outcome, PausableStep, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
+import { lazily } from './lazy.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
 import type { RelatedFlags } from './related-flags.ts';
 import { groupedDigits, textString } from './text.ts';
-import { lazily } from './lazy.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;

@@ -14,8 +14,8 @@ import {
   NOTE_LIMITS,
   PHONE_PATTERN,
 } from './fields.ts';
-import { groupedDigits, textString } from './text.ts';
 import { lazily } from './lazy.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /**
  * Corrections of a complaint's record after intake, and internal notes: what staff send, the

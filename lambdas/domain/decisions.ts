@@ -3,9 +3,9 @@ import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { STEPS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
 import { type ComplaintRecord, OwnerEmail, OwnerPhone, type Signature } from './complaint.ts';
 import { CALL_LIMITS, FIELD_LIMITS } from './fields.ts';
+import { lazily } from './lazy.ts';
 import type { WorkflowFailure } from './tasks.ts';
 import { textString } from './text.ts';
-import { lazily } from './lazy.ts';
 
 /**
  * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { OWNER_MESSAGE_LIMITS } from './fields.ts';
-import { groupedDigits, textString } from './text.ts';
 import { lazily } from './lazy.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /**
  * An email staff write to the owner from the complaint page (`POST /api/complaints/{ref}/messages`).

@@ -7,11 +7,11 @@ import {
   FLAT_PATTERN,
   DIRECTORY_LIMITS as LIMITS,
 } from '../fields.ts';
+import { lazily } from '../lazy.ts';
 import { mailboxOf } from '../mail/limits.ts';
 import { textString } from '../text.ts';
 import { foldScript } from './fold.ts';
 import { canonicalBuilding, canonicalFlat, canonicalFloor, recogniseUnits, unitKey } from './unit-address.ts';
-import { lazily } from '../lazy.ts';
 
 /**
  * The estate register: estates (屋苑 / 小區, each in one area), their buildings (座 / 棟), the

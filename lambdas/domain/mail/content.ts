@@ -2,8 +2,8 @@ import sanitizeHtml from 'sanitize-html';
 import * as z from 'zod';
 import type { Language } from '#domain/complaint.ts';
 import { cleanText } from '#domain/text.ts';
-import type { MailAddress, ParsedAttachment, ParsedMessage } from './message.ts';
 import { lazily } from '../lazy.ts';
+import type { MailAddress, ParsedAttachment, ParsedMessage } from './message.ts';
 
 /**
  * What of a received message is kept on the complaint, and in what shape: text capped (the raw

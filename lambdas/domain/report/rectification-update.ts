@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { StateConflictError, ValidationError } from '#domain/errors.ts';
 import { textString } from '#domain/text.ts';
-import { RECTIFICATION_STATUSES, type RectificationItem, TRANSITIONS } from './rectification.ts';
 import { lazily } from '../lazy.ts';
+import { RECTIFICATION_STATUSES, type RectificationItem, TRANSITIONS } from './rectification.ts';
 
 /** `PATCH /api/rectifications/{id}`: what customer service may change. */
 export const RectificationUpdate = lazily(() =>

@@ -228,10 +228,14 @@ and SES in another; all of them, and the load, share the two cores as on one mac
 - \`lambda.*\`: every handler bundled as CDK deploys it (the options of \`lib/bundling/handler-bundling.ts\`,
   SDK included). Size: the minified \`index.mjs\`, without its source map. Init: a fresh Node 24 process
   imports the bundle with Lambda's environment (dummy values): from the process's start to the module
-  evaluated, median of 9, alternating with a hello-world handler bundled the same way; the ratio is
-  over the hello-world runs taken between them. \`sdk_only\`: a handler that only creates a DynamoDB
-  document client, the floor of any handler using the SDK. Lambda's own runtime start, which this
-  leaves out, adds the same to both sides on AWS.
+  evaluated. \`init_over_sdk_floor.<fn>\`: the median of 9 cold inits ÷ the median of 9 of a handler that
+  only creates a DynamoDB document client (the floor of any handler on the SDK v3), bundled the same
+  way and run alternately with it; \`init_ratio.sdk_only\`: that floor over a hello-world handler's
+  inits (\`bench/cost.ts\` multiplies the two back to an init on AWS). Goals (issue 20): ≤ 1.25 and
+  ≤ 700 KB for staff-API, workflow and scheduled handlers, ≤ 1.6 and ≤ 1,200 KB for mail intake
+  (\`intake-email\`, \`release-mail\`, \`poll-mailbox\`). What each handler loads at init, and why,
+  is in [cold-starts.md](cold-starts.md). Lambda's own runtime start, which this leaves out, adds the
+  same to both sides on AWS.
 - \`report.*\`: the periodic report of a month holding 10,000, then 100,000 complaints (as many in the
   month before), seeded by \`npm run seed\`'s generator into an in-process local stack. The report
   runs in a child process from the bundle CDK deploys, exactly as the report function runs it.

@@ -28,34 +28,39 @@ export type OwnerMailKind =
 
 const TIME_ZONE = 'Asia/Hong_Kong';
 
-// Built once: an Intl.DateTimeFormat costs far more to construct than to use.
-const ZH_DATE_TIME = new Intl.DateTimeFormat('zh-Hant-HK', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-const EN_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
+// Built once, on first use: an Intl.DateTimeFormat costs far more to construct than to use,
+// and the first one loads ICU's locale data, which a handler that writes no date never needs.
+let zhDateTime: Intl.DateTimeFormat | undefined;
+let enDateTime: Intl.DateTimeFormat | undefined;
+const zhFormat = () =>
+  (zhDateTime ??= new Intl.DateTimeFormat('zh-Hant-HK', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }));
+const enFormat = () =>
+  (enDateTime ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }));
 
 export function formatZh(at: string | Date): string {
-  const parts = ZH_DATE_TIME.formatToParts(new Date(at));
+  const parts = zhFormat().formatToParts(new Date(at));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}年${part('month')}月${part('day')}日 ${part('hour')}:${part('minute')}`;
 }
 
 export function formatEn(at: string | Date): string {
-  return `${EN_DATE_TIME.format(new Date(at))} (HKT)`;
+  return `${enFormat().format(new Date(at))} (HKT)`;
 }
 
 /** Traditional → Simplified for the few characters our templates use (owners who chose 简体). */

@@ -111,6 +111,11 @@ export const CURRENT_ATTRIBUTES = [
   'deadlines',
   'escalations',
   'GSI3PK',
+  // Time paused (domain/pause.ts) and progress notices: the report prints reasons and minutes only.
+  'pauses',
+  'pause.reason',
+  'pause.at',
+  'progress.notices',
   // Repeat and cluster flags (domain/related.ts): never the owner.
   'relatedFlags.repeatOf',
   'relatedFlags.cluster',

@@ -42,6 +42,18 @@ export interface ReportRow {
   readonly escalations?: readonly string[];
   /** The owner's contact key (GSI3PK): email or phone digits; never printed. */
   readonly GSI3PK?: string;
+  /** Pauses of a step's clock that ended (domain/pause.ts), and the one running now. */
+  readonly pauses?: readonly { readonly reason: string; readonly pausedMinutes?: number }[];
+  readonly pause?: { readonly reason: string; readonly at: string };
+  /** Progress notices sent to the owner (domain/progress.ts). */
+  readonly progress?: { readonly notices?: number };
+}
+
+/** Time a step's clock stood still (issue 17 §2): business minutes, the pauses, the complaints. */
+export interface PausedTime {
+  complaints: number;
+  pauses: number;
+  minutes: number;
 }
 
 /** What the previous period contributes: counts only (a narrower projection). */
@@ -153,6 +165,10 @@ export interface ScopeStats {
   satisfactionByDepartment: Record<string, RatingCounts>;
   satisfactionByCategory: Record<string, RatingCounts>;
   openPastDeadline: number;
+  /** Time paused by category and by reason; a pause running at the report's end counts to then. */
+  pausedByCategory: Record<string, PausedTime>;
+  pausedByReason: Record<string, PausedTime>;
+  progressNotices: number;
 }
 
 /** One period's counts, kept for the next period's trend (`counts.json` beside a report). */
@@ -333,6 +349,18 @@ export class ReportAggregator {
       }
     }
     const rating = rejected ? undefined : ((row.satisfaction?.rating as Rating | undefined) ?? 'pending');
+    // Every pause with its business minutes; one still running counts to the report's end.
+    const pauses = [
+      ...(row.pauses ?? []).map((p) => ({ reason: p.reason, minutes: p.pausedMinutes ?? 0 })),
+      ...(row.pause
+        ? [
+            {
+              reason: row.pause.reason,
+              minutes: calendar.businessMinutesBetween(new Date(row.pause.at), this.options.now),
+            },
+          ]
+        : []),
+    ];
 
     for (const scope of scopes) {
       scope.received.current += 1;
@@ -384,6 +412,21 @@ export class ReportAggregator {
           else if (fact.event === 'timed-out') level.timedOut += 1;
         }
       }
+      if (pauses.length) {
+        const byCategory = entry(scope.pausedByCategory, category, newPaused);
+        byCategory.complaints += 1;
+        const reasons = new Set<string>();
+        for (const pause of pauses) {
+          byCategory.pauses += 1;
+          byCategory.minutes += pause.minutes;
+          const byReason = entry(scope.pausedByReason, pause.reason, newPaused);
+          byReason.pauses += 1;
+          byReason.minutes += pause.minutes;
+          if (!reasons.has(pause.reason)) byReason.complaints += 1;
+          reasons.add(pause.reason);
+        }
+      }
+      scope.progressNotices += row.progress?.notices ?? 0;
       if (row.reopenCount) {
         scope.reopened.complaints += 1;
         scope.reopened.reopens += row.reopenCount;
@@ -814,8 +857,13 @@ function newScope(): ScopeStats {
     satisfactionByDepartment: {},
     satisfactionByCategory: {},
     openPastDeadline: 0,
+    pausedByCategory: {},
+    pausedByReason: {},
+    progressNotices: 0,
   };
 }
+
+const newPaused = (): PausedTime => ({ complaints: 0, pauses: 0, minutes: 0 });
 
 function newTiming(): Timing {
   return {

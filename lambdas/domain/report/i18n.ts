@@ -1,6 +1,12 @@
 import { AREAS } from '#config/areas.ts';
 import { CATEGORIES, CHANNEL_NAMES, DEPARTMENTS, type Names, namesIn } from '#config/catalogue.ts';
-import { OUTCOME_NAMES, RATING_NAMES, STEP_NAMES } from '#config/procedure-names.ts';
+import {
+  OUTCOME_NAMES,
+  PAUSE_REASON_NAMES,
+  type PauseReason,
+  RATING_NAMES,
+  STEP_NAMES,
+} from '#config/procedure-names.ts';
 import { ROLE_NAMES } from '#config/roles.ts';
 import type { LadderLevel, StepId } from '#config/workflow.ts';
 import type { Language } from '#domain/complaint.ts';
@@ -28,6 +34,7 @@ export interface ReportMessages {
     readonly timeliness: string;
     readonly escalations: string;
     readonly reopenedAndLate: string;
+    readonly paused: string;
     readonly satisfaction: string;
     readonly recurrence: string;
     readonly rectification: string;
@@ -130,6 +137,18 @@ export interface ReportMessages {
   readonly hours: (value: string) => string;
   readonly escalatedComplaints: string;
   readonly reopenedComplaints: (complaints: number, reopens: number) => string;
+  /** Time paused (issue 17 §2) and progress notices (§3). */
+  readonly paused: {
+    readonly intro: string;
+    readonly byCategory: string;
+    readonly byReason: string;
+    readonly reason: string;
+    readonly complaints: string;
+    readonly pauses: string;
+    readonly hours: string;
+    readonly none: string;
+    readonly progressNotices: (notices: number) => string;
+  };
   readonly pastDeadlineNote: string;
   readonly repeatNote: (owners: number, complaints: number) => string;
   readonly recurringLocations: string;
@@ -185,6 +204,7 @@ const ZH_HANT: ReportMessages = {
     timeliness: '處理時效',
     escalations: '升級處理',
     reopenedAndLate: '重開及逾期未結投訴',
+    paused: '暫停計時',
     satisfaction: '業主滿意度',
     recurrence: '重複投訴業主及重複發生地點',
     rectification: '整改計劃',
@@ -275,6 +295,17 @@ const ZH_HANT: ReportMessages = {
   hours: (value) => `${value} 小時`,
   escalatedComplaints: '曾升級的投訴',
   reopenedComplaints: (complaints, reopens) => `${complaints} 宗投訴因業主不滿意而重開，共 ${reopens} 次。`,
+  paused: {
+    intro: '工作須等候業主、供應商或政府部門時暫停的計時（以工作時間計）；暫停期間不計期限、不會上報。',
+    byCategory: '按類別',
+    byReason: '按原因',
+    reason: '原因',
+    complaints: '投訴',
+    pauses: '暫停次數',
+    hours: '暫停時間',
+    none: '本期沒有暫停計時。',
+    progressNotices: (notices) => `工作進行期間共向業主發出 ${notices} 次進度通知。`,
+  },
   pastDeadlineNote: '處理中而已過期限的投訴（包括前期收到者），或因步驟逾期而在升級處理中的投訴。',
   repeatNote: (owners, complaints) => `本期有 ${owners} 位業主投訴兩次或以上，共 ${complaints} 宗。`,
   recurringLocations: '同一大廈同類投訴',
@@ -318,6 +349,7 @@ const ZH_HANS: ReportMessages = {
     timeliness: '处理时效',
     escalations: '升级处理',
     reopenedAndLate: '重开及逾期未结投诉',
+    paused: '暂停计时',
     satisfaction: '业主满意度',
     recurrence: '重复投诉业主及重复发生地点',
     rectification: '整改计划',
@@ -406,6 +438,17 @@ const ZH_HANS: ReportMessages = {
   hours: (value) => `${value} 小时`,
   escalatedComplaints: '曾升级的投诉',
   reopenedComplaints: (complaints, reopens) => `${complaints} 宗投诉因业主不满意而重开，共 ${reopens} 次。`,
+  paused: {
+    intro: '工作须等候业主、供应商或政府部门时暂停的计时（以工作时间计）；暂停期间不计期限、不会上报。',
+    byCategory: '按类别',
+    byReason: '按原因',
+    reason: '原因',
+    complaints: '投诉',
+    pauses: '暂停次数',
+    hours: '暂停时间',
+    none: '本期没有暂停计时。',
+    progressNotices: (notices) => `工作进行期间共向业主发出 ${notices} 次进度通知。`,
+  },
   pastDeadlineNote: '处理中而已过期限的投诉（包括前期收到者），或因步骤逾期而在升级处理中的投诉。',
   repeatNote: (owners, complaints) => `本期有 ${owners} 位业主投诉两次或以上，共 ${complaints} 宗。`,
   recurringLocations: '同一大厦同类投诉',
@@ -463,6 +506,7 @@ const EN: ReportMessages = {
     timeliness: 'Timeliness',
     escalations: 'Escalations',
     reopenedAndLate: 'Reopened complaints and open complaints past their deadline',
+    paused: 'Time paused',
     satisfaction: 'Owner satisfaction',
     recurrence: 'Repeat complainants and recurring locations',
     rectification: 'Rectification plan',
@@ -560,6 +604,18 @@ const EN: ReportMessages = {
   escalatedComplaints: 'Complaints escalated',
   reopenedComplaints: (complaints, reopens) =>
     `${complaints} complaint${complaints === 1 ? ' was' : 's were'} reopened after a dissatisfied owner, ${reopens} time${reopens === 1 ? '' : 's'} in all.`,
+  paused: {
+    intro:
+      'Working time a step’s clock stood still while the work waited on the owner, a supplier or a government department: not counted against deadlines, never escalated.',
+    byCategory: 'By category',
+    byReason: 'By reason',
+    reason: 'Reason',
+    complaints: 'Complaints',
+    pauses: 'Pauses',
+    hours: 'Time paused',
+    none: 'No step was paused in this period.',
+    progressNotices: (notices) => `Progress notices sent to owners while work was in progress: ${notices}.`,
+  },
   pastDeadlineNote:
     'Open complaints (received in any period) whose current step is past its due time, or that are on the escalation ladder because a step was late.',
   repeatNote: (owners, complaints) =>
@@ -602,6 +658,11 @@ export const REPORT_MESSAGES: Readonly<Record<Language, ReportMessages>> = {
 };
 
 /** Names from config/, in a language; the id itself when unknown. */
+/** A pause's reason (config/procedure-names.ts PAUSE_REASON_NAMES) in the report's language. */
+export function pauseReasonName(id: string, language: Language): string {
+  return named(PAUSE_REASON_NAMES[id as PauseReason], language) ?? id;
+}
+
 export function categoryName(id: string, language: Language): string {
   const m = REPORT_MESSAGES[language];
   if (id === 'uncategorised') return m.uncategorised;

@@ -4,6 +4,7 @@ import {
   COMPANY,
   DEADLINE_STEPS,
   LADDER_LEVELS,
+  type PausedTime,
   RATINGS,
   type RatingCounts,
   type ScopeStats,
@@ -15,7 +16,14 @@ import {
 } from './aggregate.ts';
 import { type Bar, barChart, type ChartTarget, COLOURS, shareChart, stackedChart } from './charts.ts';
 import type { RectificationLine, ReportData } from './data.ts';
-import { areaName, categoryName, departmentName, REPORT_MESSAGES, type ReportMessages } from './i18n.ts';
+import {
+  areaName,
+  categoryName,
+  departmentName,
+  pauseReasonName,
+  REPORT_MESSAGES,
+  type ReportMessages,
+} from './i18n.ts';
 import { localDateTime } from './period.ts';
 import { subjectText } from './rectification.ts';
 import { relatedSectionHtml } from './related-section.ts';
@@ -53,6 +61,7 @@ export function renderReportHtml(data: ReportData, language: Language, options: 
     r.timeliness(),
     r.escalations(),
     r.reopenedAndLate(),
+    r.paused(),
     r.satisfaction(),
     r.recurrence(),
     r.rectification(),
@@ -421,6 +430,33 @@ ${link}${csv}</header>`;
     const body = `<h3>${escapeHtml(m.kpi.reopened)}</h3><p>${escapeHtml(m.reopenedComplaints(company.reopened.complaints, company.reopened.reopens))}</p>${reopened}
 <h3>${escapeHtml(m.kpi.openPastDeadline)}: ${int(company.openPastDeadline)}</h3><p class="muted">${escapeHtml(m.pastDeadlineNote)}</p>${late}`;
     return this.section('late', m.sections.reopenedAndLate, body);
+  }
+
+  /** Time paused by category and by reason (issue 17 §2), and the progress notices sent (§3). */
+  paused(): string {
+    const { m, company } = this;
+    const p = m.paused;
+    const table = (first: string, rows: [string, PausedTime][]) =>
+      `<table class="data"><tr><th>${escapeHtml(first)}</th><th class="n">${escapeHtml(p.complaints)}</th><th class="n">${escapeHtml(p.pauses)}</th><th class="n">${escapeHtml(p.hours)}</th></tr>${rows
+        .map(
+          ([name, t]) =>
+            `<tr><td>${escapeHtml(name)}</td><td class="n">${int(t.complaints)}</td><td class="n">${int(t.pauses)}</td><td class="n">${this.hours(t.minutes)}</td></tr>`,
+        )
+        .join('')}</table>`;
+    const byCategory = Object.entries(company.pausedByCategory)
+      .sort((a, b) => b[1].minutes - a[1].minutes)
+      .map(([id, t]) => [categoryName(id, this.language), t] as [string, PausedTime]);
+    const byReason = Object.entries(company.pausedByReason)
+      .sort((a, b) => b[1].minutes - a[1].minutes)
+      .map(([id, t]) => [pauseReasonName(id, this.language), t] as [string, PausedTime]);
+    const body = byCategory.length
+      ? `<p class="muted">${escapeHtml(p.intro)}</p><h3>${escapeHtml(p.byCategory)}</h3>${table(m.columns.category, byCategory)}<h3>${escapeHtml(p.byReason)}</h3>${table(p.reason, byReason)}`
+      : `<p class="muted">${escapeHtml(p.none)}</p>`;
+    return this.section(
+      'paused',
+      m.sections.paused,
+      `${body}<p>${escapeHtml(p.progressNotices(company.progressNotices))}</p>`,
+    );
   }
 
   satisfaction(): string {

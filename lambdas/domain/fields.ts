@@ -85,6 +85,8 @@ export const PAUSE_LIMITS = {
   note: 500,
   /** The longest pause, in calendar days: one "until an event" resumes by itself then. */
   maxDays: 60,
+  /** Pauses one complaint keeps (~300 bytes each on its record, under DynamoDB's 400 KB). */
+  perComplaint: 50,
 } as const;
 
 export const PROGRESS_LIMITS = {

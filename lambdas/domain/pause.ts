@@ -56,7 +56,7 @@ export function isPausable(step: string): step is PausableStep {
 /** Why this task cannot be paused now (undefined: it can). */
 export function pauseProblem(
   task: Pick<StoredTask, 'step' | 'status' | 'paused'>,
-  record: Pick<ComplaintRecord, 'ref' | 'status' | 'pause' | 'ending'>,
+  record: Pick<ComplaintRecord, 'ref' | 'status' | 'pause' | 'ending' | 'pauses'>,
   input: PauseInput,
   now: Date,
 ): { field?: string; message: string } | undefined {
@@ -66,6 +66,11 @@ export function pauseProblem(
   if (task.status !== 'open') return { message: 'The task is no longer open' };
   if (task.paused || record.pause) return { message: `Complaint ${record.ref} is paused already` };
   if (record.status !== 'open' || record.ending) return { message: `Complaint ${record.ref} is closing` };
+  if ((record.pauses?.length ?? 0) >= PAUSE_LIMITS.perComplaint) {
+    return {
+      message: `Complaint ${record.ref} was paused ${PAUSE_LIMITS.perComplaint} times, the most one record keeps: ask head office to decide it`,
+    };
+  }
   if (input.until) {
     const until = Date.parse(input.until);
     if (until <= now.getTime()) return { field: 'until', message: 'Give a resume date in the future' };

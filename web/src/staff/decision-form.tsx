@@ -177,6 +177,14 @@ export const STEP_FORMS: Record<string, StepForm> = {
       },
     ],
   },
+  // A department's long pause (lambdas/domain/pause.ts): refusing says why.
+  pauseApproval: {
+    actions: [
+      { value: 'approve', label: 'decision.approvePause' },
+      { value: 'refuse', label: 'decision.refusePause' },
+    ],
+    fields: [note(false, ['approve']), note(true, ['refuse'])],
+  },
   supervisorSignOff: { fields: [note(false)], submit: 'decision.countersign' },
   filing: {
     fields: [{ name: 'location', label: 'decision.location', kind: 'text' }],

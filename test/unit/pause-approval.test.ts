@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKFLOW_SETTINGS, workflowSettingsFrom } from '#config/workflow.ts';
-import { applyDecision, DECISION_SCHEMAS } from '#domain/decisions.ts';
 import { calendarFor } from '#domain/deadlines.ts';
+import { applyDecision, DECISION_SCHEMAS } from '#domain/decisions.ts';
 import { needsApproval } from '#domain/pause.ts';
 
 /** Issue 17 §2: a department's pause longer than `pauseApprovalDays` waits for the supervisor. */

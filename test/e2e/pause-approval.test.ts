@@ -67,6 +67,10 @@ describe('approving a long pause', () => {
     await signInAs(page, base, 'supervisor.kowloon-east', `/complaints/${ref}`);
     const decision = page.locator('form.decision[data-step="pauseApproval"]');
     await decision.waitFor();
+    // What the department asked for, above the decision.
+    const shown = await page.getByTestId('pause-asked').textContent();
+    expect(shown).toContain('申請暫停');
+    expect(shown).toContain('等候海外供應商運來喉管');
     await decision.getByLabel('拒絕：繼續處理').check();
     await decision.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => decision.textContent()).toContain('請填寫此欄。');

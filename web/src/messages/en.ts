@@ -491,6 +491,7 @@ export const en: Messages = {
     'A long pause, or one until an event, waits for the supervisor’s approval before the clock stops.',
   'pause.done': 'The clock is paused and the owner has been told.',
   'pause.pausedBadge': 'Paused',
+  'pause.askedTitle': 'The pause asked for:',
   'pause.pausedTitle': 'Clock paused:',
   'pause.until': 'resumes {at}',
   'pause.untilEvent': 'resumes when the event happens',

@@ -470,6 +470,7 @@ export const zhHans: Messages = {
   'pause.approvalHint': '长时间暂停或“待某事项完成”的暂停，须主任批准后才停止计时。',
   'pause.done': '已暂停计时，并已通知业主。',
   'pause.pausedBadge': '已暂停',
+  'pause.askedTitle': '申请暂停：',
   'pause.pausedTitle': '已暂停计时：',
   'pause.until': '预计 {at} 恢复',
   'pause.untilEvent': '待事项完成后恢复',

@@ -472,6 +472,7 @@ export const zhHant = {
   'pause.approvalHint': '長時間暫停或「待某事項完成」的暫停，須主任批准後才停止計時。',
   'pause.done': '已暫停計時，並已通知業主。',
   'pause.pausedBadge': '已暫停',
+  'pause.askedTitle': '申請暫停：',
   'pause.pausedTitle': '已暫停計時：',
   'pause.until': '預計 {at} 恢復',
   'pause.untilEvent': '待事項完成後恢復',

@@ -147,6 +147,17 @@ export const STEPS: Record<StepId, StepSpec> = {
     businessMinutes: DAY,
     lateGoesTo: 'customer-service',
   },
+  /** Issue 17 §2: a department's pause longer than `pauseApprovalDays` waits for the supervisor. */
+  pauseApproval: {
+    id: 'pauseApproval',
+    emailOnOpen: true,
+    state: 'Approve pause',
+    role: 'supervisor',
+    procedureStep: 6,
+    name: STEP_NAMES.pauseApproval,
+    businessMinutes: DAY,
+    lateGoesTo: 'customer-service',
+  },
   supervisorSignOff: {
     id: 'supervisorSignOff',
     emailOnOpen: false,
@@ -272,7 +283,16 @@ export interface WorkflowSettings {
   readonly retentionYears: number;
   /** The owner's progress notices while work is in progress (lambdas/domain/progress.ts). */
   readonly progressNotices: ProgressNoticeSettings;
+  /**
+   * Issue 17 §2: the longest pause a department may set without the supervisor's approval, in
+   * working days (a pause "until an event" counts as longer). The supervisor's own pause, or head
+   * office's, needs none. 0: every department pause needs approval.
+   */
+  readonly pauseApprovalDays: number;
 }
+
+/** [minimum, maximum] of `pauseApprovalDays`. */
+export const PAUSE_APPROVAL_DAYS_LIMITS: readonly [number, number] = [0, 60];
 
 /**
  * Issue 17 §3: while work is in progress longer than this, the owner is told of its progress
@@ -341,6 +361,7 @@ export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = {
   related: DEFAULT_RELATED_THRESHOLDS,
   retentionYears: 3,
   progressNotices: DEFAULT_PROGRESS_NOTICES,
+  pauseApprovalDays: 10,
 };
 
 /**
@@ -405,6 +426,13 @@ export function workflowSettingsFrom(json: string | undefined): WorkflowSettings
   if (!Number.isInteger(years) || years < fewestYears || years > mostYears) {
     throw new Error(
       `WORKFLOW_SETTINGS: retentionYears must be a whole number of years from ${fewestYears} to ${mostYears}`,
+    );
+  }
+  const approvalDays = settings.pauseApprovalDays;
+  const [fewestApproval, mostApproval] = PAUSE_APPROVAL_DAYS_LIMITS;
+  if (!Number.isInteger(approvalDays) || approvalDays < fewestApproval || approvalDays > mostApproval) {
+    throw new Error(
+      `WORKFLOW_SETTINGS: pauseApprovalDays must be a whole number of working days from ${fewestApproval} to ${mostApproval}`,
     );
   }
   const calls = settings.callAttempts;

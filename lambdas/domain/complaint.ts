@@ -116,6 +116,11 @@ export interface StepPause extends Signature {
   /** The resume date; absent: until an event (at most PAUSE_LIMITS.maxDays). */
   readonly until?: string;
   readonly remainingMinutes: number;
+  /**
+   * A department's pause longer than `pauseApprovalDays` (domain/pause.ts): `requested` while it
+   * waits for the supervisor (the clock keeps `remainingMinutes`), then `approved` or `refused`.
+   */
+  readonly approval?: 'requested' | 'approved' | 'refused';
 }
 
 /** A pause that ended: when, and the business minutes the clock stood still. */

@@ -118,6 +118,12 @@ export const DECISION_SCHEMAS = lazily(
         action: actionOf(['reopen', 'close'] as const),
         note: text('a note'),
       }),
+      pauseApproval: z
+        .object({ action: actionOf(['approve', 'refuse'] as const), note: optionalText() })
+        .refine((d) => d.action === 'approve' || Boolean(d.note), {
+          path: ['note'],
+          message: 'Say why the pause is refused',
+        }),
       supervisorSignOff: z.object({ note: optionalText() }),
       filing: z.object({ location: optionalText(200) }),
       escalationSupervisor: resolveOrEscalate,
@@ -454,6 +460,28 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
         fields: { reopenCount },
         audit: { action: 'complaint-reopened', details: { ...d, reopenCount } },
         decision: { action: 'reopen', limitReached: reopenCount > settings.maxReopens },
+      };
+    }
+    case 'pauseApproval': {
+      // A department's long pause (domain/pause.ts): approved, it stops the clock and the owner
+      // is told; refused, the step opens again with the business time it had left.
+      const d = input as Decision<'pauseApproval'>;
+      if (record.pause?.approval !== 'requested') {
+        return {
+          ...none,
+          audit: { action: 'pause-refused', details: {} },
+          errors: [{ field: 'action', message: 'No pause waits for approval' }],
+        };
+      }
+      const approved = d.action === 'approve';
+      return {
+        ...none,
+        fields: { pause: { ...record.pause, approval: approved ? 'approved' : 'refused' } },
+        audit: {
+          action: approved ? 'pause-approved' : 'pause-refused',
+          details: { step: record.pause.step, ...(d.note ? { note: d.note } : {}) },
+        },
+        decision: { action: d.action },
       };
     }
     case 'supervisorSignOff': {

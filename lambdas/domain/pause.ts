@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { PAUSE_REASONS } from '#config/procedure-names.ts';
-import { PAUSABLE_STEPS, type PausableStep } from '#config/workflow.ts';
+import {
+  PAUSABLE_STEPS,
+  type PausableStep,
+  WORKING_DAY_MINUTES,
+  type WorkflowSettings,
+} from '#config/workflow.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import type { ComplaintRecord, Signature, StepPause } from './complaint.ts';
 import { PAUSE_LIMITS } from './fields.ts';
@@ -81,12 +86,32 @@ export function pauseProblem(
   return undefined;
 }
 
+/**
+ * Whether a pause waits for the supervisor's approval (issue 17 §2): a department's pause longer
+ * than `pauseApprovalDays` working days, or until an event. The supervisor's own, or head
+ * office's (customer service, the manager), needs none. While it waits the step's clock keeps
+ * the business time it had left at the request: refused, the step opens again due in that.
+ */
+export function needsApproval(
+  input: Pick<PauseInput, 'until'>,
+  role: string,
+  now: Date,
+  calendar: BusinessCalendar,
+  settings: Pick<WorkflowSettings, 'pauseApprovalDays'>,
+): boolean {
+  if (role !== 'department') return false;
+  if (!input.until) return true;
+  const limit = settings.pauseApprovalDays * WORKING_DAY_MINUTES;
+  return calendar.businessMinutesBetween(now, new Date(input.until)) > limit;
+}
+
 /** The pause as the record keeps it: the business minutes the task's deadline had left. */
 export function pauseOf(
   task: Pick<StoredTask, 'step' | 'dueAt'>,
   input: PauseInput,
   calendar: BusinessCalendar,
   signature: Signature,
+  approval = false,
 ): StepPause {
   const at = new Date(signature.at);
   const due = new Date(task.dueAt);
@@ -99,6 +124,7 @@ export function pauseOf(
     ...(input.note ? { note: input.note } : {}),
     ...(input.until ? { until: new Date(input.until).toISOString() } : {}),
     remainingMinutes,
+    ...(approval ? { approval: 'requested' as const } : {}),
     by: signature.by,
     role: signature.role,
     at: signature.at,

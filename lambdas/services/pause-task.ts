@@ -7,12 +7,13 @@ import {
   setPause,
 } from '#adapters/complaints.ts';
 import { sendTaskFailure, sendTaskSuccess } from '#adapters/workflow.ts';
+import { workflowSettings } from '#commons/environment.ts';
 import { PAUSED_ERROR } from '#config/workflow.ts';
 import { actorOf } from '#domain/audit.ts';
 import type { Signature } from '#domain/complaint.ts';
 import { calendarFor } from '#domain/deadlines.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '#domain/errors.ts';
-import { type PauseInput, pauseOf, pauseProblem } from '#domain/pause.ts';
+import { needsApproval, type PauseInput, pauseOf, pauseProblem } from '#domain/pause.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 import { dueFor } from './steps.ts';
 
@@ -28,13 +29,22 @@ export async function pauseTask(
   task: StoredTask,
   input: PauseInput,
   actor: Signature,
-): Promise<{ ref: string; taskId: string; until?: string; remainingMinutes: number }> {
+): Promise<{
+  ref: string;
+  taskId: string;
+  until?: string;
+  remainingMinutes: number;
+  approval?: 'requested';
+}> {
   const record = await getRecord(table, task.ref, { consistent: true });
   if (!record) throw new NotFoundError(`No complaint ${task.ref}`);
   const problem = pauseProblem(task, record, input, new Date(actor.at));
   if (problem?.field) throw new ValidationError([{ field: problem.field, message: problem.message }]);
   if (problem) throw new StateConflictError(problem.message);
-  const pause = pauseOf(task, input, calendarFor(record.area), actor);
+  const calendar = calendarFor(record.area);
+  // A department's long pause waits for the supervisor (domain/pause.ts): the workflow asks.
+  const approval = needsApproval(input, actor.role, new Date(actor.at), calendar, workflowSettings());
+  const pause = pauseOf(task, input, calendar, actor, approval);
   // The task first: whoever closes it wins it (an answer at the same moment gets 409, or this does).
   await closeTask(table, task, {
     status: 'cancelled',
@@ -56,7 +66,7 @@ export async function pauseTask(
     ref: task.ref,
     at: actor.at,
     ...actorOf(actor),
-    action: 'step-paused',
+    action: approval ? 'pause-approval-requested' : 'step-paused',
     details: {
       step: task.step,
       taskId: task.id,
@@ -71,6 +81,7 @@ export async function pauseTask(
     taskId: task.id,
     ...(pause.until ? { until: pause.until } : {}),
     remainingMinutes: pause.remainingMinutes,
+    ...(approval ? { approval: 'requested' as const } : {}),
   };
 }
 

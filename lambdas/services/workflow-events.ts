@@ -66,6 +66,8 @@ export interface PausedStep {
   /** Until the resume date (or the longest pause). */
   readonly seconds: number;
   readonly due: { readonly from: number };
+  /** It waits for the supervisor's approval first (statemachine/generate.ts `Approve pause`). */
+  readonly approval: boolean;
 }
 
 export async function recordWorkflowEvent(
@@ -113,6 +115,7 @@ export async function recordWorkflowEvent(
           role: STEPS[pause.step].role,
           seconds: pausedSeconds(pause, new Date(from)),
           due: { from },
+          approval: pause.approval === 'requested',
         },
       };
     }

@@ -313,6 +313,8 @@ export const en: Messages = {
   'decision.clarifiedPurpose': 'The owner’s request, clarified',
   'decision.reached': 'Was the owner reached?',
   'decision.location': 'Filed at',
+  'decision.approvePause': 'Approve the pause',
+  'decision.refusePause': 'Refuse: the step goes on',
   'decision.countersign': 'Countersign and close',
   'decision.file': 'File',
 
@@ -483,8 +485,13 @@ export const en: Messages = {
   'pause.note': 'Note',
   'pause.noteHint': 'The owner reads this note in the notice.',
   'pause.submit': 'Pause the clock',
+  'pause.awaitingApproval':
+    'The pause waits for the supervisor’s approval: the clock keeps the time it had left, and the owner is told once it is approved.',
+  'pause.approvalHint':
+    'A long pause, or one until an event, waits for the supervisor’s approval before the clock stops.',
   'pause.done': 'The clock is paused and the owner has been told.',
   'pause.pausedBadge': 'Paused',
+  'pause.askedTitle': 'The pause asked for:',
   'pause.pausedTitle': 'Clock paused:',
   'pause.until': 'resumes {at}',
   'pause.untilEvent': 'resumes when the event happens',
@@ -492,6 +499,9 @@ export const en: Messages = {
   'pause.resumed': 'Resumed: the deadline is the business time it had left when paused.',
   'error.pauseNote': 'Say what it waits for (needed for “Other”, or without a resume date).',
   'action.owner-pause-sent': 'Owner emailed: work on hold',
+  'action.pause-approval-requested': 'Long pause asked (awaits approval)',
+  'action.pause-approved': 'Pause approved',
+  'action.pause-refused': 'Pause refused',
   'action.step-paused': 'Clock paused',
   'action.resume-requested': 'Resume asked',
   'action.step-resumed': 'Clock resumed',

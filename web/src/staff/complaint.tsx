@@ -172,8 +172,11 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
             key={`pause.${task.id}`}
             session={session}
             task={task}
-            onDone={() => {
-              setNotice({ kind: 'success', text: task.paused ? 'pause.resumed' : 'pause.done' });
+            onDone={(approval) => {
+              setNotice({
+                kind: 'success',
+                text: task.paused ? 'pause.resumed' : approval ? 'pause.awaitingApproval' : 'pause.done',
+              });
               void reload();
               // The workflow opens the paused (or resumed) task a moment later.
               setTimeout(() => void reload(), 2000);
@@ -840,11 +843,11 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
           ? [tOr(`withdrawnBy.${details.how}`, details.how)]
           : event.action === 'referral-recorded' && typeof details.referredTo === 'string'
             ? [t('app.labelled', { label: t('ending.to'), value: details.referredTo })]
-            : event.action === 'step-paused' || event.action === 'step-resumed'
+            : PAUSE_ACTIONS.has(event.action)
               ? pauseDetails(details)
               : [];
   // A pause's reason is a name, not words to show as they are.
-  if (event.action === 'step-paused')
+  if (event.action === 'step-paused' || event.action === 'pause-approval-requested')
     return moved.concat(typeof details.note === 'string' ? [details.note] : []).join(' · ');
   return moved
     .concat(unanswered)
@@ -860,6 +863,15 @@ export function eventDetails(event: TimelineEvent, complaint?: Complaint): strin
     )
     .join(' · ');
 }
+
+/** The pause's audit lines: asked (and approved or refused, with the supervisor's note), paused, resumed. */
+const PAUSE_ACTIONS = new Set([
+  'step-paused',
+  'step-resumed',
+  'pause-approval-requested',
+  'pause-approved',
+  'pause-refused',
+]);
 
 /** A pause's line: the step, why, until when; a resume's: the step and its deadline now. */
 function pauseDetails(details: Record<string, unknown>): string[] {

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { CATEGORIES, DEPARTMENTS } from '#config/catalogue.ts';
 import { type ApiError, api } from '../api.ts';
 import { Choice, DateTimeInput, ErrorSummary, Field, useFieldErrors } from '../components.tsx';
-import { categoryName, departmentName, t, tOr } from '../i18n.ts';
+import { categoryName, departmentName, formatDateTime, t, tOr } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer, parseDayMonthYear } from '../validation.ts';
 import { CallPanel, type TaskOutcome } from './call-panel.tsx';
@@ -176,6 +176,14 @@ export const STEP_FORMS: Record<string, StepForm> = {
         when: ['skip', 'close-by-error'],
       },
     ],
+  },
+  // A department's long pause (lambdas/domain/pause.ts): refusing says why.
+  pauseApproval: {
+    actions: [
+      { value: 'approve', label: 'decision.approvePause' },
+      { value: 'refuse', label: 'decision.refusePause' },
+    ],
+    fields: [note(false, ['approve']), note(true, ['refuse'])],
   },
   supervisorSignOff: { fields: [note(false)], submit: 'decision.countersign' },
   filing: {
@@ -464,6 +472,18 @@ function StepForm({
         </p>
       ) : null}
       {task.failure ? <FailureSummary failure={task.failure} /> : null}
+      {task.step === 'pauseApproval' && complaint.pause ? (
+        <div class="notice" role="note" data-testid="pause-asked">
+          <p>
+            <strong>{t('pause.askedTitle')}</strong>{' '}
+            {tOr(`pauseReason.${complaint.pause.reason}`, complaint.pause.reason)}
+            {complaint.pause.until
+              ? ` · ${t('pause.until', { at: formatDateTime(complaint.pause.until) })}`
+              : ` · ${t('pause.untilEvent')}`}
+          </p>
+          {complaint.pause.note ? <p class="prewrap">{complaint.pause.note}</p> : null}
+        </div>
+      ) : null}
       {form.actions ? (
         <Choice
           field="action"

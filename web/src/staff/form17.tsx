@@ -45,6 +45,9 @@ const FOLLOW_UPS = new Set([
   'obstacle-reported',
   'obstacle-cleared',
   // The step's clock paused (why, until when) and resumed (its deadline then).
+  'pause-approval-requested',
+  'pause-approved',
+  'pause-refused',
   'step-paused',
   'step-resumed',
   // Progress notices while the work went on: the department's lines and the owner's notices.

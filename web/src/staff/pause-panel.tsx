@@ -50,7 +50,8 @@ export function PausePanel({
 }: {
   session: Session;
   task: OpenTask;
-  onDone: () => void;
+  /** `approval`: the pause waits for the supervisor's approval before the clock stops. */
+  onDone: (approval: boolean) => void;
 }) {
   const [draft, setDraft] = useState<PauseDraft>({ reason: '', until: '', note: '' });
   const problems = useFieldErrors();
@@ -62,8 +63,12 @@ export function PausePanel({
     setFailure(undefined);
     setSending(true);
     try {
-      await api('POST', `/api/tasks/${encodeURIComponent(task.id)}/${path}`, body);
-      onDone();
+      const answer = await api<{ approval?: string }>(
+        'POST',
+        `/api/tasks/${encodeURIComponent(task.id)}/${path}`,
+        body,
+      );
+      onDone(answer?.approval === 'requested');
     } catch (e) {
       const error = e as ApiError;
       if (error.status === 400) {
@@ -123,6 +128,12 @@ export function PausePanel({
     <details class="other-answer" data-testid="pause-panel">
       <summary>{t('pause.title')}</summary>
       <p class="hint">{t('pause.intro')}</p>
+      {/* A department's long pause waits for the supervisor (lambdas/domain/pause.ts needsApproval). */}
+      {session.role === 'department' ? (
+        <p class="hint" data-testid="pause-approval-hint">
+          {t('pause.approvalHint')}
+        </p>
+      ) : null}
       <form onSubmit={submit} noValidate data-testid="pause-form">
         <ErrorSummary errors={problems.errors} labels={labels} />
         <Field field={F.reason} label={labels[F.reason]} errors={problems.errors}>

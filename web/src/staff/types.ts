@@ -119,6 +119,13 @@ export interface RegisterUnitRef {
 
 export interface Complaint {
   readonly ref: string;
+  /** A step's pause; `approval: 'requested'` while it waits for the supervisor (Approve pause). */
+  readonly pause?: {
+    readonly reason: string;
+    readonly until?: string;
+    readonly note?: string;
+    readonly approval?: string;
+  };
   readonly receivedAt: string;
   readonly channel: string;
   readonly area: string;

@@ -352,12 +352,28 @@ export function buildDefinition() {
       { kind: 'progress' },
       'Continue work',
     ),
-    'Continue work': lambdaStep(
-      'The notice is counted and the next one planned; the work task opens again, due at the committed completion.',
-      'RecordWorkflowEventFunctionArn',
-      { action: 'progress-sent' },
-      S.workInProgress.state,
-    ),
+    'Continue work': {
+      Type: 'Task',
+      Comment:
+        'The notice is counted and the next one planned; the work task opens again, due at the committed completion, unless that passed meanwhile.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${RecordWorkflowEventFunctionArn}',
+        Payload: { 'ref.$': '$.ref', 'area.$': '$.area', action: 'progress-sent' },
+      },
+      ResultSelector: { 'due.$': '$.Payload.due', 'next.$': '$.Payload.next' },
+      ResultPath: '$.step',
+      Retry: LAMBDA_RETRY,
+      Catch: [CATCH_ALL],
+      Next: 'Work late?',
+    },
+    // The committed completion passed while the department wrote its line: up the ladder, late
+    // since that deadline (the work task that timed out carries it), not a new task due at once.
+    'Work late?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.next', StringEquals: 'late', Next: 'Work overdue' }],
+      Default: S.workInProgress.state,
+    },
     'Work outcome': {
       Type: 'Choice',
       Choices: [decision('obstacle', S.obstacleCoordination.state)],

@@ -87,8 +87,12 @@ export async function recordWorkflowEvent(
       return { due: dueFor(await workStarted(table, record, now, audit), now) };
     case 'work-woke':
       return workWoke(table, record, now);
-    case 'progress-sent':
-      return { due: dueFor(await progressSent(table, record, now), now) };
+    case 'progress-sent': {
+      const updated = await progressSent(table, record, now);
+      const deadline = updated.commitment?.plannedCompletion;
+      const late = deadline !== undefined && Date.parse(deadline) <= now.getTime();
+      return { due: dueFor(updated, now), next: late ? 'late' : 'work' };
+    }
     case 'satisfaction-no-answer':
       await closeOpenTasks(table, event.ref, now);
       await updateRecord(table, event.ref, {

@@ -81,7 +81,7 @@ describe('triage model', () => {
     expect(itemBytes({ PK: 'TRIAGE', SK: 'MODEL', model: read })).toBeLessThan(MAX_ITEM_BYTES / 2);
     const text = '走廊燈壞咗兩個禮拜';
     expect(suggest(read as typeof model, text)).toEqual(suggest(model, text));
-    expect(isTriageModel({ version: 2 })).toBe(false);
+    expect(isTriageModel({ version: 1 })).toBe(false);
   });
 });
 

@@ -3,12 +3,12 @@ import { CATEGORY_DEPARTMENT, CATEGORY_KEYWORDS, TRIAGE } from '#config/triage.t
 import { charNgrams, type Tokenizer } from './tokens.ts';
 
 /**
- * The category and department suggestion: two multinomial naive Bayes classifiers (one for the
- * category, one for the department) over the text's features (tokens.ts), trained on the
- * company's signed supervisor reviews and on the catalogue's keywords (config/triage.ts), which
- * are all it knows before there is any history. Naive Bayes because it is counts and a
- * division: trained in one pass, explained in one line, serialised as its counts, and good
- * with a few hundred short texts (docs/triage.md has the measurement).
+ * The category and department suggestion: two multinomial logistic regressions (softmax, L2;
+ * one for the category, one for the department) over the text's features (tokens.ts), trained
+ * on the company's signed supervisor reviews and on the catalogue's keywords (config/triage.ts),
+ * which are all it knows before there is any history. Full-batch gradient descent, a few hundred
+ * epochs: seconds for thousands of complaints, and the stored model is one weight per feature
+ * and class that matters (docs/triage.md has the measurement against naive Bayes).
  */
 
 /** One signed decision: the complaint's words and the category and department it was given. */
@@ -16,6 +16,14 @@ export interface TriageExample {
   readonly text: string;
   readonly category: CategoryId;
   readonly department: DepartmentId;
+}
+
+/** One classifier's weights: a bias per class, and per feature its class weights (sparse). */
+export interface LinearHead {
+  readonly classes: readonly string[];
+  readonly bias: readonly number[];
+  /** feature → [class index, weight, class index, weight, …]; a missing class weighs 0. */
+  readonly features: Readonly<Record<string, readonly number[]>>;
 }
 
 /** One classifier's counts: per class, its documents and its features' total; per feature, its counts. */
@@ -29,19 +37,20 @@ export interface HeadCounts {
 
 /** The stored model (a small JSON document). */
 export interface TriageModel {
-  readonly version: 1;
+  readonly version: 2;
   readonly tokenizer: 'char-ngrams' | 'custom';
   readonly trainedAt: string;
   /** Signed complaints it learnt from (keywords not counted). */
   readonly examples: number;
-  readonly category: HeadCounts;
+  readonly category: LinearHead;
+  /** The department: naive Bayes counts (docs/triage.md: it learns a company's own routing sooner). */
   readonly department: HeadCounts;
 }
 
 export interface Suggestion {
   readonly category: CategoryId;
   readonly department: DepartmentId;
-  /** The category's posterior probability, 0–1 (two decimals). */
+  /** The category's probability, 0–1 (two decimals). */
   readonly confidence: number;
   readonly departmentConfidence: number;
 }
@@ -58,6 +67,110 @@ export function keywordExamples(): TriageExample[] {
   });
 }
 
+/**
+ * A document's features as the model reads them: each distinct feature once, each worth
+ * 1/√(distinct features), so a long letter and a one-line chat message weigh alike.
+ */
+function distinct(tokens: readonly string[]): string[] {
+  return [...new Set(tokens)];
+}
+
+interface Document {
+  readonly features: Int32Array;
+  readonly label: number;
+  readonly weight: number;
+}
+
+/**
+ * Softmax regression by full-batch gradient descent on the weighted mean cross-entropy plus
+ * L2 (`TRIAGE.l2`, on the feature weights, not the biases). Returns the head with the
+ * `maxFeatures` most frequent features, each class weight rounded to 3 decimals and those
+ * under `TRIAGE.minWeight` dropped (a feature's weights are first centred on their mean, which
+ * changes no probability since every class gains the same).
+ */
+function trainHead(
+  classes: readonly string[],
+  documents: readonly { tokens: readonly string[]; label: string; weight: number }[],
+): LinearHead {
+  const K = classes.length;
+  const index = new Map<string, number>();
+  const frequency: number[] = [];
+  const docs: Document[] = [];
+  for (const document of documents) {
+    const label = classes.indexOf(document.label);
+    if (label < 0 || !document.tokens.length) continue;
+    const ids = distinct(document.tokens).map((token) => {
+      let id = index.get(token);
+      if (id === undefined) {
+        id = index.size;
+        index.set(token, id);
+        frequency.push(0);
+      }
+      frequency[id] = (frequency[id] ?? 0) + document.weight;
+      return id;
+    });
+    docs.push({ features: Int32Array.from(ids), label, weight: document.weight });
+  }
+  const F = index.size;
+  const weights = new Float64Array(F * K);
+  const bias = new Float64Array(K);
+  const gradient = new Float64Array(F * K);
+  const biasGradient = new Float64Array(K);
+  const scores = new Float64Array(K);
+  const total = docs.reduce((sum, doc) => sum + doc.weight, 0) || 1;
+  const rate = TRIAGE.learningRate;
+  for (let epoch = 0; epoch < TRIAGE.epochs; epoch++) {
+    gradient.fill(0);
+    biasGradient.fill(0);
+    for (const doc of docs) {
+      const scale = 1 / Math.sqrt(doc.features.length);
+      for (let k = 0; k < K; k++) scores[k] = bias[k] as number;
+      for (const f of doc.features) {
+        const row = f * K;
+        for (let k = 0; k < K; k++) scores[k] = (scores[k] as number) + (weights[row + k] as number) * scale;
+      }
+      let best = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) best = Math.max(best, scores[k] as number);
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        scores[k] = Math.exp((scores[k] as number) - best);
+        sum += scores[k] as number;
+      }
+      const share = doc.weight / total;
+      for (let k = 0; k < K; k++) {
+        const error = (((scores[k] as number) / sum - (k === doc.label ? 1 : 0)) * share) as number;
+        scores[k] = error;
+        biasGradient[k] = (biasGradient[k] as number) + error;
+      }
+      for (const f of doc.features) {
+        const row = f * K;
+        for (let k = 0; k < K; k++)
+          gradient[row + k] = (gradient[row + k] as number) + (scores[k] as number) * scale;
+      }
+    }
+    for (let i = 0; i < weights.length; i++)
+      weights[i] =
+        (weights[i] as number) - rate * ((gradient[i] as number) + TRIAGE.l2 * (weights[i] as number));
+    for (let k = 0; k < K; k++) bias[k] = (bias[k] as number) - rate * (biasGradient[k] as number);
+  }
+  const kept = [...index.entries()]
+    .sort((a, b) => (frequency[b[1]] ?? 0) - (frequency[a[1]] ?? 0) || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TRIAGE.maxFeatures);
+  const features: Record<string, number[]> = {};
+  for (const [token, id] of kept) {
+    const row = Array.from(weights.subarray(id * K, id * K + K));
+    const mean = row.reduce((a, b) => a + b, 0) / K;
+    const sparse: number[] = [];
+    row.forEach((weight, k) => {
+      const centred = round(weight - mean);
+      if (Math.abs(centred) >= TRIAGE.minWeight) sparse.push(k, centred);
+    });
+    if (sparse.length) features[token] = sparse;
+  }
+  const meanBias = bias.reduce((a, b) => a + b, 0) / K;
+  return { classes, bias: Array.from(bias, (b) => round(b - meanBias)), features };
+}
+
 class Counter {
   readonly documents: number[];
   readonly totals: number[];
@@ -72,7 +185,7 @@ class Counter {
     const k = this.classes.indexOf(label);
     if (k < 0) return;
     this.documents[k] = (this.documents[k] ?? 0) + weight;
-    for (const token of TRIAGE.binary ? new Set(tokens) : tokens) {
+    for (const token of new Set(tokens)) {
       let counts = this.features.get(token);
       if (!counts) {
         counts = this.classes.map(() => 0);
@@ -92,20 +205,21 @@ class Counter {
     for (const [token, counts] of kept) {
       const sparse: number[] = [];
       counts.forEach((count, k) => {
-        if (count > 0) sparse.push(k, round(count));
+        if (count > 0) sparse.push(k, roundCount(count));
       });
       features[token] = sparse;
     }
     return {
       classes: this.classes,
-      documents: this.documents.map(round),
-      totals: this.totals.map(round),
+      documents: this.documents.map(roundCount),
+      totals: this.totals.map(roundCount),
       features,
     };
   }
 }
 
-const round = (value: number) => Math.round(value * 1000) / 1000;
+const round = (value: number) => Math.round(value * 100) / 100;
+const roundCount = (value: number) => Math.round(value * 1000) / 1000;
 
 export interface TrainOptions {
   readonly tokenizer?: Tokenizer;
@@ -117,29 +231,69 @@ export interface TrainOptions {
 /** Trains both classifiers on the signed examples (and the keywords). */
 export function trainModel(examples: readonly TriageExample[], options: TrainOptions = {}): TriageModel {
   const tokenize = options.tokenizer ?? charNgrams;
-  const category = new Counter(CATEGORY_IDS);
-  const department = new Counter(DEPARTMENT_IDS);
-  const add = (example: TriageExample, weight: number) => {
-    const tokens = tokenize(example.text);
-    if (!tokens.length) return;
-    category.add(example.category, tokens, weight);
-    department.add(example.department, tokens, weight);
-  };
-  if (options.keywords !== false) for (const example of keywordExamples()) add(example, TRIAGE.keywordWeight);
-  for (const example of examples) add(example, 1);
+  const keywords = (options.keywords !== false ? keywordExamples() : []).map((example) => ({
+    example,
+    keyword: true,
+    tokens: tokenize(example.text),
+  }));
+  const signed = examples.map((example) => ({ example, keyword: false, tokens: tokenize(example.text) }));
+  const labelled = [...keywords, ...signed];
+  const head = (classes: readonly string[], of: (example: TriageExample) => string, keywordWeight: number) =>
+    trainHead(
+      classes,
+      labelled.map(({ example, keyword, tokens }) => ({
+        tokens,
+        label: of(example),
+        weight: keyword ? keywordWeight : 1,
+      })),
+    );
   return {
-    version: 1,
+    version: 2,
     tokenizer: options.tokenizer ? 'custom' : 'char-ngrams',
     trainedAt: (options.now ?? new Date()).toISOString(),
     examples: examples.length,
-    category: category.toCounts(TRIAGE.maxFeatures),
-    department: department.toCounts(TRIAGE.maxFeatures),
+    category: head(CATEGORY_IDS, (example) => example.category, TRIAGE.keywordWeight.category),
+    department: departmentCounts(labelled),
   };
+}
+
+/** The department's naive Bayes counts over the same documents. */
+function departmentCounts(
+  labelled: readonly { example: TriageExample; keyword: boolean; tokens: readonly string[] }[],
+): HeadCounts {
+  const counter = new Counter(DEPARTMENT_IDS);
+  for (const { example, keyword, tokens } of labelled)
+    if (tokens.length) counter.add(example.department, tokens, keyword ? TRIAGE.keywordWeight.department : 1);
+  return counter.toCounts(TRIAGE.maxFeatures);
 }
 
 /** The model before any history: the keywords alone. */
 export function keywordModel(now = new Date()): TriageModel {
   return trainModel([], { now });
+}
+
+/**
+ * Probabilities of each class of one head for the tokens, best first: the softmax of the bias
+ * plus the known features' weights, each distinct feature worth 1/√(distinct known features),
+ * as in training.
+ */
+export function rank(head: LinearHead, tokens: readonly string[]): { label: string; probability: number }[] {
+  const known = distinct(tokens).filter((token) => Object.hasOwn(head.features, token));
+  const scale = 1 / Math.sqrt(Math.max(1, known.length));
+  const scores = head.classes.map((_, k) => head.bias[k] ?? 0);
+  for (const token of known) {
+    const sparse = head.features[token] ?? [];
+    for (let i = 0; i + 1 < sparse.length; i += 2) {
+      const k = sparse[i] as number;
+      scores[k] = (scores[k] ?? 0) + (sparse[i + 1] as number) * scale;
+    }
+  }
+  const best = Math.max(...scores);
+  const exp = scores.map((score) => Math.exp(score - best));
+  const total = exp.reduce((a, b) => a + b, 0);
+  return head.classes
+    .map((label, k) => ({ label, probability: (exp[k] ?? 0) / total }))
+    .sort((a, b) => b.probability - a.probability);
 }
 
 /**
@@ -149,7 +303,7 @@ export function keywordModel(now = new Date()): TriageModel {
  * features it knows; the class prior is not), a temperature that makes the confidence shown
  * close to how often it is right (docs/triage.md) and leaves the prior a little more say.
  */
-export function rank(
+export function rankCounts(
   head: HeadCounts,
   tokens: readonly string[],
   power: number = TRIAGE.confidencePower,
@@ -189,10 +343,11 @@ export function suggest(
   tokenizer: Tokenizer = charNgrams,
 ): Suggestion | undefined {
   const tokens = tokenizer(text);
-  if (!tokens.some((token) => model.category.features[token] || model.department.features[token]))
-    return undefined;
+  const knows = (token: string) =>
+    Object.hasOwn(model.category.features, token) || Object.hasOwn(model.department.features, token);
+  if (!tokens.some(knows)) return undefined;
   const [category] = rank(model.category, tokens);
-  const [department] = rank(model.department, tokens);
+  const [department] = rankCounts(model.department, tokens);
   if (!category || !department) return undefined;
   return {
     category: category.label as CategoryId,
@@ -206,6 +361,16 @@ export function suggest(
 export function isTriageModel(value: unknown): value is TriageModel {
   const model = value as Partial<TriageModel> | undefined;
   const head = (h: unknown) => {
+    const c = h as Partial<LinearHead> | undefined;
+    return (
+      !!c &&
+      Array.isArray(c.classes) &&
+      Array.isArray(c.bias) &&
+      typeof c.features === 'object' &&
+      c.features !== null
+    );
+  };
+  const counts = (h: unknown) => {
     const c = h as Partial<HeadCounts> | undefined;
     return (
       !!c &&
@@ -216,7 +381,7 @@ export function isTriageModel(value: unknown): value is TriageModel {
       c.features !== null
     );
   };
-  return !!model && model.version === 1 && head(model.category) && head(model.department);
+  return !!model && model.version === 2 && head(model.category) && counts(model.department);
 }
 
 /**

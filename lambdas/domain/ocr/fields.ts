@@ -66,6 +66,8 @@ const UNIT =
   /(?:\d+\s*[棟栋座]\s*)?\d+\s*[樓楼层層]\s*[A-Z\d]+\s*[室號号]?|\d+\s*[棟栋座]\s*\d{3,4}\s*[室號号]?|flat\s*\d+\s*[A-Z]/iu;
 const BUILDING =
   /[\p{Script=Han}]{2,}(?:花園|花园|大廈|大厦|閣|阁|苑|邨|村|城|中心|廣場|广场|名苑|新村)(?:[第]?[一二三四五六七八九十\d]+[座期棟栋])?/u;
+/** "I live at" before an estate's name in a sentence. */
+const LIVES_AT = /^(?:我|本人|我們|我们)?(?:家)?(?:住在|住於|住于|居住在|位於|位于)/u;
 // Lines that are the letter's frame, not its content.
 const FRAME =
   /^(?:致|to)\s*[:：]|^(?:投訴信|投诉信|complaint)$|^此致|^敬啟|^敬启|^(?:業主|业主)\s*\S{1,4}$|^日期|^date/iu;
@@ -129,7 +131,7 @@ export function suggestFields(pages: readonly (readonly OcrLine[])[]): OcrSugges
     if (!found.building) {
       const building = BUILDING.exec(text);
       if (building && !LABELS.content.test(text)) {
-        found.building = field(line, page, building[0]);
+        found.building = field(line, page, building[0].replace(LIVES_AT, ''));
         used.add(line);
       }
     }

@@ -7,6 +7,7 @@
 
 import Ocr from '@gutenye/ocr-node';
 import type { OcrLine, PageRegion } from '#domain/ocr/fields.ts';
+import { inPageScript } from '#domain/ocr/script.ts';
 
 let engine: Promise<Ocr> | undefined;
 
@@ -27,7 +28,10 @@ function region(box: number[][]): PageRegion {
   return { left, top, width: Math.ceil(Math.max(...xs)) - left, height: Math.ceil(Math.max(...ys)) - top };
 }
 
-/** The lines of text on one page image (PNG), top to bottom, each with its confidence and box. */
+/**
+ * The lines of text on one page image (PNG), top to bottom, each with its confidence and box,
+ * in the page's script (domain/ocr/script.ts).
+ */
 export async function recogniseLines(png: Buffer): Promise<OcrLine[]> {
   const ocr = await ocrEngine();
   // The engine opens its image with sharp, which takes a buffer as well as a path.
@@ -36,11 +40,12 @@ export async function recogniseLines(png: Buffer): Promise<OcrLine[]> {
     mean: number;
     box?: number[][];
   }[];
-  return lines
+  const read = lines
     .filter((line) => line.text.trim())
     .map((line) => ({
       text: line.text,
       confidence: Math.max(0, Math.min(1, line.mean)),
       region: region(line.box ?? [[0, 0]]),
     }));
+  return inPageScript(read);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type OcrLine, suggestFields } from '#domain/ocr/fields.ts';
+import { inPageScript } from '#domain/ocr/script.ts';
 import { characterErrors, normaliseForComparison, phoneDigits } from '#domain/ocr/text.ts';
 
 const line = (text: string, confidence = 0.95, top = 0): OcrLine => ({
@@ -91,5 +92,25 @@ describe('how recognised text is scored', () => {
     expect(phoneDigits('+852 9123 4567')).toBe(phoneDigits('91234567'));
     expect(phoneDigits('+86 139-2233-4455')).toBe('13922334455');
     expect(phoneDigits('020 8765 4321')).toBe('02087654321');
+  });
+});
+
+describe('the page in its own script', () => {
+  it('turns Simplified forms read on a Traditional letter into Hong Kong Traditional', () => {
+    const lines = inPageScript([
+      { text: '聯絡電话：9123 4567' },
+      { text: '大厦：海濱花園第三座' },
+      { text: '懷疑楼上單位喉管破裂' },
+    ]);
+    expect(lines.map((l) => l.text)).toEqual([
+      '聯絡電話：9123 4567',
+      '大廈：海濱花園第三座',
+      '懷疑樓上單位喉管破裂',
+    ]);
+  });
+
+  it('leaves a Simplified letter as it was read', () => {
+    const lines = [{ text: '联系电话：138 1234 5678' }, { text: '厨房下水道堵塞三天，污水倒流到地面' }];
+    expect(inPageScript(lines)).toEqual(lines);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The page images of a faxed or scanned file, ready to be read: TIFF (Group 3/4 fax,
  * multi-page), PDF (rendered with pdf.js), JPEG and PNG. Every page comes out greyscale with
- * square pixels (a standard-resolution fax, 204 x 98 dpi, is stretched to 204 x 196). The
+ * square pixels (a standard-resolution fax, 204 x 98 dpi, is stretched to 204 x 196) and
+ * despeckled. The
  * limits of config/ocr.ts are checked on the headers first: nothing is decoded past them.
  */
 import { createRequire } from 'node:module';
@@ -61,7 +62,9 @@ async function squarePage(image: sharp.Sharp, xDpi?: number, yDpi?: number): Pro
     checkPageSize(width, height);
     image = image.resize(width, height, { fit: 'fill' });
   }
-  const png = await image.greyscale().png({ compressionLevel: 1 }).toBuffer();
+  // A 3 x 3 median takes the fax's specks (isolated dots of 1 to 2 pixels) off the page and
+  // keeps strokes: measured on the fixtures, fewer misread characters at no cost in time.
+  const png = await image.greyscale().median(3).png({ compressionLevel: 1 }).toBuffer();
   return { png, width, height };
 }
 

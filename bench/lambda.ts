@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { environmentFrom, type VariableValues } from '#config/function-access.ts';
-import { FUNCTION_SPECS } from '#config/functions.ts';
+import { FUNCTION_SPECS, FUNCTIONS } from '#config/functions.ts';
+import { ROUTES } from '#config/routes.ts';
 import { handlerBuildOptions, PROJECT_ROOT } from '../lib/bundling/handler-bundling.ts';
 import { SERVICE_NAME } from '../lib/constructs/handler-function.ts';
 import type { Figure } from './figures.ts';
@@ -19,18 +20,26 @@ import type { Figure } from './figures.ts';
  *   and a dummy value for each variable its access in lib/access.ts sets. The time is
  *   `performance.now()` once the import has resolved: from the process's start to the
  *   handler module evaluated, as Lambda's init phase runs the runtime and then the module.
- *   A hello-world handler, bundled the same way, is measured alternately with each handler
- *   so that noise on this shared machine falls on both; a handler's ratio is the median of
- *   its runs ÷ the median of the hello-world runs taken between them.
  *
- * Also measured: a handler that only creates a DynamoDB document client, the floor any
- * handler using the SDK starts from.
+ * The floor is a handler that only creates a DynamoDB document client (the SDK v3 the product is
+ * specified with: what any handler of it starts from), bundled the same way. It is measured
+ * alternately with each handler, so that noise on this shared machine falls on both:
+ * `lambda.init_over_sdk_floor.<fn>` is the median of the handler's cold inits ÷ the median of
+ * the SDK-only handler's taken between them (issue 20). A hello-world handler, measured
+ * alternately with the SDK-only one first, gives the floor's own ratio
+ * (`lambda.init_ratio.sdk_only`, which bench/cost.ts multiplies back to an init on AWS).
  */
 const RUNS = 9;
 /** The project's Node 24, as every npm script runs it. */
 const NODE = join(PROJECT_ROOT, 'node_modules', '.bin', 'node');
-const SIZE_GOAL_KB = 500;
-const RATIO_GOAL = 2;
+/**
+ * Issue 20's goals: init within 1.25× the SDK floor and a bundle of at most 700 KB for every
+ * staff-API, workflow and scheduled handler; mail intake, which parses MIME in every charset an
+ * office's mail arrives in, within 1.6× and 1,200 KB.
+ */
+const MAIL_INTAKE = new Set(['intake-email', 'release-mail', 'poll-mailbox']);
+const goalsOf = (id: string) =>
+  MAIL_INTAKE.has(id) ? { kb: 1200, overFloor: 1.6 } : { kb: 700, overFloor: 1.25 };
 
 const HELLO_SOURCE = "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n";
 const SDK_ONLY_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -103,6 +112,36 @@ const PROBE_SOURCE = `await import(process.argv[2]);
 process.stdout.write(String(performance.now()));
 `;
 
+/**
+ * A staff member's walk through one complaint, as the web app requests it (web/src/staff/*):
+ * My tasks (tasks.tsx), the complaint (complaint.tsx), the decision form's submit
+ * (decision-form.tsx), back to My tasks. The form itself asks nothing of the API; a phone step
+ * adds its call log (call-panel.tsx).
+ */
+export const STAFF_WALK = [
+  { method: 'GET', path: '/api/tasks', page: 'My tasks' },
+  { method: 'GET', path: '/api/complaints/KE-2026-000123', page: 'the complaint' },
+  { method: 'POST', path: '/api/tasks/task-1/complete', page: 'the decision submitted' },
+  { method: 'GET', path: '/api/tasks', page: 'My tasks again' },
+] as const;
+/** The same walk on a step that is a call to the owner: the call is logged before the decision. */
+export const STAFF_PHONE_WALK = [
+  ...STAFF_WALK.slice(0, 2),
+  { method: 'POST', path: '/api/tasks/task-1/calls', page: 'a call logged' },
+  ...STAFF_WALK.slice(2),
+] as const;
+
+/** The function each request of a walk reaches (config/routes.ts), in order; throws on a path no route has. */
+export function functionsOf(walk: readonly { method: string; path: string }[]): string[] {
+  return walk.map(({ method, path }) => {
+    const route = ROUTES.find(
+      (r) => r.method === method && new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+    );
+    if (!route) throw new Error(`No route answers ${method} ${path}`);
+    return FUNCTIONS[route.fn].id;
+  });
+}
+
 interface Bundle {
   readonly id: string;
   readonly file: string;
@@ -146,52 +185,71 @@ export async function benchLambda(log: (line: string) => void): Promise<Figure[]
     // Every bundle once, not timed: the files are in the page cache for every timed run.
     for (const target of [hello, sdkOnly, ...handlers]) await initMs(probe, target);
     const helloRuns: number[] = [];
-    const ratios = new Map<string, { ms: number; ratio: number }>();
-    for (const target of [sdkOnly, ...handlers]) {
+    const floorRuns: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      helloRuns.push(await initMs(probe, hello));
+      floorRuns.push(await initMs(probe, sdkOnly));
+    }
+    const floorRatio = median(floorRuns) / median(helloRuns);
+    log(
+      `  sdk-only: init ${median(floorRuns).toFixed(1)} ms, hello-world ${median(helloRuns).toFixed(1)} ms, × ${floorRatio.toFixed(2)}`,
+    );
+    const overFloor = new Map<string, { ms: number; ratio: number }>();
+    for (const target of handlers) {
       const own: number[] = [];
       const paired: number[] = [];
       for (let run = 0; run < RUNS; run++) {
-        paired.push(await initMs(probe, hello));
+        paired.push(await initMs(probe, sdkOnly));
         own.push(await initMs(probe, target));
       }
-      helloRuns.push(...paired);
+      floorRuns.push(...paired);
       const ms = median(own);
-      ratios.set(target.id, { ms, ratio: ms / median(paired) });
+      const ratio = ms / median(paired);
+      overFloor.set(target.id, { ms, ratio });
+      const goal = goalsOf(target.id).overFloor;
       log(
-        `  ${target.id}: init ${ms.toFixed(1)} ms, hello-world ${median(paired).toFixed(1)} ms, × ${(ms / median(paired)).toFixed(2)}`,
+        `  ${target.id}: init ${ms.toFixed(1)} ms, sdk-only ${median(paired).toFixed(1)} ms, × ${ratio.toFixed(2)}${ratio > goal ? ` (goal ≤ ${goal})` : ''}`,
       );
     }
 
     const largest = handlers.reduce((a, b) => (b.kb > a.kb ? b : a));
     const slowest = handlers.reduce((a, b) =>
-      (ratios.get(b.id)?.ratio ?? 0) > (ratios.get(a.id)?.ratio ?? 0) ? b : a,
+      (overFloor.get(b.id)?.ratio ?? 0) > (overFloor.get(a.id)?.ratio ?? 0) ? b : a,
     );
-    const slowestRatio = ratios.get(slowest.id) ?? { ms: 0, ratio: 0 };
+    const slowestRatio = overFloor.get(slowest.id) ?? { ms: 0, ratio: 0 };
     log(
-      `  largest: ${largest.id} ${largest.kb} KB; slowest: ${slowest.id} × ${slowestRatio.ratio.toFixed(2)}`,
+      `  largest: ${largest.id} ${largest.kb} KB; slowest: ${slowest.id} × ${slowestRatio.ratio.toFixed(2)} the SDK floor`,
+    );
+    const walked = new Set(functionsOf(STAFF_WALK));
+    const phoneWalked = new Set(functionsOf(STAFF_PHONE_WALK));
+    log(
+      `  a staff walk through one complaint: ${[...walked].join(', ')}; on a phone step also ${[...phoneWalked].filter((id) => !walked.has(id)).join(', ')}`,
     );
     return [
-      { name: 'lambda.max_bundle_kb', value: largest.kb, unit: 'KB', goal: `≤ ${SIZE_GOAL_KB}` },
-      { name: 'lambda.max_init_ratio', value: round(slowestRatio.ratio), unit: '×', goal: `≤ ${RATIO_GOAL}` },
-      { name: 'lambda.max_init_ms', value: round(slowestRatio.ms), unit: 'ms', goal: null },
-      { name: 'lambda.hello_init_ms', value: round(median(helloRuns)), unit: 'ms', goal: null },
+      { name: 'api.functions_per_staff_session', value: walked.size, unit: 'functions', goal: null },
       {
-        name: 'lambda.sdk_only_init_ratio',
-        value: round(ratios.get(sdkOnly.id)?.ratio ?? 0),
-        unit: '×',
+        name: 'api.functions_per_staff_session_phone_step',
+        value: phoneWalked.size,
+        unit: 'functions',
         goal: null,
       },
+      { name: 'lambda.max_bundle_kb', value: largest.kb, unit: 'KB', goal: null },
+      { name: 'lambda.max_init_over_sdk_floor', value: round(slowestRatio.ratio), unit: '×', goal: null },
+      { name: 'lambda.max_init_ms', value: round(slowestRatio.ms), unit: 'ms', goal: null },
+      { name: 'lambda.hello_init_ms', value: round(median(helloRuns)), unit: 'ms', goal: null },
+      { name: 'lambda.sdk_only_init_ms', value: round(median(floorRuns)), unit: 'ms', goal: null },
+      { name: 'lambda.init_ratio.sdk_only', value: round(floorRatio), unit: '×', goal: null },
       ...handlers.map((h) => ({
         name: `lambda.bundle_kb.${h.id}`,
         value: h.kb,
         unit: 'KB',
-        goal: `≤ ${SIZE_GOAL_KB}`,
+        goal: `≤ ${goalsOf(h.id).kb}`,
       })),
       ...handlers.map((h) => ({
-        name: `lambda.init_ratio.${h.id}`,
-        value: round(ratios.get(h.id)?.ratio ?? 0),
+        name: `lambda.init_over_sdk_floor.${h.id}`,
+        value: round(overFloor.get(h.id)?.ratio ?? 0),
         unit: '×',
-        goal: `≤ ${RATIO_GOAL}`,
+        goal: `≤ ${goalsOf(h.id).overFloor}`,
       })),
     ];
   } finally {

@@ -14,13 +14,14 @@ import { benchLambda } from './lambda.ts';
 import { benchOcr } from './ocr.ts';
 import { benchReport } from './report.ts';
 import { benchSearch } from './search.ts';
+import { benchTriage } from './triage.ts';
 import { benchWeb } from './web.ts';
 import { benchWorkflow } from './workflow.ts';
 
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks on this machine and writes
  * bench/results.json and the table in docs/performance.md. Names: api (with search), search, directory, workflow, intake,
- * web, report, lambda, ocr, cost.
+ * web, report, lambda, ocr, cost, triage.
  */
 const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
   api: benchApi,
@@ -33,6 +34,7 @@ const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure
   lambda: benchLambda,
   ocr: benchOcr,
   cost: benchCost,
+  triage: benchTriage,
 };
 
 const ROOT = join(import.meta.dirname, '..');
@@ -228,10 +230,14 @@ and SES in another; all of them, and the load, share the two cores as on one mac
 - \`lambda.*\`: every handler bundled as CDK deploys it (the options of \`lib/bundling/handler-bundling.ts\`,
   SDK included). Size: the minified \`index.mjs\`, without its source map. Init: a fresh Node 24 process
   imports the bundle with Lambda's environment (dummy values): from the process's start to the module
-  evaluated, median of 9, alternating with a hello-world handler bundled the same way; the ratio is
-  over the hello-world runs taken between them. \`sdk_only\`: a handler that only creates a DynamoDB
-  document client, the floor of any handler using the SDK. Lambda's own runtime start, which this
-  leaves out, adds the same to both sides on AWS.
+  evaluated. \`init_over_sdk_floor.<fn>\`: the median of 9 cold inits ÷ the median of 9 of a handler that
+  only creates a DynamoDB document client (the floor of any handler on the SDK v3), bundled the same
+  way and run alternately with it; \`init_ratio.sdk_only\`: that floor over a hello-world handler's
+  inits (\`bench/cost.ts\` multiplies the two back to an init on AWS). Goals (issue 20): ≤ 1.25 and
+  ≤ 700 KB for staff-API, workflow and scheduled handlers, ≤ 1.6 and ≤ 1,200 KB for mail intake
+  (\`intake-email\`, \`release-mail\`, \`poll-mailbox\`). What each handler loads at init, and why,
+  is in [cold-starts.md](cold-starts.md). Lambda's own runtime start, which this leaves out, adds the
+  same to both sides on AWS.
 - \`report.*\`: the periodic report of a month holding 10,000, then 100,000 complaints (as many in the
   month before), seeded by \`npm run seed\`'s generator into an in-process local stack. The report
   runs in a child process from the bundle CDK deploys, exactly as the report function runs it.
@@ -240,6 +246,11 @@ and SES in another; all of them, and the load, share the two cores as on one mac
   Memory: the child's peak resident set (VmHWM: Node, the SDK and the report) with V8 given the heap
   of a 256 MB function (\`--max-old-space-size=128 --max-semi-space-size=16\`); unlimited, V8 grows its
   heap lazily to whatever the machine has. Growth: seconds at 100k ÷ seconds at 10k.
+- \`triage.*\`: the category and department suggestion (bench/triage.ts, docs/triage.md) on the 325
+  labelled complaints of test/fixtures/triage/complaints.jsonl (繁體, 简体, English): every 5th line held
+  out, the model trained on the rest and the catalogue's keywords; \`keywords_*\` the keywords alone (the
+  start before any signed history); \`jieba_*\` the same model on @node-rs/jieba's words; \`cv_*\` both
+  over all five folds in turn; \`model_kb\` the stored model as a DynamoDB item.
 - \`cost.*\`: the monthly bill below; \`cost.monthly_usd_1000_complaints\` is the dearest shape's.
 ${costSection()}`,
 );

@@ -65,15 +65,18 @@ export const FUNCTIONS = {
     id: 'notify-owner',
     entry: 'lambdas/notify-owner.ts',
     placeholder: 'NotifyOwnerFunctionArn',
-    description: 'Bilingual emails to the owner: acknowledgement, plan, satisfaction request, closing note',
+    description:
+      'Bilingual emails to the owner: acknowledgement, plan, progress, satisfaction request, closing note',
     // Reads the record with its correspondence (Query of the partition: the emails already
     // sent), stores the owner's single-use link, emails the owner once per round; counts the
-    // acknowledgements to an address (conditional UpdateItem, GetItem of the hour before).
+    // acknowledgements to an address (conditional UpdateItem, GetItem of the hour before). A
+    // progress notice without the department's update also emails the area's supervisor.
     access: {
       tableReads: READ_PARTITION,
       tableWrites: WRITE_ITEMS,
       sendMail: true,
       appLinks: true,
+      staffMail: true,
       workflowSettings: true,
       acknowledgementLimit: true,
     },
@@ -310,6 +313,20 @@ export const FUNCTIONS = {
       answerTasks: true,
     },
   },
+  switchProgressNotices: {
+    id: 'switch-progress-notices',
+    entry: 'lambdas/switch-progress-notices.ts',
+    description: "Turns a complaint's progress notices to the owner off, with a reason, or on again",
+    // Reads the record and its tasks (GetItem, Query), switches the notices on condition
+    // (UpdateItem), appends the audit line (PutItem); turning them on during the work cancels
+    // its task (UpdateItem) and fails its token (SendTaskFailure) so it wakes for the next notice.
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      answerTasks: true,
+      workflowSettings: true,
+    },
+  },
   changeArea: {
     id: 'change-area',
     entry: 'lambdas/change-area.ts',
@@ -418,6 +435,21 @@ export const FUNCTIONS = {
       indexQueries: ['ComplaintsByAreaMonth'],
       workflowSettings: true,
       eraseOwnerFiles: true,
+    },
+  },
+  // ---- Category and department suggestion (issue 19 §3) -------------------------------------
+  trainTriageModel: {
+    id: 'train-triage-model',
+    entry: 'lambdas/train-triage-model.ts',
+    description:
+      'Daily: retrains the category and department suggestion on the signed supervisor reviews, stores the model',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    // The months of receipt of the last two years (area/month index, Query), the model (PutItem).
+    access: {
+      tableReads: READ_PARTITION,
+      tableWrites: WRITE_ITEMS,
+      indexQueries: ['ComplaintsByAreaMonth'],
     },
   },
   createReport: {

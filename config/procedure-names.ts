@@ -9,6 +9,7 @@ export const STEP_IDS = [
   'departmentCommitment',
   'ownerPlanResponse',
   'workInProgress',
+  'progressUpdate',
   'obstacleCoordination',
   'satisfactionCallback',
   'dissatisfactionReview',
@@ -75,6 +76,11 @@ export const STEP_NAMES: Record<StepId, Names> = {
     en: 'Do the work; report done or an obstacle',
     zhHant: '跟進處理；報告完成或障礙',
     zhHans: '跟进处理；报告完成或障碍',
+  },
+  progressUpdate: {
+    en: 'Write a progress update for the owner',
+    zhHant: '提供進度更新予業主',
+    zhHans: '提供进度更新予业主',
   },
   obstacleCoordination: {
     en: 'Coordinate the departments to clear an obstacle',

@@ -21,6 +21,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/complaints/{ref}/correspondence/{key}', fn: 'getCorrespondence' },
   { method: 'POST', path: '/api/complaints/{ref}/area', fn: 'changeArea' },
   { method: 'POST', path: '/api/complaints/{ref}/ending', fn: 'endComplaint' },
+  { method: 'POST', path: '/api/complaints/{ref}/progress-notices', fn: 'switchProgressNotices' },
   { method: 'POST', path: '/api/complaints/{ref}/corrections', fn: 'correctComplaint' },
   { method: 'POST', path: '/api/complaints/{ref}/notes', fn: 'addNote' },
   { method: 'POST', path: '/api/complaints/{ref}/messages', fn: 'sendOwnerMessage' },

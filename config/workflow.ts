@@ -32,7 +32,9 @@ export interface StepSpec {
 
 export { STEP_IDS, type StepId } from './procedure-names.ts';
 
-const DAY = 9 * 60; // one working day of 09:00-18:00
+/** One working day of 09:00-18:00, in minutes. */
+export const WORKING_DAY_MINUTES = 9 * 60;
+const DAY = WORKING_DAY_MINUTES;
 
 export const STEPS: Record<StepId, StepSpec> = {
   transcribeFax: {
@@ -103,6 +105,18 @@ export const STEPS: Record<StepId, StepSpec> = {
     name: STEP_NAMES.workInProgress,
     businessMinutes: 3 * DAY,
     lateGoesTo: 'supervisor',
+  },
+  // Work in progress ran the configured interval (progressNotices): the department writes one
+  // line for the owner's progress notice. Running out is not late: the notice goes with what
+  // it last reported, and the supervisor is told (services/owner-notices.ts).
+  progressUpdate: {
+    id: 'progressUpdate',
+    emailOnOpen: true,
+    state: 'Progress update',
+    role: 'department',
+    procedureStep: 6,
+    name: STEP_NAMES.progressUpdate,
+    businessMinutes: DAY,
   },
   obstacleCoordination: {
     id: 'obstacleCoordination',
@@ -223,6 +237,13 @@ export const PAST_ENDING_STEPS: readonly string[] = ['closing', 'filing', 'filed
  */
 export const PAUSED_ERROR = 'Complaint.Paused';
 
+/**
+ * The error the waiting work-in-progress task fails with when the supervisor turns its progress
+ * notices on again (services/progress-notices.ts): *Work woke* opens it again, waking at the
+ * next notice.
+ */
+export const RESCHEDULED_ERROR = 'Complaint.Rescheduled';
+
 /** Steps whose clock may be paused: the department's, and the supervisor's coordination of an obstacle. */
 export const PAUSABLE_STEPS = ['departmentCommitment', 'workInProgress', 'obstacleCoordination'] as const;
 export type PausableStep = (typeof PAUSABLE_STEPS)[number];
@@ -249,7 +270,27 @@ export interface WorkflowSettings {
    * (lambdas/domain/retention.ts). The PMSA code of practice asks for at least three.
    */
   readonly retentionYears: number;
+  /** The owner's progress notices while work is in progress (lambdas/domain/progress.ts). */
+  readonly progressNotices: ProgressNoticeSettings;
 }
+
+/**
+ * Issue 17 §3: while work is in progress longer than this, the owner is told of its progress
+ * every `everyBusinessDays` working days (the department is asked for a line first). 0 turns
+ * them off; a category may have its own interval. The supervisor may turn them off for one
+ * complaint, with a reason.
+ */
+export interface ProgressNoticeSettings {
+  /** @default 5 */
+  readonly everyBusinessDays: number;
+  /** Category id → working days (0: none for that category). */
+  readonly byCategory: Readonly<Record<string, number>>;
+}
+
+export const DEFAULT_PROGRESS_NOTICES: ProgressNoticeSettings = { everyBusinessDays: 5, byCategory: {} };
+
+/** [minimum, maximum] working days between progress notices (0: off). */
+export const PROGRESS_INTERVAL_LIMITS: readonly [number, number] = [0, 60];
 
 /** [minimum, maximum] of `retentionYears`. */
 export const RETENTION_YEARS_LIMITS: readonly [number, number] = [1, 100];
@@ -299,6 +340,7 @@ export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = {
   callAttempts: 3,
   related: DEFAULT_RELATED_THRESHOLDS,
   retentionYears: 3,
+  progressNotices: DEFAULT_PROGRESS_NOTICES,
 };
 
 /**
@@ -313,7 +355,26 @@ export function workflowSettingsFrom(json: string | undefined): WorkflowSettings
     ...given,
     businessMinutes: { ...DEFAULT_WORKFLOW_SETTINGS.businessMinutes, ...given.businessMinutes },
     related: { ...DEFAULT_RELATED_THRESHOLDS, ...given.related },
+    progressNotices: {
+      ...DEFAULT_PROGRESS_NOTICES,
+      ...given.progressNotices,
+      byCategory: { ...given.progressNotices?.byCategory },
+    },
   };
+  const [fewestDays, mostDays] = PROGRESS_INTERVAL_LIMITS;
+  const intervals = [
+    ['progressNotices.everyBusinessDays', settings.progressNotices.everyBusinessDays] as const,
+    ...Object.entries(settings.progressNotices.byCategory).map(
+      ([category, days]) => [`progressNotices.byCategory.${category}`, days] as const,
+    ),
+  ];
+  for (const [name, days] of intervals) {
+    if (!Number.isInteger(days) || days < fewestDays || days > mostDays) {
+      throw new Error(
+        `WORKFLOW_SETTINGS: ${name} must be a whole number of working days from ${fewestDays} (off) to ${mostDays}`,
+      );
+    }
+  }
   for (const [key, value] of Object.entries(settings.related)) {
     const limits = RELATED_THRESHOLD_LIMITS[key as keyof RelatedThresholds];
     if (!limits) {

@@ -10,7 +10,7 @@ const LIMITS = { acknowledgementsPerHour: acknowledgementLimit() };
 const NotifyOwnerInput = z.object({
   ref: z.string().min(1),
   area: z.string().min(1),
-  kind: z.enum(['acknowledgement', 'plan', 'satisfaction-request', 'closing', 'pause']),
+  kind: z.enum(['acknowledgement', 'plan', 'satisfaction-request', 'closing', 'pause', 'progress']),
 });
 
 /**

@@ -38,7 +38,7 @@ const METRIC: Partial<Record<WorkflowEventAction, string>> = {
 /** The workflow's own bookkeeping between human steps (services/workflow-events.ts). */
 export const handler = withPowertools(async (event: unknown) => {
   const input = WorkflowEventInput.parse(event);
-  const { due, pause } = await recordWorkflowEvent(TABLE_NAME, input);
+  const { due, pause, next } = await recordWorkflowEvent(TABLE_NAME, input);
   if (input.action === 'workflow-error') {
     logger.error('Workflow step failed after retries', {
       ref: input.ref,
@@ -48,5 +48,5 @@ export const handler = withPowertools(async (event: unknown) => {
   }
   const metric = METRIC[input.action];
   if (metric) metrics.addMetric(metric, 'Count', 1);
-  return { due, ...(pause ? { pause } : {}) };
+  return { due, ...(pause ? { pause } : {}), ...(next ? { next } : {}) };
 });

@@ -11,6 +11,7 @@ import { MailboxIntake, mailServerSecret } from './constructs/mailbox-intake.ts'
 import { Reports } from './constructs/reports.ts';
 import { Retention } from './constructs/retention.ts';
 import { StaffApi } from './constructs/staff-api.ts';
+import { TriageTraining } from './constructs/triage-training.ts';
 import { WebApp } from './constructs/web.ts';
 import { Workflow } from './constructs/workflow.ts';
 import type { Settings } from './deploy-settings.ts';
@@ -37,6 +38,7 @@ export class ComplaintsStack extends Stack {
   public readonly web: WebApp;
   public readonly reports: Reports;
   public readonly retention: Retention;
+  public readonly triageTraining: TriageTraining;
   public readonly directoryImport: DirectoryImport;
   public readonly alarms: Alarms;
   /** The mailbox poller, where the company's mailbox is polled (mailIntake=mailbox). */
@@ -115,15 +117,24 @@ export class ComplaintsStack extends Stack {
     });
     this.reports = new Reports(this, 'Reports', { data: this.data, settings, logRetention });
     this.retention = new Retention(this, 'Retention', { data: this.data, settings, logRetention });
+    this.triageTraining = new TriageTraining(this, 'TriageTraining', {
+      data: this.data,
+      settings,
+      logRetention,
+      deadLetterQueue: this.retention.deadLetterQueue,
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       ...(settings.alarmEmail ? { email: settings.alarmEmail } : {}),
       stateMachine: this.workflow.stateMachine,
+      // An alarm per function where nobody sees the error (the workflow, intake, schedules);
+      // a staff API function's error is a 5xx, which ApiServerErrors watches for all of them
+      // (one alarm instead of one per route: $0.10 a month each).
       functions: [
         ...this.workflow.functions.values(),
         this.intake.handler,
-        ...this.staffApi.functions.values(),
         this.reports.handler,
         this.retention.handler,
+        this.triageTraining.handler,
         this.directoryImport.handler,
         ...(this.mailbox ? [this.mailbox.poller] : []),
       ],

@@ -71,6 +71,11 @@ export interface LocalStackOptions {
   readonly ports: LocalStackPorts;
   /** 3600: an hour of workflow time passes in a second. @default 1 */
   readonly timeScale?: number;
+  /**
+   * Workflow time starts at this instant (ISO) instead of now: a test of deadlines across a
+   * public holiday starts the days before it. Sign-in tokens keep real time. @default now
+   */
+  readonly clockStartsAt?: string;
   /** Reports the local EventBridge Scheduler stand-in runs (npm start: REPORT_SCHEDULE). @default none */
   readonly reportSchedules?: readonly ReportKind[];
   /** Their time of day, company time. @default '08:00' */
@@ -80,6 +85,11 @@ export interface LocalStackOptions {
    * EventBridge Scheduler does deployed (npm start: RETENTION_TIME). @default none (not run)
    */
   readonly retentionTime?: string;
+  /**
+   * The time of day (company time) the local scheduler retrains the category and department
+   * suggestion, as EventBridge Scheduler does deployed (npm start: TRIAGE_TIME). @default none
+   */
+  readonly triageTime?: string;
   /** Wipe the data directory first. */
   readonly reset?: boolean;
   /** @default complaints@estate.example, fax@estate.example */
@@ -157,7 +167,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const intakeAddresses = options.intakeAddresses ?? ['complaints@estate.example', 'fax@estate.example'];
   const stops: (() => Promise<void>)[] = [];
   const clockStart = realNow();
-  const restoreClock = installScaledClock(options.timeScale ?? 1, clockStart);
+  const workflowStart = options.clockStartsAt ? Date.parse(options.clockStartsAt) : clockStart;
+  const restoreClock = installScaledClock(options.timeScale ?? 1, clockStart, workflowStart);
   stops.push(async () => restoreClock());
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -279,6 +290,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         functions: FUNCTION_SPECS.filter((f) => f.placeholder),
         timeScale: options.timeScale ?? 1,
         clockStart,
+        workflowStart,
         environments,
       });
       const thread = workflowThread;
@@ -418,6 +430,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       stops.push(async () => daily.stop());
       log(`Retention schedule: daily, next ${daily.next()}`);
+    }
+
+    if (options.triageTime) {
+      const training = handlers.get(FUNCTIONS.trainTriageModel.id) as LocalHandler;
+      const daily = startDailySchedule({
+        name: 'triage training',
+        time: options.triageTime,
+        timeScale: options.timeScale ?? 1,
+        invoke: (event) => invokeLocal(training, FUNCTIONS.trainTriageModel.id, event),
+        log,
+      });
+      stops.push(async () => daily.stop());
+      log(`Triage training schedule: daily, next ${daily.next()}`);
     }
 
     return {

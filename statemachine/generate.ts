@@ -5,6 +5,7 @@ import {
   type LadderLevel,
   PAUSABLE_STEPS,
   PAUSED_ERROR,
+  RESCHEDULED_ERROR,
   STEPS,
   type StepId,
 } from '#config/workflow.ts';
@@ -97,6 +98,8 @@ function humanStep(
   onTimeout: string,
   extraPayload: Record<string, unknown> = {},
   catchAll: Record<string, unknown> = CATCH_ALL,
+  /** When the task times out, if not at its deadline (work in progress: `workWake`). */
+  timeoutPath = `$.step.due.${step}`,
 ): State {
   const spec = STEPS[step];
   return {
@@ -118,7 +121,7 @@ function humanStep(
         ...extraPayload,
       },
     },
-    TimeoutSecondsPath: `$.step.due.${step}`,
+    TimeoutSecondsPath: timeoutPath,
     ResultPath: '$.step',
     Retry: LAMBDA_RETRY,
     Catch: [
@@ -130,6 +133,10 @@ function humanStep(
       // Its clock paused (lambdas/domain/pause.ts): the workflow waits in a paused task instead.
       ...((PAUSABLE_STEPS as readonly StepId[]).includes(step)
         ? [{ ErrorEquals: [PAUSED_ERROR], ResultPath: '$.pausing', Next: RECORD_PAUSE }]
+        : []),
+      // Its progress notices turned on again (lambdas/domain/progress.ts): it wakes anew.
+      ...(step === 'workInProgress'
+        ? [{ ErrorEquals: [RESCHEDULED_ERROR], ResultPath: '$.failure', Next: onTimeout }]
         : []),
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: onTimeout },
       catchAll,
@@ -301,8 +308,56 @@ export function buildDefinition() {
       { action: 'work-started' },
       S.workInProgress.state,
     ),
-    [S.workInProgress.state]: humanStep('workInProgress', 'Work outcome', 'Work overdue'),
+    // Its task shows the committed completion as its deadline, but times out at the next
+    // progress notice when that comes first (domain/progress.ts): *Work woke* tells which.
+    [S.workInProgress.state]: humanStep(
+      'workInProgress',
+      'Work outcome',
+      'Work woke',
+      {},
+      CATCH_ALL,
+      '$.step.due.workWake',
+    ),
+    'Work woke': {
+      Type: 'Task',
+      Comment:
+        'Work in progress timed out: its committed completion passed (the ladder), or a progress notice is due (the department is asked for a line).',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${RecordWorkflowEventFunctionArn}',
+        Payload: { 'ref.$': '$.ref', 'area.$': '$.area', action: 'work-woke' },
+      },
+      ResultSelector: { 'due.$': '$.Payload.due', 'next.$': '$.Payload.next' },
+      ResultPath: '$.step',
+      Retry: LAMBDA_RETRY,
+      Catch: [CATCH_ALL],
+      Next: 'Progress due?',
+    },
+    'Progress due?': {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.step.next', StringEquals: 'progress', Next: S.progressUpdate.state },
+        { Variable: '$.step.next', StringEquals: 'work', Next: S.workInProgress.state },
+      ],
+      Default: 'Work overdue',
+    },
     'Work overdue': overdue('workInProgress', 'supervisor'),
+    // Issue 17 §3: the department's line, then the owner's notice, then the work again. Its
+    // running out is no lateness: the notice says what was reported last, and the supervisor
+    // is told (services/owner-notices.ts).
+    [S.progressUpdate.state]: humanStep('progressUpdate', 'Send progress notice', 'Send progress notice'),
+    'Send progress notice': lambdaStep(
+      'Issue 17 §3: the owner is told how the work is going, with what the department last reported.',
+      'NotifyOwnerFunctionArn',
+      { kind: 'progress' },
+      'Continue work',
+    ),
+    'Continue work': lambdaStep(
+      'The notice is counted and the next one planned; the work task opens again, due at the committed completion.',
+      'RecordWorkflowEventFunctionArn',
+      { action: 'progress-sent' },
+      S.workInProgress.state,
+    ),
     'Work outcome': {
       Type: 'Choice',
       Choices: [decision('obstacle', S.obstacleCoordination.state)],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit.ts';
-import type { ComplaintEnding, ComplaintRecord, PastPause, StepPause } from '#domain/complaint.ts';
+import type { ComplaintEnding, ComplaintRecord, PastPause, Signature, StepPause } from '#domain/complaint.ts';
 import type { CorrectionPlan } from '#domain/corrections.ts';
 import { ConflictError } from '#domain/errors.ts';
 import {
@@ -687,6 +687,42 @@ export async function setPause(table: string, ref: string, pause: StepPause): Pr
       ConditionExpression: '#status = :open AND attribute_not_exists(pause) AND attribute_not_exists(ending)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':pause': pause, ':open': 'open' },
+    }),
+  );
+}
+
+/**
+ * Turns a complaint's progress notices off (with who and why) or on again, on condition it is
+ * open and they are not so already: two supervisors at once get one change. Turning them on
+ * may plan the next notice (`nextAt`) for work in progress.
+ */
+export async function switchProgressNotices(
+  table: string,
+  ref: string,
+  off: (Signature & { reason: string }) | undefined,
+  nextAt?: string,
+): Promise<boolean> {
+  return writeIfCondition(
+    new UpdateCommand({
+      TableName: table,
+      Key: { PK: complaintPk(ref), SK: RECORD_SK },
+      ...(off
+        ? {
+            UpdateExpression: 'SET progressOff = :off',
+            ConditionExpression: '#status = :open AND attribute_not_exists(progressOff)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':off': off, ':open': 'open' },
+          }
+        : {
+            UpdateExpression: nextAt
+              ? 'REMOVE progressOff SET progress.nextAt = :nextAt'
+              : 'REMOVE progressOff',
+            ConditionExpression: nextAt
+              ? '#status = :open AND attribute_exists(progressOff) AND attribute_exists(progress)'
+              : '#status = :open AND attribute_exists(progressOff)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':open': 'open', ...(nextAt ? { ':nextAt': nextAt } : {}) },
+          }),
     }),
   );
 }

@@ -1,9 +1,10 @@
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 
 /**
  * Sending through the company's own SMTP relay (nodemailer's SMTP connection), where SES does
  * not send (AWS China). The message is the raw MIME the SES path sends, unchanged; one
- * connection per message, as a function sends a few at a time.
+ * connection per message, as a function sends a few at a time. nodemailer is loaded by the first
+ * message sent this way, not at init: a function deployed with SES never loads it.
  */
 export interface RelayConfig {
   /** `smtps://host[:465]` (TLS) or `smtp://host[:587]` (STARTTLS required; plain text on loopback only). */
@@ -45,7 +46,8 @@ export async function sendThroughRelay(
   envelope: { from: string; to: readonly string[] },
   raw: Buffer,
 ): Promise<string> {
-  const connection = new SMTPConnection(relayConnection(config.url));
+  const { default: Connection } = await import('nodemailer/lib/smtp-connection');
+  const connection = new Connection(relayConnection(config.url));
   const failed = new Promise<never>((_resolve, reject) => connection.once('error', reject));
   failed.catch(() => undefined);
   try {

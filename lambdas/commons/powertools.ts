@@ -23,18 +23,39 @@ export interface HandlerTracer {
 }
 
 /**
- * The X-Ray SDK behind Powertools' Tracer installs async hooks that follow every promise of
- * the process, whether or not anything is traced. Deployed, tracing is on (CDK sets
- * Tracing.ACTIVE) and it is loaded as always; with POWERTOOLS_TRACE_ENABLED=false (the local
- * stack, which has no X-Ray daemon) it is never imported, and the SDK clients go untraced.
+ * Powertools' Tracer and the X-Ray SDK behind it cost a cold start ~15 ms to load (bench/lambda.ts,
+ * docs/cold-starts.md), and the X-Ray SDK installs async hooks that follow every promise of the
+ * process. Deployed, tracing is on (CDK sets Tracing.ACTIVE): they are loaded by the handler's
+ * first invocation, in the tracing middleware's `before`, so before the handler's body runs and
+ * creates its SDK clients (adapters create them on first use), which are then traced as before;
+ * the handler's segment, its ColdStart and Service annotations are Powertools' own. With
+ * POWERTOOLS_TRACE_ENABLED=false (the local stack, which has no X-Ray daemon) they are never
+ * imported, and the SDK clients go untraced.
  */
-const tracing = process.env.POWERTOOLS_TRACE_ENABLED === 'false' ? undefined : await loadTracing();
+const tracingOn = process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+let tracing: Awaited<ReturnType<typeof loadTracing>> | undefined;
 
-export const tracer: HandlerTracer = tracing?.tracer ?? { captureAWSv3Client: (client) => client };
+export const tracer: HandlerTracer = {
+  captureAWSv3Client: (client) => (tracing ? tracing.tracer.captureAWSv3Client(client) : client),
+};
 
-/** Powertools' handler segment middleware, or none when tracing is off. */
+/** Powertools' handler segment middleware, loading the tracer on first use; none when tracing is off. */
 export function tracingMiddleware(): MiddlewareObj | undefined {
-  return tracing?.middleware();
+  if (!tracingOn) return undefined;
+  let segments: MiddlewareObj | undefined;
+  return {
+    before: async (request) => {
+      tracing ??= await loadTracing();
+      segments ??= tracing.middleware();
+      await segments.before?.(request);
+    },
+    after: async (request) => {
+      await segments?.after?.(request);
+    },
+    onError: async (request) => {
+      await segments?.onError?.(request);
+    },
+  };
 }
 
 async function loadTracing() {
@@ -45,6 +66,6 @@ async function loadTracing() {
   const tracer = new Tracer({ serviceName });
   return {
     tracer: tracer as HandlerTracer,
-    middleware: () => captureLambdaHandler(tracer, { captureResponse: false }),
+    middleware: (): MiddlewareObj => captureLambdaHandler(tracer, { captureResponse: false }),
   };
 }

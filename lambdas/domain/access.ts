@@ -389,6 +389,13 @@ export function endingRefusal(
     : `A complaint is referred by the area's supervisor or head office; you are ${staff.role}`;
 }
 
+// ---- Progress notices (domain/progress.ts) ------------------------------------------------
+
+/** Who turns a complaint's progress notices off or on: the area's supervisor, or head office. */
+export function maySwitchProgressNotices(staff: StaffAccess, complaint: { readonly area: string }): boolean {
+  return hasRole(staff, ['supervisor', 'customer-service', 'manager']) && maySeeArea(staff, complaint.area);
+}
+
 // ---- Pausing a step's clock (domain/pause.ts) ----------------------------------------------
 
 /**

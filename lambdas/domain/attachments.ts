@@ -5,6 +5,7 @@ import {
   MAX_ATTACHMENTS,
   UPLOAD_PREFIX,
 } from '#config/attachments.ts';
+import { lazily } from './lazy.ts';
 import { textString } from './text.ts';
 
 const KEY = new RegExp(
@@ -25,26 +26,30 @@ const size = z
   .max(MAX_ATTACHMENT_BYTES, `Attach files of up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
 
 /** `POST /api/attachments`: what the browser is about to upload. */
-export const UploadRequest = z.object({
-  area: z.string({ error: 'Choose the area' }).min(1, 'Choose the area'),
-  name,
-  contentType,
-  size,
-});
+export const UploadRequest = lazily(() =>
+  z.object({
+    area: z.string({ error: 'Choose the area' }).min(1, 'Choose the area'),
+    name,
+    contentType,
+    size,
+  }),
+);
 export type UploadRequest = z.infer<typeof UploadRequest>;
 
 /** An uploaded scan, as a new complaint refers to it. */
-export const AttachmentInput = z.object({
-  key: z.string().regex(KEY, 'Upload the file first: its key comes from POST /api/attachments'),
-  name,
-  contentType,
-  size,
-});
+export const AttachmentInput = lazily(() =>
+  z.object({
+    key: z.string().regex(KEY, 'Upload the file first: its key comes from POST /api/attachments'),
+    name,
+    contentType,
+    size,
+  }),
+);
 export type Attachment = z.infer<typeof AttachmentInput>;
 
-export const AttachmentsInput = z
-  .array(AttachmentInput)
-  .max(MAX_ATTACHMENTS, `Attach up to ${MAX_ATTACHMENTS} files`);
+export const AttachmentsInput = lazily(() =>
+  z.array(AttachmentInput).max(MAX_ATTACHMENTS, `Attach up to ${MAX_ATTACHMENTS} files`),
+);
 
 /**
  * Who uploaded a file, as the presigned PUT signs it into the object's metadata

@@ -11,6 +11,7 @@ import { type AuditEvent, actorOf, CALL_ACTION } from './audit.ts';
 import { DECISION_SCHEMAS, isUnreached } from './decisions.ts';
 import { ValidationError } from './errors.ts';
 import { CALL_LIMITS, PHONE_PATTERN } from './fields.ts';
+import { lazily } from './lazy.ts';
 import { textString } from './text.ts';
 
 /**
@@ -64,24 +65,26 @@ export function callAsked(
 }
 
 /** What `POST /api/tasks/{id}/calls` takes. `decision`: with a reached call, the step's decision. */
-export const CallInput = z.object({
-  calledAt: z.iso
-    .datetime({
-      offset: true,
-      error: 'Give when the call was made as a date and time, e.g. 2026-12-01T10:00:00+08:00',
-    })
-    .optional(),
-  number: z
-    .string({ error: 'Enter the number dialled' })
-    .trim()
-    .regex(PHONE_PATTERN, 'Enter the number dialled: a phone number of 7–20 digits, e.g. +852 2345 6789'),
-  result: z.enum(CALL_RESULTS, { error: `Choose the result: ${CALL_RESULTS.join(', ')}` }),
-  notes: textString({ error: 'Write the notes as text' })
-    .trim()
-    .max(CALL_LIMITS.notes, `Keep the notes under ${CALL_LIMITS.notes} characters`)
-    .optional(),
-  decision: z.record(z.string(), z.unknown(), { error: 'Send the decision as an object' }).optional(),
-});
+export const CallInput = lazily(() =>
+  z.object({
+    calledAt: z.iso
+      .datetime({
+        offset: true,
+        error: 'Give when the call was made as a date and time, e.g. 2026-12-01T10:00:00+08:00',
+      })
+      .optional(),
+    number: z
+      .string({ error: 'Enter the number dialled' })
+      .trim()
+      .regex(PHONE_PATTERN, 'Enter the number dialled: a phone number of 7–20 digits, e.g. +852 2345 6789'),
+    result: z.enum(CALL_RESULTS, { error: `Choose the result: ${CALL_RESULTS.join(', ')}` }),
+    notes: textString({ error: 'Write the notes as text' })
+      .trim()
+      .max(CALL_LIMITS.notes, `Keep the notes under ${CALL_LIMITS.notes} characters`)
+      .optional(),
+    decision: z.record(z.string(), z.unknown(), { error: 'Send the decision as an object' }).optional(),
+  }),
+);
 export type CallInput = z.infer<typeof CallInput>;
 
 /** The messages of the checks that need the task and the clock (the web app maps them to its own). */
@@ -96,12 +99,12 @@ export const CALL_MESSAGES = {
  * clarified request; nothing more for the acknowledgement (the call is it); the owner's answer
  * to the plan; the satisfaction rating (given on the phone, so `via` is the call's).
  */
-const CALL_DECISIONS: Record<CallStep, z.ZodType> = {
+const CALL_DECISIONS: Record<CallStep, z.ZodType> = lazily(() => ({
   clarify: DECISION_SCHEMAS.clarify,
   acknowledgeCall: z.object({}),
   ownerPlanResponse: DECISION_SCHEMAS.ownerPlanResponse,
   satisfactionCallback: DECISION_SCHEMAS.satisfactionCallback.omit({ via: true }),
-};
+}));
 
 /** The step's completion (its DECISION_SCHEMAS input) from a reached call and its decision. */
 function completionOf(step: CallStep, decision: Record<string, unknown>, notes: string | undefined) {

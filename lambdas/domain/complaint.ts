@@ -10,71 +10,75 @@ import {
 import type { Outcome, PausableStep, StepId } from '#config/workflow.ts';
 import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
+import { lazily } from './lazy.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
 import type { RelatedFlags } from './related-flags.ts';
-import { textString } from './text.ts';
+import { groupedDigits, textString } from './text.ts';
+import type { RecordedSuggestion } from './triage/model.ts';
 
 /** Languages owners are written to in; 繁體中文 is the default. */
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** An owner's phone and email as staff type them: one rule and one message wherever they are asked. */
-export const OwnerPhone = z
-  .string()
-  .trim()
-  .regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789');
-export const OwnerEmail = z
-  .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
-  .max(FIELD_LIMITS.email);
+export const OwnerPhone = lazily(() =>
+  z.string().trim().regex(PHONE_PATTERN, 'Enter a phone number of 7–20 digits, e.g. +852 2345 6789'),
+);
+export const OwnerEmail = lazily(() =>
+  z
+    .email({ pattern: EMAIL_PATTERN, error: 'Enter an email address like name@example.com' })
+    .max(FIELD_LIMITS.email),
+);
 
-export const OwnerInput = z
-  .object({
-    name: textString()
-      .trim()
-      .min(1, 'Enter the owner’s name')
-      .max(FIELD_LIMITS.ownerName, `Keep the name under ${FIELD_LIMITS.ownerName} characters`),
-    phone: OwnerPhone.optional(),
-    email: OwnerEmail.optional(),
-    language: z.enum(LANGUAGES).optional(),
-  })
-  .refine((owner) => owner.phone || owner.email, {
-    message: 'Give a phone number or an email address so the owner can be contacted',
-    path: ['phone'],
-  });
+export const OwnerInput = lazily(() =>
+  z
+    .object({
+      name: textString()
+        .trim()
+        .min(1, 'Enter the owner’s name')
+        .max(FIELD_LIMITS.ownerName, `Keep the name under ${FIELD_LIMITS.ownerName} characters`),
+      phone: OwnerPhone.optional(),
+      email: OwnerEmail.optional(),
+      language: z.enum(LANGUAGES).optional(),
+    })
+    .refine((owner) => owner.phone || owner.email, {
+      message: 'Give a phone number or an email address so the owner can be contacted',
+      path: ['phone'],
+    }),
+);
 
 /** What reception records (or intake derives) when a complaint arrives. */
-export const NewComplaintInput = z.object({
-  channel: z.enum(CHANNELS, `Choose one of: ${CHANNELS.join(', ')}`),
-  area: z
-    .string()
-    .refine(
-      (id) => areaById(id) !== undefined,
-      `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
-    ),
-  owner: OwnerInput,
-  content: textString()
-    .trim()
-    .min(1, 'Write down the complaint’s key points')
-    .max(
-      FIELD_LIMITS.content,
-      `Keep the content under ${FIELD_LIMITS.content.toLocaleString('en')} characters`,
-    ),
-  category: z.enum(CATEGORY_IDS, `Choose one of: ${CATEGORY_IDS.join(', ')}`).optional(),
-  building: textString().trim().max(FIELD_LIMITS.building).optional(),
-  unit: textString().trim().max(FIELD_LIMITS.unit).optional(),
-  /** The procedure's reception checklist (PROCEDURE.md §3–4). */
-  checklist: z
-    .object({
-      keyPointsNoted: z.boolean(),
-      requestClarified: z.boolean(),
-      apologyGiven: z.boolean(),
-      explanationGiven: z.boolean(),
-    })
-    .partial()
-    .optional(),
-  /** Scanned letters and faxes, already uploaded (POST /api/attachments). */
-  attachments: AttachmentsInput.optional(),
-});
+export const NewComplaintInput = lazily(() =>
+  z.object({
+    channel: z.enum(CHANNELS, `Choose one of: ${CHANNELS.join(', ')}`),
+    area: z
+      .string()
+      .refine(
+        (id) => areaById(id) !== undefined,
+        `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
+      ),
+    owner: OwnerInput,
+    content: textString()
+      .trim()
+      .min(1, 'Write down the complaint’s key points')
+      .max(FIELD_LIMITS.content, `Keep the content under ${groupedDigits(FIELD_LIMITS.content)} characters`),
+    category: z.enum(CATEGORY_IDS, `Choose one of: ${CATEGORY_IDS.join(', ')}`).optional(),
+    building: textString().trim().max(FIELD_LIMITS.building).optional(),
+    unit: textString().trim().max(FIELD_LIMITS.unit).optional(),
+    /** The procedure's reception checklist (PROCEDURE.md §3–4). */
+    checklist: z
+      .object({
+        keyPointsNoted: z.boolean(),
+        requestClarified: z.boolean(),
+        apologyGiven: z.boolean(),
+        explanationGiven: z.boolean(),
+      })
+      .partial()
+      .optional(),
+    /** Scanned letters and faxes, already uploaded (POST /api/attachments). */
+    attachments: AttachmentsInput.optional(),
+  }),
+);
 export type NewComplaintInput = z.infer<typeof NewComplaintInput>;
 
 export type AcknowledgeBy = 'email' | 'call' | 'none';
@@ -118,6 +122,25 @@ export interface StepPause extends Signature {
 export interface PastPause extends StepPause {
   readonly resumedAt: string;
   readonly pausedMinutes: number;
+}
+
+/** The department's line for the owner's progress notice (domain/progress.ts). */
+export interface ProgressUpdate extends Signature {
+  readonly text: string;
+}
+
+/**
+ * Progress notices while work is in progress (issue 17 §3): when the next is due, the notices
+ * sent, the department's newest lines, and whether the supervisor turned them off.
+ */
+export interface ComplaintProgress {
+  /** When work in progress next stops for a notice; absent: none planned. */
+  readonly nextAt?: string;
+  /** When the department was last asked for a line (the progress update task opened). */
+  readonly requestedAt?: string;
+  readonly notices: number;
+  /** Newest last, at most PROGRESS_LIMITS.kept. */
+  readonly updates: readonly ProgressUpdate[];
 }
 
 /** A complaint's pointer to a unit of the estate register, with the names as they were then. */
@@ -185,9 +208,18 @@ export interface ComplaintRecord {
   pauses?: readonly PastPause[];
   /** It ended before its procedure did: withdrawn by the owner, or referred (domain/ending.ts). */
   ending?: ComplaintEnding;
+  /** Progress notices to the owner while work is in progress (domain/progress.ts). */
+  progress?: ComplaintProgress;
+  /**
+   * The supervisor turned this complaint's progress notices off, and why. Apart from `progress`,
+   * which the workflow rewrites, so neither write loses the other.
+   */
+  progressOff?: Signature & { readonly reason: string };
   /** Customer service ended it after a workflow step failed (outcome `closed-by-error`). */
   closedByError?: Signature & { reason: string; failedState?: string };
   department?: (typeof DEPARTMENT_IDS)[number];
+  /** The category and department suggested from its words for the supervisor's review (domain/triage). */
+  suggestion?: RecordedSuggestion;
   workOrder?: { number: string; issuedAt: string };
   commitment?: { plannedStart: string; plannedCompletion: string } & Signature;
   actualCompletion?: string;

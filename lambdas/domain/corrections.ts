@@ -14,7 +14,8 @@ import {
   NOTE_LIMITS,
   PHONE_PATTERN,
 } from './fields.ts';
-import { textString } from './text.ts';
+import { lazily } from './lazy.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /**
  * Corrections of a complaint's record after intake, and internal notes: what staff send, the
@@ -32,17 +33,19 @@ const OWNER_CONTACT_MESSAGE = 'Give a phone number or an email address so the ow
 const SECOND_CONTACT_MESSAGE = 'Give the second contact’s phone number or email address';
 const UNIT_ID_MESSAGE = 'Choose a unit of the register by its id, e.g. laguna-city.5.18-A';
 
-const phone = z.string({ error: PHONE_MESSAGE }).trim().regex(PHONE_PATTERN, PHONE_MESSAGE);
-const email = z
-  .string({ error: EMAIL_MESSAGE })
-  .trim()
-  .max(FIELD_LIMITS.email, `Keep the email address under ${FIELD_LIMITS.email} characters`)
-  .regex(EMAIL_PATTERN, EMAIL_MESSAGE)
-  .transform((address) => address.toLowerCase());
+const phone = lazily(() => z.string({ error: PHONE_MESSAGE }).trim().regex(PHONE_PATTERN, PHONE_MESSAGE));
+const email = lazily(() =>
+  z
+    .string({ error: EMAIL_MESSAGE })
+    .trim()
+    .max(FIELD_LIMITS.email, `Keep the email address under ${FIELD_LIMITS.email} characters`)
+    .regex(EMAIL_PATTERN, EMAIL_MESSAGE)
+    .transform((address) => address.toLowerCase()),
+);
 const limitedText = (what: string, max: number) =>
   textString({ error: `Write the ${what} as text` })
     .trim()
-    .max(max, `Keep the ${what} under ${max.toLocaleString('en')} characters`);
+    .max(max, `Keep the ${what} under ${groupedDigits(max)} characters`);
 
 /** A field that may be emptied: `null` or an empty string clears it. */
 function clearable<T extends z.ZodType>(schema: T) {
@@ -52,65 +55,72 @@ function clearable<T extends z.ZodType>(schema: T) {
   );
 }
 
-const CHANGE_SCHEMAS = {
-  ownerName: limitedText('name', FIELD_LIMITS.ownerName).min(1, 'Enter the owner’s name'),
-  ownerPhone: clearable(phone),
-  ownerEmail: clearable(email),
-  secondContactName: clearable(limitedText('name', CORRECTION_LIMITS.secondContactName)),
-  secondContactPhone: clearable(phone),
-  secondContactEmail: clearable(email),
-  building: clearable(limitedText('building', FIELD_LIMITS.building)),
-  unit: clearable(limitedText('unit', FIELD_LIMITS.unit)),
-  category: z.enum(CATEGORY_IDS, { error: `Choose one of the categories: ${CATEGORY_IDS.join(', ')}` }),
-  content: limitedText('content', FIELD_LIMITS.content).min(1, 'Write down the complaint’s key points'),
-  registerUnit: clearable(
-    z
-      .string({ error: UNIT_ID_MESSAGE })
-      .trim()
-      .refine((id) => parseUnitId(id) !== undefined, UNIT_ID_MESSAGE),
-  ),
-} satisfies Record<CorrectableField, z.ZodType>;
+const CHANGE_SCHEMAS = lazily(
+  () =>
+    ({
+      ownerName: limitedText('name', FIELD_LIMITS.ownerName).min(1, 'Enter the owner’s name'),
+      ownerPhone: clearable(phone),
+      ownerEmail: clearable(email),
+      secondContactName: clearable(limitedText('name', CORRECTION_LIMITS.secondContactName)),
+      secondContactPhone: clearable(phone),
+      secondContactEmail: clearable(email),
+      building: clearable(limitedText('building', FIELD_LIMITS.building)),
+      unit: clearable(limitedText('unit', FIELD_LIMITS.unit)),
+      category: z.enum(CATEGORY_IDS, { error: `Choose one of the categories: ${CATEGORY_IDS.join(', ')}` }),
+      content: limitedText('content', FIELD_LIMITS.content).min(1, 'Write down the complaint’s key points'),
+      registerUnit: clearable(
+        z
+          .string({ error: UNIT_ID_MESSAGE })
+          .trim()
+          .refine((id) => parseUnitId(id) !== undefined, UNIT_ID_MESSAGE),
+      ),
+    }) satisfies Record<CorrectableField, z.ZodType>,
+);
 
 /** `POST /api/complaints/{ref}/corrections`: the values to correct, the version they correct, and why. */
-export const CorrectionInput = z.object({
-  version: z
-    .number({ error: 'Give the version of the record you corrected (the complaint’s `version`)' })
-    .int('Give the version of the record you corrected (the complaint’s `version`)')
-    .min(0, 'Give the version of the record you corrected (the complaint’s `version`)'),
-  reason: textString({ error: 'Write why the record is corrected' })
-    .trim()
-    .min(1, 'Write why the record is corrected')
-    .max(
-      CORRECTION_LIMITS.reason,
-      `Keep the reason under ${CORRECTION_LIMITS.reason.toLocaleString('en')} characters`,
-    ),
-  changes: z
-    .strictObject(
-      Object.fromEntries(CORRECTABLE_FIELDS.map((field) => [field, CHANGE_SCHEMAS[field].optional()])) as {
-        [F in CorrectableField]: z.ZodOptional<(typeof CHANGE_SCHEMAS)[F]>;
-      },
-      {
-        error: (issue) =>
-          issue.code === 'unrecognized_keys'
-            ? `Correct only these fields: ${CORRECTABLE_FIELDS.join(', ')}`
-            : 'Send the values to correct as an object, e.g. {"ownerPhone": "+852 2345 6789"}',
-      },
-    )
-    .refine((changes) => Object.keys(changes).length > 0, {
-      message: 'Give at least one value to correct',
-      // Said only of an object that is otherwise right: an unknown field is its own problem.
-      when: (payload) => payload.issues.length === 0,
-    }),
-});
+export const CorrectionInput = lazily(() =>
+  z.object({
+    version: z
+      .number({ error: 'Give the version of the record you corrected (the complaint’s `version`)' })
+      .int('Give the version of the record you corrected (the complaint’s `version`)')
+      .min(0, 'Give the version of the record you corrected (the complaint’s `version`)'),
+    reason: textString({ error: 'Write why the record is corrected' })
+      .trim()
+      .min(1, 'Write why the record is corrected')
+      .max(
+        CORRECTION_LIMITS.reason,
+        `Keep the reason under ${groupedDigits(CORRECTION_LIMITS.reason)} characters`,
+      ),
+    changes: z
+      .strictObject(
+        Object.fromEntries(CORRECTABLE_FIELDS.map((field) => [field, CHANGE_SCHEMAS[field].optional()])) as {
+          [F in CorrectableField]: z.ZodOptional<(typeof CHANGE_SCHEMAS)[F]>;
+        },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `Correct only these fields: ${CORRECTABLE_FIELDS.join(', ')}`
+              : 'Send the values to correct as an object, e.g. {"ownerPhone": "+852 2345 6789"}',
+        },
+      )
+      .refine((changes) => Object.keys(changes).length > 0, {
+        message: 'Give at least one value to correct',
+        // Said only of an object that is otherwise right: an unknown field is its own problem.
+        when: (payload) => payload.issues.length === 0,
+      }),
+  }),
+);
 export type CorrectionInput = z.infer<typeof CorrectionInput>;
 
 /** `POST /api/complaints/{ref}/notes`: an internal note. */
-export const NoteInput = z.object({
-  text: textString({ error: 'Write the note' })
-    .trim()
-    .min(1, 'Write the note')
-    .max(NOTE_LIMITS.text, `Keep the note under ${NOTE_LIMITS.text.toLocaleString('en')} characters`),
-});
+export const NoteInput = lazily(() =>
+  z.object({
+    text: textString({ error: 'Write the note' })
+      .trim()
+      .min(1, 'Write the note')
+      .max(NOTE_LIMITS.text, `Keep the note under ${groupedDigits(NOTE_LIMITS.text)} characters`),
+  }),
+);
 export type NoteInput = z.infer<typeof NoteInput>;
 
 /** The version a correction names: how many corrections the record has had. */

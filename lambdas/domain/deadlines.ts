@@ -13,7 +13,15 @@ import { BusinessCalendar } from './business-calendar.ts';
  * after, never before. (Absent from tables made before it was: the task counts from its own
  * opening.)
  */
-export type DueTable = Record<StepId, number> & { readonly from?: number };
+export type DueTable = Record<StepId, number> & {
+  readonly from?: number;
+  /**
+   * Seconds until work in progress wakes: its deadline, or the next progress notice when that
+   * comes first (domain/progress.ts). The work task's TimeoutSecondsPath; its due time stays
+   * `workInProgress`.
+   */
+  readonly workWake?: number;
+};
 
 const calendars = new Map<string, BusinessCalendar>();
 
@@ -37,6 +45,8 @@ export function dueTable(input: {
   area: string;
   settings: WorkflowSettings;
   plannedCompletion?: string | undefined;
+  /** The next progress notice (domain/progress.ts progressWakeAt). */
+  progressAt?: string | undefined;
 }): DueTable {
   const calendar = calendarFor(input.area);
   // Counted from the whole second: each deadline is then `from` plus whole seconds exactly (a
@@ -53,7 +63,15 @@ export function dueTable(input: {
       Math.ceil((Date.parse(input.plannedCompletion) - from.getTime()) / 1000),
     );
   }
-  return table;
+  return withWorkWake(table, input.progressAt);
+}
+
+/** The table with `workWake`: the earlier of the work's deadline and the next progress notice. */
+export function withWorkWake(table: DueTable, progressAt: string | undefined): DueTable {
+  const work = table.workInProgress;
+  const from = table.from ?? Date.now();
+  const progress = progressAt ? Math.max(1, Math.ceil((Date.parse(progressAt) - from) / 1000)) : work;
+  return { ...table, workWake: Math.min(work, progress) };
 }
 
 /**

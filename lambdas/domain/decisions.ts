@@ -2,9 +2,12 @@ import * as z from 'zod';
 import { CATEGORY_IDS, DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { STEPS, type StepId, type WorkflowSettings } from '#config/workflow.ts';
 import { type ComplaintRecord, OwnerEmail, OwnerPhone, type Signature } from './complaint.ts';
-import { CALL_LIMITS, FIELD_LIMITS } from './fields.ts';
+import { CALL_LIMITS, FIELD_LIMITS, PROGRESS_LIMITS } from './fields.ts';
+import { lazily } from './lazy.ts';
+import { withUpdate } from './progress.ts';
 import type { WorkflowFailure } from './tasks.ts';
 import { textString } from './text.ts';
+import { suggestionOutcome } from './triage/model.ts';
 
 /**
  * What each human step's completion carries (`POST /api/tasks/{id}/complete`), validated per
@@ -26,110 +29,127 @@ const actionOf = <const T extends readonly [string, ...string[]]>(actions: T) =>
 /** What customer service may do with a step that failed after its retries. */
 export const WORKFLOW_ERROR_ACTIONS = ['retry', 'skip', 'close-by-error'] as const;
 
-const resolveOrEscalate = z.discriminatedUnion(
-  'action',
-  [
-    z.object({
-      action: z.literal('resolve'),
-      note: text('what was done'),
-      plannedCompletion: instant('the new committed completion').optional(),
-    }),
-    z.object({ action: z.literal('escalate'), note: text('why it goes up') }),
-  ],
-  { error: 'Choose an action: resolve or escalate' },
-);
-
-export const DECISION_SCHEMAS = {
-  transcribeFax: z.object({
-    content: text('what the fax says', FIELD_LIMITS.content),
-    /** Who sent it, as the pages say: a gateway's fax comes with no owner details. */
-    owner: z
-      .object({
-        name: textString().trim().min(1, 'Write the owner’s name').max(FIELD_LIMITS.ownerName).optional(),
-        phone: OwnerPhone.optional(),
-        email: OwnerEmail.optional(),
-      })
-      .optional(),
-    building: optionalText(FIELD_LIMITS.building),
-    unit: optionalText(FIELD_LIMITS.unit),
-  }),
-  clarify: z.object({ clarifiedPurpose: text('the owner’s clarified request') }),
-  acknowledgeCall: z.object({
-    reached: z.boolean({ error: 'Say whether the owner was reached (true or false)' }),
-    note: optionalText(),
-  }),
-  supervisorReview: z.discriminatedUnion(
-    'action',
-    [
-      z.object({
-        action: z.literal('sign'),
-        opinion: text('the handling opinion'),
-        category: z.enum(CATEGORY_IDS, { error: `Choose a category: ${CATEGORY_IDS.join(', ')}` }),
-        department: z.enum(DEPARTMENT_IDS, { error: `Choose a department: ${DEPARTMENT_IDS.join(', ')}` }),
-      }),
-      z.object({ action: z.literal('reject'), reason: text('why this is not a complaint') }),
-    ],
-    { error: 'Choose an action: sign or reject' },
-  ),
-  departmentCommitment: z
-    .object({ plannedStart: instant('the start'), plannedCompletion: instant('the completion') })
-    .refine((d) => Date.parse(d.plannedCompletion) > Date.parse(d.plannedStart), {
-      message: 'The completion must come after the start',
-      path: ['plannedCompletion'],
-    }),
-  ownerPlanResponse: z.object({
-    action: actionOf(['accept', 'object'] as const),
-    comments: optionalText(),
-  }),
-  workInProgress: z.discriminatedUnion(
-    'action',
-    [
-      z.object({
-        action: z.literal('done'),
-        completedAt: instant('the completion').optional(),
-        note: optionalText(),
-      }),
-      z.object({ action: z.literal('obstacle'), obstacle: text('what blocks the work') }),
-    ],
-    { error: 'Choose an action: done or obstacle' },
-  ),
-  obstacleCoordination: resolveOrEscalate,
-  satisfactionCallback: z.object({
-    rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied'] as const, {
-      error: 'Choose satisfied, basically-satisfied or dissatisfied',
-    }),
-    comments: optionalText(),
-    via: z.enum(['phone', 'email', 'owner-page', 'visit'] as const).optional(),
-  }),
-  dissatisfactionReview: z.object({ action: actionOf(['reopen', 'close'] as const), note: text('a note') }),
-  supervisorSignOff: z.object({ note: optionalText() }),
-  filing: z.object({ location: optionalText(200) }),
-  escalationSupervisor: resolveOrEscalate,
-  escalationCustomerService: resolveOrEscalate,
-  escalationManager: z.discriminatedUnion(
+const resolveOrEscalate = lazily(() =>
+  z.discriminatedUnion(
     'action',
     [
       z.object({
         action: z.literal('resolve'),
-        note: text('what was decided'),
+        note: text('what was done'),
         plannedCompletion: instant('the new committed completion').optional(),
       }),
-      z.object({ action: z.literal('close'), note: text('why the complaint closes') }),
+      z.object({ action: z.literal('escalate'), note: text('why it goes up') }),
     ],
-    { error: 'Choose an action: resolve or close' },
+    { error: 'Choose an action: resolve or escalate' },
   ),
-  // A step failed after its retries (statemachine/generate.ts): run it again, go on without it,
-  // or end the complaint. Skipping and closing leave the procedure's path, so they say why.
-  resolveWorkflowError: z.discriminatedUnion(
-    'action',
-    [
-      z.object({ action: z.literal('retry'), note: optionalText() }),
-      z.object({ action: z.literal('skip'), reason: text('why the step is skipped') }),
-      z.object({ action: z.literal('close-by-error'), reason: text('why the complaint is closed by error') }),
-    ],
-    { error: `Choose an action: ${WORKFLOW_ERROR_ACTIONS.join(', ')}` },
-  ),
-} satisfies Record<StepId, z.ZodType>;
+);
+
+export const DECISION_SCHEMAS = lazily(
+  () =>
+    ({
+      transcribeFax: z.object({
+        content: text('what the fax says', FIELD_LIMITS.content),
+        /** Who sent it, as the pages say: a gateway's fax comes with no owner details. */
+        owner: z
+          .object({
+            name: textString().trim().min(1, 'Write the owner’s name').max(FIELD_LIMITS.ownerName).optional(),
+            phone: OwnerPhone.optional(),
+            email: OwnerEmail.optional(),
+          })
+          .optional(),
+        building: optionalText(FIELD_LIMITS.building),
+        unit: optionalText(FIELD_LIMITS.unit),
+      }),
+      clarify: z.object({ clarifiedPurpose: text('the owner’s clarified request') }),
+      acknowledgeCall: z.object({
+        reached: z.boolean({ error: 'Say whether the owner was reached (true or false)' }),
+        note: optionalText(),
+      }),
+      supervisorReview: z.discriminatedUnion(
+        'action',
+        [
+          z.object({
+            action: z.literal('sign'),
+            opinion: text('the handling opinion'),
+            category: z.enum(CATEGORY_IDS, { error: `Choose a category: ${CATEGORY_IDS.join(', ')}` }),
+            department: z.enum(DEPARTMENT_IDS, {
+              error: `Choose a department: ${DEPARTMENT_IDS.join(', ')}`,
+            }),
+          }),
+          z.object({ action: z.literal('reject'), reason: text('why this is not a complaint') }),
+        ],
+        { error: 'Choose an action: sign or reject' },
+      ),
+      departmentCommitment: z
+        .object({ plannedStart: instant('the start'), plannedCompletion: instant('the completion') })
+        .refine((d) => Date.parse(d.plannedCompletion) > Date.parse(d.plannedStart), {
+          message: 'The completion must come after the start',
+          path: ['plannedCompletion'],
+        }),
+      ownerPlanResponse: z.object({
+        action: actionOf(['accept', 'object'] as const),
+        comments: optionalText(),
+      }),
+      workInProgress: z.discriminatedUnion(
+        'action',
+        [
+          z.object({
+            action: z.literal('done'),
+            completedAt: instant('the completion').optional(),
+            note: optionalText(),
+          }),
+          z.object({ action: z.literal('obstacle'), obstacle: text('what blocks the work') }),
+        ],
+        { error: 'Choose an action: done or obstacle' },
+      ),
+      // One line for the owner's progress notice (domain/progress.ts).
+      progressUpdate: z.object({
+        update: text('a line on the progress for the owner', PROGRESS_LIMITS.update),
+      }),
+      obstacleCoordination: resolveOrEscalate,
+      satisfactionCallback: z.object({
+        rating: z.enum(['satisfied', 'basically-satisfied', 'dissatisfied'] as const, {
+          error: 'Choose satisfied, basically-satisfied or dissatisfied',
+        }),
+        comments: optionalText(),
+        via: z.enum(['phone', 'email', 'owner-page', 'visit'] as const).optional(),
+      }),
+      dissatisfactionReview: z.object({
+        action: actionOf(['reopen', 'close'] as const),
+        note: text('a note'),
+      }),
+      supervisorSignOff: z.object({ note: optionalText() }),
+      filing: z.object({ location: optionalText(200) }),
+      escalationSupervisor: resolveOrEscalate,
+      escalationCustomerService: resolveOrEscalate,
+      escalationManager: z.discriminatedUnion(
+        'action',
+        [
+          z.object({
+            action: z.literal('resolve'),
+            note: text('what was decided'),
+            plannedCompletion: instant('the new committed completion').optional(),
+          }),
+          z.object({ action: z.literal('close'), note: text('why the complaint closes') }),
+        ],
+        { error: 'Choose an action: resolve or close' },
+      ),
+      // A step failed after its retries (statemachine/generate.ts): run it again, go on without it,
+      // or end the complaint. Skipping and closing leave the procedure's path, so they say why.
+      resolveWorkflowError: z.discriminatedUnion(
+        'action',
+        [
+          z.object({ action: z.literal('retry'), note: optionalText() }),
+          z.object({ action: z.literal('skip'), reason: text('why the step is skipped') }),
+          z.object({
+            action: z.literal('close-by-error'),
+            reason: text('why the complaint is closed by error'),
+          }),
+        ],
+        { error: `Choose an action: ${WORKFLOW_ERROR_ACTIONS.join(', ')}` },
+      ),
+    }) satisfies Record<StepId, z.ZodType>,
+);
 
 export type Decision<S extends StepId> = z.infer<(typeof DECISION_SCHEMAS)[S]>;
 
@@ -164,10 +184,12 @@ export interface DecisionContext {
  * what the record already says.
  */
 export const UNREACHED = 'unreached';
-export const UnreachedDecision = z.object({
-  outcome: z.literal(UNREACHED, { error: `Send outcome "${UNREACHED}"` }),
-  note: optionalText(CALL_LIMITS.notes),
-});
+export const UnreachedDecision = lazily(() =>
+  z.object({
+    outcome: z.literal(UNREACHED, { error: `Send outcome "${UNREACHED}"` }),
+    note: optionalText(CALL_LIMITS.notes),
+  }),
+);
 /** As recorded: with the unanswered calls counted when it was accepted. */
 export type UnreachedOutcome = z.infer<typeof UnreachedDecision> & { readonly unansweredCalls?: number };
 
@@ -263,16 +285,24 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
           decision: { action: 'reject' },
         };
       }
+      // Whether the supervisor took the suggested category and department (domain/triage).
+      const outcome = record.suggestion ? suggestionOutcome(record.suggestion, d) : undefined;
       return {
         ...none,
         fields: {
           supervisorReview: { ...actor, opinion: d.opinion },
           category: d.category,
           department: d.department,
+          ...(record.suggestion && outcome ? { suggestion: { ...record.suggestion, outcome } } : {}),
         },
         audit: {
           action: 'supervisor-signed',
-          details: { opinion: d.opinion, category: d.category, department: d.department },
+          details: {
+            opinion: d.opinion,
+            category: d.category,
+            department: d.department,
+            ...(outcome ? { suggestion: outcome } : {}),
+          },
         },
         decision: { action: 'sign' },
       };
@@ -332,6 +362,14 @@ export function applyDecision(step: StepId, input: unknown, ctx: DecisionContext
             : []),
           ...(beforeStart ? [{ field: 'note', message: EARLY_DONE_NEEDS_NOTE }] : []),
         ],
+      };
+    }
+    case 'progressUpdate': {
+      const d = input as Decision<'progressUpdate'>;
+      return {
+        ...none,
+        fields: { progress: withUpdate(record.progress, { ...actor, text: d.update }) },
+        audit: { action: 'progress-updated', details: { update: d.update } },
       };
     }
     case 'obstacleCoordination':

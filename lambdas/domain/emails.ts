@@ -18,38 +18,49 @@ export interface MailContent {
   readonly html: string;
 }
 
-export type OwnerMailKind = 'acknowledgement' | 'plan' | 'satisfaction-request' | 'closing' | 'pause';
+export type OwnerMailKind =
+  | 'acknowledgement'
+  | 'plan'
+  | 'satisfaction-request'
+  | 'closing'
+  | 'pause'
+  | 'progress';
 
 const TIME_ZONE = 'Asia/Hong_Kong';
 
-// Built once: an Intl.DateTimeFormat costs far more to construct than to use.
-const ZH_DATE_TIME = new Intl.DateTimeFormat('zh-Hant-HK', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-const EN_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
+// Built once, on first use: an Intl.DateTimeFormat costs far more to construct than to use,
+// and the first one loads ICU's locale data, which a handler that writes no date never needs.
+let zhDateTime: Intl.DateTimeFormat | undefined;
+let enDateTime: Intl.DateTimeFormat | undefined;
+const zhFormat = () =>
+  (zhDateTime ??= new Intl.DateTimeFormat('zh-Hant-HK', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }));
+const enFormat = () =>
+  (enDateTime ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }));
 
 export function formatZh(at: string | Date): string {
-  const parts = ZH_DATE_TIME.formatToParts(new Date(at));
+  const parts = zhFormat().formatToParts(new Date(at));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}年${part('month')}月${part('day')}日 ${part('hour')}:${part('minute')}`;
 }
 
 export function formatEn(at: string | Date): string {
-  return `${EN_DATE_TIME.format(new Date(at))} (HKT)`;
+  return `${enFormat().format(new Date(at))} (HKT)`;
 }
 
 /** Traditional → Simplified for the few characters our templates use (owners who chose 简体). */
@@ -125,6 +136,12 @@ const SIMPLIFIED: Record<string, string> = {
   預: '预',
   電: '电',
   話: '话',
+  進: '进',
+  報: '报',
+  繼: '继',
+  續: '续',
+  暫: '暂',
+  復: '复',
 };
 
 function toSimplified(text: string): string {
@@ -311,6 +328,42 @@ export function ownerMail({ kind, record, linkUrl, answerBy }: OwnerMailInput): 
         simplified,
       );
     }
+    case 'progress': {
+      // What the department last reported (domain/progress.ts): its line for this notice, or an
+      // older one when it gave none in time.
+      const update = record.progress?.updates.at(-1);
+      const completion = record.commitment?.plannedCompletion;
+      return render(
+        '投訴跟進進度',
+        'Progress on your complaint',
+        ref,
+        {
+          zh: [
+            zhName,
+            '',
+            `您的投訴（參考編號 ${ref}）的工作仍在進行中。`,
+            update
+              ? `負責部門最新報告（${formatZh(update.at)}）：${update.text}`
+              : '負責部門正在跟進，暫未有新的進度報告。',
+            completion ? `預計完成：${formatZh(completion)}` : '',
+            '我們會繼續跟進，並在工作完成後通知您。',
+            footerZh,
+          ],
+          en: [
+            enName,
+            '',
+            `The work on your complaint (reference ${ref}) is still in progress.`,
+            update
+              ? `The responsible department last reported (${formatEn(update.at)}): ${update.text}`
+              : 'The responsible department is working on it and has no new progress to report yet.',
+            completion ? `Planned completion: ${formatEn(completion)}` : '',
+            'We will carry on and let you know when the work is done.',
+            footerEn,
+          ],
+        },
+        simplified,
+      );
+    }
     case 'closing': {
       const ending = record.ending;
       if (ending?.kind === 'withdrawn') {
@@ -462,15 +515,48 @@ export function taskMail(input: {
         `${role.zhHant}：`,
         '',
         `投訴 ${input.ref}：${spec.name.zhHant}。`,
-        `限期：${formatZh(input.dueAt)}（逾期將自動上報）。`,
+        `限期：${formatZh(input.dueAt)}${spec.lateGoesTo ? '（逾期將自動上報）' : ''}。`,
       ],
       en: [
         `${role.en}:`,
         '',
         `Complaint ${input.ref}: ${spec.name.en}.`,
-        `Due: ${formatEn(input.dueAt)} (if it is late, it escalates automatically).`,
+        `Due: ${formatEn(input.dueAt)}${spec.lateGoesTo ? ' (if it is late, it escalates automatically)' : ''}.`,
       ],
       link: { url: input.taskUrl, zh: '打開任務', en: 'Open the task' },
+    },
+    false,
+  );
+}
+
+/**
+ * To the area's supervisor: the department gave no progress update before the owner's notice
+ * went (domain/progress.ts), which then said what it reported last.
+ */
+export function progressMissingMail(input: {
+  readonly ref: string;
+  readonly department: string | undefined;
+  readonly complaintUrl: string;
+}): MailContent {
+  const department = nameOf(DEPARTMENTS, input.department);
+  return render(
+    '部門未有提供進度更新',
+    'No progress update from the department',
+    input.ref,
+    {
+      zh: [
+        `${ROLE_NAMES.supervisor.zhHant}：`,
+        '',
+        `投訴 ${input.ref} 的負責部門（${department.zhHant}）未有在限期前提供進度更新。`,
+        '業主的進度通知已按部門上次的報告發出；請跟進工程進度。',
+      ],
+      en: [
+        `${ROLE_NAMES.supervisor.en}:`,
+        '',
+        `The department responsible for complaint ${input.ref} (${department.en}) gave no progress update in time.`,
+        "The owner's progress notice went with what it reported last; please follow the work up.",
+      ],
+      link: { url: input.complaintUrl, zh: '打開投訴', en: 'Open the complaint' },
     },
     false,
   );

@@ -87,6 +87,15 @@ export const PAUSE_LIMITS = {
   maxDays: 60,
 } as const;
 
+export const PROGRESS_LIMITS = {
+  /** The department's one-line update for the owner's progress notice. */
+  update: 300,
+  /** Why the supervisor turns a complaint's progress notices off. */
+  reason: 500,
+  /** Updates kept on the record (the newest; the timeline has every one). */
+  kept: 20,
+} as const;
+
 export const NOTE_LIMITS = {
   /** One internal note. */
   text: 2000,

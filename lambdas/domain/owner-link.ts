@@ -1,5 +1,6 @@
 import type { Language } from './complaint.ts';
 import { DECISION_SCHEMAS } from './decisions.ts';
+import { lazily } from './lazy.ts';
 
 /**
  * An owner's single-use link (emailed with the plan and with the satisfaction request): it
@@ -18,10 +19,13 @@ export const OWNER_STEPS = ['ownerPlanResponse', 'satisfactionCallback'] as cons
 export type OwnerStep = (typeof OWNER_STEPS)[number];
 
 /** What an owner may send for each step: the staff form's fields, less the staff-only ones. */
-export const OWNER_ANSWER_SCHEMAS = {
-  ownerPlanResponse: DECISION_SCHEMAS.ownerPlanResponse,
-  satisfactionCallback: DECISION_SCHEMAS.satisfactionCallback.omit({ via: true }),
-} as const;
+export const OWNER_ANSWER_SCHEMAS = lazily(
+  () =>
+    ({
+      ownerPlanResponse: DECISION_SCHEMAS.ownerPlanResponse,
+      satisfactionCallback: DECISION_SCHEMAS.satisfactionCallback.omit({ via: true }),
+    }) as const,
+);
 
 /**
  * Why a link cannot be answered: `used` (answered through it), `expired`, `closed` (the

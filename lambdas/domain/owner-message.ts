@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { OWNER_MESSAGE_LIMITS } from './fields.ts';
-import { textString } from './text.ts';
+import { lazily } from './lazy.ts';
+import { groupedDigits, textString } from './text.ts';
 
 /**
  * An email staff write to the owner from the complaint page (`POST /api/complaints/{ref}/messages`).
@@ -9,28 +10,30 @@ import { textString } from './text.ts';
  * it again — a double click, a retry after a lost answer — is answered with the message already
  * sent, and nothing is sent twice.
  */
-export const OwnerMessageInput = z.object({
-  subject: textString({ error: 'Send the subject as text' })
-    .refine((subject) => !/[\r\n]/.test(subject), 'Write the subject on one line')
-    .transform((subject) => subject.trim())
-    .refine(
-      (subject) => [...subject].length <= OWNER_MESSAGE_LIMITS.subject,
-      `Keep the subject under ${OWNER_MESSAGE_LIMITS.subject} characters`,
-    )
-    .optional(),
-  text: textString({ error: 'Write the message to the owner' })
-    .transform((text) => text.replace(/\r\n?/g, '\n').trim())
-    .refine((text) => text.length > 0, 'Write the message to the owner')
-    .refine(
-      (text) => [...text].length <= OWNER_MESSAGE_LIMITS.text,
-      `Keep the message under ${OWNER_MESSAGE_LIMITS.text.toLocaleString('en')} characters`,
-    ),
-  submissionId: z
-    .string({
-      error: 'Give this message an id (a UUID will do), so that sending it again sends nothing twice',
-    })
-    .regex(/^[A-Za-z0-9_-]{8,100}$/, 'Use 8 to 100 letters, digits, - or _ (a UUID will do)'),
-});
+export const OwnerMessageInput = lazily(() =>
+  z.object({
+    subject: textString({ error: 'Send the subject as text' })
+      .refine((subject) => !/[\r\n]/.test(subject), 'Write the subject on one line')
+      .transform((subject) => subject.trim())
+      .refine(
+        (subject) => [...subject].length <= OWNER_MESSAGE_LIMITS.subject,
+        `Keep the subject under ${OWNER_MESSAGE_LIMITS.subject} characters`,
+      )
+      .optional(),
+    text: textString({ error: 'Write the message to the owner' })
+      .transform((text) => text.replace(/\r\n?/g, '\n').trim())
+      .refine((text) => text.length > 0, 'Write the message to the owner')
+      .refine(
+        (text) => [...text].length <= OWNER_MESSAGE_LIMITS.text,
+        `Keep the message under ${groupedDigits(OWNER_MESSAGE_LIMITS.text)} characters`,
+      ),
+    submissionId: z
+      .string({
+        error: 'Give this message an id (a UUID will do), so that sending it again sends nothing twice',
+      })
+      .regex(/^[A-Za-z0-9_-]{8,100}$/, 'Use 8 to 100 letters, digits, - or _ (a UUID will do)'),
+  }),
+);
 export type OwnerMessageInput = z.infer<typeof OwnerMessageInput>;
 
 /** What makes two sendings the same message: the complaint and the words (not the id itself). */

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { STAFF_ROLES, type StaffRole } from '#config/roles.ts';
 import { STEP_IDS, type StepId } from '#config/workflow.ts';
 import { type ComplaintRecord, contentSummary } from './complaint.ts';
+import { lazily } from './lazy.ts';
 
 /** How much of a failure's cause a task keeps (a Lambda's can run to kilobytes of JSON). */
 export const FAILURE_CAUSE_KEPT = 2000;
@@ -12,47 +13,51 @@ export const FAILURE_CAUSE_KEPT = 2000;
  * (statemachine/generate.ts): the ASL state that failed, the human step it opens if it is one,
  * and the error Step Functions caught. Customer service's *Resolve workflow error* task shows it.
  */
-export const WorkflowFailure = z.object({
-  state: z.string().min(1),
-  step: z.enum(STEP_IDS).optional(),
-  error: z
-    .object({
-      Error: z.string().optional(),
-      Cause: z
-        .string()
-        .optional()
-        .transform((cause) => cause?.slice(0, FAILURE_CAUSE_KEPT)),
-    })
-    .optional(),
-});
+export const WorkflowFailure = lazily(() =>
+  z.object({
+    state: z.string().min(1),
+    step: z.enum(STEP_IDS).optional(),
+    error: z
+      .object({
+        Error: z.string().optional(),
+        Cause: z
+          .string()
+          .optional()
+          .transform((cause) => cause?.slice(0, FAILURE_CAUSE_KEPT)),
+      })
+      .optional(),
+  }),
+);
 export type WorkflowFailure = z.infer<typeof WorkflowFailure>;
 
 /** What the state machine passes to create-task for a human step of the procedure. */
-export const CreateTaskInput = z.object({
-  taskToken: z.string().min(1),
-  ref: z.string().min(1),
-  area: z.string().min(1),
-  step: z.enum(STEP_IDS),
-  role: z.enum(STAFF_ROLES),
-  /** Seconds until the step is overdue; the state machine times the task out at the same moment. */
-  timeoutSeconds: z.number().int().positive(),
-  /** The step's `due` table (domain/deadlines.ts): `from` is when its seconds count from. */
-  due: z.object({ from: z.number().int().positive().optional() }).optional(),
-  assignee: z.string().optional(),
-  /** For escalation levels: the step that was late and why the ladder took it. */
-  late: z
-    .object({
-      step: z.string(),
-      level: z.string(),
-      overdue: z.string().optional(),
-      reason: z.string().optional(),
-    })
-    .optional(),
-  /** For the *Resolve workflow error* step: what failed. */
-  failure: WorkflowFailure.optional(),
-  /** The step's clock is paused: this task waits for its resume (domain/pause.ts). */
-  paused: z.boolean().optional(),
-});
+export const CreateTaskInput = lazily(() =>
+  z.object({
+    taskToken: z.string().min(1),
+    ref: z.string().min(1),
+    area: z.string().min(1),
+    step: z.enum(STEP_IDS),
+    role: z.enum(STAFF_ROLES),
+    /** Seconds until the step is overdue; the state machine times the task out at the same moment. */
+    timeoutSeconds: z.number().int().positive(),
+    /** The step's `due` table (domain/deadlines.ts): `from` is when its seconds count from. */
+    due: z.object({ from: z.number().int().positive().optional() }).optional(),
+    assignee: z.string().optional(),
+    /** For escalation levels: the step that was late and why the ladder took it. */
+    late: z
+      .object({
+        step: z.string(),
+        level: z.string(),
+        overdue: z.string().optional(),
+        reason: z.string().optional(),
+      })
+      .optional(),
+    /** For the *Resolve workflow error* step: what failed. */
+    failure: WorkflowFailure.optional(),
+    /** The step's clock is paused: this task waits for its resume (domain/pause.ts). */
+    paused: z.boolean().optional(),
+  }),
+);
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
 export type TaskStatus = 'open' | 'completed' | 'timed-out' | 'cancelled';

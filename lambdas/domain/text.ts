@@ -33,3 +33,14 @@ export function cleanText(text: string): string {
 export function textString(params?: Parameters<typeof z.string>[0]) {
   return z.string(params).overwrite(cleanText);
 }
+
+/**
+ * A whole number with its thousands grouped by commas (`20,000`), as `toLocaleString('en')`
+ * writes it, without Intl: the first Intl call loads ICU's locale data (≈9 ms of a cold start,
+ * docs/cold-starts.md), and these run at module scope, in schema messages.
+ */
+export function groupedDigits(n: number): string {
+  const [whole = '', fraction] = String(n).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}

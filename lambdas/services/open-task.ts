@@ -25,6 +25,7 @@ import {
 } from '#domain/tasks.ts';
 import { sendOnce } from './send-once.ts';
 import { closeTasks } from './steps.ts';
+import { suggestionFor } from './triage.ts';
 
 export interface OpenedTask {
   readonly taskId: string;
@@ -99,6 +100,15 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
   // A retry for the same token carries on with the task as first stored (its times).
   const stored = created ? task : ((await getTask(table, task.ref, task.id)) ?? task);
   const reminder = input.late?.overdue === 'escalationManager' && task.step === 'escalationManager';
+  // The supervisor's review shows a suggested category and department (issue 19 §3); a failure
+  // to make one never keeps the review from opening.
+  const suggestion =
+    task.step === 'supervisorReview' && record && !record.suggestion
+      ? await suggestionFor(table, record, now).catch((error: unknown) => {
+          logger.error('No triage suggestion', { ref: task.ref, error: (error as Error).name });
+          return undefined;
+        })
+      : undefined;
   // An escalation task opening is the complaint raised to that level (the report counts it):
   // once per turn, whichever attempt gets here first (an earlier one may have, then failed).
   // The record carries the step's deadline too, as the task was stored with it (a retry's
@@ -114,6 +124,7 @@ export async function openTask(table: string, input: CreateTaskInput, now = new 
         dueAt: stored.dueAt,
         ...(stored.overdueSince ? { overdueSince: stored.overdueSince } : {}),
       },
+      ...(suggestion ? { suggestion } : {}),
     },
     factsOfTaskOpened(task.step, reminder),
     factCause('opened', stored.attemptOf ?? stored.id),

@@ -7,13 +7,14 @@ import {
   putOwnerLink,
   updateRecord,
 } from '#adapters/complaints.ts';
-import { appUrl, mailFrom, workflowSettings } from '#commons/environment.ts';
+import { appUrl, mailFrom, staffAddress, workflowSettings } from '#commons/environment.ts';
 import { type AuditEvent, SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type DueTable, dueInstant } from '#domain/deadlines.ts';
-import { type OwnerMailKind, ownerMail } from '#domain/emails.ts';
+import { type OwnerMailKind, ownerMail, progressMissingMail } from '#domain/emails.ts';
 import { DEFAULT_FLOOD_LIMIT_PER_HOUR } from '#domain/mail/intake-options.ts';
 import { mailboxOf } from '#domain/mail/limits.ts';
+import { freshUpdate } from '#domain/progress.ts';
 import { factsOfAcknowledgementSent } from '#domain/record-facts.ts';
 import { takeHourlySlot } from './mail-limits.ts';
 import { sendOnce } from './send-once.ts';
@@ -71,7 +72,9 @@ export async function notifyOwner(
         ? record.reopenCount
         : input.kind === 'pause'
           ? (record.pauses?.length ?? 0)
-          : 0;
+          : input.kind === 'progress'
+            ? (record.progress?.notices ?? 0)
+            : 0;
 
   // Keyed by the email, so a retried invocation writes the line once.
   const action = `owner-${input.kind}-sent`;
@@ -92,6 +95,9 @@ export async function notifyOwner(
     input.kind === 'acknowledgement' && record.owner.email && !sentBefore
       ? await acknowledgementWithheld(table, record, limits.acknowledgementsPerHour, now)
       : undefined;
+  if (input.kind === 'progress' && !freshUpdate(record.progress)) {
+    await tellSupervisorNoUpdate(table, record, round, sentMail, now);
+  }
   if (withheld) {
     // Said once on the timeline, however often the step is retried (read only when withheld).
     if (!(await getEvents(table, record.ref)).some((event) => event.action === withheld)) {
@@ -134,6 +140,43 @@ export async function notifyOwner(
   // Sent by an earlier attempt: its audit line is written here unless that attempt wrote it.
   if (sentAt && !sent) await appendAuditEventOnce(table, sentEvent(sentAt), eventKey);
   return { due, emailed: Boolean(sentAt), sent };
+}
+
+/**
+ * The department gave no line for this progress notice (domain/progress.ts): the area's
+ * supervisor is emailed, once per notice, and the timeline says so.
+ */
+async function tellSupervisorNoUpdate(
+  table: string,
+  record: ComplaintRecord,
+  round: number,
+  sentMail: Parameters<typeof sendOnce>[0]['sentMail'],
+  now: Date,
+): Promise<void> {
+  const missing: AuditEvent = {
+    ref: record.ref,
+    at: now.toISOString(),
+    actor: SYSTEM_ACTOR,
+    role: SYSTEM_ACTOR,
+    action: 'progress-update-missing',
+    details: { round, department: record.department },
+  };
+  await sendOnce({
+    table,
+    ref: record.ref,
+    key: `progress-missing:${round}`,
+    to: [staffAddress('supervisor', record.area)],
+    content: progressMissingMail({
+      ref: record.ref,
+      department: record.department,
+      complaintUrl: `${appUrl()}/complaints/${encodeURIComponent(record.ref)}`,
+    }),
+    kind: 'progress-missing',
+    audience: 'staff',
+    sentMail,
+    alsoOnceSent: () => [auditEventItem(missing, `progress-update-missing.${round}`)],
+  });
+  await appendAuditEventOnce(table, missing, `progress-update-missing.${round}`);
 }
 
 /**

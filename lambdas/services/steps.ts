@@ -3,6 +3,7 @@ import { workflowSettings } from '#commons/environment.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import { type DueTable, dueTable } from '#domain/deadlines.ts';
 import { ConflictError } from '#domain/errors.ts';
+import { progressWakeAt } from '#domain/progress.ts';
 import type { StoredTask } from '#domain/tasks.ts';
 
 type ClosingStatus = 'timed-out' | 'cancelled';
@@ -71,5 +72,6 @@ export function dueFor(record: ComplaintRecord, now: Date): DueTable {
     area: record.area,
     settings: workflowSettings(),
     plannedCompletion: record.commitment?.plannedCompletion,
+    progressAt: progressWakeAt(record),
   });
 }

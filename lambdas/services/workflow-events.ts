@@ -6,13 +6,15 @@ import {
   getRecord,
   updateRecord,
 } from '#adapters/complaints.ts';
+import { workflowSettings } from '#commons/environment.ts';
 import { logger } from '#commons/powertools.ts';
 import { type PausableStep, STEPS } from '#config/workflow.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import type { ComplaintRecord } from '#domain/complaint.ts';
 import type { DueTable } from '#domain/deadlines.ts';
-import { calendarFor } from '#domain/deadlines.ts';
+import { calendarFor, withWorkWake } from '#domain/deadlines.ts';
 import { pausedSeconds } from '#domain/pause.ts';
+import { progressFrom, progressWakeAt } from '#domain/progress.ts';
 import { ESCALATION_COUNTED, factCause, factsOfOverdue } from '#domain/record-facts.ts';
 import type { WorkflowFailure } from '#domain/tasks.ts';
 import { closeLateTasks, closeOpenTasks, dueFor } from './steps.ts';
@@ -28,6 +30,8 @@ export const WORKFLOW_EVENT_ACTIONS = [
   'complaint-ended',
   'step-paused',
   'step-resumed',
+  'work-woke',
+  'progress-sent',
 ] as const;
 export type WorkflowEventAction = (typeof WORKFLOW_EVENT_ACTIONS)[number];
 
@@ -48,6 +52,13 @@ type Audit = (action: string, details: Record<string, unknown>) => Promise<void>
  * longer waits on is closed, and the next deadlines are computed in business time. Each is
  * written once however often Step Functions retries the step.
  */
+/**
+ * Why work in progress woke (statemachine/generate.ts *Work woke*): its deadline passed
+ * (`late`: up the ladder), a progress notice is due (`progress`: the department's update task),
+ * or neither any more (`work`: notices turned off meanwhile; the work task opens again).
+ */
+export type WorkWoke = 'late' | 'progress' | 'work';
+
 /** What the paused task of a step needs (statemachine/generate.ts `Paused`). */
 export interface PausedStep {
   readonly step: PausableStep;
@@ -61,7 +72,7 @@ export async function recordWorkflowEvent(
   table: string,
   event: WorkflowEvent,
   now = new Date(),
-): Promise<{ due: DueTable; pause?: PausedStep }> {
+): Promise<{ due: DueTable; pause?: PausedStep; next?: WorkWoke }> {
   const at = now.toISOString();
   // Strongly read: a pause or an ending was set on the record just before the workflow got here.
   const record = await getRecord(table, event.ref, { consistent: true });
@@ -71,8 +82,11 @@ export async function recordWorkflowEvent(
 
   switch (event.action) {
     case 'work-started':
-      await workStarted(table, record, now, audit);
-      break;
+      return { due: dueFor(await workStarted(table, record, now, audit), now) };
+    case 'work-woke':
+      return workWoke(table, record, now);
+    case 'progress-sent':
+      return { due: dueFor(await progressSent(table, record, now), now) };
     case 'satisfaction-no-answer':
       await closeOpenTasks(table, event.ref, now);
       await updateRecord(table, event.ref, {
@@ -174,20 +188,92 @@ async function stepResumed(
       });
     }
   }
-  const updated = { ...record, ...workMoved };
+  // Work resumes with its progress notices counted afresh: the owner was just told of the pause.
+  const progress =
+    ended.step === 'workInProgress' && record.progress
+      ? { progress: progressFrom(record, workflowSettings(), calendar, resumedAt) }
+      : {};
+  if (progress.progress && progress.progress.nextAt !== record.progress?.nextAt) {
+    await updateRecord(table, record.ref, progress);
+  }
+  const updated = { ...record, ...workMoved, ...progress };
   const due = dueFor(updated, resumedAt);
-  return { ...due, [ended.step]: calendar.secondsUntil(resumedAt, dueAt) };
+  return withWorkWake(
+    { ...due, [ended.step]: calendar.secondsUntil(resumedAt, dueAt) },
+    progressWakeAt(updated),
+  );
 }
 
-async function workStarted(table: string, record: ComplaintRecord, now: Date, audit: Audit): Promise<void> {
+/**
+ * Work in progress timed out: at its deadline, or at a progress notice (domain/progress.ts).
+ * For a notice the work task is closed (the department's update task opens next); the retried
+ * invocation finds the same answer.
+ */
+async function workWoke(
+  table: string,
+  record: ComplaintRecord,
+  now: Date,
+): Promise<{ due: DueTable; next: WorkWoke }> {
+  const deadline = record.commitment?.plannedCompletion;
+  if (deadline && Date.parse(deadline) <= now.getTime()) return { due: dueFor(record, now), next: 'late' };
+  const wakeAt = progressWakeAt(record);
+  if (!wakeAt || Date.parse(wakeAt) > now.getTime()) {
+    // Turned off while the work waited, or on again with a notice to come (rescheduled): it
+    // opens again, due at the same committed completion.
+    await closeOpenTasks(table, record.ref, now, 'cancelled');
+    return { due: dueFor(record, now), next: 'work' };
+  }
+  await closeOpenTasks(table, record.ref, now, 'cancelled');
+  const progress = record.progress ?? { notices: 0, updates: [] };
+  if (progress.requestedAt !== wakeAt) {
+    await updateRecord(table, record.ref, { progress: { ...progress, requestedAt: wakeAt } });
+  }
+  await appendAuditEventOnce(
+    table,
+    {
+      ref: record.ref,
+      at: wakeAt,
+      actor: SYSTEM_ACTOR,
+      role: SYSTEM_ACTOR,
+      action: 'progress-update-requested',
+      details: { round: record.progress?.notices ?? 0, department: record.department },
+    },
+    `progress-update-requested.${wakeAt}`,
+  );
+  return { due: dueFor(record, now), next: 'progress' };
+}
+
+/** The owner's progress notice is out: counted, and the next one planned from now. */
+async function progressSent(table: string, record: ComplaintRecord, now: Date): Promise<ComplaintRecord> {
+  // The department's update task, if it ran out: nothing more is waited for.
+  await closeOpenTasks(table, record.ref, now);
+  const current = record.progress ?? { notices: 0, updates: [] };
+  // A retry finds the notice counted already: this round's plan stands.
+  if (current.requestedAt && current.nextAt && current.nextAt !== current.requestedAt) return record;
+  const next = progressFrom(record, workflowSettings(), calendarFor(record.area), now);
+  const progress = { ...next, notices: current.notices + 1 };
+  await updateRecord(table, record.ref, { progress, currentStep: 'workInProgress' });
+  return { ...record, progress };
+}
+
+async function workStarted(
+  table: string,
+  record: ComplaintRecord,
+  now: Date,
+  audit: Audit,
+): Promise<ComplaintRecord> {
   // Reaching here also means the owner's window to object has passed.
   const closed = await closeOpenTasks(table, record.ref, now);
-  await updateRecord(table, record.ref, { currentStep: 'workInProgress' });
+  // Progress notices count from the start of the work (and again after an obstacle is cleared).
+  const progress = progressFrom(record, workflowSettings(), calendarFor(record.area), now);
+  await updateRecord(table, record.ref, { currentStep: 'workInProgress', progress });
   await audit('work-started', {
     plannedStart: record.commitment?.plannedStart,
     plannedCompletion: record.commitment?.plannedCompletion,
     ...(closed.length ? { ownerWindowClosedWithoutObjection: true } : {}),
+    ...(progress.nextAt ? { progressNoticeAt: progress.nextAt } : {}),
   });
+  return { ...record, progress };
 }
 
 async function stepOverdue(

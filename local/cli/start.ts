@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TRIAGE } from '#config/triage.ts';
 import { LocalStackError } from '../runtime/listen.ts';
-import { reportKindsFrom, reportTimeFrom, retentionTimeFrom } from '../runtime/scheduler.ts';
+import { reportKindsFrom, reportTimeFrom, retentionTimeFrom, triageTimeFrom } from '../runtime/scheduler.ts';
 import { DEFAULT_PORTS, type LocalStackPorts, PROJECT_ROOT, startLocalStack } from '../stack.ts';
 
 /**
@@ -71,6 +72,8 @@ async function main() {
 
   // The daily retention job (issue 16 §6), at RETENTION_TIME; `off`: only by hand (npm run retention).
   const retentionTime = retentionTimeFrom(process.env.RETENTION_TIME);
+  // The daily retraining of the category and department suggestion (issue 19 §3), at TRIAGE_TIME.
+  const triageTime = triageTimeFrom(process.env.TRIAGE_TIME, TRIAGE.time);
   const stack = await startLocalStack({
     dataDir,
     ports,
@@ -79,6 +82,7 @@ async function main() {
     reportSchedules: reportKindsFrom(process.env.REPORT_SCHEDULE),
     reportTime: reportTimeFrom(process.env.REPORT_TIME),
     ...(retentionTime ? { retentionTime } : {}),
+    ...(triageTime ? { triageTime } : {}),
     ...(intakeAddresses?.length ? { intakeAddresses } : {}),
     // Also take mail from an IMAP mailbox every minute, as a deployment without SES does.
     ...(process.env.MAILBOX_URL

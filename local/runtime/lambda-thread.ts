@@ -26,6 +26,7 @@ interface ThreadData {
   readonly functions: readonly Pick<FunctionSpec, 'id' | 'entry'>[];
   readonly timeScale: number;
   readonly clockStart: number;
+  readonly workflowStart: number;
   /** Each function's variables, by function id. */
   readonly environments: [string, VariableEntries][];
 }
@@ -56,6 +57,8 @@ export async function startLambdaThread(options: {
   functions: readonly Pick<FunctionSpec, 'id' | 'entry'>[];
   timeScale: number;
   clockStart: number;
+  /** Workflow time at `clockStart` (local/runtime/scaled-clock.ts). @default clockStart */
+  workflowStart?: number;
   /** Each function's variables, by id. @default none: a function not named reads process.env */
   environments?: ReadonlyMap<string, VariableEntries>;
 }): Promise<LambdaThread> {
@@ -69,6 +72,7 @@ export async function startLambdaThread(options: {
     functions: options.functions.map(({ id, entry }) => ({ id, entry })),
     timeScale: options.timeScale,
     clockStart: options.clockStart,
+    workflowStart: options.workflowStart ?? options.clockStart,
     environments: [...environments].map(([id, variables]) => [id, [...variables]]),
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -157,7 +161,7 @@ export async function startLambdaThread(options: {
 
 /** The thread's side: load the functions, then run each invocation posted to it. */
 async function serve(data: ThreadData): Promise<void> {
-  installScaledClock(data.timeScale, data.clockStart);
+  installScaledClock(data.timeScale, data.clockStart, data.workflowStart);
   provideEnvironments(new Map(data.environments));
   const handlers = new Map<string, LocalHandler>();
   for (const spec of data.functions) handlers.set(spec.id, await loadHandler(data.root, spec));

@@ -16,9 +16,14 @@ export function realNow(): number {
  * `realStart`: the wall-clock moment scaled time starts from; threads hosting functions pass
  * the stack's, so every clock in the process shows the same time.
  */
-export function installScaledClock(scale: number, realStart = realNow()): () => void {
-  if (scale === 1) return () => undefined;
-  const scaledNow = () => Math.round(realStart + (realNow() - realStart) * scale);
+export function installScaledClock(
+  scale: number,
+  realStart = realNow(),
+  /** The workflow time at `realStart` (tests start on a chosen day, e.g. before a holiday). */
+  workflowStart = realStart,
+): () => void {
+  if (scale === 1 && workflowStart === realStart) return () => undefined;
+  const scaledNow = () => Math.round(workflowStart + (realNow() - realStart) * scale);
   class ScaledDate extends RealDate {
     constructor(...args: unknown[]) {
       if (args.length === 0) super(scaledNow());

@@ -186,3 +186,14 @@ export function retentionTimeFrom(raw: string | undefined): string | undefined {
   }
   return time;
 }
+
+/** `TRIAGE_TIME`: HH:MM (default config/triage.ts `time`), or `off`. */
+export function triageTimeFrom(raw: string | undefined, fallback: string): string | undefined {
+  const time = raw?.trim().toLowerCase();
+  if (time === 'off' || time === 'none') return undefined;
+  if (!time) return fallback;
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    throw new LocalStackError(`TRIAGE_TIME=${raw} is not a time of day: use HH:MM, e.g. 03:45, or off`);
+  }
+  return time;
+}

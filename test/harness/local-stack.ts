@@ -52,6 +52,8 @@ export interface TestStack {
 export async function startTestStack(
   options: {
     timeScale?: number;
+    /** Workflow time starts at this instant (ISO), e.g. the days before a public holiday. */
+    clockStartsAt?: string;
     faults?: FaultOptions;
     functionThread?: boolean;
     /** An IMAP mailbox the stack polls as well (test/harness/dovecot.ts). */
@@ -64,6 +66,7 @@ export async function startTestStack(
     dataDir,
     ports: { web: 0, smtp: 0, ses: 0, dynamodb: 0, s3: 0, sfn: 0 },
     timeScale: options.timeScale ?? 1,
+    ...(options.clockStartsAt ? { clockStartsAt: options.clockStartsAt } : {}),
     interpose: async (endpoints) => {
       proxies = await withFaults(options.faults, endpoints);
       return proxies;

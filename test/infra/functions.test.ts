@@ -26,6 +26,7 @@ beforeAll(() => {
     ...built.stack.staffApi.functions.values(),
     built.stack.reports.handler,
     built.stack.retention.handler,
+    built.stack.triageTraining.handler,
     built.stack.directoryImport.handler,
   ];
 }, 420_000);

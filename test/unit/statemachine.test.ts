@@ -36,7 +36,10 @@ describe('the complaint state machine file', () => {
       expect(state, STEPS[step].state).toMatchObject({
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        TimeoutSecondsPath: `$.step.due.${step}`,
+        // Work in progress wakes for a progress notice before its deadline when one comes
+        // first (lambdas/domain/progress.ts); its task still shows the deadline.
+        TimeoutSecondsPath: step === 'workInProgress' ? '$.step.due.workWake' : `$.step.due.${step}`,
+        Parameters: { Payload: { 'timeoutSeconds.$': `$.step.due.${step}` } },
       });
     }
   });

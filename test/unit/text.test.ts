@@ -11,7 +11,7 @@ import { intakeSettingsFrom } from '#domain/mail/intake-options.ts';
 import { parseMessage } from '#domain/mail/parse.ts';
 import { OWNER_ANSWER_SCHEMAS } from '#domain/owner-link.ts';
 import { RectificationUpdate } from '#domain/report/rectification-update.ts';
-import { cleanText } from '#domain/text.ts';
+import { cleanText, groupedDigits } from '#domain/text.ts';
 import { hostileString } from '../security/hostile.ts';
 
 /**
@@ -142,5 +142,16 @@ describe('the same text on every channel', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('groupedDigits', () => {
+  it('writes whole numbers as toLocaleString("en") does, without Intl', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => {
+        expect(groupedDigits(n)).toBe(n.toLocaleString('en'));
+      }),
+    );
+    expect(groupedDigits(20_000)).toBe('20,000');
   });
 });

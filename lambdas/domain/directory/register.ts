@@ -7,6 +7,7 @@ import {
   FLAT_PATTERN,
   DIRECTORY_LIMITS as LIMITS,
 } from '../fields.ts';
+import { lazily } from '../lazy.ts';
 import { mailboxOf } from '../mail/limits.ts';
 import { textString } from '../text.ts';
 import { foldScript } from './fold.ts';
@@ -311,60 +312,70 @@ const Names = (max: number, what: string) =>
     en: optionalText(max, `the ${what} in English`),
   });
 
-const Area = z
-  .string()
-  .refine(
-    (id) => areaById(id) !== undefined,
-    `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
-  );
-
-const LanguageInput = z.enum(LANGUAGES, `Choose one of: ${LANGUAGES.join(', ')}`);
-
-export const OrganisationInput = z.object({
-  /** Kept when editing an organisation; a new one gets one. */
-  id: z
+const Area = lazily(() =>
+  z
     .string()
-    .regex(/^o[0-9a-z]{6}$/, 'Keep the id the organisation came with, or leave it out for a new one')
-    .optional(),
-  kind: z.enum(ORGANISATION_KINDS, `Choose one of: ${ORGANISATION_KINDS.join(', ')}`),
-  name: Names(LIMITS.organisationName, 'organisation’s name'),
-  email: OwnerEmail.optional(),
-  phone: OwnerPhone.optional(),
-  language: LanguageInput.default('zh-Hant'),
-});
+    .refine(
+      (id) => areaById(id) !== undefined,
+      `Choose one of the areas: ${AREAS.map((a) => a.id).join(', ')}`,
+    ),
+);
+
+const LanguageInput = lazily(() => z.enum(LANGUAGES, `Choose one of: ${LANGUAGES.join(', ')}`));
+
+export const OrganisationInput = lazily(() =>
+  z.object({
+    /** Kept when editing an organisation; a new one gets one. */
+    id: z
+      .string()
+      .regex(/^o[0-9a-z]{6}$/, 'Keep the id the organisation came with, or leave it out for a new one')
+      .optional(),
+    kind: z.enum(ORGANISATION_KINDS, `Choose one of: ${ORGANISATION_KINDS.join(', ')}`),
+    name: Names(LIMITS.organisationName, 'organisation’s name'),
+    email: OwnerEmail.optional(),
+    phone: OwnerPhone.optional(),
+    language: LanguageInput.default('zh-Hant'),
+  }),
+);
 export type OrganisationInput = z.infer<typeof OrganisationInput>;
 
-const Organisations = z
-  .array(OrganisationInput)
-  .max(
-    LIMITS.organisationsPerEstate,
-    `An estate has at most ${LIMITS.organisationsPerEstate} owners’ organisations`,
-  );
-
-export const NewEstateInput = z.object({
-  id: z
-    .string()
-    .regex(
-      ESTATE_ID_PATTERN,
-      'Use 2–40 lower-case letters, digits and dashes, starting with a letter or digit (e.g. laguna-city)',
+const Organisations = lazily(() =>
+  z
+    .array(OrganisationInput)
+    .max(
+      LIMITS.organisationsPerEstate,
+      `An estate has at most ${LIMITS.organisationsPerEstate} owners’ organisations`,
     ),
-  area: Area,
-  name: Names(LIMITS.estateName, 'estate’s name'),
-  address: Names(LIMITS.address, 'address').optional(),
-  style: z.enum(ADDRESS_STYLES, `Choose one of: ${ADDRESS_STYLES.join(', ')}`).optional(),
-  organisations: Organisations.optional(),
-});
+);
+
+export const NewEstateInput = lazily(() =>
+  z.object({
+    id: z
+      .string()
+      .regex(
+        ESTATE_ID_PATTERN,
+        'Use 2–40 lower-case letters, digits and dashes, starting with a letter or digit (e.g. laguna-city)',
+      ),
+    area: Area,
+    name: Names(LIMITS.estateName, 'estate’s name'),
+    address: Names(LIMITS.address, 'address').optional(),
+    style: z.enum(ADDRESS_STYLES, `Choose one of: ${ADDRESS_STYLES.join(', ')}`).optional(),
+    organisations: Organisations.optional(),
+  }),
+);
 export type NewEstateInput = z.infer<typeof NewEstateInput>;
 
-export const EstatePatch = z.object({
-  /** The version the editor read: a stale one is a 409. */
-  version: z.number('Send the version of the estate you edited').int().min(1),
-  area: z.never('An estate stays in its area: create it again in the other area').optional(),
-  name: Names(LIMITS.estateName, 'estate’s name').optional(),
-  address: Names(LIMITS.address, 'address').optional(),
-  style: z.enum(ADDRESS_STYLES, `Choose one of: ${ADDRESS_STYLES.join(', ')}`).optional(),
-  organisations: Organisations.optional(),
-});
+export const EstatePatch = lazily(() =>
+  z.object({
+    /** The version the editor read: a stale one is a 409. */
+    version: z.number('Send the version of the estate you edited').int().min(1),
+    area: z.never('An estate stays in its area: create it again in the other area').optional(),
+    name: Names(LIMITS.estateName, 'estate’s name').optional(),
+    address: Names(LIMITS.address, 'address').optional(),
+    style: z.enum(ADDRESS_STYLES, `Choose one of: ${ADDRESS_STYLES.join(', ')}`).optional(),
+    organisations: Organisations.optional(),
+  }),
+);
 export type EstatePatch = z.infer<typeof EstatePatch>;
 
 /** The address style of an area's estates, from its calendar (HK, TW or CN). */
@@ -384,131 +395,148 @@ export function codeFromName(name: string): string | undefined {
   return undefined;
 }
 
-export const BuildingInput = z
-  .object({
-    code: z
+export const BuildingInput = lazily(() =>
+  z
+    .object({
+      code: z
+        .string()
+        .trim()
+        .transform((code) => canonicalBuilding(code))
+        .pipe(
+          z
+            .string()
+            .regex(
+              BUILDING_CODE_PATTERN,
+              'Use letters and digits, an entrance after a dash (e.g. 5, B, 3-2, KS)',
+            ),
+        )
+        .optional(),
+      name: Names(LIMITS.buildingName, 'building’s name'),
+    })
+    .transform((building, context) => {
+      const code =
+        building.code ?? codeFromName(building.name.zhHant) ?? codeFromName(building.name.en ?? '');
+      if (!code) {
+        context.addIssue({
+          code: 'custom',
+          path: ['code'],
+          message: `Give ${building.name.zhHant} a code of letters and digits (e.g. KS for 金星閣): its name has no number or letter`,
+        });
+        return z.NEVER;
+      }
+      return { code, name: building.name };
+    }),
+);
+export type BuildingInput = z.infer<typeof BuildingInput>;
+
+export const BuildingPatch = lazily(() =>
+  z.object({
+    code: z.never('A building keeps its code (its units’ ids carry it)').optional(),
+    name: Names(LIMITS.buildingName, 'building’s name'),
+  }),
+);
+export type BuildingPatch = z.infer<typeof BuildingPatch>;
+
+export const ResidentInput = lazily(() =>
+  z.object({
+    /** Kept when editing a resident; a new one gets one. */
+    id: z
+      .string()
+      .regex(/^r[0-9a-z]{6}$/, 'Keep the id the resident came with, or leave it out for a new one')
+      .optional(),
+    name: text(LIMITS.residentName, 'the resident’s name'),
+    role: z.enum(RESIDENT_ROLES, `Choose one of: ${RESIDENT_ROLES.join(', ')}`),
+    phones: z
+      .array(OwnerPhone)
+      .max(LIMITS.phonesPerResident, `Give at most ${LIMITS.phonesPerResident} phone numbers`)
+      .default([]),
+    emails: z
+      .array(OwnerEmail)
+      .max(LIMITS.emailsPerResident, `Give at most ${LIMITS.emailsPerResident} email addresses`)
+      .default([]),
+    faxes: z
+      .array(OwnerPhone)
+      .max(LIMITS.faxesPerResident, `Give at most ${LIMITS.faxesPerResident} fax numbers`)
+      .default([]),
+    language: LanguageInput.default('zh-Hant'),
+  }),
+);
+export type ResidentInput = z.infer<typeof ResidentInput>;
+
+const Residents = lazily(() =>
+  z
+    .array(ResidentInput)
+    .max(LIMITS.residentsPerUnit, `A unit has at most ${LIMITS.residentsPerUnit} residents`)
+    .refine(
+      (residents) => {
+        const ids = residents.flatMap((r) => (r.id ? [r.id] : []));
+        return new Set(ids).size === ids.length;
+      },
+      { message: 'Each resident appears once' },
+    ),
+);
+
+const Floor = lazily(() =>
+  z
+    .string()
+    .trim()
+    .transform((floor, context) => {
+      const canonical = canonicalFloor(floor);
+      if (!canonical) {
+        context.addIssue({
+          code: 'custom',
+          message: 'Write the floor as 18, 18/F, 十八樓, G/F, 地下, 閣樓, B1 or RF',
+        });
+        return z.NEVER;
+      }
+      return canonical;
+    }),
+);
+
+const Flat = lazily(() =>
+  z
+    .string()
+    .trim()
+    .transform((flat) =>
+      canonicalFlat(flat.replace(/[室房號号]$/, '').replace(/^(?:flat|unit|room|rm)\s*/i, '')),
+    )
+    .pipe(
+      z.string().regex(FLAT_PATTERN, 'Write the flat as letters and digits (A, 3, 03, A1), or leave it out'),
+    ),
+);
+
+export const NewUnitInput = lazily(() =>
+  z.object({
+    estate: z.string().regex(ESTATE_ID_PATTERN, 'Choose the estate by its id'),
+    building: z
       .string()
       .trim()
       .transform((code) => canonicalBuilding(code))
-      .pipe(
-        z
-          .string()
-          .regex(
-            BUILDING_CODE_PATTERN,
-            'Use letters and digits, an entrance after a dash (e.g. 5, B, 3-2, KS)',
-          ),
-      )
-      .optional(),
-    name: Names(LIMITS.buildingName, 'building’s name'),
-  })
-  .transform((building, context) => {
-    const code = building.code ?? codeFromName(building.name.zhHant) ?? codeFromName(building.name.en ?? '');
-    if (!code) {
-      context.addIssue({
-        code: 'custom',
-        path: ['code'],
-        message: `Give ${building.name.zhHant} a code of letters and digits (e.g. KS for 金星閣): its name has no number or letter`,
-      });
-      return z.NEVER;
-    }
-    return { code, name: building.name };
-  });
-export type BuildingInput = z.infer<typeof BuildingInput>;
-
-export const BuildingPatch = z.object({
-  code: z.never('A building keeps its code (its units’ ids carry it)').optional(),
-  name: Names(LIMITS.buildingName, 'building’s name'),
-});
-export type BuildingPatch = z.infer<typeof BuildingPatch>;
-
-export const ResidentInput = z.object({
-  /** Kept when editing a resident; a new one gets one. */
-  id: z
-    .string()
-    .regex(/^r[0-9a-z]{6}$/, 'Keep the id the resident came with, or leave it out for a new one')
-    .optional(),
-  name: text(LIMITS.residentName, 'the resident’s name'),
-  role: z.enum(RESIDENT_ROLES, `Choose one of: ${RESIDENT_ROLES.join(', ')}`),
-  phones: z
-    .array(OwnerPhone)
-    .max(LIMITS.phonesPerResident, `Give at most ${LIMITS.phonesPerResident} phone numbers`)
-    .default([]),
-  emails: z
-    .array(OwnerEmail)
-    .max(LIMITS.emailsPerResident, `Give at most ${LIMITS.emailsPerResident} email addresses`)
-    .default([]),
-  faxes: z
-    .array(OwnerPhone)
-    .max(LIMITS.faxesPerResident, `Give at most ${LIMITS.faxesPerResident} fax numbers`)
-    .default([]),
-  language: LanguageInput.default('zh-Hant'),
-});
-export type ResidentInput = z.infer<typeof ResidentInput>;
-
-const Residents = z
-  .array(ResidentInput)
-  .max(LIMITS.residentsPerUnit, `A unit has at most ${LIMITS.residentsPerUnit} residents`)
-  .refine(
-    (residents) => {
-      const ids = residents.flatMap((r) => (r.id ? [r.id] : []));
-      return new Set(ids).size === ids.length;
-    },
-    { message: 'Each resident appears once' },
-  );
-
-const Floor = z
-  .string()
-  .trim()
-  .transform((floor, context) => {
-    const canonical = canonicalFloor(floor);
-    if (!canonical) {
-      context.addIssue({
-        code: 'custom',
-        message: 'Write the floor as 18, 18/F, 十八樓, G/F, 地下, 閣樓, B1 or RF',
-      });
-      return z.NEVER;
-    }
-    return canonical;
-  });
-
-const Flat = z
-  .string()
-  .trim()
-  .transform((flat) =>
-    canonicalFlat(flat.replace(/[室房號号]$/, '').replace(/^(?:flat|unit|room|rm)\s*/i, '')),
-  )
-  .pipe(
-    z.string().regex(FLAT_PATTERN, 'Write the flat as letters and digits (A, 3, 03, A1), or leave it out'),
-  );
-
-export const NewUnitInput = z.object({
-  estate: z.string().regex(ESTATE_ID_PATTERN, 'Choose the estate by its id'),
-  building: z
-    .string()
-    .trim()
-    .transform((code) => canonicalBuilding(code))
-    .pipe(z.string().regex(BUILDING_CODE_PATTERN, 'Choose the building by its code (e.g. 5, B, KS)')),
-  floor: Floor,
-  flat: Flat.optional(),
-  label: optionalText(LIMITS.unitLabel, 'the unit’s label'),
-  residents: Residents.default([]),
-});
+      .pipe(z.string().regex(BUILDING_CODE_PATTERN, 'Choose the building by its code (e.g. 5, B, KS)')),
+    floor: Floor,
+    flat: Flat.optional(),
+    label: optionalText(LIMITS.unitLabel, 'the unit’s label'),
+    residents: Residents.default([]),
+  }),
+);
 export type NewUnitInput = z.infer<typeof NewUnitInput>;
 
-export const UnitPatch = z.object({
-  version: z.number('Send the version of the unit you edited').int().min(1),
-  estate: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
-  building: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
-  floor: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
-  flat: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
-  /** An empty label goes back to the generated one. */
-  label: textString()
-    .trim()
-    .max(LIMITS.unitLabel, `Keep the unit’s label under ${LIMITS.unitLabel} characters`)
-    .optional(),
-  /** The unit's residents as they now are: those left out have moved out. */
-  residents: Residents.optional(),
-});
+export const UnitPatch = lazily(() =>
+  z.object({
+    version: z.number('Send the version of the unit you edited').int().min(1),
+    estate: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
+    building: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
+    floor: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
+    flat: z.never('A unit keeps its estate, building, floor and flat: they are its address').optional(),
+    /** An empty label goes back to the generated one. */
+    label: textString()
+      .trim()
+      .max(LIMITS.unitLabel, `Keep the unit’s label under ${LIMITS.unitLabel} characters`)
+      .optional(),
+    /** The unit's residents as they now are: those left out have moved out. */
+    residents: Residents.optional(),
+  }),
+);
 export type UnitPatch = z.infer<typeof UnitPatch>;
 
 // ---- Building the items --------------------------------------------------------------------

@@ -2,6 +2,7 @@ import sanitizeHtml from 'sanitize-html';
 import * as z from 'zod';
 import type { Language } from '#domain/complaint.ts';
 import { cleanText } from '#domain/text.ts';
+import { lazily } from '../lazy.ts';
 import type { MailAddress, ParsedAttachment, ParsedMessage } from './message.ts';
 
 /**
@@ -170,7 +171,7 @@ const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|noreply[-_.]
 /** "Chan Tai Man via Residents" <residents@lists.example>: a list rewrote From (DMARC mitigation). */
 const VIA = /^(.*?)\s+(via|through|經由|经由)\s+\S.*$/i;
 /** An owner's address as reception may enter it (OwnerInput's rule): one intake can answer. */
-const ANSWERABLE = z.email().max(254);
+const ANSWERABLE = lazily(() => z.email().max(254));
 
 /**
  * Who to answer: the Reply-To when the message has one (where a person's client would send a

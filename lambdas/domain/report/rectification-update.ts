@@ -2,27 +2,30 @@ import * as z from 'zod';
 import { DEPARTMENT_IDS } from '#config/catalogue.ts';
 import { StateConflictError, ValidationError } from '#domain/errors.ts';
 import { textString } from '#domain/text.ts';
+import { lazily } from '../lazy.ts';
 import { RECTIFICATION_STATUSES, type RectificationItem, TRANSITIONS } from './rectification.ts';
 
 /** `PATCH /api/rectifications/{id}`: what customer service may change. */
-export const RectificationUpdate = z
-  .object({
-    version: z.number({ error: 'Give the version you edited (from the item)' }).int().min(1),
-    problem: textString().trim().min(1, 'Describe the problem').max(5000).optional(),
-    measures: textString().trim().min(1, 'Describe the measures').max(5000).optional(),
-    department: z
-      .enum(DEPARTMENT_IDS, { error: `Choose a department: ${DEPARTMENT_IDS.join(', ')}` })
-      .optional(),
-    dueDate: z.iso.date({ error: 'Give the due date as YYYY-MM-DD' }).optional(),
-    status: z
-      .enum(RECTIFICATION_STATUSES, { error: `Choose a status: ${RECTIFICATION_STATUSES.join(', ')}` })
-      .optional(),
-    note: textString().trim().min(1, 'Write the note').max(2000).optional(),
-  })
-  .refine((u) => Object.keys(u).some((k) => k !== 'version'), {
-    message: 'Change at least one of problem, measures, department, dueDate, status, note',
-    path: ['body'],
-  });
+export const RectificationUpdate = lazily(() =>
+  z
+    .object({
+      version: z.number({ error: 'Give the version you edited (from the item)' }).int().min(1),
+      problem: textString().trim().min(1, 'Describe the problem').max(5000).optional(),
+      measures: textString().trim().min(1, 'Describe the measures').max(5000).optional(),
+      department: z
+        .enum(DEPARTMENT_IDS, { error: `Choose a department: ${DEPARTMENT_IDS.join(', ')}` })
+        .optional(),
+      dueDate: z.iso.date({ error: 'Give the due date as YYYY-MM-DD' }).optional(),
+      status: z
+        .enum(RECTIFICATION_STATUSES, { error: `Choose a status: ${RECTIFICATION_STATUSES.join(', ')}` })
+        .optional(),
+      note: textString().trim().min(1, 'Write the note').max(2000).optional(),
+    })
+    .refine((u) => Object.keys(u).some((k) => k !== 'version'), {
+      message: 'Change at least one of problem, measures, department, dueDate, status, note',
+      path: ['body'],
+    }),
+);
 export type RectificationUpdate = z.infer<typeof RectificationUpdate>;
 
 /**

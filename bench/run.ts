@@ -11,6 +11,7 @@ import { benchDirectory } from './directory.ts';
 import { type Figure, meetsGoal } from './figures.ts';
 import { benchIntake } from './intake.ts';
 import { benchLambda } from './lambda.ts';
+import { benchOcr } from './ocr.ts';
 import { benchReport } from './report.ts';
 import { benchSearch } from './search.ts';
 import { benchTriage } from './triage.ts';
@@ -20,7 +21,7 @@ import { benchWorkflow } from './workflow.ts';
 /**
  * `npm run bench [-- <name>...]`: runs the benchmarks on this machine and writes
  * bench/results.json and the table in docs/performance.md. Names: api (with search), search, directory, workflow, intake,
- * web, report, lambda, cost, triage.
+ * web, report, lambda, ocr, cost, triage.
  */
 const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure[]>> = {
   api: benchApi,
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, (log: (line: string) => void) => Promise<Figure
   web: benchWeb,
   report: benchReport,
   lambda: benchLambda,
+  ocr: benchOcr,
   cost: benchCost,
   triage: benchTriage,
 };

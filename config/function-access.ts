@@ -102,6 +102,11 @@ export interface FunctionAccess {
    */
   readonly startDirectoryImport?: boolean;
   /**
+   * Starts the OCR of a fax that needs transcription (`lambda:InvokeFunction`, an event
+   * invocation, on that one function: read-fax-pages). Sets OCR_FUNCTION.
+   */
+  readonly startFaxReading?: boolean;
+  /**
    * Retention's erasure of owners' files (`s3:DeleteObject` under `incoming/` of the raw-mail
    * bucket, `uploads/` and `mail/` of the attachments bucket). Sets RAW_MAIL_BUCKET and
    * ATTACHMENTS_BUCKET (the only buckets it deletes from).
@@ -211,6 +216,7 @@ export const FUNCTION_VARIABLES = {
   RAW_MAIL_REGION: { given: (access) => access.storeRawMail === true, optional: true },
   INTAKE_FUNCTION: { given: (access) => access.handOffToIntake === true },
   DIRECTORY_IMPORT_FUNCTION: { given: (access) => access.startDirectoryImport === true },
+  OCR_FUNCTION: { given: (access) => access.startFaxReading === true },
   MAILBOX_URL: { given: (access) => access.mailbox === true },
   MAILBOX_SECRET: { given: (access) => access.mailbox === true },
   MAILBOX_FOLDER: { given: (access) => access.mailbox === true, optional: true },

@@ -140,6 +140,7 @@ export const FUNCTIONS = {
       answerTasks: true,
       workflowSettings: true,
       intakeSettings: true,
+      startFaxReading: true,
     },
   },
   listMail: {
@@ -172,6 +173,7 @@ export const FUNCTIONS = {
       startWorkflow: true,
       workflowSettings: true,
       intakeSettings: true,
+      startFaxReading: true,
     },
   },
   // ---- Staff API (config/routes.ts) -------------------------------------------------------
@@ -588,6 +590,25 @@ export const FUNCTIONS = {
       directoryBatchWrites: true,
       readAttachments: true,
       importJobs: true,
+    },
+  },
+  readFaxPages: {
+    id: 'read-fax-pages',
+    entry: 'lambdas/read-fax-pages.ts',
+    description:
+      'OCR of a faxed complaint after intake: reads its pages and suggests the owner, phone, building, unit and content',
+    // PaddleOCR on onnxruntime-node: the models' sessions (about 400 MB resident) and a page's
+    // bitmaps; 2 GB also gives the function a second vCPU's share. A page takes about 4 s here,
+    // a complaint up to 30 pages (config/ocr.ts OCR_LIMITS).
+    memoryMb: 2048,
+    timeoutSeconds: 300,
+    // Reads the record (GetItem), its files (GetObject under mail/ and uploads/), stores `ocr`
+    // on the record (UpdateItem).
+    access: {
+      tableReads: ['dynamodb:GetItem'],
+      tableWrites: ['dynamodb:UpdateItem'],
+      readAttachments: true,
+      readMailAttachments: true,
     },
   },
   exportDirectory: {

@@ -31,6 +31,8 @@ export interface AccessContext {
   readonly intakeFunction?: IFunction;
   /** The register import's worker, for the function that starts it (`startDirectoryImport`). */
   readonly directoryImportFunction?: IFunction;
+  /** The OCR function, for functions that start it on a fax (`startFaxReading`). */
+  readonly ocrFunction?: IFunction;
 }
 
 /**
@@ -157,6 +159,16 @@ export function applyAccess(handler: HandlerFunction, context: AccessContext): v
     );
   }
 
+  if (access.startFaxReading) {
+    if (!context.ocrFunction) throw new Error(`${handler.spec.id} needs the OCR function (lib/access.ts)`);
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [context.ocrFunction.functionArn],
+      }),
+    );
+  }
+
   if (access.startDirectoryImport) {
     if (!context.directoryImportFunction)
       throw new Error(`${handler.spec.id} needs the register import's worker (lib/access.ts)`);
@@ -278,6 +290,7 @@ function deployedValues(context: AccessContext): VariableValues {
     RAW_MAIL_REGION: context.rawMail?.region,
     INTAKE_FUNCTION: context.intakeFunction?.functionArn,
     DIRECTORY_IMPORT_FUNCTION: context.directoryImportFunction?.functionArn,
+    OCR_FUNCTION: context.ocrFunction?.functionArn,
     MAILBOX_URL: settings.mailbox?.url,
     MAILBOX_SECRET: settings.mailbox ? mailboxSecretName(settings) : undefined,
     MAILBOX_FOLDER: settings.mailbox?.folder,

@@ -6,6 +6,7 @@ import { mailboxSecretName, mailRelaySecretName } from './access.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { DataStore } from './constructs/data.ts';
 import { DirectoryImport } from './constructs/directory-import.ts';
+import { FaxOcr } from './constructs/fax-ocr.ts';
 import { Intake } from './constructs/intake.ts';
 import { MailboxIntake, mailServerSecret } from './constructs/mailbox-intake.ts';
 import { Reports } from './constructs/reports.ts';
@@ -40,6 +41,8 @@ export class ComplaintsStack extends Stack {
   public readonly retention: Retention;
   public readonly triageTraining: TriageTraining;
   public readonly directoryImport: DirectoryImport;
+  /** The OCR of faxed complaints, started by intake (issue 19). */
+  public readonly faxOcr: FaxOcr;
   public readonly alarms: Alarms;
   /** The mailbox poller, where the company's mailbox is polled (mailIntake=mailbox). */
   public readonly mailbox?: MailboxIntake;
@@ -59,7 +62,9 @@ export class ComplaintsStack extends Stack {
       split ? { rawMailBucketName: homeRawMailBucketName(settings) } : {},
     );
     this.workflow = new Workflow(this, 'Workflow', { data: this.data, settings, logRetention });
+    this.faxOcr = new FaxOcr(this, 'FaxOcr', { data: this.data, settings, logRetention });
     this.intake = new Intake(this, 'Intake', {
+      ocrFunction: this.faxOcr.handler.function,
       data: this.data,
       settings,
       domain: settings.intakeDomain,
@@ -105,6 +110,7 @@ export class ComplaintsStack extends Stack {
       settings,
       stateMachine: this.workflow.stateMachine,
       directoryImportFunction: this.directoryImport.handler.function,
+      ocrFunction: this.faxOcr.handler.function,
       logRetention,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,
@@ -136,6 +142,7 @@ export class ComplaintsStack extends Stack {
         this.retention.handler,
         this.triageTraining.handler,
         this.directoryImport.handler,
+        this.faxOcr.handler,
         ...(this.mailbox ? [this.mailbox.poller] : []),
       ],
       deadLetterQueues: [
@@ -143,6 +150,7 @@ export class ComplaintsStack extends Stack {
         this.reports.deadLetterQueue,
         this.retention.deadLetterQueue,
         this.directoryImport.deadLetterQueue,
+        this.faxOcr.deadLetterQueue,
       ],
       api: this.staffApi.api,
       sesSendsHere: !split && !settings.mailRelay,

@@ -271,6 +271,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       RAW_MAIL_REGION: undefined,
       INTAKE_FUNCTION: localFunctionArn(FUNCTIONS.intakeEmail.id),
       DIRECTORY_IMPORT_FUNCTION: localFunctionArn(FUNCTIONS.runDirectoryImport.id),
+      OCR_FUNCTION: localFunctionArn(FUNCTIONS.readFaxPages.id),
       MAILBOX_URL: options.mailbox?.url ?? 'imap://127.0.0.1:143',
       MAILBOX_SECRET: 'local/mailbox',
       MAILBOX_FOLDER: options.mailbox?.folder,

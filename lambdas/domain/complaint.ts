@@ -12,6 +12,7 @@ import { type Attachment, AttachmentsInput } from './attachments.ts';
 import { EMAIL_PATTERN, FIELD_LIMITS, PHONE_PATTERN } from './fields.ts';
 import { lazily } from './lazy.ts';
 import type { AttachmentMeta, IncomingEmailSummary } from './mail/received-mail.ts';
+import type { RecordOcr } from './ocr/record.ts';
 import type { RelatedFlags } from './related-flags.ts';
 import { groupedDigits, textString } from './text.ts';
 import type { RecordedSuggestion } from './triage/model.ts';
@@ -225,6 +226,8 @@ export interface ComplaintRecord {
   department?: (typeof DEPARTMENT_IDS)[number];
   /** The category and department suggested from its words for the supervisor's review (domain/triage). */
   suggestion?: RecordedSuggestion;
+  /** The faxed or scanned pages read by OCR for the Transcribe fax task (domain/ocr/record.ts). */
+  ocr?: RecordOcr;
   workOrder?: { number: string; issuedAt: string };
   commitment?: { plannedStart: string; plannedCompletion: string } & Signature;
   actualCompletion?: string;

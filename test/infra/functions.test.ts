@@ -28,6 +28,7 @@ beforeAll(() => {
     built.stack.retention.handler,
     built.stack.triageTraining.handler,
     built.stack.directoryImport.handler,
+    built.stack.faxOcr.handler,
   ];
 }, 420_000);
 

@@ -132,9 +132,14 @@ describe('the intake-email function', () => {
         'states:SendTaskFailure',
         'states:SendTaskHeartbeat',
         'states:SendTaskSuccess',
+        // A fax that needs transcription: its OCR started (an event invocation), nothing else.
+        'lambda:InvokeFunction',
       ].sort(),
     );
     const roleId = logicalId(handler.role);
+    expect(resourcesFor(built.template, roleId, 'lambda:InvokeFunction')).toEqual([
+      arnOf(built.stack.faxOcr.handler.function),
+    ]);
     const table = arnOf(built.stack.data.table);
     expect(resourcesFor(built.template, roleId, 'dynamodb:PutItem')).toEqual([table]);
     expect(resourcesFor(built.template, roleId, 'dynamodb:BatchWriteItem')).toEqual([table]);

@@ -120,7 +120,7 @@ export function declaredActions(handler: HandlerFunction, extra: readonly string
       ...(access.importJobs
         ? [...TABLE_KEY_ACTIONS, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']
         : []),
-      ...(access.startDirectoryImport ? ['lambda:InvokeFunction'] : []),
+      ...(access.startDirectoryImport || access.startFaxReading ? ['lambda:InvokeFunction'] : []),
       ...(reads.length > 0 ? [...TABLE_KEY_READ_ACTIONS, ...reads] : []),
       ...(access.readRawMail ? ['s3:GetObject'] : []),
       ...(access.uploadAttachments ? ['s3:PutObject'] : []),

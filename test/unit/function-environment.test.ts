@@ -165,6 +165,7 @@ describe('the variables of every function of config/functions.ts', () => {
       RAW_MAIL_REGION: 'ap-east-1',
       INTAKE_FUNCTION: 'arn:aws:lambda:us-east-1:000000000000:function:intake-email',
       DIRECTORY_IMPORT_FUNCTION: 'arn:aws:lambda:us-east-1:000000000000:function:run-directory-import',
+      OCR_FUNCTION: 'arn:aws:lambda:us-east-1:000000000000:function:read-fax-pages',
       MAILBOX_URL: 'imaps://imap.estate.example',
       MAILBOX_SECRET: 'EstateComplaints/mailbox',
       MAILBOX_FOLDER: 'INBOX',
@@ -209,6 +210,7 @@ describe('the variables of every function of config/functions.ts', () => {
       'DirectoryImport',
       configured.DIRECTORY_IMPORT_FUNCTION ?? '',
     );
+    const ocrFunction = LambdaFunction.fromFunctionArn(stack, 'Ocr', configured.OCR_FUNCTION ?? '');
     const rawMail = { bucket: data.rawMailBucket, region: configured.RAW_MAIL_REGION ?? '' };
     const handlers = FUNCTION_SPECS.map((spec) => {
       const handler = new HandlerFunction(stack, constructIdFor(spec), { spec });
@@ -218,6 +220,7 @@ describe('the variables of every function of config/functions.ts', () => {
         stateMachine,
         intakeFunction,
         directoryImportFunction,
+        ocrFunction,
         rawMail,
       });
       return handler;

@@ -743,6 +743,21 @@ export const zhHant = {
   'triage.weak': '把握不高，請細閱內容。',
   'triage.fromHistory': '按本公司以往主任簽署的分類建議，由你決定。',
   'triage.fromKeywords': '按類別關鍵字建議（尚未有以往簽署記錄），由你決定。',
+  'ocr.title': 'OCR 建議',
+  'ocr.suggested': '由 OCR 建議（把握 {percent}）',
+  'ocr.check': '已按傳真頁面填入：提交前請逐項與傳真核對。',
+  'ocr.nothing': 'OCR 在頁面上找不到任何欄位：請按傳真輸入。',
+  'ocr.pending': 'OCR 仍在讀取傳真頁面：稍後重新載入可見建議，或現在直接輸入。',
+  'ocr.failed': 'OCR 無法讀取傳真（{reason}）：請按頁面輸入。',
+  'ocr.reason.empty': '檔案是空的',
+  'ocr.reason.unknownType': '不是 TIFF、PDF、JPEG 或 PNG',
+  'ocr.reason.tooLarge': '檔案太大',
+  'ocr.reason.tooManyPages': '頁數太多',
+  'ocr.reason.pageTooLarge': '頁面太大',
+  'ocr.reason.javascript': 'PDF 含有 JavaScript',
+  'ocr.reason.corrupt': '檔案已損壞',
+  'ocr.reason.noText': '頁面上沒有文字',
+  'ocr.reason.engine': 'OCR 引擎出錯',
 };
 
 export type MessageKey = keyof typeof zhHant;

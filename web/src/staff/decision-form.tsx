@@ -6,6 +6,7 @@ import { categoryName, departmentName, formatDateTime, t, tOr } from '../i18n.ts
 import type { MessageKey } from '../messages/zh-Hant.ts';
 import { type FieldErrors, fromServer, parseDayMonthYear } from '../validation.ts';
 import { CallPanel, type TaskOutcome } from './call-panel.tsx';
+import { OcrSuggestion, ocrPrefill } from './ocr-suggestion.tsx';
 import { TriageSuggestion } from './triage-suggestion.tsx';
 import type { Complaint, OpenTask } from './types.ts';
 
@@ -325,6 +326,8 @@ function StepForm({
   const [action, setAction] = useState(form.actions?.[0]?.value ?? '');
   const [values, setValues] = useState<Record<string, string>>(() => ({
     ...(complaint.category ? { category: complaint.category } : {}),
+    // A fax's fields as OCR read them: a start the clerk checks, never submitted by itself.
+    ...(task.step === 'transcribeFax' ? ocrPrefill(complaint.ocr) : {}),
   }));
   const problems = useFieldErrors();
   const errors = problems.errors;
@@ -497,6 +500,7 @@ function StepForm({
       {task.step === 'supervisorReview' && action === 'sign' && complaint.suggestion ? (
         <TriageSuggestion suggestion={complaint.suggestion} onUse={useSuggestion} />
       ) : null}
+      {task.step === 'transcribeFax' && complaint.ocr ? <OcrSuggestion ocr={complaint.ocr} /> : null}
       {shown.map(input)}
       <div class="actions">
         <button type="submit" class="primary" disabled={sending}>

@@ -149,6 +149,19 @@ export interface Complaint {
     readonly modelTrainedAt?: string;
     readonly outcome?: { readonly category: string; readonly department: string };
   };
+  /** What OCR read off a faxed complaint's pages, for the Transcribe fax task (issue 19 §2). */
+  readonly ocr?: {
+    readonly status: 'pending' | 'done' | 'failed';
+    readonly pages?: readonly { readonly text: string; readonly confidence: number }[];
+    readonly suggestion?: Partial<
+      Record<
+        'ownerName' | 'phone' | 'building' | 'unit' | 'content',
+        { readonly value: string; readonly confidence: number }
+      >
+    >;
+    readonly reason?: string;
+    readonly message?: string;
+  };
   readonly receivedBy: Signature;
   /** Retention erased the owner's personal data (lambdas/domain/retention.ts). */
   readonly personalDataErased?: { readonly at: string; readonly reason: string; readonly years: number };

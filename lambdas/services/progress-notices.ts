@@ -11,7 +11,7 @@ import { RESCHEDULED_ERROR } from '#config/workflow.ts';
 import { actorOf } from '#domain/audit.ts';
 import type { ComplaintRecord, Signature } from '#domain/complaint.ts';
 import { calendarFor } from '#domain/deadlines.ts';
-import { StateConflictError } from '#domain/errors.ts';
+import { ConflictError, StateConflictError } from '#domain/errors.ts';
 import {
   nextProgressAt,
   type ProgressNoticesInput,
@@ -73,7 +73,11 @@ export async function switchNotices(
       decision: { rescheduled: true },
     })
       .then(() => true)
-      .catch(() => false);
+      .catch((error: unknown) => {
+        // Completed or paused a moment ago: nothing waits to be rescheduled.
+        if (error instanceof ConflictError) return false;
+        throw error;
+      });
     if (closed) {
       // Gone: it timed out meanwhile, and the workflow has moved on (waking finds the plan).
       await sendTaskFailure(work.taskToken, RESCHEDULED_ERROR, '{}').catch(async (error) => {

@@ -223,14 +223,14 @@ async function workWoke(
 ): Promise<{ due: DueTable; next: WorkWoke }> {
   const deadline = record.commitment?.plannedCompletion;
   if (deadline && Date.parse(deadline) <= now.getTime()) return { due: dueFor(record, now), next: 'late' };
+  // Either way the work task that woke is done with: a notice's update task, or the work anew.
+  await closeOpenTasks(table, record.ref, now, 'cancelled');
   const wakeAt = progressWakeAt(record);
   if (!wakeAt || Date.parse(wakeAt) > now.getTime()) {
     // Turned off while the work waited, or on again with a notice to come (rescheduled): it
     // opens again, due at the same committed completion.
-    await closeOpenTasks(table, record.ref, now, 'cancelled');
     return { due: dueFor(record, now), next: 'work' };
   }
-  await closeOpenTasks(table, record.ref, now, 'cancelled');
   const progress = record.progress ?? { notices: 0, updates: [] };
   if (progress.requestedAt !== wakeAt) {
     await updateRecord(table, record.ref, { progress: { ...progress, requestedAt: wakeAt } });

@@ -1,12 +1,13 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '#config/functions.ts';
 import { applyAccess } from '../access.ts';
 import type { Settings } from '../deploy-settings.ts';
+import { dailyInvocation } from './daily-invocation.ts';
 import type { DataStore } from './data.ts';
 import { HandlerFunction } from './handler-function.ts';
 
@@ -38,8 +39,6 @@ export class Retention extends Construct {
 
   constructor(scope: Construct, id: string, props: RetentionProps) {
     super(scope, id);
-    const [hour, minute] = (props.time ?? '03:30').split(':').map(Number) as [number, number];
-
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -53,36 +52,13 @@ export class Retention extends Construct {
     });
     applyAccess(this.handler, { data: props.data, settings: props.settings });
 
-    this.schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description:
-        'EventBridge Scheduler: invokes the retention function, and dead-letters what it cannot deliver',
-    });
-    this.schedulerRole.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.handler.function.functionArn],
-      }),
-    );
-    this.schedulerRole.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-    );
-
-    this.schedule = new CfnSchedule(this, 'Daily', {
+    ({ role: this.schedulerRole, schedule: this.schedule } = dailyInvocation(this, {
+      handler: this.handler,
+      deadLetterQueue: this.deadLetterQueue,
+      time: props.time ?? '03:30',
+      timeZone: props.timeZone ?? props.settings.reportTimeZone,
       description: "Daily retention: erases owners' personal data from complaints past the retention period",
-      scheduleExpression: `cron(${minute} ${hour} * * ? *)`,
-      scheduleExpressionTimezone: props.timeZone ?? props.settings.reportTimeZone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.handler.function.functionArn,
-        roleArn: this.schedulerRole.roleArn,
-        input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 6 * 3600 },
-        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
-      },
-    });
+      invokes: 'the retention function',
+    }));
   }
 }

@@ -1,13 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '#config/functions.ts';
 import { TRIAGE } from '#config/triage.ts';
 import { applyAccess } from '../access.ts';
 import type { Settings } from '../deploy-settings.ts';
+import { dailyInvocation } from './daily-invocation.ts';
 import type { DataStore } from './data.ts';
 import { HandlerFunction } from './handler-function.ts';
 
@@ -44,8 +44,6 @@ export class TriageTraining extends Construct {
 
   constructor(scope: Construct, id: string, props: TriageTrainingProps) {
     super(scope, id);
-    const [hour, minute] = (props.time ?? TRIAGE.time).split(':').map(Number) as [number, number];
-
     this.deadLetterQueue = props.deadLetterQueue;
     this.handler = new HandlerFunction(this, 'Train', {
       spec: FUNCTIONS.trainTriageModel,
@@ -55,36 +53,13 @@ export class TriageTraining extends Construct {
     });
     applyAccess(this.handler, { data: props.data, settings: props.settings });
 
-    this.schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description:
-        'EventBridge Scheduler: invokes the triage training function, and dead-letters what it cannot deliver',
-    });
-    this.schedulerRole.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.handler.function.functionArn],
-      }),
-    );
-    this.schedulerRole.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-    );
-
-    this.schedule = new CfnSchedule(this, 'Daily', {
+    ({ role: this.schedulerRole, schedule: this.schedule } = dailyInvocation(this, {
+      handler: this.handler,
+      deadLetterQueue: this.deadLetterQueue,
+      time: props.time ?? TRIAGE.time,
+      timeZone: props.timeZone ?? props.settings.reportTimeZone,
       description: 'Daily: retrains the category and department suggestion on the signed supervisor reviews',
-      scheduleExpression: `cron(${minute} ${hour} * * ? *)`,
-      scheduleExpressionTimezone: props.timeZone ?? props.settings.reportTimeZone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.handler.function.functionArn,
-        roleArn: this.schedulerRole.roleArn,
-        input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 6 * 3600 },
-        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
-      },
-    });
+      invokes: 'the triage training function',
+    }));
   }
 }
